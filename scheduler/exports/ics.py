@@ -1,0 +1,667 @@
+"""iCalendar (RFC 5545) export of a ``modulplan/schedule-1`` schedule.
+
+One calendar per entity: a workplace, a trainer, a room, a cohort or an
+interpreter. The calendars are meant to be *published* (downloaded or
+subscribed to) and to work in Outlook, Google Calendar and Apple Calendar:
+
+* ``METHOD:PUBLISH`` (never REQUEST: Outlook would treat the file as an
+  invitation), ``REFRESH-INTERVAL;VALUE=DURATION:PT1H`` and
+  ``X-PUBLISHED-TTL:PT1H`` so subscribers refresh hourly, ``X-WR-CALNAME``,
+  ``X-WR-TIMEZONE``.
+* Times are written as TZID-qualified local times in the scenario's
+  ``timezone`` (default ``Europe/Stockholm``), never floating, together with a
+  ``VTIMEZONE`` that has both a STANDARD and a DAYLIGHT observance. Whenever
+  the zone follows a fixed yearly rule (as all of Europe does) the VTIMEZONE
+  is written in the RRULE form that Google itself exports, because Outlook
+  desktop misreads the RDATE-only form (iCalcreator/iCalcreator#86, #106);
+  otherwise icalendar's own ``Timezone.from_tzid`` (RDATE form) is used.
+  ``add_missing_timezones()`` is called afterwards and an empty
+  ``get_missing_tzids()`` is enforced.
+* Every VEVENT's UID is derived from the session's *identity* (scenario id,
+  cohort, module, index), never from the session id or its times, so
+  re-rendering a re-planned schedule updates events instead of duplicating
+  them. SEQUENCE comes from the caller (``sequences``), default 0.
+* The output is deterministic: the same input gives the same bytes (good for
+  ETags). DTSTAMP is therefore not "now": it is ``generated_at`` when the
+  caller passes it (e.g. the time the schedule was produced), otherwise the
+  fixed :data:`DEFAULT_DTSTAMP`. Events are ordered by start instant, then UID.
+* Text is Swedish (the users are Swedish workplaces): the SUMMARY reads
+  ``"<modulnamn> – tillfälle n av m"``, remote sessions are ``"Distans"``,
+  cancelled events are prefixed ``"INSTÄLLT: "`` and carry
+  ``STATUS:CANCELLED``.
+* Privacy: participant ids never appear in any calendar, only counts.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+
+__all__ = [
+    "DEFAULT_DTSTAMP",
+    "DEFAULT_TIMEZONE",
+    "KINDS",
+    "NAMESPACE",
+    "PRODID",
+    "build_calendar",
+    "calendar_bytes",
+    "session_key",
+    "session_uid",
+    "write_ics_dir",
+]
+
+#: Namespace of the session UIDs. A literal (it is ``uuid5(NAMESPACE_DNS,
+#: "ics.modulplan")``) so that no refactoring can ever change published UIDs.
+NAMESPACE = uuid.UUID("57386673-7063-57df-9ad9-23f3e774cc84")
+
+PRODID = "-//modulplan//modulplan iCalendar export//SV"
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+#: DTSTAMP used when no ``generated_at`` is given: a fixed value keeps the
+#: output byte-identical for identical input (stable ETags).
+DEFAULT_DTSTAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
+KINDS = ("workplace", "trainer", "room", "cohort", "interpreter")
+
+_REFRESH = timedelta(hours=1)
+_EN_DASH = "\u2013"
+_REMOTE = "Distans"
+_CANCELLED_PREFIX = "INSTÄLLT: "
+_KIND_LABEL = {
+    "workplace": None,  # "modulplan – Vårdboendet Linden"
+    "trainer": "utbildare",
+    "room": "lokal",
+    "cohort": "grupp",
+    "interpreter": "tolk",
+}
+
+
+# --------------------------------------------------------------------------
+# identity
+
+
+def session_key(session: Mapping[str, Any]) -> str:
+    """The identity of a session inside one scenario: ``"cohort/module/index"``."""
+    return f"{session['cohort']}/{session['module']}/{int(session['index'])}"
+
+
+def session_uid(scenario_id: str, session: Mapping[str, Any]) -> str:
+    """Stable iCalendar UID of a session.
+
+    Derived from (scenario id, cohort id, module id, index) only, so it is the
+    same across re-renders and re-plans that move the session or rename its
+    ``id``, and different for different sessions.
+    """
+    name = f"{scenario_id}/{session_key(session)}"
+    return f"{uuid.uuid5(NAMESPACE, name)}@modulplan"
+
+
+# --------------------------------------------------------------------------
+# time
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} in scenario") from exc
+
+
+def _parse_instant(value: str, what: str) -> datetime:
+    """Parse an ISO 8601 date-time that must carry a UTC offset (or ``Z``)."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):  # Python 3.11 accepts Z, be explicit anyway
+        text = text[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {value!r} is not an ISO 8601 date-time") from exc
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"{what}: {value!r} has no UTC offset")
+    return dt
+
+
+def _utc_stamp(generated_at: datetime | None) -> datetime:
+    if generated_at is None:
+        return DEFAULT_DTSTAMP
+    if generated_at.tzinfo is None or generated_at.utcoffset() is None:
+        raise ValueError("generated_at must be timezone-aware")
+    return generated_at.astimezone(timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class _Transition:
+    instant: datetime  # UTC, first instant of the new offset
+    offset_from: timedelta
+    offset_to: timedelta
+    tzname: str
+
+    @property
+    def onset(self) -> datetime:
+        """Local onset in the *previous* offset, as RFC 5545 wants it."""
+        return (self.instant + self.offset_from).replace(tzinfo=None)
+
+
+def _transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[_Transition]:
+    """All UTC-offset changes of ``zone`` in the years first..last (inclusive)."""
+    start = datetime(first_year, 1, 1, tzinfo=timezone.utc)
+    stop = datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)
+    step = timedelta(hours=6)
+    found: list[_Transition] = []
+    t = start
+    off = t.astimezone(zone).utcoffset()
+    while t < stop:
+        nxt = t + step
+        nxt_off = nxt.astimezone(zone).utcoffset()
+        if nxt_off != off:
+            lo, hi = t, nxt  # offset(lo) == off, offset(hi) != off
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                mid = mid.replace(microsecond=0)
+                if mid.astimezone(zone).utcoffset() == off:
+                    lo = mid
+                else:
+                    hi = mid
+            after = hi.astimezone(zone)
+            assert off is not None and nxt_off is not None
+            found.append(_Transition(hi, off, after.utcoffset() or nxt_off, after.tzname() or ""))
+            off = after.utcoffset()
+            # the offset may have changed again before nxt (not in practice)
+            if off != nxt_off:
+                t = hi
+                continue
+        t, off = nxt, nxt_off
+    return found
+
+
+def _byday(days: list[date]) -> str | None:
+    """An RRULE BYDAY like ``-1SU`` or ``2SU`` that matches every date, or None."""
+    weekdays = {d.weekday() for d in days}
+    if len(weekdays) != 1:
+        return None
+    code = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[weekdays.pop()]
+    from_end = {-((_calendar.monthrange(d.year, d.month)[1] - d.day) // 7 + 1) for d in days}
+    from_start = {(d.day - 1) // 7 + 1 for d in days}
+    if from_end == {-1}:
+        return f"-1{code}"
+    if len(from_start) == 1:
+        return f"{from_start.pop()}{code}"
+    if len(from_end) == 1:
+        return f"{from_end.pop()}{code}"
+    return None
+
+
+def _observance(kind: str, tr: _Transition, rrule: dict[str, Any] | None) -> icalendar.Component:
+    sub: icalendar.Component = (
+        icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
+    )
+    sub.add("DTSTART", tr.onset)
+    if rrule is not None:
+        sub.add("RRULE", rrule)
+    sub.add("TZOFFSETFROM", tr.offset_from)
+    sub.add("TZOFFSETTO", tr.offset_to)
+    if tr.tzname:
+        sub.add("TZNAME", tr.tzname)
+    return sub
+
+
+def _rrule_vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone | None:
+    """A VTIMEZONE in the yearly-RRULE form, or None if the zone has no such rule.
+
+    Returns a single STANDARD observance for zones without offset changes in
+    the period, and one STANDARD plus one DAYLIGHT observance, each with a
+    yearly RRULE, for zones whose two yearly changes follow a fixed rule in
+    every year of the period. DTSTARTs lie in ``first_year``.
+    """
+    zone = _zone(tzid)
+    transitions = _transitions(zone, first_year, last_year)
+    vtz = icalendar.Timezone()
+    vtz.add("TZID", tzid)
+    if not transitions:
+        moment = datetime(first_year, 1, 1, tzinfo=timezone.utc).astimezone(zone)
+        offset = moment.utcoffset() or timedelta(0)
+        fixed = _Transition(
+            datetime(first_year, 1, 1, tzinfo=timezone.utc) - offset,
+            offset,
+            offset,
+            moment.tzname() or "",
+        )
+        vtz.add_component(_observance("STANDARD", fixed, None))
+        return vtz
+    groups: dict[tuple[timedelta, timedelta, str], list[_Transition]] = {}
+    for tr in transitions:
+        groups.setdefault((tr.offset_from, tr.offset_to, tr.tzname), []).append(tr)
+    if len(groups) != 2:
+        return None
+    years = list(range(first_year, last_year + 1))
+    observances = []
+    for trs in groups.values():
+        onsets = [tr.onset for tr in trs]
+        if [o.year for o in onsets] != years:
+            return None
+        if len({(o.month, o.time()) for o in onsets}) != 1:
+            return None
+        byday = _byday([o.date() for o in onsets])
+        if byday is None:
+            return None
+        observances.append((trs[0], {"FREQ": "YEARLY", "BYMONTH": onsets[0].month, "BYDAY": byday}))
+    (a, ra), (b, rb) = sorted(observances, key=lambda x: x[0].instant)
+    if a.offset_to == b.offset_to or a.offset_from != b.offset_to or b.offset_from != a.offset_to:
+        return None
+    # the observance with the larger UTC offset is daylight saving time
+    for tr, rule in sorted(((a, ra), (b, rb)), key=lambda x: x[0].offset_to):
+        kind = "DAYLIGHT" if tr.offset_to == max(a.offset_to, b.offset_to) else "STANDARD"
+        vtz.add_component(_observance(kind, tr, rule))
+    return vtz
+
+
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    vtz = _rrule_vtimezone(tzid, first_year, last_year)
+    if vtz is None:  # irregular zone: icalendar's RDATE form, exact for the period
+        vtz = icalendar.Timezone.from_tzid(
+            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+        )
+    return vtz
+
+
+# --------------------------------------------------------------------------
+# scenario look-ups
+
+
+class _Index:
+    def __init__(self, scenario: Mapping[str, Any], schedule: Mapping[str, Any]) -> None:
+        def by_id(key: str, source: Mapping[str, Any] = scenario) -> dict[str, Mapping[str, Any]]:
+            return {str(x["id"]): x for x in source.get(key) or []}
+
+        self.scenario_id = str(scenario.get("id") or schedule.get("scenario") or "")
+        if not self.scenario_id:
+            raise ValueError("scenario has no id")
+        self.scenario_name = str(scenario.get("name") or self.scenario_id)
+        self.tzid = str(scenario.get("timezone") or DEFAULT_TIMEZONE)
+        self.zone = _zone(self.tzid)
+        self.sites = by_id("sites")
+        self.workplaces = by_id("workplaces")
+        self.rooms = by_id("rooms")
+        self.trainers = by_id("trainers")
+        self.interpreters = by_id("interpreters")
+        self.modules = by_id("modules")
+        self.tracks = by_id("tracks")
+        self.cohorts = by_id("cohorts", schedule)
+        # participant ids per (workplace, track), from the action plans
+        self.plan_members: dict[tuple[str, str], set[str]] = {}
+        for plan in scenario.get("action_plans") or []:
+            key = (str(plan.get("workplace")), str(plan.get("track")))
+            members = self.plan_members.setdefault(key, set())
+            for p in plan.get("participants") or []:
+                if "id" in p:
+                    members.add(str(p["id"]))
+                else:
+                    for n in range(1, int(p.get("count", 0)) + 1):
+                        members.add(f"{plan['id']}-{p['team']}-{n}")
+
+    @staticmethod
+    def name(table: Mapping[str, Mapping[str, Any]], ident: str | None) -> str:
+        if ident is None:
+            return ""
+        entry = table.get(str(ident))
+        return str(entry.get("name") or ident) if entry else str(ident)
+
+    def entity_name(self, kind: str, ident: str) -> str:
+        table = {
+            "workplace": self.workplaces,
+            "trainer": self.trainers,
+            "room": self.rooms,
+            "interpreter": self.interpreters,
+            "cohort": self.cohorts,
+        }[kind]
+        if ident not in table:
+            raise ValueError(f"unknown {kind} {ident!r}")
+        return self.name(table, ident)
+
+    def location(self, room_id: str | None) -> str:
+        if room_id is None:
+            return _REMOTE
+        room = self.rooms.get(str(room_id))
+        if room is None:
+            return str(room_id)
+        room_name = str(room.get("name") or room_id)
+        site_name = self.name(self.sites, room.get("site")) if room.get("site") else ""
+        if site_name and site_name.casefold() not in room_name.casefold():
+            return f"{room_name}, {site_name}"
+        return room_name
+
+    def workplace_count(self, cohort: Mapping[str, Any], workplace_id: str) -> int | None:
+        """How many of the cohort's participants come from that workplace."""
+        participants = [str(p) for p in cohort.get("participants") or []]
+        members = self.plan_members.get((workplace_id, str(cohort.get("track"))))
+        if members is not None:
+            return sum(1 for p in participants if p in members)
+        if list(cohort.get("workplaces") or []) == [workplace_id]:
+            return len(participants)
+        return None
+
+
+# --------------------------------------------------------------------------
+# calendars
+
+
+def _cohort_of(index: _Index, session: Mapping[str, Any]) -> Mapping[str, Any]:
+    cohort = index.cohorts.get(str(session["cohort"]))
+    if cohort is not None:
+        return cohort
+    # a cancelled session's cohort may be gone from the new schedule: the
+    # session dict itself may then carry "workplaces"/"participants"/"track"
+    return {
+        "id": session["cohort"],
+        "track": session.get("track"),
+        "workplaces": session.get("workplaces") or [],
+        "participants": session.get("participants") or [],
+    }
+
+
+def _selected(kind: str, entity_id: str, session: Mapping[str, Any], cohort: Mapping[str, Any]) -> bool:
+    if kind == "workplace":
+        return entity_id in [str(w) for w in cohort.get("workplaces") or []]
+    if kind == "trainer":
+        return session.get("trainer") is not None and str(session["trainer"]) == entity_id
+    if kind == "room":
+        return session.get("room") is not None and str(session["room"]) == entity_id
+    if kind == "cohort":
+        return str(session["cohort"]) == entity_id
+    if kind == "interpreter":
+        return entity_id in [str(i) for i in session.get("interpreters") or []]
+    raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+
+
+def _calendar_name(index: _Index, kind: str, entity_id: str) -> str:
+    name = index.entity_name(kind, entity_id)
+    if kind == "workplace":
+        return f"modulplan {_EN_DASH} {name}"
+    if kind == "cohort":
+        track = index.name(index.tracks, index.cohorts[entity_id].get("track"))
+        return f"modulplan {_EN_DASH} grupp {name} ({track})"
+    return f"modulplan {_EN_DASH} {name} ({_KIND_LABEL[kind]})"
+
+
+def _description(
+    index: _Index,
+    kind: str,
+    entity_id: str,
+    session: Mapping[str, Any],
+    cohort: Mapping[str, Any],
+    participant_filter: set[str] | None,
+    cancelled: bool,
+) -> str:
+    module = index.modules.get(str(session["module"]), {})
+    participants = [str(p) for p in cohort.get("participants") or []]
+    lines = []
+    if cancelled:
+        lines.append("Inställt: tillfället har tagits bort ur planen.")
+    lines.append(f"Utbildningsspår: {index.name(index.tracks, cohort.get('track'))}")
+    lines.append(f"Modul: {module.get('name') or session['module']}")
+    lines.append(f"Grupp: {session['cohort']}")
+    lines.append(f"Deltagare: {len(participants)}")
+    if kind == "workplace":
+        count = index.workplace_count(cohort, entity_id)
+        if count is not None:
+            lines.append(f"Varav från {index.name(index.workplaces, entity_id)}: {count}")
+    if participant_filter is not None:
+        lines.append(f"Varav i urvalet: {sum(1 for p in participants if p in participant_filter)}")
+    workplaces = [index.name(index.workplaces, w) for w in cohort.get("workplaces") or []]
+    if workplaces:
+        label = "Arbetsplats" if len(workplaces) == 1 else "Arbetsplatser"
+        lines.append(f"{label}: {', '.join(workplaces)}")
+    if session.get("trainer") is not None:
+        lines.append(f"Utbildare: {index.name(index.trainers, session['trainer'])}")
+    interpreters = [index.name(index.interpreters, i) for i in session.get("interpreters") or []]
+    if interpreters:
+        lines.append(f"Tolk: {', '.join(interpreters)}")
+    if session.get("room") is None:
+        lines.append("Distansutbildning (ingen lokal).")
+    return "\n".join(lines)
+
+
+def _summary(index: _Index, session: Mapping[str, Any], cancelled: bool) -> str:
+    module = index.modules.get(str(session["module"]), {})
+    name = str(module.get("name") or session["module"])
+    n = int(session["index"])
+    total = module.get("sessions")
+    text = f"{name} {_EN_DASH} tillfälle {n} av {int(total)}" if total else f"{name} {_EN_DASH} tillfälle {n}"
+    return _CANCELLED_PREFIX + text if cancelled else text
+
+
+def _sequence(sequences: Mapping[str, int] | None, uid: str, key: str) -> int:
+    if not sequences:
+        return 0
+    value = sequences.get(uid, sequences.get(key, 0))
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"SEQUENCE for {key} must be a non-negative int, not {value!r}")
+    return value
+
+
+def build_calendar(
+    scenario: dict,
+    schedule: dict,
+    *,
+    kind: str,
+    entity_id: str,
+    sequences: dict[str, int] | None = None,
+    cancelled: list[dict] | None = None,
+    participant_filter: set[str] | None = None,
+    generated_at: datetime | None = None,
+) -> icalendar.Calendar:
+    """The calendar of one workplace, trainer, room, cohort or interpreter.
+
+    Sessions are selected by ``kind``: ``workplace`` takes the sessions of
+    cohorts whose ``workplaces`` contain ``entity_id``; ``trainer``, ``room``
+    and ``cohort`` compare the session's field; ``interpreter`` looks in the
+    session's ``interpreters``.
+
+    ``sequences`` maps a session's UID (:func:`session_uid`), or its identity
+    key (:func:`session_key`, ``"cohort/module/index"``), to its SEQUENCE
+    (default 0); the UID wins if both are present. Raise it whenever start,
+    end or location changes (RFC 5546), and for cancellations.
+
+    ``cancelled`` are session dicts (schedule-1 format, typically from the
+    previous schedule) emitted with ``STATUS:CANCELLED``. If a cancelled
+    session's cohort is no longer in ``schedule``, the dict may carry the
+    cohort's ``track``, ``workplaces`` and ``participants`` itself; without
+    them it cannot appear in workplace calendars. A cancelled session whose
+    UID is also live in ``schedule`` is an error.
+
+    ``participant_filter`` keeps only sessions whose cohort holds at least one
+    of those participant ids, and adds their count (never the ids).
+
+    ``generated_at`` becomes every event's DTSTAMP (in UTC); without it the
+    fixed :data:`DEFAULT_DTSTAMP` is used, so equal input gives equal bytes.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    index = _Index(scenario, schedule)
+    entity_id = str(entity_id)
+    cal_name = _calendar_name(index, kind, entity_id)
+    stamp = _utc_stamp(generated_at)
+
+    entries: list[tuple[datetime, str, Mapping[str, Any], bool]] = []
+    seen: dict[str, str] = {}
+    candidates = [(s, False) for s in schedule.get("sessions") or []]
+    candidates += [(s, True) for s in cancelled or []]
+    for session, is_cancelled in candidates:
+        uid = session_uid(index.scenario_id, session)
+        label = f"{'cancelled ' if is_cancelled else ''}session {session.get('id', session_key(session))}"
+        if uid in seen:
+            raise ValueError(
+                f"{label} and {seen[uid]} are both {session_key(session)}: one UID for two events"
+            )
+        seen[uid] = label
+        cohort = _cohort_of(index, session)
+        if not _selected(kind, entity_id, session, cohort):
+            continue
+        if participant_filter is not None and not (
+            participant_filter & {str(p) for p in cohort.get("participants") or []}
+        ):
+            continue
+        start = _parse_instant(str(session["start"]), f"{label} start")
+        end = _parse_instant(str(session["end"]), f"{label} end")
+        if end <= start:
+            raise ValueError(f"{label} ends ({session['end']}) before it starts ({session['start']})")
+        entries.append((start, uid, session, is_cancelled))
+    entries.sort(key=lambda e: (e[0].astimezone(timezone.utc), e[1]))
+
+    # period that the VTIMEZONE must describe exactly: horizon and events,
+    # one year either side (so it always holds a STANDARD and a DAYLIGHT)
+    years: set[int] = set()
+    horizon = scenario.get("horizon") or {}
+    for key in ("start", "end"):
+        if horizon.get(key):
+            years.add(date.fromisoformat(str(horizon[key])[:10]).year)
+    for start, _, session, _ in entries:
+        years.add(start.astimezone(index.zone).year)
+        years.add(_parse_instant(str(session["end"]), "end").astimezone(index.zone).year)
+    years = years or {stamp.year}
+    first_year, last_year = min(years) - 1, max(years) + 1
+
+    cal = icalendar.Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+    cal.add("NAME", cal_name)
+    cal.add("X-WR-CALNAME", cal_name)
+    cal_desc = f"{index.scenario_name} ({index.scenario_id}), skapad av modulplan"
+    cal.add("X-WR-CALDESC", cal_desc)
+    cal.add("X-WR-TIMEZONE", index.tzid)
+    cal.add("REFRESH-INTERVAL", _REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", "PT1H")
+    cal.add_component(_vtimezone(index.tzid, first_year, last_year))
+
+    for start, uid, session, is_cancelled in entries:
+        cohort = _cohort_of(index, session)
+        end = _parse_instant(str(session["end"]), "end")
+        track_name = index.name(index.tracks, cohort.get("track"))
+        event = icalendar.Event()
+        event.add("UID", uid)
+        event.add("DTSTAMP", stamp)
+        event.add("SEQUENCE", _sequence(sequences, uid, session_key(session)))
+        event.add("DTSTART", start.astimezone(index.zone))
+        event.add("DTEND", end.astimezone(index.zone))
+        event.add("SUMMARY", _summary(index, session, is_cancelled))
+        event.add("LOCATION", index.location(session.get("room")))
+        event.add(
+            "DESCRIPTION",
+            _description(index, kind, entity_id, session, cohort, participant_filter, is_cancelled),
+        )
+        if track_name:
+            event.add("CATEGORIES", [track_name])
+        event.add("STATUS", "CANCELLED" if is_cancelled else "CONFIRMED")
+        event.add("TRANSP", "TRANSPARENT" if is_cancelled else "OPAQUE")
+        cal.add_component(event)
+
+    cal.add_missing_timezones(date(first_year, 1, 1), date(last_year + 1, 1, 1))
+    missing = cal.get_missing_tzids()
+    if missing:
+        raise RuntimeError(f"no VTIMEZONE for {sorted(missing)}: install tzdata")
+    return cal
+
+
+def calendar_bytes(cal: icalendar.Calendar) -> bytes:
+    """The calendar as RFC 5545 bytes (UTF-8, CRLF, folded lines).
+
+    Serve them as ``text/calendar; charset=utf-8``.
+    """
+    return cal.to_ical()
+
+
+# --------------------------------------------------------------------------
+# files
+
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+
+
+def _safe_part(ident: str) -> str:
+    """A file-name-safe form of an id; ids that had to change get a hash suffix.
+
+    ``W-BRUK`` stays ``W-BRUK``; ``W-VÅRD`` becomes ``W-VARD-<8 hex>`` and
+    ``a/b`` ``a_b-<8 hex>``, so distinct ids never map to the same name.
+    """
+    if _SAFE.fullmatch(ident) and not ident.endswith("."):
+        return ident
+    ascii_text = unicodedata.normalize("NFKD", ident).encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("._-")[:60] or "id"
+    digest = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:8]
+    return f"{cleaned}-{digest}"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_ics_dir(
+    scenario: dict,
+    schedule: dict,
+    out_dir: str | os.PathLike[str],
+    *,
+    sequences: dict[str, int] | None = None,
+    cancelled: list[dict] | None = None,
+    generated_at: datetime | None = None,
+) -> list[Path]:
+    """Write ``workplace-<id>.ics``, ``trainer-<id>.ics`` and ``room-<id>.ics``.
+
+    One file for *every* workplace, trainer and room of the scenario (in
+    scenario order), also when it has no session: a subscription URL must
+    keep working, and an empty calendar makes subscribers drop events that a
+    re-plan removed, where a missing file would leave them stale. Ids that are
+    not file-name safe are transliterated and get a hash suffix. Files are
+    replaced atomically; other files in ``out_dir`` are left alone. Returns
+    the paths written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    plan: list[tuple[str, str]] = []
+    for kind, key in (("workplace", "workplaces"), ("trainer", "trainers"), ("room", "rooms")):
+        ids = _unique(str(x["id"]) for x in scenario.get(key) or [])
+        plan += [(kind, i) for i in ids]
+    names: dict[str, tuple[str, str]] = {}
+    for kind, ident in plan:
+        fname = f"{kind}-{_safe_part(ident)}.ics"
+        other = names.get(fname.casefold())
+        if other is not None:
+            raise ValueError(f"{kind} {ident!r} and {other[0]} {other[1]!r} map to the same file {fname}")
+        names[fname.casefold()] = (kind, ident)
+    written = []
+    for kind, ident in plan:
+        cal = build_calendar(
+            scenario,
+            schedule,
+            kind=kind,
+            entity_id=ident,
+            sequences=sequences,
+            cancelled=cancelled,
+            generated_at=generated_at,
+        )
+        path = out / f"{kind}-{_safe_part(ident)}.ics"
+        _atomic_write(path, calendar_bytes(cal))
+        written.append(path)
+    return written
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,241 @@
+"""The planning problem: everything the optimizer and the heuristics need, precomputed.
+
+For each cohort session this finds its *candidate starts*: the calendar slots at
+which the session could be held if it were the only session in the world. A slot
+survives only if it keeps every rule that depends on the session alone:
+the calendar and plan windows (rule 2), shift fit (rule 8), daily rest against
+the participants' own shifts (rule 9), the team staffing slack for this cohort
+alone (rule 7), and at least one qualified available trainer, one fitting room
+and the needed language support (rules 3, 4, 10). The rules that couple sessions
+(no double booking, order, weekly limits, staffing sums) are the model's job.
+
+Each candidate also carries its exact participant cost (backfill and overtime
+hours at their weights) and, for a cohort's last session, its lateness.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .cohorts import Cohort, CohortSession, SessionKey, cohort_sessions, form_cohorts
+from .domain import Scenario, TeamKey
+from .timeline import Interval, Slot, Timeline, covers, intervals_near, merge_intervals, overlap_minutes
+
+DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    slot: Slot
+    start: int
+    end: int
+    backfill_minutes: int  # participant-minutes inside own shifts
+    overtime_minutes: int  # participant-minutes outside
+    late_days: int
+    cost: int  # backfill + overtime + lateness at the scenario's weights (rounded)
+
+
+@dataclass
+class SessionOptions:
+    session: CohortSession
+    candidates: list[Candidate] = field(default_factory=list)
+    trainers: dict[str, frozenset[int]] = field(default_factory=dict)  # trainer -> candidate positions allowed
+    rooms: dict[str, frozenset[int]] = field(default_factory=dict)
+    interpreters: dict[str, frozenset[int]] = field(default_factory=dict)
+    languages: frozenset[str] = frozenset()
+    needs_room: bool = True
+    rejected: Counter = field(default_factory=Counter)  # why slots were ruled out
+
+
+def rest_ok(shifts: list[Interval], extra: list[Interval], rest_minutes: int) -> bool:
+    """Daily rest (rule 9) for one person: adding `extra` work blocks to `shifts` must not
+    make any 24-hour window starting at a block start have a longest free stretch below
+    the rest hours, unless that window already fails with the shifts alone."""
+    if rest_minutes <= 0 or not extra:
+        return True
+    lo = min(a for a, _ in extra) - 2 * DAY
+    hi = max(b for _, b in extra) + 2 * DAY
+    near = intervals_near(shifts, lo, hi)
+    blocks = merge_intervals(near + list(extra))
+    first_extra = min(a for a, _ in extra)
+    last_extra = max(b for _, b in extra)
+    for w, _ in blocks:
+        if w + DAY <= first_extra or w >= last_extra:
+            continue  # the window does not touch a session: the shifts' own business
+        if _longest_free(blocks, w, w + DAY) < rest_minutes and _longest_free(near, w, w + DAY) >= rest_minutes:
+            return False
+    return True
+
+
+def _longest_free(blocks: list[Interval], w0: int, w1: int) -> int:
+    best, cur = 0, w0
+    for a, b in blocks:
+        if b <= cur:
+            continue
+        if a >= w1:
+            break
+        best = max(best, a - cur)
+        cur = max(cur, b)
+    return max(best, w1 - cur)
+
+
+class PlanningProblem:
+    """A scenario with its timeline, cohorts, sessions and their candidate starts."""
+
+    def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None):
+        self.scenario = scenario
+        self.timeline = timeline or Timeline(scenario)
+        self.cohorts = cohorts if cohorts is not None else form_cohorts(scenario)
+        self.cohort_by_id = {c.id: c for c in self.cohorts}
+        self.sessions: list[CohortSession] = cohort_sessions(scenario, self.cohorts)
+        self.session_index = {s.key: i for i, s in enumerate(self.sessions)}
+        self.by_cohort: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.sessions):
+            self.by_cohort[s.key.cohort].append(i)
+        self.rest_minutes = int(round(scenario.calendar.daily_rest_hours * 60))
+        self._team_instances = {k: [(s.start, s.end) for s in v] for k, v in self.timeline.shift_instances.items()}
+        self.availability = {p.id: self.timeline.availability(p) for p in scenario.trainers.values()}
+        self.interp_availability = {p.id: self.timeline.availability(p) for p in scenario.interpreters.values()}
+        self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
+                             for r in scenario.rooms.values()}
+        self._team_cache: dict = {}
+        self.options: list[SessionOptions] = [self._options(s) for s in self.sessions]
+
+    # -- participants -------------------------------------------------------
+    def plan_of(self, cohort: Cohort, pid: str):
+        for plan_id in cohort.plans:
+            if pid in self.scenario.action_plans[plan_id].participants:
+                return self.scenario.action_plans[plan_id]
+        raise KeyError(pid)
+
+    def member_groups(self, cohort: Cohort) -> list[tuple[TeamKey, bool, bool, int]]:
+        """(team, allow_on_shift, allow_off_shift, members) groups of a cohort."""
+        cnt: Counter = Counter()
+        for pid in cohort.participants:
+            plan = self.plan_of(cohort, pid)
+            cnt[(self.scenario.participants[pid].team, plan.allow_on_shift, plan.allow_off_shift)] += 1
+        return [(t, on, off, n) for (t, on, off), n in sorted(cnt.items())]
+
+    def site_of_room(self, room_id: str) -> str:
+        return self.scenario.rooms[room_id].site
+
+    # -- candidates ---------------------------------------------------------
+    def _team_fit(self, team: TeamKey, a: int, b: int):
+        """(minutes on shift, lies inside one shift, daily rest kept) for a team member."""
+        key = (team, a, b)
+        hit = self._team_cache.get(key)
+        if hit is None:
+            union = self.timeline.shift_union[team]
+            on = overlap_minutes(union, a, b)
+            inst = self._team_instances[team]
+            i = bisect.bisect_right(inst, (a, float("inf"))) - 1
+            inside = any(inst[j][0] <= a and b <= inst[j][1] for j in range(max(0, i - 1), i + 1))
+            hit = (on, inside, rest_ok(union, [(a, b)], self.rest_minutes))
+            self._team_cache[key] = hit
+        return hit
+
+    def _options(self, s: CohortSession) -> SessionOptions:
+        sc, tl = self.scenario, self.timeline
+        cohort, module = s.cohort, sc.modules[s.module_id]
+        opts = SessionOptions(session=s, languages=cohort.languages, needs_room=module.location != "remote")
+        plans = [sc.action_plans[p] for p in cohort.plans]
+        earliest = tl.day_start(max(p.earliest for p in plans))
+        deadline = tl.day_end(min(p.deadline for p in plans))
+        target = min(p.target for p in plans)
+        is_last = s.position == len(self.by_cohort[cohort.id]) - 1
+        groups = self.member_groups(cohort)
+        teams = sc.teams
+        w = sc.weights
+        qualified = [t for t in sc.trainers.values() if module.qualification in t.qualifications]
+        rooms = self._room_choices(cohort, module) if opts.needs_room else []
+        if not qualified:
+            opts.rejected["no_qualified_trainer"] = len(tl.slots)
+            return opts
+        if opts.needs_room and not rooms:
+            opts.rejected["no_room"] = len(tl.slots)
+            return opts
+        tr_ok: dict[str, list[int]] = defaultdict(list)
+        rm_ok: dict[str, list[int]] = defaultdict(list)
+        in_ok: dict[str, list[int]] = defaultdict(list)
+        for slot in tl.slots:
+            a = slot.minute
+            b = a + s.duration
+            if a < earliest or b > deadline:
+                opts.rejected["plan_window"] += 1
+                continue
+            backfill = overtime = 0
+            reason = None
+            for team, on_ok, off_ok, n in groups:
+                on, inside, rest = self._team_fit(team, a, b)
+                if on and not on_ok:
+                    reason = "on_shift_not_allowed"
+                elif not off_ok and not inside:
+                    reason = "off_shift_not_allowed"
+                elif on and n > teams[team].staffing_slack:
+                    reason = "staffing"
+                elif not rest:
+                    reason = "daily_rest"
+                if reason:
+                    break
+                backfill += n * on
+                overtime += n * (s.duration - on)
+            if reason:
+                opts.rejected[reason] += 1
+                continue
+            trainers = [t.id for t in qualified if covers(self.availability[t.id], a, b)]
+            if not trainers:
+                opts.rejected["trainer_unavailable"] += 1
+                continue
+            free_rooms = [r for r in rooms if not overlap_minutes(self.room_blocked[r], a, b)]
+            if opts.needs_room and not free_rooms:
+                opts.rejected["room_unavailable"] += 1
+                continue
+            interp = [i.id for i in sc.interpreters.values()
+                      if i.languages & cohort.languages and covers(self.interp_availability[i.id], a, b)]
+            if any(not any(lang in sc.trainers[t].languages for t in trainers)
+                   and not any(lang in sc.interpreters[i].languages for i in interp)
+                   for lang in cohort.languages):
+                opts.rejected["no_interpreter"] += 1
+                continue
+            late = max(0, (slot.day - target).days) if is_last else 0
+            pos = len(opts.candidates)
+            cost = round((backfill * w["backfill_per_hour"] + overtime * w["overtime_per_hour"]) / 60
+                         + late * w["late_per_day"])
+            opts.candidates.append(Candidate(slot, a, b, backfill, overtime, late, cost))
+            for t in trainers:
+                tr_ok[t].append(pos)
+            for r in free_rooms:
+                rm_ok[r].append(pos)
+            for i in interp:
+                in_ok[i].append(pos)
+        opts.trainers = {k: frozenset(v) for k, v in tr_ok.items()}
+        opts.rooms = {k: frozenset(v) for k, v in rm_ok.items()}
+        opts.interpreters = {k: frozenset(v) for k, v in in_ok.items()}
+        return opts
+
+    def _room_choices(self, cohort: Cohort, module) -> list[str]:
+        sc = self.scenario
+        sites = {sc.workplaces[w].site for w in cohort.workplaces}
+        return [r.id for r in sc.rooms.values()
+                if r.capacity >= cohort.size and module.room_features <= r.features
+                and (module.location != "workplace" or r.site in sites)]
+
+    def session_site(self, i: int, room: str | None, person_home: str | None) -> str | None:
+        """Where a session takes place for a person: the room's site; remote: the person's home."""
+        return self.scenario.rooms[room].site if room else person_home
+
+    def slots_per_day(self) -> int:
+        return max(1, len(self.scenario.calendar.start_times))
+
+    def describe_week(self, minute: int) -> str:
+        d = self.timeline.clock.local_date(minute)
+        return f"week {d.isocalendar()[1]}"
+
+
+def plan_window_text(problem: PlanningProblem, cohort: Cohort) -> str:
+    sc = problem.scenario
+    plans = [sc.action_plans[p] for p in cohort.plans]
+    return f"{max(p.earliest for p in plans)}..{min(p.deadline for p in plans)}"
+

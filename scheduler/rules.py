@@ -1,0 +1,287 @@
+"""The hard rules and objective terms as model constraints, one function each.
+
+Rules that depend on one session alone (calendar, plan window, shift fit, daily
+rest against the shifts, availability, room fit) are already in the candidate
+starts (`problem.py`); the functions here add what couples sessions. The
+independent validator (`validate.py`) re-checks all ten rules with its own code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from .model import SCALE, ModelBuilder
+from .problem import PlanningProblem
+
+# -- hard rules ------------------------------------------------------------------
+
+
+def completeness_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 1: every session is scheduled once or reported unscheduled. A session
+    whose predecessor in the track is not scheduled cannot be scheduled either
+    (a cohort does not take module 3 without module 2)."""
+    for idxs in problem.by_cohort.values():
+        for prev, nxt in zip(idxs, idxs[1:]):
+            if nxt not in mb.present:
+                continue
+            if prev not in mb.present:
+                mb.model.add(mb.present[nxt] == 0)
+            else:
+                mb.model.add_implication(mb.present[nxt], mb.present[prev])
+
+
+def order_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 6: sessions follow the track's module order and each module's index order;
+    a later session starts no earlier than the previous one ends; consecutive sessions of a
+    module are min_gap_days..max_gap_days calendar days apart (start date to start date)."""
+    sc, m = problem.scenario, mb.model
+    for idxs in problem.by_cohort.values():
+        for i, j in zip(idxs, idxs[1:]):
+            if i not in mb.present or j not in mb.present:
+                continue
+            pj = mb.present[j]
+            m.add(mb.start[j] >= mb.end(i)).only_enforce_if(pj)
+            si, sj = problem.sessions[i], problem.sessions[j]
+            if si.module_id == sj.module_id:
+                mod = sc.modules[si.module_id]
+                if mod.min_gap_days > 0:
+                    m.add(mb.day(j) - mb.day(i) >= mod.min_gap_days).only_enforce_if(pj)
+                if mod.max_gap_days is not None:
+                    m.add(mb.day(j) - mb.day(i) <= mod.max_gap_days).only_enforce_if(pj)
+
+
+def participant_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 5 (part): no participant is in two sessions at once. Within a cohort the order
+    rule already keeps sessions apart; people in several cohorts get a no-overlap over all."""
+    cohorts_of: dict[str, set[str]] = defaultdict(set)
+    for c in problem.cohorts:
+        for pid in c.participants:
+            cohorts_of[pid].add(c.id)
+    for group in {frozenset(v) for v in cohorts_of.values() if len(v) > 1}:
+        ivs = [mb.interval[i] for c in sorted(group) for i in problem.by_cohort[c] if i in mb.interval]
+        if len(ivs) > 1:
+            mb.model.add_no_overlap(ivs)
+
+
+def staffing_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 7: during every shift of a team at most headcount - min_staffing of its members
+    are in sessions. Modelled as a cumulative whose free capacity is the staffing slack
+    during the team's shifts and unlimited (all its participants) outside them."""
+    sc, m = problem.scenario, mb.model
+    demand: dict = defaultdict(list)
+    for i in mb.schedulable:
+        for team, n in problem.sessions[i].cohort.team_counts:
+            demand[team].append((i, n))
+    for team_key, uses in demand.items():
+        team = sc.teams[team_key]
+        total = sum(n for c in problem.cohorts for t, n in c.team_counts if t == team_key)
+        slack = team.staffing_slack
+        if slack >= total:
+            continue  # can never bind
+        lo = min(problem.options[i].candidates[0].start for i, _ in uses)
+        hi = max(problem.options[i].candidates[-1].end for i, _ in uses)
+        shifts = [(a, b) for a, b in problem.timeline.shift_union[team_key] if b > lo and a < hi]
+        if not shifts:
+            continue
+        ivs = [mb.interval[i] for i, _ in uses] + [m.new_fixed_size_interval_var(a, b - a, f"shift[{team.id},{a}]")
+                                                   for a, b in shifts]
+        m.add_cumulative(ivs, [n for _, n in uses] + [total - max(slack, 0)] * len(shifts), total)
+
+
+def trainer_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 3: one qualified, available trainer per session (in the candidates and the
+    exactly-one choice); a trainer is never in two places at once, keeps travel time between
+    sessions at different sites, and keeps max_sessions_per_day and max_minutes_per_week."""
+    sc, m = problem.scenario, mb.model
+    for t_id, items in mb.trainer_intervals.items():
+        trainer = sc.trainers[t_id]
+        m.add_no_overlap([iv for _, iv in items])
+        _travel_separation(problem, mb, [(i, mb.teaches[i, t_id]) for i, _ in items], trainer.home_site)
+        if trainer.max_sessions_per_day is not None and trainer.max_sessions_per_day < _max_per_day(problem, [i for i, _ in items]):
+            ivs = [m.new_optional_fixed_size_interval_var(mb.day(i), 1, mb.teaches[i, t_id], f"tday[{i},{t_id}]")
+                   for i, _ in items]
+            m.add_cumulative(ivs, [1] * len(ivs), trainer.max_sessions_per_day)
+        if trainer.max_minutes_per_week is not None:
+            durs = [problem.sessions[i].duration for i, _ in items]
+            if sum(durs) > trainer.max_minutes_per_week:
+                ivs = [m.new_optional_fixed_size_interval_var(mb.week(i), 1, mb.teaches[i, t_id], f"tweek[{i},{t_id}]")
+                       for i, _ in items]
+                m.add_cumulative(ivs, durs, trainer.max_minutes_per_week)
+
+
+def room_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 4: a room with enough seats and every feature (in the candidates), at the cohort's
+    workplace site for `workplace` modules, free of bookings, hosting one session at a time."""
+    for ivs in mb.room_intervals.values():
+        mb.model.add_no_overlap(ivs)
+
+
+def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 10: every language a participant needs that the trainer does not speak is covered
+    by an assigned interpreter, who is available and never in two places at once."""
+    sc, m = problem.scenario, mb.model
+    for i in mb.schedulable:
+        o = problem.options[i]
+        for lang in sorted(o.languages):
+            speakers = [mb.teaches[i, t] for t in o.trainers if lang in sc.trainers[t].languages]
+            interps = [mb.interprets[i, j] for j in o.interpreters if lang in sc.interpreters[j].languages]
+            m.add(sum(interps) + sum(speakers) >= mb.present[i])
+    for j_id, items in mb.interpreter_intervals.items():
+        m.add_no_overlap([iv for _, iv in items])
+        _travel_separation(problem, mb, [(i, mb.interprets[i, j_id]) for i, _ in items],
+                           sc.interpreters[j_id].home_site)
+
+
+HARD_RULES = [completeness_rule, order_rule, participant_rule, staffing_rule, trainer_rule, room_rule, language_rule]
+
+
+# -- objective -------------------------------------------------------------------
+
+
+def unscheduled_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Soft: `unscheduled_session` per session left unscheduled."""
+    w = problem.scenario.weights["unscheduled_session"] * SCALE
+    for i in mb.schedulable:
+        mb.add_term("unscheduled_session", 1 - mb.present[i], w)
+
+
+def participant_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Soft: backfill (participant-hours on shift), overtime (off shift) and lateness
+    (days a cohort's last session lies after its target), exact per candidate start."""
+    sc, m = problem.scenario, mb.model
+    w = sc.weights
+    for i in mb.schedulable:
+        costs = [round(c.backfill_minutes * w["backfill_per_hour"] + c.overtime_minutes * w["overtime_per_hour"]
+                       + c.late_days * w["late_per_day"] * SCALE) for c in problem.options[i].candidates]
+        if not any(costs):
+            continue
+        v = m.new_int_var(0, max(costs), f"participant_cost[{i}]")
+        m.add_element(mb.pick[i], costs + [0], v)
+        mb.add_term("participants", v, 1)
+
+
+def trainer_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Soft: each trainer's cost_per_hour for every session hour they teach."""
+    sc = problem.scenario
+    for (i, t), lit in mb.teaches.items():
+        mb.add_term("trainer_cost", lit, round(sc.trainers[t].cost_per_hour * problem.sessions[i].duration))
+
+
+def travel_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Soft: `travel_per_minute` for trainers' and interpreters' travel. The model charges each
+    session the round trip home -> site -> home divided by the most sessions the person can hold
+    in one day: never more than the real day's travel, so the proven bound stays a true bound;
+    the reported objective uses the exact travel of the final schedule."""
+    sc, m = problem.scenario, mb.model
+    w = sc.weights["travel_per_minute"] * SCALE
+    if not w:
+        return
+    site_lits: dict[int, dict[str, list]] = {}
+    for (i, r), lit in mb.in_room.items():
+        site_lits.setdefault(i, {}).setdefault(problem.site_of_room(r), []).append(lit)
+    people = [(mb.teaches, sc.trainers), (mb.interprets, sc.interpreters)]
+    for lits, persons in people:
+        for (i, pid), lit in lits.items():
+            home = persons[pid].home_site
+            if home is None or i not in site_lits:
+                continue  # remote: held at home
+            per_day = _max_per_day(problem, [i], getattr(persons[pid], "max_sessions_per_day", None))
+            for site, room_lits in site_lits[i].items():
+                coef = int(2 * sc.travel_minutes(home, site) * w // per_day)
+                if not coef:
+                    continue
+                if len(site_lits[i]) == 1:
+                    mb.add_term("travel_per_minute", lit, coef)
+                else:
+                    both = m.new_bool_var(f"travels[{i},{pid},{site}]")
+                    m.add(both >= lit + sum(room_lits) - 1)
+                    mb.add_term("travel_per_minute", both, coef)
+
+
+def trainer_change_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Soft: `trainer_change` for each trainer beyond the first a cohort meets within a module."""
+    w = problem.scenario.weights["trainer_change"] * SCALE
+    if not w:
+        return
+    m = mb.model
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in mb.schedulable:
+        s = problem.sessions[i]
+        groups[s.key.cohort, s.module_id].append(i)
+    for (cohort, module), idxs in groups.items():
+        if len(idxs) < 2:
+            continue
+        trainers = sorted({t for i in idxs for t in problem.options[i].trainers})
+        if len(trainers) < 2:
+            continue
+        used = []
+        for t in trainers:
+            u = m.new_bool_var(f"meets[{cohort},{module},{t}]")
+            for i in idxs:
+                if (i, t) in mb.teaches:
+                    m.add_implication(mb.teaches[i, t], u)
+            used.append(u)
+        mb.add_term("trainer_change", sum(used) - mb.present[idxs[0]], w)
+
+
+OBJECTIVE = [unscheduled_cost, participant_cost, trainer_cost, travel_cost, trainer_change_cost]
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _max_per_day(problem: PlanningProblem, idxs: list[int], limit: int | None = None) -> int:
+    """The most sessions one person could hold in one day: start times packed greedily
+    with the shortest of these sessions' durations (capped by the person's own limit)."""
+    dur = min(problem.sessions[i].duration for i in idxs)
+    times = sorted(t.hour * 60 + t.minute for t in problem.scenario.calendar.start_times)
+    count, free_at = 0, -1
+    for t in times:
+        if t >= free_at:
+            count += 1
+            free_at = t + dur
+    return max(1, min(count, limit) if limit else count)
+
+
+def _travel_separation(problem: PlanningProblem, mb: ModelBuilder, items: list[tuple[int, object]],
+                       home: str | None) -> None:
+    """Rules 3/10 travel: two sessions of one person at different sites are separated by at
+    least the travel time. Only pairs whose possible start times could come closer than the
+    travel time get a constraint (with start times hours apart there are none)."""
+    sc, m = problem.scenario, mb.model
+
+    def sites(i):
+        o = problem.options[i]
+        return frozenset(problem.site_of_room(r) for r in o.rooms) if o.needs_room else frozenset([home])
+
+    def day_times(i):
+        return frozenset(c.slot.start_time.hour * 60 + c.slot.start_time.minute for c in problem.options[i].candidates)
+
+    classes: dict[tuple, list] = defaultdict(list)
+    for i, lit in items:
+        classes[(day_times(i), problem.sessions[i].duration, sites(i))].append((i, lit))
+    keys = list(classes)
+    for a_idx, ka in enumerate(keys):
+        for kb in keys[a_idx:]:
+            need = max((sc.travel_minutes(x, y) for x in ka[2] for y in kb[2]), default=0)
+            if need == 0 or not _could_be_close(ka, kb, need):
+                continue
+            pairs = (combinations(classes[ka], 2) if ka == kb
+                     else ((x, y) for x in classes[ka] for y in classes[kb]))
+            for (i, li), (j, lj) in pairs:
+                both = m.new_bool_var("")
+                m.add_bool_or([li.Not(), lj.Not(), both])
+                before = m.new_bool_var("")
+                m.add(mb.start[j] >= mb.end(i) + need).only_enforce_if([both, before])
+                m.add(mb.start[i] >= mb.end(j) + need).only_enforce_if([both, before.Not()])
+
+
+def _could_be_close(ka, kb, need: int) -> bool:
+    for (t1s, d1), (t2s, d2) in (((ka[0], ka[1]), (kb[0], kb[1])), ((kb[0], kb[1]), (ka[0], ka[1]))):
+        for t1 in t1s:
+            for t2 in t2s:
+                gap = t2 - (t1 + d1)
+                if 0 <= gap < need:
+                    return True
+    return False

@@ -1,0 +1,277 @@
+"""Solving a scenario: prepare -> constructive schedule -> CP-SAT (hinted) -> schedule.
+
+`solve_scenario` always returns a schedule that keeps every hard rule: sessions the
+optimizer cannot place are reported as unscheduled with a reason. The constructive
+schedule's objective, the final objective and the proven lower bound are reported
+so the gain from optimizing and the distance to optimal are visible.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .construct import Bookings, Placement, construct
+from .domain import Scenario, build_scenario
+from .model import SCALE, ModelBuilder
+from .problem import PlanningProblem
+from .result import build_schedule, exact_costs
+from .rules import HARD_RULES, OBJECTIVE
+
+log = logging.getLogger("modulplan.solve")
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Solver options, with their defaults in one place."""
+
+    time_limit: float = 60.0  # seconds of wall time for the whole solve
+    workers: int = 0  # 0: one per core (at most 8)
+    random_seed: int = 0
+    relative_gap: float = 0.0  # stop when (objective - bound) / objective is below this
+    log_search: bool = False  # CP-SAT's own log into logging (logger modulplan.solve)
+
+    @property
+    def num_workers(self) -> int:
+        return self.workers or max(1, min(8, os.cpu_count() or 1))
+
+
+class SolveOutcome(str, Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # "prepare" | "construct" | "optimize" | "done"
+    elapsed: float
+    objective: float | None
+    bound: float | None
+    sessions_placed: int
+    sessions_total: int
+
+
+@dataclass
+class SolveResult:
+    schedule: dict
+    status: SolveOutcome
+    constructive_objective: float
+    objective: float
+    bound: float | None
+    stats: dict = field(default_factory=dict)
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, mb: ModelBuilder, started: float, total: int, on_progress: ProgressFn | None,
+                 cancel: threading.Event | None):
+        super().__init__()
+        self.mb, self.started, self.total = mb, started, total
+        self.on_progress, self.cancel = on_progress, cancel
+        self.bound: float | None = None
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.on_progress:
+            placed = sum(self.value(p) for p in self.mb.present.values())
+            self.on_progress(Progress("optimize", time.monotonic() - self.started, self.objective_value / SCALE,
+                                      self.best_objective_bound / SCALE, placed, self.total))
+        if self.cancel is not None and self.cancel.is_set():
+            self.stop_search()
+
+
+def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
+                   on_progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> SolveResult:
+    params = params or SolveParams()
+    started = time.monotonic()
+    scenario = data if isinstance(data, Scenario) else build_scenario(data)
+    problem = PlanningProblem(scenario)
+    total = len(problem.sessions)
+    prepared = time.monotonic()
+
+    def report(phase, objective, bound, placed):
+        if on_progress:
+            on_progress(Progress(phase, time.monotonic() - started, objective, bound, placed, total))
+
+    report("prepare", None, None, 0)
+    placed = construct(problem)
+    constructive = exact_costs(problem, placed)["objective"]
+    report("construct", constructive, None, len(placed))
+    constructed = time.monotonic()
+
+    status, bound, stats = SolveOutcome.FEASIBLE, None, {}
+    remaining = params.time_limit - (time.monotonic() - started)
+    if problem.sessions and remaining > 0.5 and not (cancel and cancel.is_set()):
+        mb = ModelBuilder(problem)
+        for rule in HARD_RULES:
+            rule(problem, mb)
+        for term in OBJECTIVE:
+            term(problem, mb)
+        mb.set_objective()
+        decisions = _hint(mb, problem, placed)
+        stats["hint_complete"] = _complete_hint(mb, decisions, min(5.0, params.time_limit / 10))
+        built = time.monotonic()
+        remaining = params.time_limit - (built - started)
+        stats.update(variables=len(mb.model.proto.variables), constraints=len(mb.model.proto.constraints),
+                     build_seconds=round(built - constructed, 3))
+        if remaining > 0.2:
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = remaining
+            solver.parameters.num_workers = params.num_workers
+            solver.parameters.random_seed = params.random_seed
+            if params.relative_gap:
+                solver.parameters.relative_gap_limit = params.relative_gap
+            if params.log_search:
+                solver.parameters.log_search_progress = True
+                solver.log_callback = log.info
+            watcher = _Watcher(mb, started, total, on_progress, cancel)
+            if on_progress:
+                def on_bound(b):
+                    report("optimize", None, b / SCALE, -1)
+                solver.best_bound_callback = on_bound
+            stopper = _stop_on_cancel(solver, cancel)
+            code = solver.solve(mb.model, watcher)
+            if stopper:
+                stopper.set()
+            stats.update(cp_status=solver.status_name(code), solutions=watcher.solutions,
+                         model_objective=solver.objective_value / SCALE if watcher.solutions else None)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                bound = solver.best_objective_bound / SCALE
+                found = _extract(mb, problem, solver)
+                if exact_costs(problem, found)["objective"] <= exact_costs(problem, placed)["objective"]:
+                    placed = found
+                if code == cp_model.OPTIMAL and not (cancel and cancel.is_set()):
+                    status = SolveOutcome.OPTIMAL
+            elif code == cp_model.INFEASIBLE:
+                log.error("the model is infeasible although 'nothing scheduled' is always allowed: a bug")
+    placed, dropped = _keep_valid(problem, placed)
+    stats["dropped_by_final_check"] = dropped
+    final = exact_costs(problem, placed)["objective"]
+    if status is SolveOutcome.OPTIMAL and (bound is None or final > bound + 1e-6):
+        status = SolveOutcome.FEASIBLE  # optimal for the model's travel estimate, not proven for the exact cost
+    seconds = time.monotonic() - started
+    stats.update(prepare_seconds=round(prepared - started, 3), construct_seconds=round(constructed - prepared, 3))
+    schedule = build_schedule(problem, placed, status=status.value, bound=bound, solve_seconds=seconds)
+    report("done", final, bound, len(placed))
+    return SolveResult(schedule, status, constructive, final, schedule["bound"], stats)
+
+
+def _stop_on_cancel(solver: cp_model.CpSolver, cancel: threading.Event | None) -> threading.Event | None:
+    """Stop the search when `cancel` is set; keep asking, since a stop before the search
+    starts is ignored (google/or-tools#3621)."""
+    if cancel is None:
+        return None
+    done = threading.Event()
+
+    def run():
+        while not done.is_set():
+            if cancel.wait(0.1):
+                while not done.is_set():
+                    solver.stop_search()
+                    done.wait(0.1)
+
+    threading.Thread(target=run, daemon=True).start()
+    return done
+
+
+def _hint(mb: ModelBuilder, problem: PlanningProblem, placed: dict[int, Placement]) -> list[tuple[object, int]]:
+    """Hint the decisions of the constructive schedule; returns them."""
+    decisions: list[tuple[object, int]] = []
+    for i in mb.schedulable:
+        pl = placed.get(i)
+        o = problem.options[i]
+        decisions.append((mb.present[i], int(pl is not None)))
+        decisions.append((mb.pick[i], pl.candidate if pl else len(o.candidates)))
+        decisions += [(mb.teaches[i, t], int(bool(pl and pl.trainer == t))) for t in o.trainers]
+        if o.needs_room:
+            decisions += [(mb.in_room[i, r], int(bool(pl and pl.room == r))) for r in o.rooms]
+        decisions += [(mb.interprets[i, j], int(bool(pl and j in pl.interpreters))) for j in o.interpreters]
+    for var, value in decisions:
+        mb.model.add_hint(var, value)
+    return decisions
+
+
+def _complete_hint(mb: ModelBuilder, decisions: list[tuple[object, int]], seconds: float) -> bool:
+    """Turn the partial hint (the decisions) into a complete one: solve a copy with the
+    hinted decisions fixed, which is pure propagation, and hint every variable with the
+    result. A complete, feasible hint is what lets CP-SAT start from the constructive
+    schedule instead of from scratch (presolve can otherwise lose a partial hint)."""
+    fixed = mb.model.clone()
+    fixed.clear_hints()
+    fixed.clear_objective()
+    for var, value in decisions:
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = 1
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        log.warning("the constructive schedule is not a solution of the model; CP-SAT starts without it")
+        return False
+    mb.model.clear_hints()
+    for k in range(len(mb.model.proto.variables)):
+        var = mb.model.get_int_var_from_proto_index(k)
+        mb.model.add_hint(var, solver.value(fixed.get_int_var_from_proto_index(k)))
+    return True
+
+
+def _extract(mb: ModelBuilder, problem: PlanningProblem, solver: cp_model.CpSolver) -> dict[int, Placement]:
+    out = {}
+    for i in mb.schedulable:
+        if not solver.boolean_value(mb.present[i]):
+            continue
+        o = problem.options[i]
+        trainer = next(t for t in o.trainers if solver.boolean_value(mb.teaches[i, t]))
+        room = next((r for r in o.rooms if solver.boolean_value(mb.in_room[i, r])), None) if o.needs_room else None
+        interps = tuple(j for j in o.interpreters if solver.boolean_value(mb.interprets[i, j]))
+        out[i] = Placement(i, solver.value(mb.pick[i]), trainer, room, interps)
+    return out
+
+
+def _keep_valid(problem: PlanningProblem, placed: dict[int, Placement]) -> tuple[dict[int, Placement], int]:
+    """A last line of defence: replay the placements in time order against every rule the
+    bookings know (this also covers daily rest between two sessions, which the model only
+    sees through the candidates); a session that fails, and the rest of its cohort's track,
+    become unscheduled rather than break a rule."""
+    book = Bookings(problem)
+    kept: dict[int, Placement] = {}
+    stopped: set[str] = set()
+    order = sorted(placed, key=lambda i: problem.options[i].candidates[placed[i].candidate].start)
+    for i in order:
+        pl, s = placed[i], problem.sessions[i]
+        if s.key.cohort in stopped:
+            continue
+        c = problem.options[i].candidates[pl.candidate]
+        a, b = c.start, c.end
+        site = problem.site_of_room(pl.room) if pl.room else None
+        sc = problem.scenario
+        ok = (book.people_ok(s.cohort.participants, a, b) and book.staffing_ok(s.cohort.team_counts, a, b)
+              and (pl.room is None or book.room_ok(pl.room, a, b))
+              and book.trainer_ok(pl.trainer, a, b, site or sc.trainers[pl.trainer].home_site,
+                                  c.slot.day_number, c.slot.week_number, s.duration)
+              and all(book.interpreter_ok(j, a, b, site or sc.interpreters[j].home_site) for j in pl.interpreters))
+        if not ok:
+            stopped.add(s.key.cohort)
+            log.warning("final check: %s %s could not be kept", s.key.cohort, s.key.label)
+            continue
+        book.book(pl)
+        kept[i] = pl
+    # Sessions after a dropped one in the same cohort go too (track order).
+    for cid in stopped:
+        idxs = problem.by_cohort[cid]
+        first_missing = next(k for k, i in enumerate(idxs) if i not in kept)
+        for i in idxs[first_missing:]:
+            if i in kept:
+                kept.pop(i)
+    return kept, len(placed) - len(kept)
