@@ -154,6 +154,48 @@ def _overlap(lst, s, e):
     return any(a < e and s < b for a, b in lst)
 
 
+def _on_bound(m: Model, tk) -> bool:
+    """True when a session at any allowed start time on a usable day nearly always overlaps the
+    team's shifts (day workers): such a team is on shift in every session."""
+    sh = m.team_shifts[tk]
+    hit = tot = 0
+    for d in m.days[:40]:
+        for st in m.start_times:
+            s = m.t(d, hm(st))
+            tot += 1
+            hit += any(a < s + 90 and s < b for a, b in sh)
+    return hit >= 0.95 * tot
+
+
+def _shift_classes(m: Model, tks):
+    """Group teams whose shifts share most (date, start time) slots where a 120-minute session
+    fits inside a shift; on-shift-only cohorts are formed within one class."""
+    sig = {}
+    for tk in tks:
+        sh = m.team_shifts[tk]
+        s_ = set()
+        for i, d in enumerate(m.days[:30]):
+            for st in m.start_times:
+                s = m.t(d, hm(st))
+                if any(a <= s and s + 120 <= b for a, b in sh):
+                    s_.add((i, st))
+        sig[tk] = s_
+    classes = []  # [class signature, [teams]]
+    out = {}
+    for tk in sorted(tks, key=lambda k: (-len(sig[k]), k)):
+        for c in classes:
+            common = c[0] & sig[tk]
+            if len(common) >= 0.6 * max(1, len(sig[tk])) and len(common) >= 0.5 * max(1, len(c[0])):
+                c[0] = common
+                c[1].append(tk)
+                out[tk] = classes.index(c)
+                break
+        else:
+            classes.append([set(sig[tk]), [tk]])
+            out[tk] = len(classes) - 1
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # Cohort formation (the same rule the witness uses; also used by check())
 # --------------------------------------------------------------------------------------------
@@ -166,46 +208,72 @@ def form_cohorts(m: Model):
         tr = m.tracks[plan["track"]]
         key = (tr["id"],) if tr.get("mix_workplaces") else (tr["id"], plan["id"])
         groups[key].append(rec)
+    bound = {tk: _on_bound(m, tk) for tk in m.teams}
     cohorts = []
-    for key, recs in groups.items():
+    for key, recs in sorted(groups.items()):
         tr = m.tracks[key[0]]
         gmin, gmax = tr["min_group"], tr["max_group"]
-        # split the group into buckets: on-shift-only participants (dealt round-robin over teams
-        # so each cohort holds at most `slack` of a team) and off-shift-allowed (kept by team).
-        onl = [r for r in recs if not m.plans[r[1]].get("allow_off_shift", False)]
-        off = [r for r in recs if m.plans[r[1]].get("allow_off_shift", False)]
-        for bucket, rr in (("on", onl), ("off", off)):
-            if not rr:
-                continue
-            # within a bucket keep people with the same shift pattern together
-            by_class = defaultdict(list)
-            for r in rr:
+        # Participants whose plan forbids off-shift sessions, and day workers (always on shift at
+        # the start times), are "on": grouped into classes of compatible shifts and dealt
+        # round-robin so each cohort holds at most `slack` of a team (rule 7).  The others
+        # ("flex": crews, two-shift, care rotas) are grouped by exact rota phase and kept
+        # together in contiguous chunks (their sessions can lie off shift); a flex class too
+        # small for a cohort of its own is dealt into the "on" classes instead.
+        onl, flex = [], defaultdict(list)
+        for r in recs:
+            if not m.plans[r[1]].get("allow_off_shift", False) or bound[r[2]]:
+                onl.append(r)
+            else:
                 t = m.teams[r[2]]
-                cls = (t["pattern"], t.get("offset_days", 0)) if bucket == "on" else ("*",)
-                by_class[cls].append(r)
-            for cls, rs in sorted(by_class.items()):
-                rs.sort(key=lambda r: (r[2], r[3] or "", r[0]))
-                n = len(rs)
-                k = math.ceil(n / gmax)
-                if bucket == "on":
-                    per_team = defaultdict(int)
-                    for r in rs:
-                        per_team[r[2]] += 1
-                    cap = sum(m.slack(tk) for tk in per_team)
-                    k = max(k, math.ceil(n / max(1, min(gmax, cap))),
-                            max(math.ceil(c / max(1, m.slack(tk))) for tk, c in per_team.items()))
-                    bins = [[] for _ in range(k)]
-                    # deal round-robin, team by team, continuing where the last team stopped
-                    i = 0
-                    for r in rs:
-                        bins[i % k].append(r)
-                        i += 1
-                else:
-                    size = math.ceil(n / k)
-                    bins = [rs[i:i + size] for i in range(0, n, size)]
-                for b in bins:
-                    if b:
-                        cohorts.append({"track": tr["id"], "members": b, "bucket": bucket})
+                flex[(t["pattern"], t.get("offset_days", 0))].append(r)
+        small = [c for c, rs in flex.items() if len(rs) < gmin]
+        if onl or len(small) == len(flex):
+            for c in small:
+                onl += flex.pop(c)
+        if onl and sum(len(x) for x in flex.values()) + len(onl) >= gmin and len(onl) < gmin:
+            # too few "on" people for a cohort: let them join the flex chunks instead
+            big = max(flex, key=lambda c: len(flex[c]), default=None)
+            if big is not None:
+                flex[big] += onl
+                onl = []
+        by_class = defaultdict(list)
+        cls_of = _shift_classes(m, sorted({r[2] for r in onl}))
+        for r in onl:
+            by_class[cls_of[r[2]]].append(r)
+        small_on = [c for c, rs in by_class.items() if len(rs) < gmin]
+        if small_on and len(by_class) > 1:
+            # merge classes too small to form a cohort into the biggest one
+            big = max(by_class, key=lambda c: len(by_class[c]))
+            for c in small_on:
+                if c != big:
+                    by_class[big] += by_class.pop(c)
+        for cls, rs in sorted(by_class.items()):
+            rs.sort(key=lambda r: (r[2], r[3] or "", r[0]))
+            per_team = defaultdict(int)
+            for r in rs:
+                per_team[r[2]] += 1
+            cap = sum(m.slack(tk) for tk in per_team)
+            n = len(rs)
+            k = max(math.ceil(n / max(1, min(gmax, cap))),
+                    max(math.ceil(c / max(1, m.slack(tk))) for tk, c in per_team.items()))
+            while k > 1 and n // k < gmin:
+                k -= 1
+            bins = [[] for _ in range(k)]
+            for i, r in enumerate(rs):
+                bins[i % k].append(r)
+            cohorts += [{"track": tr["id"], "members": b, "bucket": "on"} for b in bins if b]
+        for cls, rs in sorted(flex.items()):
+            rs.sort(key=lambda r: (bound[r[2]], r[2], r[3] or "", r[0]))
+            n = len(rs)
+            k = math.ceil(n / gmax)
+            sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+            j = 0
+            bins = [[] for _ in range(k)]
+            for r in rs:
+                while len(bins[j]) >= sizes[j]:
+                    j += 1
+                bins[j].append(r)
+            cohorts += [{"track": tr["id"], "members": b, "bucket": "off"} for b in bins if b]
     for i, c in enumerate(cohorts):
         c["id"] = f"C{i + 1:03d}"
         c["plans"] = sorted({r[1] for r in c["members"]})

@@ -252,7 +252,10 @@ def _local_dt(s: str, *, end: bool = False) -> datetime:
 def _periods(items) -> tuple[Period, ...]:
     out = []
     for it in items or ():
-        out.append(Period(_local_dt(it["start"]), _local_dt(it["end"], end=True)))
+        if isinstance(it, str):  # a bare date: the whole day
+            out.append(Period(_local_dt(it), _local_dt(it, end=True)))
+        else:
+            out.append(Period(_local_dt(it["start"]), _local_dt(it["end"], end=True)))
     return tuple(out)
 
 

@@ -52,6 +52,7 @@ class ModelBuilder:
         self.room_intervals: dict[str, list[cp_model.IntervalVar]] = {}
         self.interpreter_intervals: dict[str, list[tuple[int, cp_model.IntervalVar]]] = {}
         self.terms: list[Term] = []
+        self._at_site: dict = {}
         self.schedulable = [i for i, o in enumerate(problem.options) if o.candidates]
         for i in self.schedulable:
             self._session_vars(i)
@@ -120,6 +121,21 @@ class ModelBuilder:
             self.model.add_element(self.pick[i], weeks + weeks[:1], v)
             self._week[i] = v
         return self._week[i]
+
+    def at_site(self, i: int, lit, site: str):
+        """A literal: `lit` (someone's assignment to session i) and the session is at `site`."""
+        sites = self.problem.sites_of(i, None) if self.problem.options[i].needs_room else None
+        if sites is None or len(sites) == 1:
+            return lit
+        key = (i, lit.index, site)
+        if key not in self._at_site:
+            here = [v for (j, r), v in self.in_room.items() if j == i and self.problem.site_of_room(r) == site]
+            both = self.model.new_bool_var(f"at_site[{i},{site}]")
+            self.model.add(both >= lit + sum(here) - 1)
+            self.model.add_implication(both, lit)
+            self.model.add(both <= sum(here))
+            self._at_site[key] = both
+        return self._at_site[key]
 
     # -- objective --------------------------------------------------------------
     def add_term(self, name: str, expr, coef: int) -> None:

@@ -102,6 +102,16 @@ class PlanningProblem:
                              for r in scenario.rooms.values()}
         self._team_cache: dict = {}
         self.options: list[SessionOptions] = [self._options(s) for s in self.sessions]
+        can_teach: dict[str, list[int]] = defaultdict(list)
+        can_interpret: dict[str, list[int]] = defaultdict(list)
+        for i, o in enumerate(self.options):
+            for t in o.trainers:
+                can_teach[t].append(i)
+            for j in o.interpreters:
+                can_interpret[j].append(i)
+        self.trainer_pads = {t: self.travel_pads(scenario.trainers[t].home_site, v) for t, v in can_teach.items()}
+        self.interpreter_pads = {j: self.travel_pads(scenario.interpreters[j].home_site, v)
+                                 for j, v in can_interpret.items()}
 
     # -- participants -------------------------------------------------------
     def plan_of(self, cohort: Cohort, pid: str):
@@ -117,6 +127,37 @@ class PlanningProblem:
             plan = self.plan_of(cohort, pid)
             cnt[(self.scenario.participants[pid].team, plan.allow_on_shift, plan.allow_off_shift)] += 1
         return [(t, on, off, n) for (t, on, off), n in sorted(cnt.items())]
+
+    def sites_of(self, i: int, home: str | None) -> frozenset:
+        """Where session i may take place for a person living at `home`."""
+        o = self.options[i]
+        return frozenset(self.scenario.rooms[r].site for r in o.rooms) if o.needs_room else frozenset([home])
+
+    def travel_pads(self, home: str | None, idxs: list[int]) -> dict[str, int]:
+        """Per site S: how long a person who may hold sessions `idxs` must keep free after a
+        session at S before a session at another site, counting only what can happen: the
+        longest trip from S to a site where a session could start that soon after on the same
+        day. With start times hours apart this is empty (no travel can ever bind)."""
+        sc = self.scenario
+        classes: dict[tuple, frozenset] = {}
+        for i in idxs:
+            times = frozenset(c.slot.start_time.hour * 60 + c.slot.start_time.minute
+                              for c in self.options[i].candidates)
+            key = (times, self.sessions[i].duration)
+            classes[key] = classes.get(key, frozenset()) | self.sites_of(i, home)
+        pads: dict[str, int] = {}
+        for (t1s, d1), sites1 in classes.items():
+            for (t2s, _), sites2 in classes.items():
+                gaps = [t2 - (t1 + d1) for t1 in t1s for t2 in t2s if t2 >= t1 + d1]
+                if not gaps:
+                    continue
+                closest = min(gaps)
+                for a in sites1:
+                    for b in sites2:
+                        need = sc.travel_minutes(a, b)
+                        if a != b and need > closest and need > pads.get(a, 0):
+                            pads[a] = need
+        return pads
 
     def site_of_room(self, room_id: str) -> str:
         return self.scenario.rooms[room_id].site

@@ -9,7 +9,6 @@ independent validator (`validate.py`) re-checks all ten rules with its own code.
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
 
 from .model import SCALE, ModelBuilder
 from .problem import PlanningProblem
@@ -96,8 +95,8 @@ def trainer_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     sc, m = problem.scenario, mb.model
     for t_id, items in mb.trainer_intervals.items():
         trainer = sc.trainers[t_id]
-        m.add_no_overlap([iv for _, iv in items])
-        _travel_separation(problem, mb, [(i, mb.teaches[i, t_id]) for i, _ in items], trainer.home_site)
+        m.add_no_overlap(_with_travel(problem, mb, items, {i: mb.teaches[i, t_id] for i, _ in items},
+                                      trainer.home_site, problem.trainer_pads.get(t_id, {})))
         if trainer.max_sessions_per_day is not None and trainer.max_sessions_per_day < _max_per_day(problem, [i for i, _ in items]):
             ivs = [m.new_optional_fixed_size_interval_var(mb.day(i), 1, mb.teaches[i, t_id], f"tday[{i},{t_id}]")
                    for i, _ in items]
@@ -128,9 +127,8 @@ def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
             interps = [mb.interprets[i, j] for j in o.interpreters if lang in sc.interpreters[j].languages]
             m.add(sum(interps) + sum(speakers) >= mb.present[i])
     for j_id, items in mb.interpreter_intervals.items():
-        m.add_no_overlap([iv for _, iv in items])
-        _travel_separation(problem, mb, [(i, mb.interprets[i, j_id]) for i, _ in items],
-                           sc.interpreters[j_id].home_site)
+        m.add_no_overlap(_with_travel(problem, mb, items, {i: mb.interprets[i, j_id] for i, _ in items},
+                                      sc.interpreters[j_id].home_site, problem.interpreter_pads.get(j_id, {})))
 
 
 HARD_RULES = [completeness_rule, order_rule, participant_rule, staffing_rule, trainer_rule, room_rule, language_rule]
@@ -177,26 +175,17 @@ def travel_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     w = sc.weights["travel_per_minute"] * SCALE
     if not w:
         return
-    site_lits: dict[int, dict[str, list]] = {}
-    for (i, r), lit in mb.in_room.items():
-        site_lits.setdefault(i, {}).setdefault(problem.site_of_room(r), []).append(lit)
     people = [(mb.teaches, sc.trainers), (mb.interprets, sc.interpreters)]
     for lits, persons in people:
         for (i, pid), lit in lits.items():
             home = persons[pid].home_site
-            if home is None or i not in site_lits:
+            if home is None or not problem.options[i].needs_room:
                 continue  # remote: held at home
             per_day = _max_per_day(problem, [i], getattr(persons[pid], "max_sessions_per_day", None))
-            for site, room_lits in site_lits[i].items():
+            for site in sorted(problem.sites_of(i, home)):
                 coef = int(2 * sc.travel_minutes(home, site) * w // per_day)
-                if not coef:
-                    continue
-                if len(site_lits[i]) == 1:
-                    mb.add_term("travel_per_minute", lit, coef)
-                else:
-                    both = m.new_bool_var(f"travels[{i},{pid},{site}]")
-                    m.add(both >= lit + sum(room_lits) - 1)
-                    mb.add_term("travel_per_minute", both, coef)
+                if coef:
+                    mb.add_term("travel_per_minute", mb.at_site(i, lit, site), coef)
 
 
 def trainer_change_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
@@ -244,44 +233,32 @@ def _max_per_day(problem: PlanningProblem, idxs: list[int], limit: int | None = 
     return max(1, min(count, limit) if limit else count)
 
 
-def _travel_separation(problem: PlanningProblem, mb: ModelBuilder, items: list[tuple[int, object]],
-                       home: str | None) -> None:
-    """Rules 3/10 travel: two sessions of one person at different sites are separated by at
-    least the travel time. Only pairs whose possible start times could come closer than the
-    travel time get a constraint (with start times hours apart there are none)."""
-    sc, m = problem.scenario, mb.model
-
-    def sites(i):
-        o = problem.options[i]
-        return frozenset(problem.site_of_room(r) for r in o.rooms) if o.needs_room else frozenset([home])
-
-    def day_times(i):
-        return frozenset(c.slot.start_time.hour * 60 + c.slot.start_time.minute for c in problem.options[i].candidates)
-
-    classes: dict[tuple, list] = defaultdict(list)
-    for i, lit in items:
-        classes[(day_times(i), problem.sessions[i].duration, sites(i))].append((i, lit))
-    keys = list(classes)
-    for a_idx, ka in enumerate(keys):
-        for kb in keys[a_idx:]:
-            need = max((sc.travel_minutes(x, y) for x in ka[2] for y in kb[2]), default=0)
-            if need == 0 or not _could_be_close(ka, kb, need):
-                continue
-            pairs = (combinations(classes[ka], 2) if ka == kb
-                     else ((x, y) for x in classes[ka] for y in classes[kb]))
-            for (i, li), (j, lj) in pairs:
-                both = m.new_bool_var("")
-                m.add_bool_or([li.Not(), lj.Not(), both])
-                before = m.new_bool_var("")
-                m.add(mb.start[j] >= mb.end(i) + need).only_enforce_if([both, before])
-                m.add(mb.start[i] >= mb.end(j) + need).only_enforce_if([both, before.Not()])
-
-
-def _could_be_close(ka, kb, need: int) -> bool:
-    for (t1s, d1), (t2s, d2) in (((ka[0], ka[1]), (kb[0], kb[1])), ((kb[0], kb[1]), (ka[0], ka[1]))):
-        for t1 in t1s:
-            for t2 in t2s:
-                gap = t2 - (t1 + d1)
-                if 0 <= gap < need:
-                    return True
-    return False
+def _with_travel(problem: PlanningProblem, mb: ModelBuilder, items, lits: dict, home: str | None,
+                 pads: dict[str, int]) -> list:
+    """Rules 3/10 travel: after a session at site S a person keeps `pads[S]` minutes free
+    before a session at another site (see `PlanningProblem.travel_pads`). Per site S, one
+    cumulative holds the person's sessions at S extended by the pad (demand 1) and their
+    sessions elsewhere (demand K = capacity): extended S-sessions may overlap each other
+    (same site, no travel) but never a session elsewhere. Returns the plain intervals for
+    the person's no-overlap."""
+    m = mb.model
+    plain = dict(items)
+    if pads:
+        k = len(problem.scenario.calendar.start_times) + 1
+        for site, pad in sorted(pads.items()):
+            ivs, demands = [], []
+            for i, _ in items:
+                here = problem.sites_of(i, home)
+                dur = problem.sessions[i].duration
+                if site in here:
+                    ivs.append(m.new_optional_fixed_size_interval_var(
+                        mb.start[i], dur + pad, mb.at_site(i, lits[i], site), f"pad[{i},{site}]"))
+                    demands.append(1)
+                for other in sorted(here - {site}):
+                    lit = mb.at_site(i, lits[i], other)
+                    ivs.append(plain[i] if lit is lits[i] else
+                               m.new_optional_fixed_size_interval_var(mb.start[i], dur, lit, f"at[{i},{other}]"))
+                    demands.append(k)
+            if any(d == 1 for d in demands) and any(d == k for d in demands):
+                m.add_cumulative(ivs, demands, k)
+    return list(plain.values())

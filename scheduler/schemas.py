@@ -1,4 +1,4 @@
-"""The one definition of the scenario and schedule formats (``docs``: scenario-v1.md).
+"""The one definition of the scenario and schedule formats (spec: scenario-v1.md).
 
 The marshmallow schemas below are what the CLI, the Flask API, the spreadsheet import
 and the OpenAPI document all use, so the format is written down exactly once.
@@ -64,6 +64,8 @@ Choices where the spec leaves room
 * **Date-times** in ``unavailable`` are local ``YYYY-MM-DDTHH:MM`` or a bare ``YYYY-MM-DD``
   (whole day: as a start it means 00:00, as an end the following midnight).  The original
   strings are kept; only ``end`` before ``start`` is an error (a zero-length period is not).
+  An ``unavailable`` entry may also be a bare date string ``"2027-05-14"`` (that whole day);
+  it is normalized to ``{"start": "2027-05-14", "end": "2027-05-14"}``.
 * **Weekdays:** ``mon``..``sun``; Swedish ``mån tis ons tor fre lör sön`` (and the
   ASCII spellings ``man lor son``) and any letter case are accepted and normalized to the
   English lower-case names.  A weekday or start time listed twice in ``calendar`` is an
@@ -240,7 +242,7 @@ class _Sentence(str):
     document, e.g. ``{of}`` -> `` of team vard-dag``, ``{owner}`` -> ``team vard-dag``.
     """
 
-    template: str
+    template: str | None
     params: dict[str, Any]
 
     def __new__(cls, template: str, **params: Any) -> _Sentence:
@@ -250,7 +252,17 @@ class _Sentence(str):
         obj.params = params
         return obj
 
+    @classmethod
+    def fixed(cls, text: str) -> _Sentence:
+        """A complete sentence that already names everything (no placeholders)."""
+        obj = super().__new__(cls, text)
+        obj.template = None
+        obj.params = {}
+        return obj
+
     def render(self, owner: str) -> str:
+        if self.template is None:
+            return str(self)
         return self.template.format(
             of=f" of {owner}" if owner else "", owner=owner or "this entry", **self.params
         )
@@ -402,6 +414,7 @@ class Int(fields.Integer):
 class Num(fields.Number):
     """A finite number (int or float, kept as given); strings and booleans are rejected."""
 
+    num_type = float  # for marshmallow's own machinery; loading keeps ints as ints
     default_error_messages = {**_COMMON_MESSAGES, "invalid": "must be a number"}
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -644,6 +657,8 @@ class _Errors:
         return bool(self.tree)
 
     def add(self, path: tuple, message: str) -> None:
+        if not isinstance(message, _Sentence):
+            message = _Sentence.fixed(message)
         node = self.tree
         for seg in path[:-1]:
             child = node.get(seg)
@@ -684,11 +699,15 @@ class BaseSchema(Schema):
         for name in self._default_to_id:
             if data.get(name) is None and "id" in data:
                 data[name] = data["id"]
+        # Spec order (declaration order), then anything included, then extensions.
+        order = [field.attribute or name for name, field in self.load_fields.items()]
+        result = {key: data[key] for key in order if key in data}
+        result.update((key, value) for key, value in data.items() if key not in result)
         if isinstance(original, Mapping):
             for key, value in original.items():
                 if _is_extension(key):
-                    data[key] = copy.deepcopy(value)
-        return data
+                    result[key] = copy.deepcopy(value)
+        return result
 
 
 def _nested_list(schema: type[Schema], **kwargs) -> ListOf:
@@ -753,7 +772,7 @@ class CalendarSchema(BaseSchema):
                 if norm is None:
                     continue
                 if norm in seen:
-                    errors.add((key, i), _Sentence(f"{key} lists {{value}} twice{{of}}", value=norm))
+                    errors.add((key, i), _Sentence("{owner} repeats {value}, which is listed earlier", value=norm))
                 seen.add(norm)
         errors.raise_if_any()
 
@@ -828,6 +847,32 @@ class PeriodSchema(BaseSchema):
             ]})
 
 
+class PeriodEntry(Obj):
+    """An ``unavailable`` entry: a :class:`PeriodSchema` object, or a bare date string
+    ``"YYYY-MM-DD"`` for that whole day, normalized to ``{"start": d, "end": d}``."""
+
+    default_error_messages = {
+        "period": "must be a period with start and end, or a date written YYYY-MM-DD for the whole day",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"description": 'a {start, end} period, or a bare date "YYYY-MM-DD"'})
+        super().__init__(PeriodSchema, **kwargs)
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        if isinstance(value, str):
+            if parse_date(value) is None:
+                raise self.make_error("period")
+            return {"start": value, "end": value}
+        if not isinstance(value, Mapping):
+            raise self.make_error("period")
+        return super()._deserialize(value, attr, data, partial=partial, **kwargs)
+
+
+def _unavailable_list() -> ListOf:
+    return ListOf(PeriodEntry(), load_default=list)
+
+
 class WeeklyWindowSchema(BaseSchema):
     """An ``available`` window; an end not after its start runs into the next day."""
 
@@ -843,7 +888,7 @@ class RoomSchema(BaseSchema):
     site = Id(required=True)
     capacity = Int(required=True, validate=_at_least(1))
     features = _text_list()
-    unavailable = _nested_list(PeriodSchema, load_default=list)
+    unavailable = _unavailable_list()
 
 
 class TrainerSchema(BaseSchema):
@@ -857,7 +902,7 @@ class TrainerSchema(BaseSchema):
     max_sessions_per_day = Int(load_default=None, allow_none=True, validate=_at_least(0))
     available = _nested_list(WeeklyWindowSchema, load_default=None, allow_none=True,
                              metadata={"description": "weekly windows; missing or null: always, []: never"})
-    unavailable = _nested_list(PeriodSchema, load_default=list)
+    unavailable = _unavailable_list()
     cost_per_hour = Num(load_default=0, validate=_at_least(0))
 
 
@@ -869,7 +914,7 @@ class InterpreterSchema(BaseSchema):
     home_site = Id(load_default=None, allow_none=True)
     available = _nested_list(WeeklyWindowSchema, load_default=None, allow_none=True,
                              metadata={"description": "weekly windows; missing or null: always, []: never"})
-    unavailable = _nested_list(PeriodSchema, load_default=list)
+    unavailable = _unavailable_list()
 
 
 class ModuleSchema(BaseSchema):
@@ -1031,9 +1076,19 @@ def _objects(parent: Any, key: str) -> list[tuple[int, dict]]:
     return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
 
 
+class _Anything(dict):
+    """Stands in for an entity list that is missing or not a list: every id is "known",
+    so that one broken list does not bring a cascade of unknown-reference errors."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
 def _index_ids(errors: _Errors, parent: Mapping, key: str, prefix: tuple = ()) -> dict[str, int]:
     """id -> index of its first occurrence in ``parent[key]``; reports repeated ids."""
     noun = _NOUNS[key]
+    if not isinstance(parent.get(key), list):
+        return _Anything()
     seen: dict[str, int] = {}
     for i, item in _objects(parent, key):
         ident = _valid_id(item.get("id"))
@@ -1059,7 +1114,7 @@ def _cross_check_scenario(doc: Mapping) -> _Errors:  # noqa: C901, PLR0912, PLR0
     patterns = _index_ids(e, doc, "shift_patterns")
     sites = _index_ids(e, doc, "sites")
     workplaces = _index_ids(e, doc, "workplaces")
-    rooms = _index_ids(e, doc, "rooms")  # noqa: F841 (duplicates are reported)
+    _index_ids(e, doc, "rooms")
     _index_ids(e, doc, "trainers")
     _index_ids(e, doc, "interpreters")
     modules = _index_ids(e, doc, "modules")
@@ -1089,7 +1144,8 @@ def _cross_check_scenario(doc: Mapping) -> _Errors:  # noqa: C901, PLR0912, PLR0
         wid = _valid_id(wp.get("id")) or f"number {i + 1}"
         site_ref(("workplaces", i, "site"), wp.get("site"), f"workplace {wid} is at")
         team_index = _index_ids(e, wp, "teams", ("workplaces", i))
-        teams_by_wp[i] = {tid: wp["teams"][k] for tid, k in team_index.items()}
+        teams_by_wp[i] = (team_index if isinstance(team_index, _Anything)
+                          else {tid: wp["teams"][k] for tid, k in team_index.items()})
         for k, team in _objects(wp, "teams"):
             pattern = _valid_id(team.get("pattern"))
             if pattern is not None and pattern not in patterns:
@@ -1148,6 +1204,8 @@ def _cross_check_scenario(doc: Mapping) -> _Errors:  # noqa: C901, PLR0912, PLR0
     # Action plans.
     horizon = doc.get("horizon") if isinstance(doc.get("horizon"), Mapping) else {}
     h_start, h_end = parse_date(horizon.get("start")), parse_date(horizon.get("end"))
+    if h_start and h_end and h_end < h_start:  # reported by HorizonSchema; no follow-up errors
+        h_start = h_end = None
     wp_ids = {i: _valid_id(wp.get("id")) for i, wp in _objects(doc, "workplaces")}
     person_team: dict[str, tuple[str, str, str]] = {}  # participant id -> (workplace, team, plan)
     named_ids: dict[str, str] = {}  # participant id -> plan id (first seen)
@@ -1172,7 +1230,7 @@ def _cross_check_scenario(doc: Mapping) -> _Errors:  # noqa: C901, PLR0912, PLR0
             path = ("action_plans", i, "participants", k)
             team = _valid_id(part.get("team"))
             found = None
-            if team is not None:
+            if team is not None and isinstance(doc.get("workplaces"), list):
                 found = next((w for w in search_order if team in teams_by_wp.get(w, {})), None)
                 if found is None:
                     where = (f"neither workplace {workplace} nor any other workplace" if home_wp is not None
@@ -1206,7 +1264,8 @@ def _cross_check_scenario(doc: Mapping) -> _Errors:  # noqa: C901, PLR0912, PLR0
                 n = 1 if name is not None else (count if count is not None and count >= 1 else 0)
                 per_team[(found, team)] = per_team.get((found, team), 0) + n
         for (w, team), n in per_team.items():
-            headcount = _valid_int(teams_by_wp[w][team].get("headcount"))
+            team_obj = teams_by_wp[w].get(team)
+            headcount = _valid_int(team_obj.get("headcount")) if isinstance(team_obj, Mapping) else None
             if headcount is not None and headcount >= 1 and n > headcount:
                 e.add(("action_plans", i, "participants"),
                       f"action plan {pid} has {n} participants from team {team}, "
@@ -1389,9 +1448,9 @@ def _flatten(messages: Any, path: tuple) -> Iterable[tuple[tuple, str]]:
 def _lookup(root: Any, path: tuple) -> tuple[bool, Any]:
     node = root
     for seg in path:
-        if isinstance(seg, int) and isinstance(node, list) and 0 <= seg < len(node):
-            node = node[seg]
-        elif isinstance(node, Mapping) and seg in node:
+        if (isinstance(seg, int) and isinstance(node, list) and 0 <= seg < len(node)) or (
+            isinstance(node, Mapping) and seg in node
+        ):
             node = node[seg]
         else:
             return False, None
@@ -1403,14 +1462,16 @@ def _order_key(root: Any, path: tuple) -> tuple:
     node = root
     for seg in path:
         if isinstance(seg, int):
-            key.append((seg, ""))
+            key.append(seg)
             node = node[seg] if isinstance(node, list) and 0 <= seg < len(node) else None
         elif isinstance(node, Mapping):
             keys = list(node)
-            key.append((keys.index(seg), "") if seg in node else (len(keys), str(seg)))
+            # A missing key (a required field) sorts after the present ones; among
+            # themselves missing keys keep marshmallow's order, which is the spec order.
+            key.append(keys.index(seg) if seg in node else len(keys))
             node = node.get(seg)
         else:
-            key.append((0, str(seg)))
+            key.append(0)
             node = None
     return tuple(key)
 
@@ -1425,7 +1486,7 @@ def _item_label(root: Any, path: tuple) -> tuple[str, bool]:
     _, item = _lookup(root, path)
     ident = item.get("id") if isinstance(item, Mapping) else None
     if isinstance(ident, str) and ident.strip():
-        return f"{noun} {ident}", list_key not in _QUALIFIED_ITEMS
+        return f"{noun} {ident.strip()}", list_key not in _QUALIFIED_ITEMS
     return f"{noun} number {index + 1}", False
 
 
@@ -1450,9 +1511,13 @@ def _owner(root: Any, path: tuple) -> str:
 
 
 def _show(value: Any) -> str | None:
+    """A short JSON rendering of a scalar, or None (lists and objects are not repeated)."""
     if isinstance(value, (list, Mapping)) or value is None:
         return None
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # a Python caller passed a non-JSON value
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -1476,12 +1541,10 @@ def _sentence(root: Any, path: tuple, message: Any, document: str) -> str:
         if text.startswith("must "):
             found, value = _lookup(root, path)
             shown = _show(value) if found else None
+            if not path:
+                shown = "a list" if isinstance(root, list) else "null" if root is None else _show(root)
             if shown is not None:
                 sentence += f" (got {shown})"
-            elif found and isinstance(value, list):
-                sentence += " (got a list)"
-            elif found and isinstance(value, Mapping):
-                sentence += " (got an object)"
         return sentence
     return f"{subject}: {text}"
 
@@ -1546,5 +1609,6 @@ def load_json_file(path: str | Path) -> dict:
         raise ScenarioInvalid([FieldError("$", f"{path.name} is not valid JSON: {err}")]) from None
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
-        raise ScenarioInvalid([FieldError("$", f"{path.name} holds {kind}, but a scenario or schedule is a JSON object")])
+        raise ScenarioInvalid([FieldError(
+            "$", f"{path.name} holds {kind}, but a scenario or schedule is a JSON object")])
     return data

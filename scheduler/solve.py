@@ -79,15 +79,20 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.mb, self.started, self.total = mb, started, total
         self.on_progress, self.cancel = on_progress, cancel
-        self.bound: float | None = None
+        self.best: dict[int, Placement] = {}
+        self.best_objective: float | None = None
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
+        """Keep the best solution by the EXACT objective (the model estimates travel)."""
         self.solutions += 1
+        found = _extract(self.mb, self.mb.problem, self)
+        exact = exact_costs(self.mb.problem, found)["objective"]
+        if self.best_objective is None or exact < self.best_objective:
+            self.best, self.best_objective = found, exact
         if self.on_progress:
-            placed = sum(self.value(p) for p in self.mb.present.values())
-            self.on_progress(Progress("optimize", time.monotonic() - self.started, self.objective_value / SCALE,
-                                      self.best_objective_bound / SCALE, placed, self.total))
+            self.on_progress(Progress("optimize", time.monotonic() - self.started, self.best_objective,
+                                      self.best_objective_bound / SCALE, len(self.best), self.total))
         if self.cancel is not None and self.cancel.is_set():
             self.stop_search()
 
@@ -139,7 +144,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
             watcher = _Watcher(mb, started, total, on_progress, cancel)
             if on_progress:
                 def on_bound(b):
-                    report("optimize", None, b / SCALE, -1)
+                    report("optimize", watcher.best_objective, b / SCALE, len(watcher.best))
                 solver.best_bound_callback = on_bound
             stopper = _stop_on_cancel(solver, cancel)
             code = solver.solve(mb.model, watcher)
@@ -149,9 +154,8 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
                          model_objective=solver.objective_value / SCALE if watcher.solutions else None)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 bound = solver.best_objective_bound / SCALE
-                found = _extract(mb, problem, solver)
-                if exact_costs(problem, found)["objective"] <= exact_costs(problem, placed)["objective"]:
-                    placed = found
+                if watcher.best_objective is not None and watcher.best_objective <= constructive:
+                    placed = watcher.best
                 if code == cp_model.OPTIMAL and not (cancel and cancel.is_set()):
                     status = SolveOutcome.OPTIMAL
             elif code == cp_model.INFEASIBLE:
@@ -226,7 +230,8 @@ def _complete_hint(mb: ModelBuilder, decisions: list[tuple[object, int]], second
     return True
 
 
-def _extract(mb: ModelBuilder, problem: PlanningProblem, solver: cp_model.CpSolver) -> dict[int, Placement]:
+def _extract(mb: ModelBuilder, problem: PlanningProblem, solver) -> dict[int, Placement]:
+    """The placements of a solution (`solver` is a CpSolver or a solution callback)."""
     out = {}
     for i in mb.schedulable:
         if not solver.boolean_value(mb.present[i]):
