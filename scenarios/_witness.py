@@ -200,84 +200,117 @@ def _shift_classes(m: Model, tks):
 # Cohort formation (the same rule the witness uses; also used by check())
 # --------------------------------------------------------------------------------------------
 
-def form_cohorts(m: Model):
-    """Returns list of cohorts: dict(track, plans, members[(pid, plan, tk, lang)])."""
+def _groups(m: Model):
+    """Participants by cohort pool: per plan, or per track when the track mixes workplaces."""
     groups = defaultdict(list)
     for rec in m.part:
         plan = m.plans[rec[1]]
         tr = m.tracks[plan["track"]]
         key = (tr["id"],) if tr.get("mix_workplaces") else (tr["id"], plan["id"])
         groups[key].append(rec)
-    bound = {tk: _on_bound(m, tk) for tk in m.teams}
-    cohorts = []
-    for key, recs in sorted(groups.items()):
-        tr = m.tracks[key[0]]
-        gmin, gmax = tr["min_group"], tr["max_group"]
-        # Participants whose plan forbids off-shift sessions, and day workers (always on shift at
-        # the start times), are "on": grouped into classes of compatible shifts and dealt
-        # round-robin so each cohort holds at most `slack` of a team (rule 7).  The others
-        # ("flex": crews, two-shift, care rotas) are grouped by exact rota phase and kept
-        # together in contiguous chunks (their sessions can lie off shift); a flex class too
-        # small for a cohort of its own is dealt into the "on" classes instead.
-        onl, flex = [], defaultdict(list)
-        for r in recs:
-            if not m.plans[r[1]].get("allow_off_shift", False) or bound[r[2]]:
-                onl.append(r)
-            else:
-                t = m.teams[r[2]]
-                flex[(t["pattern"], t.get("offset_days", 0))].append(r)
+    return dict(sorted(groups.items()))
+
+
+STRATEGIES = ("chunk", "spread", "classes")
+
+
+def form_group(m: Model, tr, recs, strategy="chunk", bound=None):
+    """Split one pool into cohorts.
+
+    Participants whose plan forbids off-shift sessions, and day workers (always on shift at the
+    start times), are "on": grouped into classes of compatible shifts and dealt round-robin so
+    each cohort holds at most `slack` of a team (rule 7).  The others ("flex": crews, two-shift,
+    care rotas) can meet off shift:
+      chunk   - flex people sorted by rota phase and team, cut into contiguous chunks;
+      spread  - flex rota phases big enough for a cohort are chunked, the rest dealt into "on";
+      classes - everybody is treated as "on".
+    """
+    gmin, gmax = tr["min_group"], tr["max_group"]
+    bound = bound if bound is not None else {tk: _on_bound(m, tk) for tk in m.teams}
+    onl, flex = [], defaultdict(list)
+    for r in recs:
+        if strategy == "classes" or not m.plans[r[1]].get("allow_off_shift", False) or bound[r[2]]:
+            onl.append(r)
+        else:
+            t = m.teams[r[2]]
+            flex[(t["pattern"], t.get("offset_days", 0))].append(r)
+    if strategy == "spread":
         small = [c for c, rs in flex.items() if len(rs) < gmin]
         if onl or len(small) == len(flex):
             for c in small:
                 onl += flex.pop(c)
-        if onl and sum(len(x) for x in flex.values()) + len(onl) >= gmin and len(onl) < gmin:
-            # too few "on" people for a cohort: let them join the flex chunks instead
-            big = max(flex, key=lambda c: len(flex[c]), default=None)
-            if big is not None:
-                flex[big] += onl
-                onl = []
-        by_class = defaultdict(list)
-        cls_of = _shift_classes(m, sorted({r[2] for r in onl}))
-        for r in onl:
-            by_class[cls_of[r[2]]].append(r)
-        small_on = [c for c, rs in by_class.items() if len(rs) < gmin]
-        if small_on and len(by_class) > 1:
-            # merge classes too small to form a cohort into the biggest one
-            big = max(by_class, key=lambda c: len(by_class[c]))
-            for c in small_on:
-                if c != big:
-                    by_class[big] += by_class.pop(c)
-        for cls, rs in sorted(by_class.items()):
-            rs.sort(key=lambda r: (r[2], r[3] or "", r[0]))
-            per_team = defaultdict(int)
-            for r in rs:
-                per_team[r[2]] += 1
-            cap = sum(m.slack(tk) for tk in per_team)
-            n = len(rs)
-            k = max(math.ceil(n / max(1, min(gmax, cap))),
-                    max(math.ceil(c / max(1, m.slack(tk))) for tk, c in per_team.items()))
-            while k > 1 and n // k < gmin:
-                k -= 1
-            bins = [[] for _ in range(k)]
-            for i, r in enumerate(rs):
-                bins[i % k].append(r)
-            cohorts += [{"track": tr["id"], "members": b, "bucket": "on"} for b in bins if b]
-        for cls, rs in sorted(flex.items()):
+    else:
+        flex = {("*",): [r for c in sorted(flex) for r in flex[c]]} if flex else {}
+    if onl and len(onl) < gmin and flex:
+        # too few "on" people for a cohort of their own: they join the biggest flex chunk
+        big = max(flex, key=lambda c: len(flex[c]))
+        flex[big] += onl
+        onl = []
+    out = []
+    by_class = defaultdict(list)
+    cls_of = _shift_classes(m, sorted({r[2] for r in onl}))
+    for r in onl:
+        by_class[cls_of[r[2]]].append(r)
+    small_on = [c for c, rs in by_class.items() if len(rs) < gmin]
+    if small_on and len(by_class) > 1:
+        big = max(by_class, key=lambda c: len(by_class[c]))
+        for c in small_on:
+            if c != big:
+                by_class[big] += by_class.pop(c)
+    for cls, rs in sorted(by_class.items()):
+        rs.sort(key=lambda r: (r[2], r[3] or "", r[0]))
+        per_team = defaultdict(int)
+        for r in rs:
+            per_team[r[2]] += 1
+        cap = sum(m.slack(tk) for tk in per_team)
+        n = len(rs)
+        k = max(math.ceil(n / max(1, min(gmax, cap))),
+                max(math.ceil(c / max(1, m.slack(tk))) for tk, c in per_team.items()))
+        while k > 1 and n // k < gmin:
+            k -= 1
+        bins = [[] for _ in range(k)]
+        for i, r in enumerate(rs):
+            bins[i % k].append(r)
+        out += [{"track": tr["id"], "members": b, "bucket": "on"} for b in bins if b]
+    for cls, rs in sorted(flex.items()):
+        if cls != ("*",):
             rs.sort(key=lambda r: (bound[r[2]], r[2], r[3] or "", r[0]))
-            n = len(rs)
-            k = math.ceil(n / gmax)
-            sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
-            j = 0
-            bins = [[] for _ in range(k)]
-            for r in rs:
-                while len(bins[j]) >= sizes[j]:
-                    j += 1
-                bins[j].append(r)
-            cohorts += [{"track": tr["id"], "members": b, "bucket": "off"} for b in bins if b]
-    for i, c in enumerate(cohorts):
-        c["id"] = f"C{i + 1:03d}"
+        else:
+            rs.sort(key=lambda r: (m.teams[r[2]]["pattern"], m.teams[r[2]].get("offset_days", 0),
+                                   bound[r[2]], r[2], r[3] or "", r[0]))
+        n = len(rs)
+        k = math.ceil(n / gmax)
+        sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
+        j = 0
+        bins = [[] for _ in range(k)]
+        for r in rs:
+            while len(bins[j]) >= sizes[j]:
+                j += 1
+            bins[j].append(r)
+        out += [{"track": tr["id"], "members": b, "bucket": "off"} for b in bins if b]
+    for c in out:
         c["plans"] = sorted({r[1] for r in c["members"]})
         c["size"] = len(c["members"])
+        pt = defaultdict(int)
+        for r in c["members"]:
+            pt[r[2]] += 1
+        c["per_team"] = dict(pt)
+    return out
+
+
+def form_cohorts(m: Model, strategy="chunk"):
+    """All cohorts with one strategy (used by check() for the estimates)."""
+    bound = {tk: _on_bound(m, tk) for tk in m.teams}
+    cohorts = []
+    for key, recs in _groups(m).items():
+        tr = m.tracks[key[0]]
+        for st in (strategy,) + STRATEGIES:
+            got = form_group(m, tr, recs, st, bound)
+            if _sizes_legal(m, tr, recs, got):
+                break
+        cohorts += got
+    for i, c in enumerate(cohorts):
+        c["id"] = f"C{i + 1:03d}"
     return cohorts
 
 
@@ -679,40 +712,70 @@ class Witness:
 
     def run(self, verbose=True):
         m = self.m
-        cohorts = form_cohorts(m)
-        for c in cohorts:
-            pt = defaultdict(int)
-            for r in c["members"]:
-                pt[r[2]] += 1
-            c["per_team"] = dict(pt)
-        # tightest first: earliest deadline, then on-shift-only, then biggest
-        order = sorted(cohorts, key=lambda c: (min(m.plans[p]["deadline"] for p in c["plans"]),
-                                                c["bucket"] != "on", -c["size"]))
+        bound = {tk: _on_bound(m, tk) for tk in m.teams}
+        groups = list(_groups(m).items())
+        # tightest first: earliest deadline, then groups holding on-shift-only plans, then biggest
+        groups.sort(key=lambda kv: (min(m.plans[r[1]]["deadline"] for r in kv[1]),
+                                    all(m.plans[r[1]].get("allow_off_shift", False) for r in kv[1]),
+                                    -len(kv[1])))
+        self.cohorts = []
         unsched = 0
         fails = []
-        seen = defaultdict(int)
-        for c in order:
-            # stagger cohorts of the same track so they do not all pile up at the start
-            n = seen[c["track"]]
-            seen[c["track"]] += 1
-            plans = [m.plans[p] for p in c["plans"]]
-            span = (min(d_(p["deadline"]) for p in plans) - max(d_(p["earliest"]) for p in plans)).days
-            off = (n * 5) % max(1, span // 3)
-            placed, miss, mid = self.schedule_cohort(c, off)
-            if miss and off:
-                for rec in reversed(placed):
-                    self.uncommit(c, rec)
-                placed, miss, mid = self.schedule_cohort(c, 0)
+        nid = 0
+        for key, recs in groups:
+            tr = m.tracks[key[0]]
+            best = None
+            for strategy in STRATEGIES:
+                cohorts = form_group(m, tr, recs, strategy, bound)
+                if any(c["size"] > tr["max_group"] for c in cohorts) or not self._sizes_legal(tr, recs, cohorts):
+                    continue
+                for i, c in enumerate(cohorts):
+                    c["id"] = f"C{nid + i + 1:03d}"
+                done, miss, bad = [], 0, []
+                for n, c in enumerate(cohorts):
+                    span = (min(d_(m.plans[p]["deadline"]) for p in c["plans"]) -
+                            max(d_(m.plans[p]["earliest"]) for p in c["plans"])).days
+                    off = (n * 5) % max(1, span // 3)
+                    placed, mi, mid = self.schedule_cohort(c, off)
+                    if mi and off:
+                        for rec in reversed(placed):
+                            self.uncommit(c, rec)
+                        placed, mi, mid = self.schedule_cohort(c, 0)
+                    done.append((c, placed))
+                    if mi:
+                        miss += mi
+                        bad.append((c["id"], c["track"], c["plans"], c["size"], mid, strategy))
+                if best is None or miss < best[1]:
+                    if best is not None:
+                        pass
+                    best = (cohorts, miss, bad, strategy)
+                if miss == 0:
+                    break
+                # undo and try the next strategy
+                for c, placed in done:
+                    for rec in reversed(placed):
+                        self.uncommit(c, rec)
+            if best is None:
+                raise RuntimeError(f"no legal cohort split for {key}")
+            cohorts, miss, bad, strategy = best
             if miss:
+                # redo the best attempt (the loop undid it)
+                for n, c in enumerate(cohorts):
+                    self.schedule_cohort(c, 0)
                 unsched += miss
-                fails.append((c["id"], c["track"], c["plans"], c["size"], mid))
-        self.cohorts = cohorts
+                fails += bad
+            self.cohorts += cohorts
+            nid += len(cohorts)
         if verbose:
-            print(f"   witness: {len(cohorts)} cohorts, {len(self.sessions)} sessions placed, "
+            print(f"   witness: {len(self.cohorts)} cohorts, {len(self.sessions)} sessions placed, "
                   f"{unsched} unscheduled")
             for f in fails[:15]:
                 print("     FAILED", f)
         return unsched
+
+    def _sizes_legal(self, tr, recs, cohorts):
+        return _sizes_legal(self.m, tr, recs, cohorts)
+
 
     def to_schedule(self):
         m = self.m
@@ -732,6 +795,20 @@ class Witness:
                 "objective": None, "bound": None, "solve_seconds": 0, "cohorts": cohorts,
                 "sessions": sessions, "unscheduled": [], "unassigned_participants": [],
                 "kpis": {"sessions_total": len(sessions), "sessions_scheduled": len(sessions)}}
+
+
+def _sizes_legal(m, tr, recs, cohorts):
+    if any(c["size"] > tr["max_group"] for c in cohorts):
+        return False
+    small = [c for c in cohorts if c["size"] < tr["min_group"]]
+    if not small:
+        return True
+    if tr.get("mix_workplaces"):
+        return len(recs) < tr["min_group"] and len(small) == 1
+    per_plan = defaultdict(int)
+    for r in recs:
+        per_plan[r[1]] += 1
+    return all(per_plan[p] < tr["min_group"] for c in small for p in c["plans"]) and len(small) == 1
 
 
 def witness(scn, verbose=True):

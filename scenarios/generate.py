@@ -502,8 +502,8 @@ def industrial_plant(seed=2027_02):
     tracks = [
         {"id": "TRUCK", "name": "Truckkort A+B", "modules": ["TRUCK-T", "TRUCK-P"], "min_group": 4,
          "max_group": 8, "mix_workplaces": False},
-        {"id": "HETA", "name": "Heta arbeten", "modules": ["HETA"], "min_group": 6, "max_group": 12,
-         "mix_workplaces": True},
+        {"id": "HETA", "name": "Heta arbeten", "modules": ["HETA"], "min_group": 5, "max_group": 10,
+         "mix_workplaces": False},
         {"id": "ELSAK", "name": "Elsäkerhet", "modules": ["ELSAK"], "min_group": 4, "max_group": 10,
          "mix_workplaces": False},
         {"id": "LEAN", "name": "Lean och ständiga förbättringar", "modules": ["LEAN-GRUND", "LEAN-A3", "LEAN-STYRNING"],
@@ -585,15 +585,16 @@ def industrial_plant(seed=2027_02):
     mkplan("HP-PM5-LEAN", "PM5", "LEAN", [counted(t[0], rng.choice([4, 5, 6])) for t in crews10], "2027-11-26")
     mkplan("HP-PM5-PROCESS", "PM5", "PROCESS", [counted(t[0], 3) for t in crews10], "2027-12-03")
     mkplan("HP-PM5-TRUCK", "PM5", "TRUCK", [counted(t[0], 2) for t in crews10], "2027-10-29", on=False)
-    mkplan("HP-PM5-HETA", "PM5", "HETA", [counted(t[0], rng.choice([1, 2])) for t in crews10], "2027-10-15",
-           on=False)
+    # (a cohort can hold at most ~3 phase-adjacent crews: the crew coming off nights, and the one
+    # between two N or E shifts, cannot take a session without breaking the 11 h daily rest)
+    mkplan("HP-PM5-HETA", "PM5", "HETA", [counted(t[0], 2) for t in crews10[:3]], "2027-10-15", on=False)
     # Massafabriken: chemical safety (remote, off shift), Lean, hot work
     kem = [p for t in crews5v for p in named(t[0], 3)]
     kem[7]["language"] = "pl"
     mkplan("HP-MASSA-KEMSAK", "MASSA", "KEMSAK", kem, "2027-09-30", on=False)
     mkplan("HP-MASSA-LEAN", "MASSA", "LEAN", [counted(t[0], rng.choice([4, 5])) for t in crews5v],
            "2027-11-26")
-    mkplan("HP-MASSA-HETA", "MASSA", "HETA", [counted(t[0], 2) for t in crews5v], "2027-10-15", on=False)
+    mkplan("HP-MASSA-HETA", "MASSA", "HETA", [counted(t[0], 2) for t in crews5v[2:]], "2027-10-15", on=False)
     mkplan("HP-MASSA-PROCESS", "MASSA", "PROCESS", [counted(t[0], 2) for t in crews5v], "2027-12-03")
     # Underhåll: named people, several take more than one track.  Day workers are on shift at
     # every start time, so their cohorts must mix mek and el (slack 5 and 3).

@@ -565,7 +565,7 @@ class Context:
         if team_key is None or team_key not in self.teams:
             return []
         out = []
-        for d in _dates(self.local_date(a), self.local_date(b)):
+        for d in _dates(self.local_date(a) - timedelta(days=1), self.local_date(b)):
             sh = self.shift_on(team_key, d)
             if sh is not None and sh.start < b and sh.end > a:
                 out.append(sh)
@@ -1381,7 +1381,8 @@ def check_staffing(ctx: Context) -> list[Violation]:
             rec = found[d]
             sh = rec["shift"]
             sids = sorted(rec["sessions"])
-            out.append(_v(7, f"{ctx.team_label(team_key).capitalize()} has {rec['max']} members in training at "
+            tl = ctx.team_label(team_key)
+            out.append(_v(7, f"{tl[:1].upper() + tl[1:]} has {rec['max']} members in training at "
                              f"{ctx.fmt(rec['at'])} during its {sh.type} shift of {_DAY_NAMES[d.weekday()]} {d} "
                              f"({ctx.to_local(sh.start):%H:%M}-{ctx.to_local(sh.end):%H:%M}); with headcount "
                              f"{_fmt_num(head)} and minimum staffing {_fmt_num(mins)} at most {_fmt_num(max(allowed, 0))} "
@@ -1515,9 +1516,9 @@ def check_language(ctx: Context) -> list[Violation]:
                     needs[lang].append(m)
         for lang, people in sorted(needs.items()):
             if lang not in covered:
-                who = ctx.label("trainer", s.trainer) if tr else "The trainer"
+                who = ctx.label("trainer", s.trainer) if tr else "Trainer"
                 out.append(_v(10, f"{_ids(people)} need{'s' if len(people) == 1 else ''} {lang} in {ctx.sdesc(s)}; "
-                                  f"{who} does not speak it and no assigned interpreter does.",
+                                  f"t{who[1:]} does not speak it and no assigned interpreter does.",
                               sessions=[s.id], language=lang, participants=people))
     for i, lst in by_interp.items():
         out += _clashes(ctx, 10, "interpreter", i, ctx.interpreters[i], lst)
