@@ -3,9 +3,9 @@
 
 Variables per cohort session i (only sessions with at least one candidate start):
   present[i]      bool: the session is scheduled
-  pick[i]         int in 0..n_i-1: which candidate start (see `problem.SessionOptions`)
-  start[i]        int minutes, = candidates[pick].start (element)
-  day[i], week[i] date ordinal / running ISO week of the start (element, made on demand)
+  pick[i][k]      bool per candidate start k (see `problem.SessionOptions`); sum = present[i]
+  start[i]        int minutes, = sum_k start_k * pick[i][k]
+  day[i], week[i] date ordinal / running ISO week of the start (linear in pick, made on demand)
   interval[i]     optional interval [start, start + duration), present[i]
   teaches[i, t]   bool per qualified trainer; with an optional interval per trainer
   in_room[i, r]   bool per fitting room; with an optional interval per room
@@ -40,7 +40,7 @@ class ModelBuilder:
         self.model = cp_model.CpModel()
         m = self.model
         self.present: dict[int, cp_model.IntVar] = {}
-        self.pick: dict[int, cp_model.IntVar] = {}
+        self.pick: dict[int, list[cp_model.IntVar]] = {}
         self.start: dict[int, cp_model.IntVar] = {}
         self.interval: dict[int, cp_model.IntervalVar] = {}
         self._day: dict[int, cp_model.IntVar] = {}
@@ -61,22 +61,20 @@ class ModelBuilder:
     def _session_vars(self, i: int) -> None:
         m, o = self.model, self.problem.options[i]
         s = o.session
-        n = len(o.candidates)
-        p = m.new_bool_var(f"present[{s.key.cohort},{s.key.label}]")
-        # pick == n is the "not scheduled" position: its start/day/cost entries repeat
-        # candidate 0 (cost 0), so element constraints need no enforcement literals.
-        pick = m.new_int_var(0, n, f"pick[{s.key.cohort},{s.key.label}]")
-        m.add(pick == n).only_enforce_if(p.Not())
-        m.add(pick < n).only_enforce_if(p)
+        name = f"{s.key.cohort},{s.key.label}"
+        p = m.new_bool_var(f"present[{name}]")
+        # One literal per candidate start: costs, days and weeks become linear in them,
+        # and "trainer t only at the starts t can do" is one linear constraint.
+        x = [m.new_bool_var(f"at[{name},{k}]") for k in range(len(o.candidates))]
+        m.add(sum(x) == p)
         starts = [c.start for c in o.candidates]
-        start = m.new_int_var_from_domain(cp_model.Domain.from_values(sorted(set(starts))),
-                                          f"start[{s.key.cohort},{s.key.label}]")
-        m.add_element(pick, starts + starts[:1], start)
-        self.present[i], self.pick[i], self.start[i] = p, pick, start
+        start = m.new_int_var_from_domain(cp_model.Domain.from_values(sorted(set(starts))), f"start[{name}]")
+        m.add(start == self._linear(x, starts, p))
+        self.present[i], self.pick[i], self.start[i] = p, x, start
         self.interval[i] = m.new_optional_fixed_size_interval_var(start, s.duration, p, f"session[{i}]")
         for t, allowed in o.trainers.items():
             lit = m.new_bool_var(f"teaches[{i},{t}]")
-            self._restrict(pick, allowed, n, lit)
+            self._restrict(x, allowed, lit)
             self.teaches[i, t] = lit
             self.trainer_intervals.setdefault(t, []).append(
                 (i, m.new_optional_fixed_size_interval_var(start, s.duration, lit, f"trainer[{i},{t}]")))
@@ -84,7 +82,7 @@ class ModelBuilder:
         if o.needs_room:
             for r, allowed in o.rooms.items():
                 lit = m.new_bool_var(f"in_room[{i},{r}]")
-                self._restrict(pick, allowed, n, lit)
+                self._restrict(x, allowed, lit)
                 self.in_room[i, r] = lit
                 self.room_intervals.setdefault(r, []).append(
                     m.new_optional_fixed_size_interval_var(start, s.duration, lit, f"room[{i},{r}]"))
@@ -92,14 +90,20 @@ class ModelBuilder:
         for j, allowed in o.interpreters.items():
             lit = m.new_bool_var(f"interprets[{i},{j}]")
             m.add_implication(lit, p)
-            self._restrict(pick, allowed, n, lit)
+            self._restrict(x, allowed, lit)
             self.interprets[i, j] = lit
             self.interpreter_intervals.setdefault(j, []).append(
                 (i, m.new_optional_fixed_size_interval_var(start, s.duration, lit, f"interpreter[{i},{j}]")))
 
-    def _restrict(self, pick, allowed: frozenset[int], n: int, lit) -> None:
-        if len(allowed) < n:
-            self.model.add_linear_expression_in_domain(pick, cp_model.Domain.from_values(sorted(allowed))).only_enforce_if(lit)
+    @staticmethod
+    def _linear(x, values, present):
+        """sum(values[k] * x[k]), and values[0] when the session is not scheduled."""
+        base = values[0]
+        return base + sum((v - base) * xk for v, xk in zip(values, x) if v != base)
+
+    def _restrict(self, x, allowed: frozenset[int], lit) -> None:
+        if len(allowed) < len(x):
+            self.model.add(lit <= sum(x[k] for k in sorted(allowed)))
 
     def end(self, i: int):
         return self.start[i] + self.problem.sessions[i].duration
@@ -107,20 +111,19 @@ class ModelBuilder:
     def day(self, i: int):
         """The local date (ordinal) of session i's start."""
         if i not in self._day:
-            days = [c.slot.day_number for c in self.problem.options[i].candidates]
-            v = self.model.new_int_var_from_domain(cp_model.Domain.from_values(sorted(set(days))), f"day[{i}]")
-            self.model.add_element(self.pick[i], days + days[:1], v)
-            self._day[i] = v
+            self._day[i] = self._derived(i, [c.slot.day_number for c in self.problem.options[i].candidates], "day")
         return self._day[i]
 
     def week(self, i: int):
         """The running ISO week of session i's local start date."""
         if i not in self._week:
-            weeks = [c.slot.week_number for c in self.problem.options[i].candidates]
-            v = self.model.new_int_var_from_domain(cp_model.Domain.from_values(sorted(set(weeks))), f"week[{i}]")
-            self.model.add_element(self.pick[i], weeks + weeks[:1], v)
-            self._week[i] = v
+            self._week[i] = self._derived(i, [c.slot.week_number for c in self.problem.options[i].candidates], "week")
         return self._week[i]
+
+    def _derived(self, i: int, values: list[int], name: str):
+        v = self.model.new_int_var_from_domain(cp_model.Domain.from_values(sorted(set(values))), f"{name}[{i}]")
+        self.model.add(v == self._linear(self.pick[i], values, self.present[i]))
+        return v
 
     def at_site(self, i: int, lit, site: str):
         """A literal: `lit` (someone's assignment to session i) and the session is at `site`."""

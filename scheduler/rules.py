@@ -152,11 +152,8 @@ def participant_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     for i in mb.schedulable:
         costs = [round(c.backfill_minutes * w["backfill_per_hour"] + c.overtime_minutes * w["overtime_per_hour"]
                        + c.late_days * w["late_per_day"] * SCALE) for c in problem.options[i].candidates]
-        if not any(costs):
-            continue
-        v = m.new_int_var(0, max(costs), f"participant_cost[{i}]")
-        m.add_element(mb.pick[i], costs + [0], v)
-        mb.add_term("participants", v, 1)
+        for x, cost in zip(mb.pick[i], costs):
+            mb.add_term("participants", x, cost)
 
 
 def trainer_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:

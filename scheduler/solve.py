@@ -27,6 +27,8 @@ from .rules import HARD_RULES, OBJECTIVE
 
 log = logging.getLogger("modulplan.solve")
 
+PRESOLVE_LIMIT = 20_000  # model variables above which CP-SAT's presolve is skipped (see solve_scenario)
+
 
 @dataclass(frozen=True)
 class SolveParams:
@@ -136,6 +138,11 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
             solver.parameters.max_time_in_seconds = remaining
             solver.parameters.num_workers = params.num_workers
             solver.parameters.random_seed = params.random_seed
+            if len(mb.model.proto.variables) > PRESOLVE_LIMIT:
+                # Measured: on ~100k-variable models CP-SAT's presolve spends tens of seconds
+                # of wall time (PresolveToFixPoint) before the hinted schedule is even loaded;
+                # without it the hint is the first solution within a second.
+                solver.parameters.cp_model_presolve = False
             if params.relative_gap:
                 solver.parameters.relative_gap_limit = params.relative_gap
             if params.log_search:
@@ -197,7 +204,7 @@ def _hint(mb: ModelBuilder, problem: PlanningProblem, placed: dict[int, Placemen
         pl = placed.get(i)
         o = problem.options[i]
         decisions.append((mb.present[i], int(pl is not None)))
-        decisions.append((mb.pick[i], pl.candidate if pl else len(o.candidates)))
+        decisions += [(x, int(bool(pl and pl.candidate == k))) for k, x in enumerate(mb.pick[i])]
         decisions += [(mb.teaches[i, t], int(bool(pl and pl.trainer == t))) for t in o.trainers]
         if o.needs_room:
             decisions += [(mb.in_room[i, r], int(bool(pl and pl.room == r))) for r in o.rooms]
@@ -240,7 +247,8 @@ def _extract(mb: ModelBuilder, problem: PlanningProblem, solver) -> dict[int, Pl
         trainer = next(t for t in o.trainers if solver.boolean_value(mb.teaches[i, t]))
         room = next((r for r in o.rooms if solver.boolean_value(mb.in_room[i, r])), None) if o.needs_room else None
         interps = tuple(j for j in o.interpreters if solver.boolean_value(mb.interprets[i, j]))
-        out[i] = Placement(i, solver.value(mb.pick[i]), trainer, room, interps)
+        k = next(k for k, x in enumerate(mb.pick[i]) if solver.boolean_value(x))
+        out[i] = Placement(i, k, trainer, room, interps)
     return out
 
 
