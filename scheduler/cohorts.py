@@ -6,13 +6,17 @@ participant-to-cohort choice multiplies the model (every participant times every
 cohort times every session) while a few simple principles already give cohorts
 that the optimizer can schedule well:
 
-* as few cohorts as the group sizes allow (every extra cohort costs trainer hours),
-* but enough that no cohort holds more of a team's members than the team's
-  staffing slack, when the plan trains on shift: otherwise the cohort could only
-  ever meet while that team is off (or never, if off-shift training is not allowed),
-* members who work the same rota together (their sessions must fit inside all of
-  their shifts when off-shift training is not allowed),
-* participants who need the same language together (one interpreter serves them).
+* Participants who must train inside their own shifts ("on": the plan forbids
+  off-shift training, or they are day workers who are at work at every start time)
+  are grouped by shift class (teams whose shifts cover the same start times, since a
+  session must lie inside every member's shift) and dealt round robin into as few
+  cohorts as the group size and the staffing slack allow: no cohort holds more of a
+  team's members than the team's slack, or it could never meet on shift.
+* Participants who may train off shift ("flex": rotating crews) are sorted by rota
+  phase and cut into contiguous cohorts, so crews adjacent in the rota (free on the
+  same days, without breaking each other's daily rest) study together.
+* Group sizes always stay within min_group..max_group (rule 5); participants that
+  no valid split can hold are reported as unassigned with the reason.
 
 The cohort ids are stable for the same scenario (`C-<plan>-<n>` or `C-<track>-<n>`),
 so calendar UIDs stay the same across re-solves.
@@ -21,7 +25,7 @@ so calendar UIDs stay the same across re-solves.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .domain import ActionPlan, Scenario, TeamKey
@@ -66,8 +70,18 @@ class CohortSession:
     duration: int
 
 
-def form_cohorts(scenario: Scenario) -> list[Cohort]:
+@dataclass(frozen=True)
+class Unassigned:
+    participant: str
+    action_plan: str
+    reason: str
+
+
+def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unassigned]]:
+    """All cohorts of the scenario, and the participants no valid cohort can hold."""
+    shaper = _CohortShaper(scenario, timeline)
     cohorts: list[Cohort] = []
+    left_out: list[Unassigned] = []
     for track in scenario.tracks.values():
         plans = scenario.plans_of_track(track.id)
         if not plans:
@@ -75,8 +89,134 @@ def form_cohorts(scenario: Scenario) -> list[Cohort]:
         pools = [plans] if track.mix_workplaces else [[p] for p in plans]
         for pool in pools:
             prefix = f"C-{track.id}" if track.mix_workplaces else f"C-{pool[0].id}"
-            cohorts.extend(_split_pool(scenario, track.id, pool, prefix))
-    return cohorts
+            made, out = shaper.split(track.id, pool, prefix)
+            cohorts += made
+            left_out += out
+    return cohorts, left_out
+
+
+class _CohortShaper:
+    """Splits a pool of participants into cohorts (see the module docstring)."""
+
+    SAMPLE_DAYS = 42
+
+    def __init__(self, scenario: Scenario, timeline):
+        self.sc, self.tl = scenario, timeline
+        slots = timeline.slots
+        days = sorted({s.day for s in slots})[: self.SAMPLE_DAYS]
+        self.sample = [s for s in slots if s.day in set(days)]
+        durations = [m.duration_minutes for m in scenario.modules.values()] or [60]
+        self.probe = min(durations)
+        self._fit: dict[TeamKey, frozenset[int]] = {}
+
+    def fits(self, team: TeamKey) -> frozenset[int]:
+        """The sampled start slots at which a short session lies inside one of the team's shifts."""
+        if team not in self._fit:
+            inst = [(x.start, x.end) for x in self.tl.shift_instances[team]]
+            self._fit[team] = frozenset(
+                s.index for s in self.sample if any(a <= s.minute and s.minute + self.probe <= b for a, b in inst))
+        return self._fit[team]
+
+    def always_on_shift(self, team: TeamKey) -> bool:
+        """Day workers: at (nearly) every start time they are at work, so their sessions are on shift."""
+        union = self.tl.shift_union[team]
+        hits = sum(1 for s in self.sample if any(a < s.minute + self.probe and s.minute < b for a, b in union))
+        return bool(self.sample) and hits >= 0.95 * len(self.sample)
+
+    def shift_classes(self, teams: list[TeamKey]) -> dict[TeamKey, int]:
+        """Teams whose shifts share most start slots: cohorts that must meet on shift stay within one class."""
+        classes: list[list] = []
+        out = {}
+        for t in sorted(teams, key=lambda k: (-len(self.fits(k)), k)):
+            sig = self.fits(t)
+            for n, c in enumerate(classes):
+                common = c[0] & sig
+                if len(common) >= 0.6 * max(1, len(sig)) and len(common) >= 0.5 * max(1, len(c[0])):
+                    c[0] = common
+                    out[t] = n
+                    break
+            else:
+                classes.append([sig])
+                out[t] = len(classes) - 1
+        return out
+
+    def split(self, track_id: str, pool: list[ActionPlan], prefix: str) -> tuple[list[Cohort], list[Unassigned]]:
+        sc = self.sc
+        track = sc.tracks[track_id]
+        teams = sc.teams
+        members = _members(sc, pool)
+        if not members:
+            return [], []
+        plan_of = {pid: plan for pid, plan in members}
+        team_of = {pid: sc.participants[pid].team for pid, _ in members}
+        lang_of = {pid: sc.participants[pid].language or "" for pid, _ in members}
+        gmin, gmax = track.min_group, track.max_group
+        groups: list[list[str]] = []
+        left: list[str] = []
+        if len(members) < gmin:
+            groups = [[pid for pid, _ in members]]  # the one smaller cohort the rules allow
+        else:
+            # "on": must train inside their shifts (plan forbids off-shift, or day workers who are
+            # always at work): staffing slack caps each team's share of a cohort.
+            # "flex": may meet off shift: kept together by rota phase (adjacent crews).
+            on = [pid for pid, plan in members if not plan.allow_off_shift or self.always_on_shift(team_of[pid])]
+            flex = [pid for pid, plan in members if pid not in set(on)]
+            if on and len(on) < gmin and flex:
+                flex, on = flex + on, []
+            if flex and len(flex) < gmin and on:
+                on, flex = on + flex, []
+            classes: dict[int, list[str]] = defaultdict(list)
+            cls = self.shift_classes(sorted({team_of[p] for p in on}))
+            for pid in on:
+                classes[cls[team_of[pid]]].append(pid)
+            small = [c for c, v in classes.items() if len(v) < gmin]
+            if small and len(classes) > 1:
+                big = max(classes, key=lambda c: len(classes[c]))
+                for c in small:
+                    if c != big:
+                        classes[big] += classes.pop(c)
+            for c in sorted(classes):
+                rs = sorted(classes[c], key=lambda p: (team_of[p], lang_of[p], p))
+                per_team = Counter(team_of[p] for p in rs)
+                k = max(math.ceil(len(rs) / gmax),
+                        max(math.ceil(n / max(1, teams[t].staffing_slack)) for t, n in per_team.items()))
+                k = _valid_count(len(rs), gmin, gmax, k)
+                bins: list[list[str]] = [[] for _ in range(k)]
+                for n, pid in enumerate(rs):  # round robin: each team spread evenly
+                    bins[n % k].append(pid)
+                cap = k * gmax
+                groups += bins
+                left += [p for b in bins for p in b[gmax:]] if cap < len(rs) else []
+            if flex:
+                def phase(p):
+                    t = teams[team_of[p]]
+                    cycle = len(sc.shift_patterns[t.pattern].cycle)
+                    return (t.pattern, t.offset_days % cycle, team_of[p], lang_of[p], p)
+
+                rs = sorted(flex, key=phase)
+                k = _valid_count(len(rs), gmin, gmax, math.ceil(len(rs) / gmax))
+                sizes = [len(rs) // k + (1 if n < len(rs) % k else 0) for n in range(k)]
+                pos = 0
+                for size in sizes:
+                    groups.append(rs[pos:pos + min(size, gmax)])
+                    left += rs[pos + gmax:pos + size]
+                    pos += size
+        out = []
+        left_set = set(left)
+        for n, g in enumerate((g for g in groups if g), start=1):
+            ids = tuple(sorted(p for p in g if p not in left_set))
+            if not ids:
+                continue
+            counts = Counter(team_of[p] for p in ids)
+            out.append(Cohort(
+                id=f"{prefix}-{n}", track=track_id, plans=tuple(sorted({plan_of[p].id for p in ids})),
+                workplaces=tuple(sorted({plan_of[p].workplace for p in ids})), participants=ids,
+                team_counts=tuple(sorted(counts.items())),
+                languages=frozenset(lang_of[p] for p in ids if lang_of[p]),
+            ))
+        reason = (f"the {len(members)} participants of track {track.name} cannot all be split into groups "
+                  f"of {gmin} to {gmax}")
+        return out, [Unassigned(p, plan_of[p].id, reason) for p in sorted(left_set)]
 
 
 def _members(scenario: Scenario, pool: list[ActionPlan]) -> list[tuple[str, ActionPlan]]:
@@ -89,79 +229,13 @@ def _members(scenario: Scenario, pool: list[ActionPlan]) -> list[tuple[str, Acti
     return out
 
 
-def _split_pool(scenario: Scenario, track_id: str, pool: list[ActionPlan], prefix: str) -> list[Cohort]:
-    track = scenario.tracks[track_id]
-    teams = scenario.teams
-    members = _members(scenario, pool)
-    n = len(members)
-    if n == 0:
-        return []
-    on_shift_only = all(not p.allow_off_shift for p in pool)
-    trains_on_shift = any(p.allow_on_shift for p in pool)
-
-    if n < track.min_group:
-        k = 1  # the one smaller cohort the rules allow
-    else:
-        k_min = math.ceil(n / track.max_group)
-        k_max = max(1, n // track.min_group)
-        k_staff = 1
-        if trains_on_shift:
-            per_team = Counter(scenario.participants[pid].team for pid, _ in members)
-            for key, count in per_team.items():
-                slack = max(teams[key].staffing_slack, 1)
-                k_staff = max(k_staff, math.ceil(count / slack))
-        k = min(max(k_min, k_staff), k_max)
-        k = max(k, k_min)
-
-    targets = [n // k + (1 if i < n % k else 0) for i in range(k)]
-
-    def signature(pid: str):
-        team = teams[scenario.participants[pid].team]
-        return (team.pattern, team.offset_days % len(scenario.shift_patterns[team.pattern].cycle))
-
-    order = sorted(members, key=lambda m: (signature(m[0]), scenario.participants[m[0]].team,
-                                           scenario.participants[m[0]].language or "", m[0]))
-    groups: list[list[str]] = [[] for _ in range(k)]
-    team_count = [Counter() for _ in range(k)]
-    sigs = [Counter() for _ in range(k)]
-    langs = [Counter() for _ in range(k)]
-    for pid, _plan in order:
-        p = scenario.participants[pid]
-        sig = signature(pid)
-        best, best_cost = None, None
-        for i in range(k):
-            if len(groups[i]) >= targets[i]:
-                continue
-            cost = 0.0
-            if trains_on_shift and team_count[i][p.team] + 1 > teams[p.team].staffing_slack:
-                cost += 1000
-            if on_shift_only:
-                cost += 100 * sum(1 for s in sigs[i] if s != sig)
-            if p.language:
-                cost += -5 if langs[i][p.language] else (3 if langs[i] else 0)
-            cost -= 0.5 * sigs[i][sig]  # keep a rota together
-            cost += 0.01 * i
-            if best_cost is None or cost < best_cost:
-                best, best_cost = i, cost
-        groups[best].append(pid)
-        team_count[best][p.team] += 1
-        sigs[best][sig] += 1
-        if p.language:
-            langs[best][p.language] += 1
-
-    plan_of = {pid: plan for pid, plan in members}
-    out = []
-    for i, g in enumerate(groups, start=1):
-        ids = tuple(sorted(g))
-        plans = tuple(sorted({plan_of[pid].id for pid in ids}))
-        wps = tuple(sorted({plan_of[pid].workplace for pid in ids}))
-        counts = Counter(scenario.participants[pid].team for pid in ids)
-        out.append(Cohort(
-            id=f"{prefix}-{i}", track=track_id, plans=plans, workplaces=wps, participants=ids,
-            team_counts=tuple(sorted(counts.items())),
-            languages=frozenset(scenario.participants[pid].language for pid in ids if scenario.participants[pid].language),
-        ))
-    return out
+def _valid_count(n: int, gmin: int, gmax: int, wanted: int) -> int:
+    """A number of cohorts near `wanted` whose sizes can all lie within gmin..gmax (fewer cohorts
+    when `wanted` would make them too small)."""
+    k = max(1, wanted)
+    while k > 1 and n // k < gmin:
+        k -= 1
+    return k
 
 
 def cohort_sessions(scenario: Scenario, cohorts: list[Cohort]) -> list[CohortSession]:

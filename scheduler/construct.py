@@ -148,11 +148,29 @@ def construct(problem: PlanningProblem, strategy: str = "cheapest") -> dict[int,
     return placed
 
 
-def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], strategy: str) -> dict[int, Placement]:
+def complete(problem: PlanningProblem, book: Bookings, placed: dict[int, Placement]) -> dict[int, Placement]:
+    """Place what is missing after a cohort's placed prefix (repair after a final check)."""
+    out = dict(placed)
+    for idxs in problem.by_cohort.values():
+        done = [i for i in idxs if i in placed]
+        rest = idxs[len(done):]
+        if not rest:
+            continue
+        prev = None
+        if done:
+            last = placed[done[-1]]
+            prev = (done[-1], problem.options[done[-1]].candidates[last.candidate])
+        trainers = {problem.sessions[i].module_id: placed[i].trainer for i in done}
+        out.update(_place_cohort(problem, book, rest, "cheapest", prev, trainers))
+    return out
+
+
+def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], strategy: str,
+                  prev: tuple[int, Candidate] | None = None,
+                  module_trainer: dict[str, str] | None = None) -> dict[int, Placement]:
     sc = problem.scenario
     out: dict[int, Placement] = {}
-    prev: tuple[int, Candidate] | None = None
-    module_trainer: dict[str, str] = {}
+    module_trainer = dict(module_trainer or {})
     for i in idxs:
         s, o = problem.sessions[i], problem.options[i]
         mod = sc.modules[s.module_id]

@@ -87,7 +87,11 @@ class PlanningProblem:
     def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None):
         self.scenario = scenario
         self.timeline = timeline or Timeline(scenario)
-        self.cohorts = cohorts if cohorts is not None else form_cohorts(scenario)
+        if cohorts is None:
+            cohorts, self.unassigned = form_cohorts(scenario, self.timeline)
+        else:
+            self.unassigned = []
+        self.cohorts = cohorts
         self.cohort_by_id = {c.id: c for c in self.cohorts}
         self.sessions: list[CohortSession] = cohort_sessions(scenario, self.cohorts)
         self.session_index = {s.key: i for i, s in enumerate(self.sessions)}

@@ -59,7 +59,7 @@ def exact_costs(problem: PlanningProblem, placed: dict[int, Placement]) -> dict:
     unscheduled = len(problem.sessions) - len(placed)
     breakdown = {
         "unscheduled_session": unscheduled * w["unscheduled_session"],
-        "unassigned_participant": 0,
+        "unassigned_participant": len(problem.unassigned) * w["unassigned_participant"],
         "backfill_per_hour": backfill * w["backfill_per_hour"],
         "overtime_per_hour": overtime * w["overtime_per_hour"],
         "trainer_cost": trainer_cost,
@@ -131,7 +131,10 @@ def build_schedule(problem: PlanningProblem, placed: dict[int, Placement], *, st
         ],
         "sessions": sessions,
         "unscheduled": unscheduled,
-        "unassigned_participants": [],
+        "unassigned_participants": [
+            {"participant": u.participant, "action_plan": u.action_plan, "reason": u.reason}
+            for u in problem.unassigned
+        ],
         "kpis": kpis,
     }
     if extra:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from .construct import Bookings, Placement, construct
+from .construct import Bookings, Placement, complete, construct
 from .domain import Scenario, build_scenario
 from .model import SCALE, ModelBuilder
 from .problem import PlanningProblem
@@ -27,7 +27,7 @@ from .rules import HARD_RULES, OBJECTIVE
 
 log = logging.getLogger("modulplan.solve")
 
-PRESOLVE_LIMIT = 20_000  # model variables above which CP-SAT's presolve is skipped (see solve_scenario)
+PRESOLVE_LIMIT = 5_000  # model variables above which CP-SAT's presolve is skipped (see solve_scenario)
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
             on_progress(Progress(phase, time.monotonic() - started, objective, bound, placed, total))
 
     report("prepare", None, None, 0)
-    placed = construct(problem)
+    placed = first = construct(problem)
     constructive = exact_costs(problem, placed)["objective"]
     report("construct", constructive, None, len(placed))
     constructed = time.monotonic()
@@ -170,6 +170,9 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     placed, dropped = _keep_valid(problem, placed)
     stats["dropped_by_final_check"] = dropped
     final = exact_costs(problem, placed)["objective"]
+    if final > constructive:  # the repair could not win back what the check removed
+        placed, _ = _keep_valid(problem, first)
+        final = exact_costs(problem, placed)["objective"]
     if status is SolveOutcome.OPTIMAL and (bound is None or final > bound + 1e-6):
         status = SolveOutcome.FEASIBLE  # optimal for the model's travel estimate, not proven for the exact cost
     seconds = time.monotonic() - started
@@ -269,22 +272,31 @@ def _keep_valid(problem: PlanningProblem, placed: dict[int, Placement]) -> tuple
         a, b = c.start, c.end
         site = problem.site_of_room(pl.room) if pl.room else None
         sc = problem.scenario
-        ok = (book.people_ok(s.cohort.participants, a, b) and book.staffing_ok(s.cohort.team_counts, a, b)
-              and (pl.room is None or book.room_ok(pl.room, a, b))
-              and book.trainer_ok(pl.trainer, a, b, site or sc.trainers[pl.trainer].home_site,
-                                  c.slot.day_number, c.slot.week_number, s.duration)
-              and all(book.interpreter_ok(j, a, b, site or sc.interpreters[j].home_site) for j in pl.interpreters))
-        if not ok:
+        checks = {
+            "participants": lambda: book.people_ok(s.cohort.participants, a, b),
+            "staffing": lambda: book.staffing_ok(s.cohort.team_counts, a, b),
+            "room": lambda: pl.room is None or book.room_ok(pl.room, a, b),
+            "trainer": lambda: book.trainer_ok(pl.trainer, a, b, site or sc.trainers[pl.trainer].home_site,
+                                               c.slot.day_number, c.slot.week_number, s.duration),
+            "interpreter": lambda: all(book.interpreter_ok(j, a, b, site or sc.interpreters[j].home_site)
+                                       for j in pl.interpreters),
+        }
+        failed = next((name for name, check in checks.items() if not check()), None)
+        if failed:
             stopped.add(s.key.cohort)
-            log.warning("final check: %s %s could not be kept", s.key.cohort, s.key.label)
+            log.warning("final check (%s): %s %s could not be kept", failed, s.key.cohort, s.key.label)
             continue
         book.book(pl)
         kept[i] = pl
-    # Sessions after a dropped one in the same cohort go too (track order).
+    # Sessions after a dropped one in the same cohort go too (track order) ...
     for cid in stopped:
         idxs = problem.by_cohort[cid]
         first_missing = next(k for k, i in enumerate(idxs) if i not in kept)
         for i in idxs[first_missing:]:
             if i in kept:
-                kept.pop(i)
-    return kept, len(placed) - len(kept)
+                book.book(kept.pop(i), -1)
+    # ... and are placed again where the rules allow, after the kept ones.
+    dropped = len(placed) - len(kept)
+    if dropped:
+        kept = complete(problem, book, kept)
+    return kept, dropped
