@@ -161,8 +161,9 @@ class _CohortShaper:
             # "flex": may meet off shift: kept together by rota phase (adjacent crews).
             on = [pid for pid, plan in members if not plan.allow_off_shift or self.always_on_shift(team_of[pid])]
             flex = [pid for pid, plan in members if pid not in set(on)]
+            spread_in: list[str] = []  # "on" people too few for a cohort: spread over the flex cohorts
             if on and len(on) < gmin and flex:
-                flex, on = flex + on, []
+                spread_in, on = on, []
             if flex and len(flex) < gmin and on:
                 on, flex = on + flex, []
             classes: dict[int, list[str]] = defaultdict(list)
@@ -194,13 +195,23 @@ class _CohortShaper:
                     return (t.pattern, t.offset_days % cycle, team_of[p], lang_of[p], p)
 
                 rs = sorted(flex, key=phase)
-                k = _valid_count(len(rs), gmin, gmax, math.ceil(len(rs) / gmax))
-                sizes = [len(rs) // k + (1 if n < len(rs) % k else 0) for n in range(k)]
+                spread_in.sort(key=lambda p: (team_of[p], lang_of[p], p))
+                total = len(rs) + len(spread_in)
+                k = max(math.ceil(total / gmax),
+                        max((math.ceil(n / max(1, teams[t].staffing_slack))
+                             for t, n in Counter(team_of[p] for p in spread_in).items()), default=1))
+                k = _valid_count(total, gmin, gmax, k)
+                sizes = [total // k + (1 if n < total % k else 0) for n in range(k)]
+                bins = [spread_in[n::k] for n in range(k)]  # round robin first, then fill by rota phase
                 pos = 0
-                for size in sizes:
-                    groups.append(rs[pos:pos + min(size, gmax)])
-                    left += rs[pos + gmax:pos + size]
-                    pos += size
+                for n, size in enumerate(sizes):
+                    take = max(0, size - len(bins[n]))
+                    bins[n] += rs[pos:pos + take]
+                    pos += take
+                bins[-1] += rs[pos:]
+                for b in bins:
+                    groups.append(b[:gmax])
+                    left += b[gmax:]
         out = []
         left_set = set(left)
         for n, g in enumerate((g for g in groups if g), start=1):

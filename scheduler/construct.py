@@ -124,7 +124,46 @@ class Bookings:
 
 
 def construct(problem: PlanningProblem, strategy: str = "cheapest") -> dict[int, Placement]:
-    """Place sessions greedily; returns the placements (sessions missing are unscheduled)."""
+    """The better of two greedy orders: cohort by cohort (keeps each cohort's track compact)
+    and interleaved (every cohort's first session, then every second, ...: shares the tight
+    teams and trainers fairly). Sessions missing from the result are unscheduled."""
+    by_cohort = _construct_by_cohort(problem, strategy)
+    if strategy == "earliest":
+        return by_cohort
+    interleaved = _construct_interleaved(problem)
+
+    def score(placed):
+        return (-len(placed), sum(problem.options[i].candidates[p.candidate].cost for i, p in placed.items()))
+
+    return min(by_cohort, interleaved, key=score)
+
+
+def _construct_interleaved(problem: PlanningProblem) -> dict[int, Placement]:
+    book = Bookings(problem)
+    placed: dict[int, Placement] = {}
+    state: dict[str, tuple] = {}  # cohort -> (prev, module trainers)
+    stopped: set[str] = set()
+    longest = max((len(v) for v in problem.by_cohort.values()), default=0)
+    order = sorted(problem.by_cohort, key=lambda c: (min((len(problem.options[i].candidates)
+                                                          for i in problem.by_cohort[c]), default=0), c))
+    for pos in range(longest):
+        for cid in order:
+            idxs = problem.by_cohort[cid]
+            if pos >= len(idxs) or cid in stopped:
+                continue
+            prev, trainers = state.get(cid, (None, {}))
+            got = _place_cohort(problem, book, [idxs[pos]], "cheapest", prev, trainers)
+            if not got:
+                stopped.add(cid)
+                continue
+            i, pl = next(iter(got.items()))
+            placed[i] = pl
+            trainers = {**trainers, problem.sessions[i].module_id: pl.trainer}
+            state[cid] = ((i, problem.options[i].candidates[pl.candidate]), trainers)
+    return placed
+
+
+def _construct_by_cohort(problem: PlanningProblem, strategy: str) -> dict[int, Placement]:
     book = Bookings(problem)
     placed: dict[int, Placement] = {}
     order = sorted(problem.by_cohort.items(),
