@@ -132,7 +132,7 @@ class ModelBuilder:
             return lit
         key = (i, lit.index, site)
         if key not in self._at_site:
-            here = [v for (j, r), v in self.in_room.items() if j == i and self.problem.site_of_room(r) == site]
+            here = [self.in_room[i, r] for r in self.problem.options[i].rooms if self.problem.site_of_room(r) == site]
             both = self.model.new_bool_var(f"at_site[{i},{site}]")
             self.model.add(both >= lit + sum(here) - 1)
             self.model.add_implication(both, lit)
@@ -146,7 +146,7 @@ class ModelBuilder:
             self.terms.append(Term(name, expr, int(coef)))
 
     def set_objective(self) -> None:
-        self.model.minimize(sum(t.coef * t.expr for t in self.terms))
+        self.model.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in self.terms], [t.coef for t in self.terms]))
 
     def term_totals(self, value) -> dict[str, int]:
         out: dict[str, int] = {}

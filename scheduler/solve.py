@@ -130,7 +130,9 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         decisions = _hint(mb, problem, placed)
         stats["hint_complete"] = _complete_hint(mb, decisions, min(5.0, params.time_limit / 10))
         built = time.monotonic()
-        remaining = params.time_limit - (built - started)
+        # Keep time for what follows the search (final check, schedule document) so the whole
+        # solve ends within the limit.
+        remaining = params.time_limit - (built - started) - max(0.3, 0.02 * params.time_limit)
         stats.update(variables=len(mb.model.proto.variables), constraints=len(mb.model.proto.constraints),
                      build_seconds=round(built - constructed, 3))
         if remaining > 0.2:
