@@ -11,29 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-DEFAULT_WEIGHTS = {
-    "unscheduled_session": 100000,
-    "unassigned_participant": 100000,
-    "backfill_per_hour": 450,
-    "overtime_per_hour": 650,
-    "travel_per_minute": 8,
-    "late_per_day": 200,
-    "trainer_change": 300,
-}
-
-#: The objective breakdown names, in the order the spec lists them.
-OBJECTIVE_TERMS = (
-    "unscheduled_session",
-    "unassigned_participant",
-    "backfill_per_hour",
-    "overtime_per_hour",
-    "trainer_cost",
-    "travel_per_minute",
-    "late_per_day",
-    "trainer_change",
-)
+# The format's constants have one definition: the schemas.
+from .schemas import DEFAULT_WEIGHTS, OBJECTIVE_TERMS, WEEKDAYS  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
