@@ -35,8 +35,17 @@ class Term:
 
 
 class ModelBuilder:
-    def __init__(self, problem: PlanningProblem):
+    """Owns every CP-SAT variable of one model.
+
+    `options` may replace the problem's session options (for a neighbourhood of a large
+    problem, see `lns.py`): sessions with no candidates are left out, and the `pinned`
+    sessions keep their one given candidate, trainer, room and interpreters: they are part
+    of the model only as fixed occupancy of the resources the free sessions might use."""
+
+    def __init__(self, problem: PlanningProblem, options: list | None = None, pinned: frozenset[int] = frozenset()):
         self.problem = problem
+        self.options = options if options is not None else problem.options
+        self.pinned = pinned
         self.model = cp_model.CpModel()
         m = self.model
         self.present: dict[int, cp_model.IntVar] = {}
@@ -53,13 +62,15 @@ class ModelBuilder:
         self.interpreter_intervals: dict[str, list[tuple[int, cp_model.IntervalVar]]] = {}
         self.terms: list[Term] = []
         self._at_site: dict = {}
-        self.schedulable = [i for i, o in enumerate(problem.options) if o.candidates]
+        self.schedulable = [i for i, o in enumerate(self.options) if o.candidates]
         for i in self.schedulable:
             self._session_vars(i)
+            if i in pinned:
+                m.add(self.present[i] == 1)
 
     # -- variables --------------------------------------------------------------
     def _session_vars(self, i: int) -> None:
-        m, o = self.model, self.problem.options[i]
+        m, o = self.model, self.options[i]
         s = o.session
         name = f"{s.key.cohort},{s.key.label}"
         p = m.new_bool_var(f"present[{name}]")
@@ -111,13 +122,13 @@ class ModelBuilder:
     def day(self, i: int):
         """The local date (ordinal) of session i's start."""
         if i not in self._day:
-            self._day[i] = self._derived(i, [c.slot.day_number for c in self.problem.options[i].candidates], "day")
+            self._day[i] = self._derived(i, [c.slot.day_number for c in self.options[i].candidates], "day")
         return self._day[i]
 
     def week(self, i: int):
         """The running ISO week of session i's local start date."""
         if i not in self._week:
-            self._week[i] = self._derived(i, [c.slot.week_number for c in self.problem.options[i].candidates], "week")
+            self._week[i] = self._derived(i, [c.slot.week_number for c in self.options[i].candidates], "week")
         return self._week[i]
 
     def _derived(self, i: int, values: list[int], name: str):
@@ -125,14 +136,19 @@ class ModelBuilder:
         self.model.add(v == self._linear(self.pick[i], values, self.present[i]))
         return v
 
+    def sites_of(self, i: int, home: str | None) -> frozenset:
+        """Where session i may take place for a person living at `home`."""
+        o = self.options[i]
+        return frozenset(self.problem.site_of_room(r) for r in o.rooms) if o.needs_room else frozenset([home])
+
     def at_site(self, i: int, lit, site: str):
         """A literal: `lit` (someone's assignment to session i) and the session is at `site`."""
-        sites = self.problem.sites_of(i, None) if self.problem.options[i].needs_room else None
+        sites = self.sites_of(i, None) if self.options[i].needs_room else None
         if sites is None or len(sites) == 1:
             return lit
         key = (i, lit.index, site)
         if key not in self._at_site:
-            here = [self.in_room[i, r] for r in self.problem.options[i].rooms if self.problem.site_of_room(r) == site]
+            here = [self.in_room[i, r] for r in self.options[i].rooms if self.problem.site_of_room(r) == site]
             both = self.model.new_bool_var(f"at_site[{i},{site}]")
             self.model.add(both >= lit + sum(here) - 1)
             self.model.add_implication(both, lit)

@@ -21,6 +21,8 @@ def completeness_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     whose predecessor in the track is not scheduled cannot be scheduled either
     (a cohort does not take module 3 without module 2)."""
     for idxs in problem.by_cohort.values():
+        if idxs[0] in mb.pinned:
+            continue
         for prev, nxt in zip(idxs, idxs[1:]):
             if nxt not in mb.present:
                 continue
@@ -36,6 +38,8 @@ def order_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     module are min_gap_days..max_gap_days calendar days apart (start date to start date)."""
     sc, m = problem.scenario, mb.model
     for idxs in problem.by_cohort.values():
+        if idxs[0] in mb.pinned:
+            continue
         for i, j in zip(idxs, idxs[1:]):
             if i not in mb.present or j not in mb.present:
                 continue
@@ -78,8 +82,8 @@ def staffing_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
         slack = team.staffing_slack
         if slack >= total:
             continue  # can never bind
-        lo = min(problem.options[i].candidates[0].start for i, _ in uses)
-        hi = max(problem.options[i].candidates[-1].end for i, _ in uses)
+        lo = min(mb.options[i].candidates[0].start for i, _ in uses)
+        hi = max(mb.options[i].candidates[-1].end for i, _ in uses)
         shifts = [(a, b) for a, b in problem.timeline.shift_union[team_key] if b > lo and a < hi]
         if not shifts:
             continue
@@ -121,7 +125,7 @@ def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     by an assigned interpreter, who is available and never in two places at once."""
     sc, m = problem.scenario, mb.model
     for i in mb.schedulable:
-        o = problem.options[i]
+        o = mb.options[i]
         for lang in sorted(o.languages):
             speakers = [mb.teaches[i, t] for t in o.trainers if lang in sc.trainers[t].languages]
             interps = [mb.interprets[i, j] for j in o.interpreters if lang in sc.interpreters[j].languages]
@@ -151,7 +155,7 @@ def participant_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     w = sc.weights
     for i in mb.schedulable:
         costs = [round(c.backfill_minutes * w["backfill_per_hour"] + c.overtime_minutes * w["overtime_per_hour"]
-                       + c.late_days * w["late_per_day"] * SCALE) for c in problem.options[i].candidates]
+                       + c.late_days * w["late_per_day"] * SCALE) for c in mb.options[i].candidates]
         for x, cost in zip(mb.pick[i], costs):
             mb.add_term("participants", x, cost)
 
@@ -176,10 +180,10 @@ def travel_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     for lits, persons in people:
         for (i, pid), lit in lits.items():
             home = persons[pid].home_site
-            if home is None or not problem.options[i].needs_room:
+            if home is None or not mb.options[i].needs_room:
                 continue  # remote: held at home
             per_day = _max_per_day(problem, [i], getattr(persons[pid], "max_sessions_per_day", None))
-            for site in sorted(problem.sites_of(i, home)):
+            for site in sorted(mb.sites_of(i, home)):
                 coef = int(2 * sc.travel_minutes(home, site) * w // per_day)
                 if coef:
                     mb.add_term("travel_per_minute", mb.at_site(i, lit, site), coef)
@@ -198,7 +202,7 @@ def trainer_change_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     for (cohort, module), idxs in groups.items():
         if len(idxs) < 2:
             continue
-        trainers = sorted({t for i in idxs for t in problem.options[i].trainers})
+        trainers = sorted({t for i in idxs for t in mb.options[i].trainers})
         if len(trainers) < 2:
             continue
         used = []
@@ -245,7 +249,7 @@ def _with_travel(problem: PlanningProblem, mb: ModelBuilder, items, lits: dict, 
         for site, pad in sorted(pads.items()):
             ivs, demands = [], []
             for i, _ in items:
-                here = problem.sites_of(i, home)
+                here = mb.sites_of(i, home)
                 dur = problem.sessions[i].duration
                 if site in here:
                     ivs.append(m.new_optional_fixed_size_interval_var(

@@ -22,12 +22,14 @@ from .construct import Bookings, Placement, complete, construct
 from .domain import Scenario, build_scenario
 from .model import SCALE, ModelBuilder
 from .problem import PlanningProblem
+from .lns import improve, simple_lower_bound
 from .result import build_schedule, exact_costs
 from .rules import HARD_RULES, OBJECTIVE
 
 log = logging.getLogger("modulplan.solve")
 
 PRESOLVE_LIMIT = 5_000  # model variables above which CP-SAT's presolve is skipped (see solve_scenario)
+FULL_MODEL_LIMIT = 250_000  # candidate starts above which neighbourhood search replaces the one model
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.mb, self.started, self.total = mb, started, total
         self.on_progress, self.cancel = on_progress, cancel
+        self.floor = 0.0  # a bound known before the search (the simple lower bound)
         self.best: dict[int, Placement] = {}
         self.best_objective: float | None = None
         self.solutions = 0
@@ -94,7 +97,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.best, self.best_objective = found, exact
         if self.on_progress:
             self.on_progress(Progress("optimize", time.monotonic() - self.started, self.best_objective,
-                                      self.best_objective_bound / SCALE, len(self.best), self.total))
+                                      max(self.floor, self.best_objective_bound / SCALE), len(self.best), self.total))
         if self.cancel is not None and self.cancel.is_set():
             self.stop_search()
 
@@ -118,9 +121,25 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     report("construct", constructive, None, len(placed))
     constructed = time.monotonic()
 
-    status, bound, stats = SolveOutcome.FEASIBLE, None, {}
+    status, stats = SolveOutcome.FEASIBLE, {}
+    bound = simple_lower_bound(problem) if problem.sessions else 0.0
     remaining = params.time_limit - (time.monotonic() - started)
-    if problem.sessions and remaining > 0.5 and not (cancel and cancel.is_set()):
+    literals = sum(len(o.candidates) for o in problem.options)
+    stats["candidate_starts"] = literals
+    reserve = max(0.3, 0.02 * params.time_limit)
+    if literals > FULL_MODEL_LIMIT and remaining > reserve + 1 and not (cancel and cancel.is_set()):
+        # Too large for one model: improve by neighbourhoods (lns.py); the bound is the simple one.
+        stats["mode"] = "neighbourhoods"
+
+        def on_step(best, cost):
+            report("optimize", cost, bound, len(best))
+
+        placed, lns_stats = improve(problem, placed, deadline=started + params.time_limit - reserve,
+                                    workers=params.num_workers, seed=params.random_seed, on_step=on_step,
+                                    cancel=cancel)
+        stats.update(lns_stats)
+    elif problem.sessions and remaining > 0.5 and not (cancel and cancel.is_set()):
+        stats["mode"] = "full model"
         mb = ModelBuilder(problem)
         for rule in HARD_RULES:
             rule(problem, mb)
@@ -151,9 +170,10 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
                 solver.parameters.log_search_progress = True
                 solver.log_callback = log.info
             watcher = _Watcher(mb, started, total, on_progress, cancel)
+            watcher.floor = bound
             if on_progress:
                 def on_bound(b):
-                    report("optimize", watcher.best_objective, b / SCALE, len(watcher.best))
+                    report("optimize", watcher.best_objective, max(bound, b / SCALE), len(watcher.best))
                 solver.best_bound_callback = on_bound
             stopper = _stop_on_cancel(solver, cancel)
             code = solver.solve(mb.model, watcher)
@@ -162,7 +182,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
             stats.update(cp_status=solver.status_name(code), solutions=watcher.solutions,
                          model_objective=solver.objective_value / SCALE if watcher.solutions else None)
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                bound = solver.best_objective_bound / SCALE
+                bound = max(bound, solver.best_objective_bound / SCALE)
                 if watcher.best_objective is not None and watcher.best_objective <= constructive:
                     placed = watcher.best
                 if code == cp_model.OPTIMAL and not (cancel and cancel.is_set()):
@@ -207,9 +227,10 @@ def _hint(mb: ModelBuilder, problem: PlanningProblem, placed: dict[int, Placemen
     decisions: list[tuple[object, int]] = []
     for i in mb.schedulable:
         pl = placed.get(i)
-        o = problem.options[i]
+        o = mb.options[i]
+        chosen = 0 if i in mb.pinned else (pl.candidate if pl else None)
         decisions.append((mb.present[i], int(pl is not None)))
-        decisions += [(x, int(bool(pl and pl.candidate == k))) for k, x in enumerate(mb.pick[i])]
+        decisions += [(x, int(k == chosen)) for k, x in enumerate(mb.pick[i])]
         decisions += [(mb.teaches[i, t], int(bool(pl and pl.trainer == t))) for t in o.trainers]
         if o.needs_room:
             decisions += [(mb.in_room[i, r], int(bool(pl and pl.room == r))) for r in o.rooms]
@@ -242,13 +263,14 @@ def _complete_hint(mb: ModelBuilder, decisions: list[tuple[object, int]], second
     return True
 
 
-def _extract(mb: ModelBuilder, problem: PlanningProblem, solver) -> dict[int, Placement]:
-    """The placements of a solution (`solver` is a CpSolver or a solution callback)."""
-    out = {}
+def _extract(mb: ModelBuilder, problem: PlanningProblem, solver, pinned: dict | None = None) -> dict[int, Placement]:
+    """The placements of a solution (`solver` is a CpSolver or a solution callback);
+    pinned sessions keep their given placements."""
+    out = dict(pinned or {})
     for i in mb.schedulable:
-        if not solver.boolean_value(mb.present[i]):
+        if i in mb.pinned or not solver.boolean_value(mb.present[i]):
             continue
-        o = problem.options[i]
+        o = mb.options[i]
         trainer = next(t for t in o.trainers if solver.boolean_value(mb.teaches[i, t]))
         room = next((r for r in o.rooms if solver.boolean_value(mb.in_room[i, r])), None) if o.needs_room else None
         interps = tuple(j for j in o.interpreters if solver.boolean_value(mb.interprets[i, j]))

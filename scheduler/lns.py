@@ -1,0 +1,168 @@
+"""Large-neighbourhood search: improving a schedule too large for one CP-SAT model.
+
+Each step frees a neighbourhood of cohorts (a seed cohort and cohorts that share its
+teams or trainers), pins every other placed session that touches the same trainers,
+rooms, interpreters, teams or participants as fixed occupancy, and re-optimizes the
+free cohorts in a small model hinted with the current schedule. A step is kept when the
+exact objective of the whole schedule goes down. The model of one step is small
+whatever the size of the programme, so memory and build time stay bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import defaultdict
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .construct import Placement
+from .model import SCALE, ModelBuilder
+from .problem import PlanningProblem, SessionOptions
+from .result import exact_costs
+from .rules import HARD_RULES, OBJECTIVE
+
+log = logging.getLogger("modulplan.lns")
+
+
+def simple_lower_bound(problem: PlanningProblem) -> float:
+    """A valid lower bound without a model: every session at its cheapest candidate start
+    (backfill/overtime/lateness) with its cheapest qualified trainer, no travel, no trainer
+    changes — or its unscheduled penalty if that is cheaper — plus unassigned participants."""
+    sc = problem.scenario
+    w = sc.weights
+    total = len(problem.unassigned) * w["unassigned_participant"]
+    for i, o in enumerate(problem.options):
+        best = w["unscheduled_session"]
+        if o.candidates:
+            cand = min(c.backfill_minutes * w["backfill_per_hour"] + c.overtime_minutes * w["overtime_per_hour"]
+                       + c.late_days * w["late_per_day"] * SCALE for c in o.candidates) / SCALE
+            trainer = min(sc.trainers[t].cost_per_hour for t in o.trainers) * problem.sessions[i].duration / 60
+            best = min(best, cand + trainer)
+        total += best
+    return total
+
+
+class Neighbourhoods:
+    """Chooses which cohorts to free in a step."""
+
+    def __init__(self, problem: PlanningProblem, rng: random.Random, max_sessions: int):
+        self.p, self.rng, self.max_sessions = problem, rng, max_sessions
+        self.cohorts_of_team: dict = defaultdict(set)
+        for c in problem.cohorts:
+            for t, _ in c.team_counts:
+                self.cohorts_of_team[t].add(c.id)
+
+    def pick(self, placed: dict[int, Placement]) -> set[str]:
+        p = self.p
+        missing = {p.sessions[i].key.cohort for i in range(len(p.sessions))
+                   if i not in placed and p.options[i].candidates}
+        ids = sorted(p.by_cohort)
+        seed = self.rng.choice(sorted(missing)) if missing and self.rng.random() < 0.5 else self.rng.choice(ids)
+        trainers_of: dict[str, set[str]] = defaultdict(set)
+        cohorts_of_trainer: dict[str, set[str]] = defaultdict(set)
+        for i, pl in placed.items():
+            cid = p.sessions[i].key.cohort
+            trainers_of[cid].add(pl.trainer)
+            cohorts_of_trainer[pl.trainer].add(cid)
+        free, frontier, size = {seed}, [seed], len(p.by_cohort[seed])
+        while frontier and size < self.max_sessions:
+            cid = frontier.pop(self.rng.randrange(len(frontier)))
+            near = set()
+            for t, _ in p.cohort_by_id[cid].team_counts:
+                near |= self.cohorts_of_team[t]
+            for t in trainers_of[cid]:
+                near |= cohorts_of_trainer[t]
+            for other in sorted(near - free, key=lambda _: self.rng.random()):
+                if size + len(p.by_cohort[other]) > self.max_sessions:
+                    continue
+                free.add(other)
+                frontier.append(other)
+                size += len(p.by_cohort[other])
+        return free
+
+
+def neighbourhood_view(problem: PlanningProblem, placed: dict[int, Placement], free: set[str]):
+    """Session options for one step: free cohorts keep all their candidates; placed sessions
+    that share a resource, team or participant with them are pinned; the rest is left out."""
+    free_idx = {i for c in free for i in problem.by_cohort[c]}
+    trainers, rooms, interps, teams, people = set(), set(), set(), set(), set()
+    for i in free_idx:
+        o = problem.options[i]
+        trainers |= set(o.trainers)
+        rooms |= set(o.rooms)
+        interps |= set(o.interpreters)
+        teams |= {t for t, _ in o.session.cohort.team_counts}
+        people |= set(o.session.cohort.participants)
+    options: list[SessionOptions] = []
+    pinned: dict[int, Placement] = {}
+    for i, o in enumerate(problem.options):
+        if i in free_idx:
+            options.append(o)
+            continue
+        pl = placed.get(i)
+        cohort = o.session.cohort
+        if pl is None or not (pl.trainer in trainers or pl.room in rooms or interps.intersection(pl.interpreters)
+                              or teams.intersection(t for t, _ in cohort.team_counts)
+                              or people.intersection(cohort.participants)):
+            options.append(SessionOptions(session=o.session, needs_room=o.needs_room))
+            continue
+        pinned[i] = pl
+        options.append(SessionOptions(
+            session=o.session, candidates=[o.candidates[pl.candidate]], trainers={pl.trainer: frozenset([0])},
+            rooms={pl.room: frozenset([0])} if pl.room else {},
+            interpreters={j: frozenset([0]) for j in pl.interpreters}, languages=o.languages, needs_room=o.needs_room))
+    return options, pinned, free_idx
+
+
+def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, workers: int,
+            seed: int = 0, step_seconds: float = 8.0, max_sessions: int = 160,
+            on_step: Callable[[dict[int, Placement], float], None] | None = None,
+            cancel: threading.Event | None = None) -> tuple[dict[int, Placement], dict]:
+    """Improve `placed` by neighbourhood steps until `deadline` (time.monotonic())."""
+    from .solve import PRESOLVE_LIMIT, _complete_hint, _extract, _hint  # the same as the full model
+
+    rng = random.Random(seed)
+    hoods = Neighbourhoods(problem, rng, max_sessions)
+    best = dict(placed)
+    best_cost = exact_costs(problem, best)["objective"]
+    stats = {"steps": 0, "improving_steps": 0}
+    while time.monotonic() + 1.0 < deadline and not (cancel and cancel.is_set()):
+        step_started = time.monotonic()
+        free = hoods.pick(best)
+        options, pinned, free_idx = neighbourhood_view(problem, best, free)
+        mb = ModelBuilder(problem, options, frozenset(pinned))
+        for rule in HARD_RULES:
+            rule(problem, mb)
+        for term in OBJECTIVE:
+            term(problem, mb)
+        mb.set_objective()
+        decisions = _hint(mb, problem, best)
+        if not _complete_hint(mb, decisions, 2.0):
+            continue
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.5, min(step_seconds, deadline - time.monotonic() - 0.5))
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = rng.randrange(1 << 30)
+        if len(mb.model.proto.variables) > PRESOLVE_LIMIT:
+            solver.parameters.cp_model_presolve = False
+        built = time.monotonic()
+        code = solver.solve(mb.model)
+        stats["steps"] += 1
+        log.debug("step: %d free sessions, %d pinned, %d vars, build %.1fs, solve %.1fs, %s", len(free_idx),
+                  len(pinned), len(mb.model.proto.variables), built - step_started, time.monotonic() - built,
+                  solver.status_name(code))
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        found = _extract(mb, problem, solver, pinned)
+        candidate = {i: pl for i, pl in best.items() if i not in free_idx} | {i: found[i] for i in free_idx if i in found}
+        cost = exact_costs(problem, candidate)["objective"]
+        if cost < best_cost - 1e-6:
+            best, best_cost = candidate, cost
+            stats["improving_steps"] += 1
+            if on_step:
+                on_step(best, best_cost)
+    return best, stats

@@ -1,0 +1,144 @@
+"""The ``modulplan`` command line, run as a subprocess: exit codes (0 done, 1 the schedule
+breaks a rule, 2 invalid input), error reporting with JSON paths, and the
+solve -> validate round trip on the contract's tiny example."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import find_examples_dir, repo_root
+
+ROOT = repo_root()
+TIMEOUT = 120
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scheduler.cli", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def explain(proc: subprocess.CompletedProcess) -> str:
+    return f"exit {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+
+
+@pytest.fixture(scope="module")
+def tiny_path(examples_dir) -> Path:
+    return examples_dir / "tiny-scenario.json"
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory, tiny_path):
+    """One `modulplan solve` of the tiny example (with calendars), shared by the tests below."""
+    out = tmp_path_factory.mktemp("solve")
+    schedule, ics = out / "schedule.json", out / "ics"
+    proc = cli("solve", tiny_path, "--out", schedule, "--time-limit", 5, "--workers", 2, "--ics-dir", ics)
+    return proc, schedule, ics
+
+
+# ----------------------------------------------------------------------------- check
+
+def test_check_accepts_the_tiny_example(tiny_path):
+    proc = cli("check", tiny_path)
+    assert proc.returncode == 0, explain(proc)
+    assert "valid" in proc.stdout and "tiny-1" in proc.stdout
+
+
+def test_check_reports_five_different_errors_with_their_json_paths_and_exits_2(tmp_path, tiny_path):
+    data = json.loads(tiny_path.read_text(encoding="utf-8"))
+    data["workplaces"][0]["teams"][0]["headcount"] = "six"  # wrong type
+    data["action_plans"][1]["participants"][1]["team"] = "vard-natt"  # unknown team
+    data["workplaces"][0]["teams"][1]["min_staffing"] = 9  # > headcount 6
+    data["tracks"][0]["min_group"] = 7  # > max_group 6
+    data["timezone"] = "Europe/Atlantis"  # unknown time zone
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    proc = cli("check", bad)
+    assert proc.returncode == 2, explain(proc)
+    for path in ("$.workplaces[0].teams[0].headcount",
+                 "$.action_plans[1].participants[1].team",
+                 "$.workplaces[0].teams[1].min_staffing",
+                 "$.tracks[0].min_group",
+                 "$.timezone"):
+        assert path in proc.stderr, explain(proc)
+    assert "5 error" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "solve", "validate"])
+def test_invalid_json_file_exits_2(tmp_path, tiny_path, command):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "modulplan/scenario-1", "id": ', encoding="utf-8")
+    args = {"check": [broken], "solve": [broken, "--out", tmp_path / "s.json", "--time-limit", 1],
+            "validate": [tiny_path, broken]}[command]
+    proc = cli(command, *args)
+    assert proc.returncode == 2, explain(proc)
+    assert "not valid JSON" in proc.stderr
+
+
+# ----------------------------------------------------------------------------- solve and validate
+
+def test_solve_writes_a_schedule_and_reports_constructive_final_and_bound(solved):
+    proc, schedule, _ = solved
+    assert proc.returncode == 0, explain(proc)
+    assert schedule.exists()
+    out = proc.stdout.lower()
+    for needle in ("constructive", "final objective", "lower bound"):
+        assert needle in out, explain(proc)
+    doc = json.loads(schedule.read_text(encoding="utf-8"))
+    assert doc["format"] == "modulplan/schedule-1" and doc["scenario"] == "tiny-1"
+    assert doc["kpis"]["sessions_scheduled"] == doc["kpis"]["sessions_total"] == 6
+
+
+def test_validate_accepts_the_solved_schedule(solved, tiny_path):
+    _, schedule, _ = solved
+    proc = cli("validate", tiny_path, schedule)
+    assert proc.returncode == 0, explain(proc)
+    assert "OK" in proc.stdout
+
+
+def test_solve_with_ics_dir_writes_calendars(solved):
+    proc, _, ics = solved
+    assert proc.returncode == 0, explain(proc)
+    files = sorted(ics.glob("*.ics"))
+    assert files, explain(proc)
+    assert all(f.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR") for f in files)
+    assert any("BEGIN:VEVENT" in f.read_text(encoding="utf-8") for f in files)
+
+
+def test_validate_rejects_a_hand_broken_schedule_with_exit_1(solved, tiny_path, tmp_path):
+    _, schedule, _ = solved
+    doc = json.loads(schedule.read_text(encoding="utf-8"))
+    doc["sessions"][0]["trainer"] = "T-NOBODY"  # rule 3: a trainer who does not exist
+    broken = tmp_path / "broken-schedule.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    proc = cli("validate", tiny_path, broken)
+    assert proc.returncode == 1, explain(proc)
+    assert "rule 3" in proc.stdout and "T-NOBODY" in proc.stdout
+
+
+def test_validate_accepts_the_contracts_hand_checked_schedule(tiny_path):
+    proc = cli("validate", tiny_path, find_examples_dir() / "tiny-schedule.json")
+    assert proc.returncode == 0, explain(proc)
+
+
+def test_solve_rejects_an_invalid_scenario_with_exit_2_and_writes_nothing(tmp_path, tiny_path):
+    data = json.loads(tiny_path.read_text(encoding="utf-8"))
+    data["tracks"][0]["min_group"] = 7
+    bad, out = tmp_path / "bad.json", tmp_path / "out.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    proc = cli("solve", bad, "--out", out, "--time-limit", 1)
+    assert proc.returncode == 2, explain(proc)
+    assert "$.tracks[0].min_group" in proc.stderr
+    assert not out.exists()
+
+
+def test_console_script_is_installed(tiny_path):
+    script = Path(sys.executable).parent / "modulplan"
+    if not script.exists():
+        pytest.skip("no modulplan console script next to this interpreter")
+    proc = subprocess.run([str(script), "check", str(tiny_path)], capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, explain(proc)
