@@ -201,6 +201,11 @@ class PlanningProblem:
         if opts.needs_room and not rooms:
             opts.rejected["no_room"] = len(tl.slots)
             return opts
+        for lang in sorted(cohort.languages):
+            if not any(lang in t.languages for t in qualified) and not any(
+                    lang in i.languages for i in sc.interpreters.values()):
+                opts.rejected[f"no_language_support:{lang}"] = len(tl.slots)
+                return opts
         tr_ok: dict[str, list[int]] = defaultdict(list)
         rm_ok: dict[str, list[int]] = defaultdict(list)
         in_ok: dict[str, list[int]] = defaultdict(list)

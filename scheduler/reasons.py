@@ -44,6 +44,11 @@ def unscheduled_reason(problem: PlanningProblem, i: int, placed: dict) -> str:
         feats = f" with {', '.join(sorted(module.room_features))}" if module.room_features else ""
         return f"{what}: no room{where} has {cohort.size} seats{feats}."
     qualified = [t.name for t in sc.trainers.values() if module.qualification in t.qualifications]
+    for key in o.rejected:
+        if key.startswith("no_language_support:"):
+            lang = key.split(":", 1)[1]
+            return (f"{what}: a participant needs language {lang}, but none of the trainers qualified for "
+                    f"{module.qualification} ({_names(qualified)}) speaks it and no interpreter does.")
     plans = sorted(cohort.plans)
     fill = {
         "window": _window(problem, cohort),
