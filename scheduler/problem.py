@@ -105,7 +105,20 @@ class PlanningProblem:
         self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
                              for r in scenario.rooms.values()}
         self._team_cache: dict = {}
-        self.options: list[SessionOptions] = [self._options(s) for s in self.sessions]
+        self.options: list[SessionOptions] = []
+        same_as: dict[tuple[str, str], SessionOptions] = {}  # a module's sessions share their starts
+        for s in self.sessions:
+            last = s.position == len(self.by_cohort[s.key.cohort]) - 1
+            key = (s.key.cohort, s.module_id)
+            if not last and key in same_as:
+                t = same_as[key]
+                self.options.append(SessionOptions(s, t.candidates, t.trainers, t.rooms, t.interpreters, t.languages,
+                                                   t.needs_room, t.rejected))
+                continue
+            o = self._options(s)
+            if not last:
+                same_as[key] = o
+            self.options.append(o)
         can_teach: dict[str, list[int]] = defaultdict(list)
         can_interpret: dict[str, list[int]] = defaultdict(list)
         for i, o in enumerate(self.options):
