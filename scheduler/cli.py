@@ -175,7 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("schedule")
     p.set_defaults(func=cmd_validate)
+
+    _add_service_subcommands(sub)
     return parser
+
+
+def _add_service_subcommands(sub) -> None:
+    """`serve`, `worker` and `token` come from the service package (imported only when present)."""
+    try:
+        from service.cli import add_subcommands
+    except ImportError:  # the solver alone, without the service's dependencies
+        return
+    add_subcommands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:

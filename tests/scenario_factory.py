@@ -294,7 +294,3 @@ def sessions_with(schedule: dict, participant: str) -> list[dict]:
 
 def overlaps(a: dict, b: dict) -> bool:
     return start_of(a) < end_of(b) and start_of(b) < end_of(a)
-
-
-def d(s: str) -> date:
-    return date.fromisoformat(s)

@@ -5,7 +5,9 @@ The scenarios are random but small: 1-2 workplaces with 1-3 teams on random shif
 patterns (night shifts crossing midnight, rota offsets), 1-3 trainers with random
 availability, qualifications, languages and limits, 1-2 rooms, 1-2 modules in 1-2
 tracks, 1-2 action plans with 1-8 participants, random allow flags, an optional
-interpreter, and horizons of 2-4 weeks, some of them across a DST change.
+interpreter, and horizons of 2-4 weeks, some of them across a DST change. The second
+test sends such scenarios through the neighbourhood search (scheduler/lns.py), which
+otherwise only large programmes take.
 
 Two known solver bugs are kept out of the generator (they have their own strict
 xfail tests in test_solver_rules.py): start times inside the skipped hour of the
@@ -16,10 +18,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from unittest import mock
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+import scheduler.solve as solve_module
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import (
     MON_FRI,
@@ -223,13 +227,8 @@ def scenarios(draw) -> dict:
     return sc
 
 
-@settings(max_examples=25, deadline=None, print_blob=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(scenarios())
-def test_every_solver_schedule_keeps_every_rule_and_reports_the_validators_kpis(sc):
-    note(json.dumps(sc, ensure_ascii=False))
-    assert_valid_scenario(sc)
-    result = solve(sc, time_limit=2, workers=2)
+def check_result(sc: dict, result) -> None:
+    """The schedule keeps every rule, its KPIs are the validator's, and its claims add up."""
     sd = result.schedule
     report = validate(sc, sd)
     assert report.ok, format_report(report)
@@ -241,3 +240,28 @@ def test_every_solver_schedule_keeps_every_rule_and_reports_the_validators_kpis(
     assert sd["status"] in ("optimal", "feasible")
     if sd["bound"] is not None:
         assert sd["bound"] <= sd["objective"] + 1e-6
+
+
+SETTINGS = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@settings(max_examples=25, **SETTINGS)
+@given(scenarios())
+def test_every_solver_schedule_keeps_every_rule_and_reports_the_validators_kpis(sc):
+    note(json.dumps(sc, ensure_ascii=False))
+    assert_valid_scenario(sc)
+    check_result(sc, solve(sc, time_limit=2, workers=2))
+
+
+@settings(max_examples=8, **SETTINGS)
+@given(scenarios())
+def test_neighbourhood_search_schedules_keep_every_rule_too(sc):
+    # Programmes too large for one model are improved by neighbourhoods (scheduler/lns.py);
+    # with the size limit at 0 the small random scenarios take that path too.
+    note(json.dumps(sc, ensure_ascii=False))
+    assert_valid_scenario(sc)
+    with mock.patch.object(solve_module, "FULL_MODEL_LIMIT", 0):
+        result = solve(sc, time_limit=2.5, workers=2)
+    if result.stats.get("candidate_starts"):
+        assert result.stats.get("mode") == "neighbourhoods", result.stats
+    check_result(sc, result)

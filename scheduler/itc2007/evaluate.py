@@ -33,6 +33,46 @@ from .instance import Instance, Lecture, load_solution, parse_solution
 MIN_WORKING_DAYS_WEIGHT = 5
 COMPACTNESS_WEIGHT = 2
 
+#: Best known objective values (feasible solutions), from shared/bench/itc2007/README.md:
+#: Bettinelli et al., TOP 23 (2015), Tables 1-3, the Udine CB-CTT site as of 9 Oct 2014.
+#: True in the second field: a matching lower bound is known (proven optimal). comp15 is the
+#: same instance as comp03. Unverified later claims (Ceschia et al. 2023, via a third party):
+#: comp12 = 294 and comp03/comp15 = 62; not used here.
+BEST_KNOWN: dict[str, tuple[int, bool]] = {
+    "comp01": (5, True), "comp02": (24, False), "comp03": (64, False), "comp04": (35, True),
+    "comp05": (284, False), "comp06": (27, True), "comp07": (6, True), "comp08": (37, True),
+    "comp09": (96, True), "comp10": (4, True), "comp11": (0, True), "comp12": (298, False),
+    "comp13": (59, True), "comp14": (51, True), "comp15": (64, False), "comp16": (18, True),
+    "comp17": (56, True), "comp18": (61, True), "comp19": (57, True), "comp20": (4, True),
+    "comp21": (74, True),
+}
+#: The instances' `Name:` lines, for files not named compNN.ctt.
+INSTANCE_NAMES = {
+    "Fis0506-1": "comp01", "Ing0203-2": "comp02", "Ing0304-1": "comp03", "Ing0405-3": "comp04",
+    "Let0405-1": "comp05", "Ing0506-1": "comp06", "Ing0607-2": "comp07", "Ing0607-3": "comp08",
+    "Ing0304-3": "comp09", "Ing0405-2": "comp10", "Fis0506-2": "comp11", "Let0506-2": "comp12",
+    "Ing0506-3": "comp13", "Ing0708-1": "comp14", "Ing0203-1": "comp15", "Ing0607-1": "comp16",
+    "Ing0405-1": "comp17", "Let0304-1": "comp18", "Ing0203-3": "comp19", "Ing0506-2": "comp20",
+    "Ing0304-2": "comp21",
+}
+
+
+def best_known(instance_name: str, path: str | Path | None = None) -> tuple[str, int, bool] | None:
+    """(compNN, best known cost, proven optimal) for an instance, by its file name or its
+    `Name:` line; None for other instances (e.g. the toy example)."""
+    key = Path(path).stem if path is not None else None
+    if key not in BEST_KNOWN:
+        key = INSTANCE_NAMES.get(instance_name)
+    if key is None:
+        return None
+    value, optimal = BEST_KNOWN[key]
+    return key, value, optimal
+
+
+def ratio(cost: int, best: int) -> float | None:
+    """cost / best known (None when the best known is 0: then only cost 0 matches it)."""
+    return cost / best if best else None
+
 
 @dataclass(frozen=True)
 class Evaluation:

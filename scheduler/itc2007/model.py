@@ -12,6 +12,8 @@ unavailability removes start slots. `Itc2007Model` owns every solver variable:
   iso[g, p]    bool: curriculum g has an isolated lecture in period p
 
 Hard rules (one function each below): lecture count, conflicting groups, room occupancy.
+The auxiliary variables are defined exactly (both directions), so the objective of every
+solution, not only of an optimal one, is its cost.
 Objective (the official weights): RoomCapacity + 5 MinWorkingDays + 2 CurriculumCompactness
 + RoomStability. Curricula with the same set of courses are merged into one group whose
 compactness weight is multiplied (the official cost counts each curriculum).
@@ -29,9 +31,11 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from ortools.sat.python import cp_model
@@ -89,8 +93,13 @@ class Problem:
         return range(d * self.ppd, (d + 1) * self.ppd)
 
     def same_day_neighbours(self, p: int) -> list[int]:
-        s = p % self.ppd
-        return [q for q, ok in ((p - 1, s > 0), (p + 1, s < self.ppd - 1)) if ok]
+        """The periods just before and just after p on the same day."""
+        return self._adjacent[p]
+
+    @cached_property
+    def _adjacent(self) -> list[list[int]]:
+        return [[q for q, ok in ((p - 1, p % self.ppd > 0), (p + 1, p % self.ppd < self.ppd - 1)) if ok]
+                for p in range(self.P)]
 
 
 #: A timetable: (course index, period) -> room index
@@ -119,6 +128,23 @@ def timetable_cost(pb: Problem, tt: Timetable) -> dict[str, int]:
 # -- the builder -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What a (sub-)model may change: the lectures of `courses` that lie in `periods` and in
+    `rooms` (None: any room) are free: they move within `periods` and between the rooms of
+    `rooms` that fixed lectures leave free; with `rooms_only` they keep their periods and
+    only their rooms change. Everything else stays as in the base timetable."""
+
+    courses: frozenset[int]
+    periods: frozenset[int]
+    rooms: frozenset[int] | None = None
+    rooms_only: bool = False
+    kind: str = "all"
+
+    def frees(self, c: int, p: int, r: int) -> bool:
+        return c in self.courses and p in self.periods and (self.rooms is None or r in self.rooms)
+
+
 @dataclass
 class Term:
     name: str
@@ -127,10 +153,19 @@ class Term:
 
 
 class Itc2007Model:
-    """Owns the CP-SAT model and all its variables (see the module docstring)."""
+    """Owns the CP-SAT model and all its variables (see the module docstring).
 
-    def __init__(self, pb: Problem):
+    Without a neighbourhood every lecture is free (the whole problem). With one, the
+    lectures outside it are fixed to `base`: they become constants (a room taken, a period
+    blocked for conflicting courses, a curriculum busy, a working day or a room already
+    used), and only the free lectures get variables. The objective always adds the fixed
+    part as constants, so it is the total cost of the timetable in both cases."""
+
+    def __init__(self, pb: Problem, base: Timetable | None = None, hood: Neighbourhood | None = None):
         self.pb = pb
+        if hood is None:
+            hood, base = Neighbourhood(frozenset(range(pb.C)), frozenset(range(pb.P))), {}
+        self.hood, self.base = hood, base
         self.model = cp_model.CpModel()
         m = self.model
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -138,47 +173,117 @@ class Itc2007Model:
         self.y: dict[tuple[int, int], cp_model.IntVar] = {}
         self.on_day: dict[tuple[int, int], cp_model.IntVar] = {}
         self.short: dict[int, cp_model.IntVar] = {}
+        self.reach: dict[int, int] = {}  # short[c] = max(0, reach[c] - days reached by free lectures)
         self.iso: dict[tuple[int, int], cp_model.IntVar] = {}
         self.terms: list[Term] = []
-        for c in range(pb.C):
-            for r in range(pb.R):
-                self.y[c, r] = m.new_bool_var(f"y[{c},{r}]")
-            for p in pb.allowed[c]:
-                self.x[c, p] = m.new_bool_var(f"x[{c},{p}]")
-                for r in range(pb.R):
+        self.constant = dict.fromkeys(WEIGHTS, 0)
+        # The fixed part.
+        F, W = hood.courses, hood.periods
+        self.fixed: Timetable = {(c, p): r for (c, p), r in base.items() if not hood.frees(c, p, r)}
+        self.fixed_periods: list[set[int]] = [set() for _ in range(pb.C)]
+        self.fixed_rooms_of: list[set[int]] = [set() for _ in range(pb.C)]
+        taken: dict[int, set[int]] = defaultdict(set)
+        for (c, p), r in self.fixed.items():
+            self.fixed_periods[c].add(p)
+            self.fixed_rooms_of[c].add(r)
+            taken[p].add(r)
+        usable = range(pb.R) if hood.rooms is None else sorted(hood.rooms)
+        self.free_rooms = {p: [r for r in usable if r not in taken[p]] for p in W}
+        #: lectures each free course still has to place
+        self.need = {c: pb.lectures[c] - len(self.fixed_periods[c]) for c in sorted(F)}
+        moving = {c for c in F if self.need[c] > 0}
+        self.moving = sorted(moving)
+        self.x_periods: dict[int, list[int]] = defaultdict(list)  # periods with an x, per course
+        self.z_by_room: dict[tuple[int, int], list] = defaultdict(list)  # z literals per (course, room)
+        for c in self.moving:
+            if hood.rooms_only:
+                periods = sorted(p for p in W if (c, p) in base and hood.frees(c, p, base[c, p]))
+            else:
+                periods = [p for p in pb.allowed[c] if p in W and p not in self.fixed_periods[c]
+                           and not any(n in pb.neighbours[c] for n in self._fixed_at(p))]
+            for p in periods:
+                rooms = self.free_rooms[p]
+                if not rooms:
+                    continue
+                v = m.new_bool_var(f"x[{c},{p}]")
+                self.x[c, p] = v
+                self.x_periods[c].append(p)
+                zs = []
+                for r in rooms:
                     self.z[c, p, r] = m.new_bool_var(f"z[{c},{p},{r}]")
-                m.add(sum(self.z[c, p, r] for r in range(pb.R)) == self.x[c, p])
+                    self.z_by_room[c, r].append(self.z[c, p, r])
+                    zs.append(self.z[c, p, r])
+                m.add(sum(zs) == v)
+                if hood.rooms_only:
+                    m.add(v == 1)
 
-    def x_at(self, c: int, p: int):
-        """x[c, p], or 0 where c is unavailable."""
-        return self.x.get((c, p), 0)
+    def _fixed_at(self, p: int) -> list[int]:
+        if not hasattr(self, "_at"):
+            self._at: dict[int, list[int]] = defaultdict(list)
+            for (c, q) in self.fixed:
+                self._at[q].append(c)
+        return self._at[p]
+
+    def busy(self, c: int, p: int):
+        """Course c has a lecture in period p: a variable, or the constant 1 or 0."""
+        if (c, p) in self.x:
+            return self.x[c, p]
+        return 1 if (c, p) in self.fixed else 0
 
     def add_term(self, name: str, expr, coef: int) -> None:
-        if coef:
+        if not coef:
+            return
+        if isinstance(expr, int):
+            self.constant[name] += coef * expr
+        else:
             self.terms.append(Term(name, expr, int(coef)))
 
     def set_objective(self) -> None:
         self.model.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in self.terms],
-                                                             [t.coef for t in self.terms]))
+                                                             [t.coef for t in self.terms])
+                            + sum(self.constant.values()))
 
     def term_totals(self, value) -> dict[str, int]:
-        out = dict.fromkeys(WEIGHTS, 0)
+        out = dict(self.constant)
         for t in self.terms:
             out[t.name] += t.coef * value(t.expr)
         return out
 
     def timetable(self, solver) -> Timetable:
-        """The timetable of a solution (`solver`: a CpSolver or a solution callback)."""
-        return {(c, p): r for (c, p, r), v in self.z.items() if solver.boolean_value(v)}
+        """The whole timetable of a solution (`solver`: a CpSolver or a solution callback)."""
+        tt = dict(self.fixed)
+        tt.update({(c, p): r for (c, p, r), v in self.z.items() if solver.boolean_value(v)})
+        return tt
 
-    def hint(self, tt: Timetable) -> list[tuple[object, int]]:
-        """The decisions (x and z) of a timetable, as (variable, value) pairs."""
-        out = []
-        for (c, p), v in self.x.items():
-            out.append((v, int((c, p) in tt)))
-        for (c, p, r), v in self.z.items():
-            out.append((v, int(tt.get((c, p)) == r)))
+    def decisions(self, tt: Timetable) -> list[tuple[object, int]]:
+        """The decisions (x and z) that reproduce timetable `tt`, as (variable, value) pairs."""
+        out = [(v, int((c, p) in tt)) for (c, p), v in self.x.items()]
+        out += [(v, int(tt.get((c, p)) == r)) for (c, p, r), v in self.z.items()]
         return out
+
+    def full_hint(self, tt: Timetable) -> None:
+        """Hint every variable with its value in `tt` (which must agree with the fixed part):
+        a complete hint computed directly, for the neighbourhood models."""
+        pb, m = self.pb, self.model
+        m.clear_hints()
+        for var, value in self.decisions(tt):
+            m.add_hint(var, value)
+        periods: dict[int, set[int]] = defaultdict(set)
+        rooms: dict[int, set[int]] = defaultdict(set)
+        for (c, p), r in tt.items():
+            periods[c].add(p)
+            rooms[c].add(r)
+        for (c, r), v in self.y.items():
+            m.add_hint(v, int(r in rooms[c]))
+        for (c, d), v in self.on_day.items():
+            m.add_hint(v, int(any(pb.day(p) == d for p in periods[c])))
+        for c, v in self.short.items():
+            new_days = {pb.day(p) for p in periods[c]} - {pb.day(p) for p in self.fixed_periods[c]}
+            m.add_hint(v, max(0, self.reach[c] - len(new_days)))
+        for (gi, p), v in self.iso.items():
+            g = pb.curricula[gi][0]
+            busy = lambda q: any(q in periods[c] for c in g)  # noqa: E731
+            m.add_hint(v, int(busy(p) and not any(busy(q) for q in pb.same_day_neighbours(p))))
 
 
 # -- hard rules ----------------------------------------------------------------------------
@@ -187,30 +292,37 @@ class Itc2007Model:
 def lectures_rule(pb: Problem, mb: Itc2007Model) -> None:
     """Lectures: every course has exactly its number of lectures, in distinct periods it is
     available in (x only exists for those periods; one x per period makes them distinct)."""
-    for c in range(pb.C):
-        mb.model.add(sum(mb.x[c, p] for p in pb.allowed[c]) == pb.lectures[c])
+    for c in mb.moving:
+        mb.model.add(sum(mb.x[c, p] for p in range(pb.P) if (c, p) in mb.x) == mb.need[c])
 
 
 def conflicts_rule(pb: Problem, mb: Itc2007Model) -> None:
-    """Conflicts: courses of one curriculum, or taught by one teacher, never share a period."""
+    """Conflicts: courses of one curriculum, or taught by one teacher, never share a period.
+    (A period with a fixed lecture of a conflicting course has no x at all.)"""
+    moving = set(mb.moving)
     for g in pb.groups:
-        for p in range(pb.P):
-            lits = [mb.x[c, p] for c in g if (c, p) in mb.x]
+        free = [c for c in g if c in moving]
+        if len(free) < 2:
+            continue
+        for p in mb.hood.periods:
+            lits = [mb.x[c, p] for c in free if (c, p) in mb.x]
             if len(lits) > 1:
                 mb.model.add_at_most_one(lits)
 
 
 def room_occupancy_rule(pb: Problem, mb: Itc2007Model) -> None:
-    """RoomOccupancy: at most one lecture per room per period (and so at most as many
-    lectures in a period as there are rooms)."""
-    for p in range(pb.P):
-        here = [c for c in range(pb.C) if (c, p) in mb.x]
-        for r in range(pb.R):
-            lits = [mb.z[c, p, r] for c in here]
+    """RoomOccupancy: at most one lecture per room per period (free lectures only get the
+    rooms fixed lectures leave free), so at most as many lectures in a period as rooms."""
+    for p in mb.hood.periods:
+        here = [c for c in mb.moving if (c, p) in mb.x]
+        if len(here) < 2:
+            continue
+        for r in mb.free_rooms[p]:
+            lits = [mb.z[c, p, r] for c in here if (c, p, r) in mb.z]
             if len(lits) > 1:
                 mb.model.add_at_most_one(lits)
-        if len(here) > pb.R:
-            mb.model.add(sum(mb.x[c, p] for c in here) <= pb.R)
+        if len(here) > len(mb.free_rooms[p]):
+            mb.model.add(sum(mb.x[c, p] for c in here) <= len(mb.free_rooms[p]))
 
 
 HARD_RULES = [lectures_rule, conflicts_rule, room_occupancy_rule]
@@ -221,70 +333,123 @@ HARD_RULES = [lectures_rule, conflicts_rule, room_occupancy_rule]
 
 def room_capacity_cost(pb: Problem, mb: Itc2007Model) -> None:
     """RoomCapacity: each lecture costs the number of its students without a seat."""
+    w = WEIGHTS["RoomCapacity"]
+    mb.add_term("RoomCapacity", sum(pb.penalty[c][r] for (c, p), r in mb.fixed.items()), w)
     for (c, p, r), v in mb.z.items():
-        mb.add_term("RoomCapacity", v, pb.penalty[c][r] * WEIGHTS["RoomCapacity"])
+        mb.add_term("RoomCapacity", v, pb.penalty[c][r] * w)
 
 
 def min_working_days_cost(pb: Problem, mb: Itc2007Model) -> None:
     """MinWorkingDays: 5 per day a course's lectures fall short of its minimum number of
     distinct days. on_day[c, d] can be true only if c has a lecture on day d."""
-    m = mb.model
+    m, w = mb.model, WEIGHTS["MinWorkingDays"]
+    moving = set(mb.moving)
     for c in range(pb.C):
-        if pb.mwd[c] <= 1:
-            continue  # one lecture anywhere gives one day
+        fixed_days = {pb.day(p) for p in mb.fixed_periods[c]}
+        if c not in moving or len(fixed_days) >= pb.mwd[c]:
+            mb.add_term("MinWorkingDays", max(0, pb.mwd[c] - len(fixed_days)), w)
+            continue
         days = []
         for d in range(pb.days):
+            if d in fixed_days:
+                continue
             lits = [mb.x[c, p] for p in pb.day_periods(d) if (c, p) in mb.x]
             if not lits:
                 continue
             v = m.new_bool_var(f"on_day[{c},{d}]")
             m.add_bool_or(lits).only_enforce_if(v)
+            for lit in lits:
+                m.add_implication(lit, v)
             mb.on_day[c, d] = v
             days.append(v)
-        need = min(pb.mwd[c], pb.lectures[c], len(days)) if days else 0
-        floor = pb.mwd[c] - need  # days that can never be reached: a constant cost
-        if floor:
-            mb.add_term("MinWorkingDays", floor, WEIGHTS["MinWorkingDays"])  # constant
-        if need:
-            s = m.new_int_var(0, need, f"short[{c}]")
-            m.add(s >= need - sum(days))
+        gap = pb.mwd[c] - len(fixed_days)  # days still missing
+        reach = min(gap, mb.need[c], len(days))
+        mb.add_term("MinWorkingDays", gap - reach, w)  # days that can never be reached
+        if reach:
+            s = m.new_int_var(0, reach, f"short[{c}]")
+            m.add_max_equality(s, [0, reach - sum(days)])
             mb.short[c] = s
-            mb.add_term("MinWorkingDays", s, WEIGHTS["MinWorkingDays"])
+            mb.reach[c] = reach
+            mb.add_term("MinWorkingDays", s, w)
 
 
 def compactness_cost(pb: Problem, mb: Itc2007Model) -> None:
     """CurriculumCompactness: 2 per lecture of a curriculum with no lecture of the same
-    curriculum in the period just before or just after on the same day (per curriculum)."""
-    m = mb.model
+    curriculum in the period just before or just after on the same day (per curriculum;
+    curricula with the same courses count with their multiplicity)."""
+    m, wt = mb.model, WEIGHTS["CurriculumCompactness"]
+    moving = set(mb.moving)
+    adjacent = pb.same_day_neighbours
     for gi, (g, w) in enumerate(pb.curricula):
-        busy = {p: sum(mb.x_at(c, p) for c in g) for p in range(pb.P)}
-        for p in range(pb.P):
-            if not any((c, p) in mb.x for c in g):
+        fixed_busy = set().union(*(mb.fixed_periods[c] for c in g))
+        lits_at: dict[int, list] = defaultdict(list)
+        for c in g:
+            if c in moving:
+                for p in mb.x_periods[c]:
+                    lits_at[p].append(mb.x[c, p])
+        if not lits_at:
+            mb.add_term("CurriculumCompactness",
+                        sum(1 for p in fixed_busy if not any(q in fixed_busy for q in adjacent(p))), wt * w)
+            continue
+
+        def busy(p):
+            return int(p in fixed_busy), lits_at.get(p, [])
+
+        for p in sorted(fixed_busy | set(lits_at)):
+            fixed, lits = busy(p)
+            nb = [busy(q) for q in adjacent(p)]
+            if fixed and any(f for f, _ in nb):
+                continue  # never isolated
+            if not lits and not any(ls for _, ls in nb):
+                mb.add_term("CurriculumCompactness", int(not any(f for f, _ in nb)) * fixed, wt * w)
                 continue
             v = m.new_bool_var(f"iso[{gi},{p}]")
-            nb = [busy[q] for q in pb.same_day_neighbours(p)]
-            m.add(v >= busy[p] - sum(nb))
+            m.add(v >= fixed + sum(lits) - sum(f + sum(ls) for f, ls in nb))
+            # ... and only then, so every solution's objective is its exact cost.
+            m.add(v <= fixed + sum(lits))
+            for f, ls in nb:
+                m.add(v <= 1 - f - sum(ls))
             mb.iso[gi, p] = v
-            mb.add_term("CurriculumCompactness", v, WEIGHTS["CurriculumCompactness"] * w)
+            mb.add_term("CurriculumCompactness", v, wt * w)
 
 
 def room_stability_cost(pb: Problem, mb: Itc2007Model) -> None:
-    """RoomStability: 1 per room a course uses beyond its first. y[c, r] is true when any
-    lecture of c is in room r."""
-    m = mb.model
-    for (c, p, r), v in mb.z.items():
-        m.add_implication(v, mb.y[c, r])
+    """RoomStability: 1 per room a course uses beyond its first. y[c, r] is true when a free
+    lecture of c is in room r (rooms of its fixed lectures count as constants)."""
+    m, w = mb.model, WEIGHTS["RoomStability"]
+    moving = set(mb.moving)
     for c in range(pb.C):
-        ys = [mb.y[c, r] for r in range(pb.R)]
-        m.add_bool_or(ys)
-        mb.add_term("RoomStability", sum(ys) - 1, WEIGHTS["RoomStability"])
+        fixed = mb.fixed_rooms_of[c]
+        if c not in moving:
+            mb.add_term("RoomStability", max(0, len(fixed) - 1), w)
+            continue
+        for r in range(pb.R):
+            if r in fixed:
+                continue
+            zs = mb.z_by_room.get((c, r))
+            if not zs:
+                continue
+            y = m.new_bool_var(f"y[{c},{r}]")
+            for v in zs:
+                m.add_implication(v, y)
+            m.add_bool_or(zs).only_enforce_if(y)
+            mb.y[c, r] = y
+        ys = [mb.y[c, r] for r in range(pb.R) if (c, r) in mb.y]
+        if not fixed:
+            m.add_bool_or(ys)
+            mb.add_term("RoomStability", sum(ys) - 1, w)
+        else:
+            mb.add_term("RoomStability", len(fixed) - 1, w)
+            if ys:
+                mb.add_term("RoomStability", sum(ys), w)
 
 
 OBJECTIVE = [room_capacity_cost, min_working_days_cost, compactness_cost, room_stability_cost]
 
 
-def build_model(pb: Problem) -> Itc2007Model:
-    mb = Itc2007Model(pb)
+def build_model(pb: Problem, base: Timetable | None = None, hood: Neighbourhood | None = None) -> Itc2007Model:
+    """The whole problem (no `hood`) or the neighbourhood `hood` of timetable `base`."""
+    mb = Itc2007Model(pb, base, hood)
     for rule in HARD_RULES:
         rule(pb, mb)
     for term in OBJECTIVE:
@@ -405,7 +570,101 @@ def assign_rooms(pb: Problem, periods: list[set[int]]) -> Timetable:
     return tt
 
 
+# -- large-neighbourhood search ---------------------------------------------------------------
+
+
+def course_blame(pb: Problem, tt: Timetable) -> list[int]:
+    """How much of the cost each course takes part in (to pick neighbourhoods where it hurts)."""
+    periods: list[set[int]] = [set() for _ in range(pb.C)]
+    rooms: list[set[int]] = [set() for _ in range(pb.C)]
+    blame = [0] * pb.C
+    for (c, p), r in tt.items():
+        periods[c].add(p)
+        rooms[c].add(r)
+        blame[c] += pb.penalty[c][r]
+    for c in range(pb.C):
+        blame[c] += 5 * max(0, pb.mwd[c] - len({pb.day(p) for p in periods[c]})) + len(rooms[c]) - 1
+    for g, w in pb.curricula:
+        for c in g:
+            for p in periods[c]:
+                if not any(q in periods[k] for k in g for q in pb.same_day_neighbours(p)):
+                    blame[c] += 2 * w
+    return blame
+
+
+def pick_neighbourhood(pb: Problem, tt: Timetable, kind: str, size: int, rng: random.Random) -> Neighbourhood:
+    """A neighbourhood of `kind`:
+      courses  about `size` courses, grown from a course that takes part in the cost through
+               its curricula and teacher; all their lectures move over the whole week
+      days     all lectures on `size` days (1 or 2) move within those days
+      periods  all lectures in `size` periods move between those periods
+      rooms    the lectures in `size` rooms (those of a course with a room cost, and rooms of
+               similar capacity) keep their periods and swap rooms
+    """
+    allp = frozenset(range(pb.P))
+    allc = frozenset(range(pb.C))
+    if kind == "rooms":
+        # The rooms of a course that uses several (or sits in too small a room), topped up
+        # with rooms of similar capacity: their lectures keep their periods and swap rooms.
+        used: dict[int, set[int]] = defaultdict(set)
+        for (c, p), r in tt.items():
+            used[c].add(r)
+        bad = [c for c in range(pb.C) if len(used[c]) > 1 or any(pb.penalty[c][r] for r in used[c])]
+        rooms = set(used[rng.choice(bad)]) if bad else {rng.randrange(pb.R)}
+        while len(rooms) < min(size, pb.R):
+            r0 = rng.choice(sorted(rooms))
+            rooms.add(min((r for r in range(pb.R) if r not in rooms),
+                          key=lambda r: (abs(pb.capacity[r] - pb.capacity[r0]), rng.random())))
+        return Neighbourhood(allc, allp, frozenset(rooms), rooms_only=True, kind=kind)
+    if kind == "days":
+        days = rng.sample(range(pb.days), min(size, pb.days))
+        return Neighbourhood(allc, frozenset(p for d in days for p in pb.day_periods(d)), kind=kind)
+    if kind == "periods":
+        return Neighbourhood(allc, frozenset(rng.sample(range(pb.P), min(size, pb.P))), kind=kind)
+    blame = course_blame(pb, tt)
+    seed = rng.choices(range(pb.C), weights=[1 + b for b in blame])[0]
+    chosen = {seed}
+    frontier = list(pb.neighbours[seed])
+    while len(chosen) < size:
+        if not frontier:
+            frontier = [c for c in range(pb.C) if c not in chosen]
+            if not frontier:
+                break
+        c = rng.choices(frontier, weights=[1 + blame[k] for k in frontier])[0]
+        frontier.remove(c)
+        if c in chosen:
+            continue
+        chosen.add(c)
+        frontier += [n for n in pb.neighbours[c] if n not in chosen]
+    return Neighbourhood(frozenset(chosen), allp, kind=kind)
+
+
+def solve_neighbourhood(pb: Problem, tt: Timetable, hood: Neighbourhood, seconds: float, workers: int,
+                        seed: int) -> tuple[Timetable, int, bool]:
+    """Re-optimize `hood` of timetable `tt`, starting from `tt` (a complete hint). Returns the
+    best timetable found (at worst `tt`), the model's cost of it, and whether it is optimal
+    for the neighbourhood."""
+    mb = build_model(pb, tt, hood)
+    mb.full_hint(tt)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    code = solver.solve(mb.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return tt, -1, False
+    return mb.timetable(solver), round(solver.objective_value), code == cp_model.OPTIMAL
+
+
 # -- solving ---------------------------------------------------------------------------------
+
+#: Above this many room-assignment literals (z) the whole model is not solved directly: its
+#: presolve alone takes seconds and CP-SAT's own LNS moves slowly on it (measured on comp07,
+#: 65 000 literals: 375 after 60 s against about 230 with the neighbourhood search).
+FULL_MODEL_LIMIT = 8_000
+
+#: Neighbourhood kinds, their starting sizes and time limits per sub-solve (seconds).
+KINDS = {"courses": (6, 0.4), "periods": (3, 0.4), "rooms": (5, 0.4)}
 
 
 @dataclass(frozen=True)
@@ -413,7 +672,7 @@ class SolveParams:
     time_limit: float = 60.0  # seconds of wall time for the whole solve
     workers: int = 0  # 0: one per core (at most 8)
     seed: int = 0
-    log_search: bool = False
+    log_search: bool = False  # CP-SAT's log of the whole-model solve into logging
 
     @property
     def num_workers(self) -> int:
@@ -422,7 +681,7 @@ class SolveParams:
 
 @dataclass(frozen=True)
 class Progress:
-    phase: str  # "construct" | "optimize" | "lns" | "done"
+    phase: str  # "construct" | "optimize" (whole model) | "lns" | "done"
     elapsed: float
     cost: int | None
     bound: float | None
@@ -431,9 +690,10 @@ class Progress:
 @dataclass
 class SolveResult:
     lectures: list[Lecture]  # the solution, in the instance's ids
-    cost: int  # the model's objective of that solution (the official weights)
+    cost: int  # the model's cost of that solution (the official weights)
     breakdown: dict[str, int]  # the model's cost per term (weighted)
-    bound: float | None  # CP-SAT's proven lower bound on the whole model, if it ran on it
+    bound: float | None  # CP-SAT's proven lower bound, if the whole model was solved
+    optimal: bool
     constructive_cost: int | None
     first_feasible_seconds: float | None  # when the first complete timetable existed
     seconds: float
@@ -443,15 +703,32 @@ class SolveResult:
 ProgressFn = Callable[[Progress], None]
 
 
+def is_feasible(pb: Problem, tt: Timetable) -> bool:
+    """Every hard rule, checked on a timetable (the model's own check, used when two
+    neighbourhood results are merged; the evaluator is the independent one)."""
+    periods: list[list[int]] = [[] for _ in range(pb.C)]
+    rooms_at: set[tuple[int, int]] = set()
+    at: list[set[int]] = [set() for _ in range(pb.P)]
+    for (c, p), r in tt.items():
+        if (p not in pb.allowed[c]) or (r, p) in rooms_at:
+            return False
+        rooms_at.add((r, p))
+        periods[c].append(p)
+        at[p].add(c)
+    if any(len(periods[c]) != pb.lectures[c] for c in range(pb.C)):
+        return False
+    return all(not (pb.neighbours[c] & at[p]) for (c, p) in tt)
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, mb: Itc2007Model, started: float, on_solution: Callable[[Timetable, int], None]):
+    def __init__(self, mb: Itc2007Model, on_solution: Callable[[Timetable, float], None]):
         super().__init__()
-        self.mb, self.started, self.on_solution = mb, started, on_solution
+        self.mb, self.on_solution = mb, on_solution
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
-        self.on_solution(self.mb.timetable(self), round(self.objective_value))
+        self.on_solution(self.mb.timetable(self), self.best_objective_bound)
 
 
 def _complete_hint(mb: Itc2007Model, decisions: list[tuple[object, int]], seconds: float) -> bool:
@@ -459,7 +736,7 @@ def _complete_hint(mb: Itc2007Model, decisions: list[tuple[object, int]], second
     (pure propagation) and hint every variable with the result (as `scheduler.solve` does).
     A complete, feasible hint lets CP-SAT start from the constructive timetable."""
     fixed = mb.model.clone()
-    fixed.clear_hints()  # the objective stays: the auxiliary variables take their cheapest values
+    fixed.clear_hints()  # the objective stays: the auxiliary variables take their exact values
     for var, value in decisions:
         fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
     solver = cp_model.CpSolver()
@@ -480,59 +757,191 @@ def to_lectures(inst: Instance, tt: Timetable) -> list[Lecture]:
     return [Lecture(inst.courses[c].id, inst.rooms[r].id, p // ppd, p % ppd) for (c, p), r in sorted(tt.items())]
 
 
+class _Best:
+    """The best timetable so far, shared by the search threads."""
+
+    def __init__(self, pb: Problem, started: float, on_progress: ProgressFn | None):
+        self.pb, self.started, self.on_progress = pb, started, on_progress
+        self.lock = threading.Lock()
+        self.tt: Timetable | None = None
+        self.cost: int | None = None
+        self.version = 0
+        self.first: float | None = None
+        self.bound: float | None = None
+
+    def offer(self, tt: Timetable, phase: str, allow_equal: bool = False) -> bool:
+        """Take `tt` if it is better (or as good, with `allow_equal`); True if taken."""
+        cost = sum(timetable_cost(self.pb, tt).values())
+        with self.lock:
+            if self.first is None:
+                self.first = time.monotonic() - self.started
+            better = self.cost is None or cost < self.cost
+            if better or (allow_equal and cost == self.cost):
+                self.tt, self.cost = tt, cost
+                self.version += 1
+                if better and self.on_progress:
+                    self.on_progress(Progress(phase, time.monotonic() - self.started, cost, self.bound))
+                return True
+            return False
+
+
+def _solve_whole(pb: Problem, best: _Best, params: SolveParams, seconds: float, stats: dict) -> bool:
+    """CP-SAT on the whole model, hinted with the best timetable. True if proven optimal."""
+    mb = build_model(pb)
+    if best.tt is not None:
+        stats["hint_complete"] = _complete_hint(mb, mb.decisions(best.tt), min(5.0, seconds / 5))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = params.num_workers
+    solver.parameters.random_seed = params.seed
+    if params.log_search:
+        solver.parameters.log_search_progress = True
+        solver.parameters.log_to_stdout = False
+        solver.log_callback = log.info
+
+    def on_solution(tt: Timetable, bound: float) -> None:
+        best.bound = bound
+        best.offer(tt, "optimize")
+
+    watcher = _Watcher(mb, on_solution)
+    code = solver.solve(mb.model, watcher)
+    stats.update(whole_model_status=solver.status_name(code), whole_model_solutions=watcher.solutions,
+                 variables=len(mb.model.proto.variables))
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best.bound = solver.best_objective_bound
+        best.offer(mb.timetable(solver), "optimize")
+    return code == cp_model.OPTIMAL
+
+
+def _merge(pb: Problem, current: Timetable, old: Timetable, new: Timetable) -> Timetable | None:
+    """Apply the changes from `old` to `new` onto `current` (another thread may have moved
+    on meanwhile); None if the result breaks a hard rule."""
+    merged = dict(current)
+    for key in old.keys() - new.keys():
+        if merged.get(key) == old[key]:
+            del merged[key]
+        else:
+            return None
+    for key, r in new.items():
+        if old.get(key) != r:
+            merged[key] = r
+    return merged if is_feasible(pb, merged) else None
+
+
+def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, stats: dict) -> None:
+    """Large-neighbourhood search until `deadline`: `threads` loops, each picking a
+    neighbourhood of the best timetable (kinds chosen by their recent gain per second),
+    re-optimizing it with a one-worker CP-SAT from a complete hint, and merging the result
+    into the best timetable if it is no worse (sideways moves keep the search moving)."""
+    gain = {k: 1.0 for k in KINDS}
+    size = {k: s for k, (s, _) in KINDS.items()}
+    counts = {k: [0, 0] for k in KINDS}  # tried, improved
+    lock = threading.Lock()
+
+    def loop(tid: int) -> None:
+        rng = random.Random(seed * 1000 + tid)
+        n = 0
+        while True:
+            left = deadline - time.monotonic()
+            if left < 0.05:
+                return
+            n += 1
+            with lock:
+                kinds = list(KINDS)
+                kind = rng.choices(kinds, weights=[0.05 + gain[k] for k in kinds])[0]
+                k_size = size[kind]
+            with best.lock:
+                base, cost0 = best.tt, best.cost
+            hood = pick_neighbourhood(pb, base, kind, k_size, rng)
+            t0 = time.monotonic()
+            mb = build_model(pb, base, hood)
+            mb.full_hint(base)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.05, min(KINDS[kind][1], deadline - time.monotonic()))
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = rng.randrange(1 << 30)
+            code = solver.solve(mb.model)
+            took = time.monotonic() - t0
+            improved = 0
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                new = mb.timetable(solver)
+                with best.lock:
+                    current = best.tt
+                merged = new if current is base else _merge(pb, current, base, new)
+                if merged is not None:
+                    before = best.cost
+                    if best.offer(merged, "lns", allow_equal=True):
+                        improved = max(0, before - best.cost)
+            with lock:
+                counts[kind][0] += 1
+                counts[kind][1] += improved > 0
+                gain[kind] = 0.7 * gain[kind] + 0.3 * improved / max(took, 0.05)
+                if kind == "courses":
+                    size[kind] = min(40, size[kind] + 1) if code == cp_model.OPTIMAL else max(3, size[kind] - 1)
+                if kind == "periods":
+                    size[kind] = min(pb.P, size[kind] + 1) if code == cp_model.OPTIMAL else max(2, size[kind] - 1)
+
+    workers = [threading.Thread(target=loop, args=(t,), daemon=True) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    stats["lns"] = {k: {"tried": a, "improved": b} for k, (a, b) in counts.items()}
+    stats["lns_sizes"] = dict(size)
+
+
+def _first_timetable(pb: Problem, params: SolveParams, deadline: float) -> Timetable | None:
+    """The constructive timetable; if it fails, other seeds, then CP-SAT on the whole model
+    (first solution) for what time is left."""
+    for k in range(5):
+        tt = construct(pb, params.seed + k)
+        if tt is not None:
+            return tt
+        if time.monotonic() > deadline:
+            return None
+    mb = build_model(pb)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
+    solver.parameters.num_workers = params.num_workers
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(mb.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return mb.timetable(solver)
+    return None
+
+
 def solve(inst: Instance, params: SolveParams | None = None, *, on_progress: ProgressFn | None = None) -> SolveResult:
+    """Constructive timetable -> CP-SAT on the whole model (small instances) -> LNS.
+    Ends within `params.time_limit` seconds (plus the time of one sub-solve at most)."""
     params = params or SolveParams()
     started = time.monotonic()
+    deadline = started + params.time_limit
     pb = Problem(inst)
-    best: dict = {"tt": None, "cost": None, "first": None}
+    best = _Best(pb, started, on_progress)
+    stats: dict = {}
 
-    def report(phase: str, bound=None) -> None:
-        if on_progress:
-            on_progress(Progress(phase, time.monotonic() - started, best["cost"], bound))
-
-    def offer(tt: Timetable, cost: int) -> None:
-        if best["first"] is None:
-            best["first"] = time.monotonic() - started
-        if best["cost"] is None or cost < best["cost"]:
-            best["tt"], best["cost"] = tt, cost
-
-    tt0 = construct(pb, params.seed)
+    tt0 = _first_timetable(pb, params, deadline - 0.1)
     constructive = None
     if tt0 is not None:
-        constructive = sum(timetable_cost(pb, tt0).values())
-        offer(tt0, constructive)
-    report("construct")
+        best.offer(tt0, "construct")
+        constructive = best.cost
+    stats["construct_seconds"] = round(time.monotonic() - started, 3)
 
-    mb = build_model(pb)
-    stats = {"variables": len(mb.model.proto.variables), "constraints": len(mb.model.proto.constraints)}
-    if tt0 is not None:
-        stats["hint_complete"] = _complete_hint(mb, mb.hint(tt0), min(5.0, params.time_limit / 10))
-    stats["build_seconds"] = round(time.monotonic() - started, 2)
-    remaining = params.time_limit - (time.monotonic() - started) - 0.2
-    bound = None
-    if remaining > 0.1:
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = remaining
-        solver.parameters.num_workers = params.num_workers
-        solver.parameters.random_seed = params.seed
-        if params.log_search:
-            solver.parameters.log_search_progress = True
-            solver.parameters.log_to_stdout = False
-            solver.log_callback = log.info
-
-        def on_solution(tt, cost):
-            offer(tt, cost)
-            report("optimize", solver.best_objective_bound if False else None)
-
-        watcher = _Watcher(mb, started, on_solution)
-        code = solver.solve(mb.model, watcher)
-        stats.update(cp_status=solver.status_name(code), solutions=watcher.solutions)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = solver.best_objective_bound
-    if best["tt"] is None:
+    optimal = False
+    z_count = sum(len(pb.allowed[c]) * pb.R for c in range(pb.C))
+    stats["z_literals"] = z_count
+    if z_count <= FULL_MODEL_LIMIT or best.tt is None:
+        share = 1.0 if best.tt is None else 0.4
+        seconds = (deadline - time.monotonic()) * share
+        if seconds > 0.2:
+            optimal = _solve_whole(pb, best, params, seconds, stats)
+    if best.tt is None:
         raise RuntimeError("no timetable found within the time limit")
-    tt = best["tt"]
+    if not optimal and deadline - time.monotonic() > 0.1:
+        _lns(pb, best, deadline, params.num_workers, params.seed, stats)
+
+    tt = best.tt
     breakdown = timetable_cost(pb, tt)
-    report("done", bound)
-    return SolveResult(to_lectures(inst, tt), sum(breakdown.values()), breakdown, bound, constructive,
-                       best["first"], time.monotonic() - started, stats)
+    if on_progress:
+        on_progress(Progress("done", time.monotonic() - started, best.cost, best.bound))
+    return SolveResult(to_lectures(inst, tt), sum(breakdown.values()), breakdown, best.bound, optimal, constructive,
+                       best.first, time.monotonic() - started, stats)

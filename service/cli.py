@@ -1,0 +1,102 @@
+"""`modulplan serve`, `modulplan worker`, `modulplan token create` (hooked into scheduler/cli.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def add_subcommands(sub) -> None:
+    p = sub.add_parser("serve", help="run the API (DATABASE_URL, REDIS_URL from the environment; embedded defaults)")
+    p.add_argument("--host", default=os.environ.get("MODULPLAN_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("MODULPLAN_PORT", "8000")))
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run a Celery worker for solve jobs (needs REDIS_URL and a shared DATABASE_URL)")
+    p.add_argument("--concurrency", type=int, default=int(os.environ.get("MODULPLAN_WORKER_CONCURRENCY", "1")),
+                   help="solves at once in this worker (default 1)")
+    p.add_argument("--loglevel", default="INFO")
+    p.add_argument("--hostname", default=None, help="Celery node name (default: celery@<host>)")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("token", help="API tokens")
+    tsub = p.add_subparsers(dest="token_command", required=True)
+    c = tsub.add_parser("create", help="print a new API token (only its hash is stored)")
+    c.add_argument("--role", required=True, choices=["coordinator", "planner", "manager"])
+    c.add_argument("--workplace", help="the workplace id a manager may see (manager tokens only)")
+    c.add_argument("--label", help="a note on whose token this is")
+    c.set_defaults(func=cmd_token_create)
+    r = tsub.add_parser("revoke", help="revoke a token (give the token itself)")
+    r.add_argument("token")
+    r.set_defaults(func=cmd_token_revoke)
+
+
+def _database():
+    from .config import database_url
+    from .db import Database
+
+    db = Database(database_url(os.environ.get("DATABASE_URL")))
+    db.upgrade()
+    return db
+
+
+def cmd_token_create(args) -> int:
+    from .auth import create_token
+
+    try:
+        token, row = create_token(_database(), args.role, args.workplace, args.label)
+    except ValueError as exc:
+        print(f"modulplan token create: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    print(f"created {row.role} token {row.id}" + (f" for workplace {row.workplace}" if row.workplace else ""),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_token_revoke(args) -> int:
+    from sqlalchemy import select
+
+    from .auth import hash_token
+    from .db import ApiTokenRow, utcnow
+
+    db = _database()
+    with db.Session.begin() as s:
+        row = s.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(args.token)))
+        if row is None:
+            print("no such token", file=sys.stderr)
+            return 2
+        row.revoked_at = utcnow()
+    print(f"revoked token {row.id}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from werkzeug.serving import run_simple
+
+    from . import create_app
+
+    app = create_app()
+    st = app.extensions["modulplan"]
+    print(f"modulplan API on http://{args.host}:{args.port}/api/v1/ (docs: /api/v1/docs) - "
+          f"database {st.db.engine.url.render_as_string(hide_password=True)}, executor {st.executor.kind}",
+          file=sys.stderr, flush=True)
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from .celery_app import get_app
+
+    if not os.environ.get("REDIS_URL"):
+        print("modulplan worker: set REDIS_URL (the broker) and DATABASE_URL (shared with the API)", file=sys.stderr)
+        return 2
+    from .celery_app import _worker_state
+
+    _worker_state()  # migrate and connect before taking jobs
+    argv = ["worker", "--pool", "prefork", "--concurrency", str(args.concurrency), "--loglevel", args.loglevel,
+            "--without-gossip", "--without-mingle"]
+    if args.hostname:
+        argv += ["--hostname", args.hostname]
+    get_app().worker_main(argv)
+    return 0

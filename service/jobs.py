@@ -1,0 +1,282 @@
+"""Solve jobs: the one piece of job code, run by the in-process executor or a Celery worker.
+
+A job row moves queued -> running -> succeeded | failed | cancelled. Claiming is a
+conditional UPDATE, so a job runs once however often it is delivered. While it runs, a
+heartbeat thread writes the progress (throttled) and the heartbeat, and reads the
+cancel flag. A running job whose heartbeat stops (its process died) is re-queued by the
+reaper until it has run ``MAX_ATTEMPTS`` times, then failed with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import select, update
+
+from .db import Database, JobRow, ScenarioRow, utcnow
+
+log = logging.getLogger("modulplan.service.jobs")
+
+STATES = ("queued", "running", "succeeded", "failed", "cancelled")
+DONE = ("succeeded", "failed", "cancelled")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+class Settings:
+    """The job-related settings (a plain object: the worker has no Flask app)."""
+
+    def __init__(self, progress_interval=1.0, heartbeat_stale=30.0, max_attempts=2, validate=True):
+        self.progress_interval = progress_interval
+        self.heartbeat_stale = heartbeat_stale
+        self.max_attempts = max_attempts
+        self.validate = validate
+
+    @classmethod
+    def from_config(cls, config) -> "Settings":
+        return cls(config["PROGRESS_INTERVAL"], config["HEARTBEAT_STALE"], config["MAX_ATTEMPTS"],
+                   config["VALIDATE_SCHEDULES"])
+
+
+def claim(db: Database, job_id: str, settings: Settings) -> str:
+    """Try to take the job. Returns 'claimed', 'busy' (another live worker has it) or its final state."""
+    now = utcnow()
+    stale = now - timedelta(seconds=settings.heartbeat_stale)
+    with db.write_lock, db.Session.begin() as s:
+        job = s.get(JobRow, job_id)
+        if job is None:
+            return "missing"
+        if job.state in DONE:
+            return job.state
+        if job.cancel_requested:
+            job.state, job.finished_at, job.error = "cancelled", now, None
+            return "cancelled"
+        if job.state == "running" and job.heartbeat_at and job.heartbeat_at > stale:
+            return "busy"
+        if job.state == "running" and job.attempts >= settings.max_attempts:
+            job.state, job.finished_at = "failed", now
+            job.error = (f"the worker running this job stopped ({job.worker or 'unknown worker'}); "
+                         f"it was tried {job.attempts} times")
+            return "failed"
+        res = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.state == job.state,
+                                             JobRow.attempts == job.attempts)
+                        .values(state="running", attempts=job.attempts + 1, started_at=now, heartbeat_at=now,
+                                worker=worker_name(), error=None))
+        return "claimed" if res.rowcount == 1 else "busy"
+
+
+def _finish(db: Database, job_id: str, **values) -> None:
+    with db.write_lock, db.Session.begin() as s:
+        s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.state == "running")
+                  .values(finished_at=utcnow(), **values))
+
+
+class _Heartbeat(threading.Thread):
+    """Writes progress and heartbeat every ``interval`` seconds; sets ``cancel`` when asked."""
+
+    def __init__(self, db: Database, job_id: str, interval: float, cancel: threading.Event):
+        super().__init__(daemon=True, name=f"heartbeat-{job_id[:8]}")
+        self.db, self.job_id, self.interval, self.cancel = db, job_id, interval, cancel
+        self.latest: dict | None = None
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            self.beat()
+
+    def beat(self) -> None:
+        try:
+            with self.db.write_lock, self.db.Session.begin() as s:
+                values = {"heartbeat_at": utcnow()}
+                if self.latest is not None:
+                    values["progress"] = dict(self.latest)
+                s.execute(update(JobRow).where(JobRow.id == self.job_id, JobRow.state == "running").values(**values))
+                if s.scalar(select(JobRow.cancel_requested).where(JobRow.id == self.job_id)):
+                    self.cancel.set()
+        except Exception:  # a lost beat is not fatal; the next one retries
+            log.exception("heartbeat of job %s failed", self.job_id)
+
+
+def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.Event | None = None,
+            on_claimed: Callable[[], None] | None = None) -> str:
+    """Run one solve job to its end; returns the job's state afterwards ('busy': not ours to run)."""
+    from scheduler.schemas import ScenarioInvalid, load_scenario
+    from scheduler.solve import SolveParams, solve_scenario
+
+    from .store import store_schedule
+
+    state = claim(db, job_id, settings)
+    if state != "claimed":
+        return state
+    if on_claimed:
+        on_claimed()
+    cancel = cancel or threading.Event()
+    hb = _Heartbeat(db, job_id, settings.progress_interval, cancel)
+    with db.Session() as s:
+        job = s.get(JobRow, job_id)
+        scenario_row = s.get(ScenarioRow, job.scenario_id)
+        options = dict(job.options or {})
+    hb.start()
+    try:
+        try:
+            data = load_scenario(scenario_row.document)
+        except ScenarioInvalid as exc:  # stored scenarios were valid; a newer rule may disagree
+            _finish(db, job_id, state="failed", error=f"the scenario is no longer valid: {exc}")
+            return "failed"
+
+        def on_progress(p) -> None:
+            hb.latest = {"phase": p.phase, "elapsed": round(p.elapsed, 3), "objective": p.objective,
+                         "bound": p.bound, "sessions_placed": p.sessions_placed, "sessions_total": p.sessions_total}
+
+        params = SolveParams(time_limit=float(options.get("time_limit", 60.0)), workers=int(options.get("workers", 1)),
+                             random_seed=int(options.get("random_seed", 0)))
+        result = solve_scenario(data, params, on_progress=on_progress, cancel=cancel)
+        if cancel.is_set():
+            _finish(db, job_id, state="cancelled", progress=hb.latest)
+            return "cancelled"
+        schedule = result.schedule
+        if settings.validate:
+            from scheduler.validate import validate
+
+            report = validate(data, schedule)
+            if not report.ok:
+                _finish(db, job_id, state="failed", progress=hb.latest,
+                        error="the solver's schedule failed the independent check: "
+                              + "; ".join(str(v.message) for v in report.violations[:5]))
+                return "failed"
+        row = store_schedule(db, scenario_row=scenario_row, schedule=schedule, job_id=job_id)
+        final = dict(hb.latest or {}, phase="done", objective=result.objective, bound=result.bound,
+                     sessions_placed=schedule["kpis"]["sessions_scheduled"],
+                     sessions_total=schedule["kpis"]["sessions_total"])
+        _finish(db, job_id, state="succeeded", schedule_id=row.id, progress=final)
+        return "succeeded"
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        _finish(db, job_id, state="failed", progress=hb.latest,
+                error=f"internal error while solving: {type(exc).__name__}: {exc}")
+        log.debug("%s", traceback.format_exc())
+        return "failed"
+    finally:
+        hb.stopped.set()
+
+
+def reap(db: Database, settings: Settings) -> list[str]:
+    """Running jobs whose heartbeat stopped: back to queued (or failed after MAX_ATTEMPTS).
+    Returns the ids of the jobs put back in the queue (the caller enqueues them)."""
+    stale = utcnow() - timedelta(seconds=settings.heartbeat_stale)
+    requeued = []
+    with db.write_lock, db.Session.begin() as s:
+        for job in s.scalars(select(JobRow).where(JobRow.state == "running", JobRow.heartbeat_at < stale)):
+            if job.cancel_requested:
+                job.state, job.finished_at = "cancelled", utcnow()
+            elif job.attempts >= settings.max_attempts:
+                job.state, job.finished_at = "failed", utcnow()
+                job.error = (f"the worker running this job stopped ({job.worker or 'unknown worker'}) "
+                             f"and it was tried {job.attempts} times")
+            else:
+                job.state = "queued"
+                job.error = f"re-queued: the worker running it ({job.worker or 'unknown'}) stopped"
+                requeued.append(job.id)
+    return requeued
+
+
+def queued_job_ids(db: Database) -> list[str]:
+    with db.Session() as s:
+        return list(s.scalars(select(JobRow.id).where(JobRow.state == "queued").order_by(JobRow.created_at)))
+
+
+# ---------------------------------------------------------------------------- executors
+
+class InProcessExecutor:
+    """Embedded default: a thread pool in the API process."""
+
+    kind = "inprocess"
+
+    def __init__(self, db: Database, settings: Settings, threads: int = 2):
+        self.db, self.settings = db, settings
+        self.pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="solve")
+        self.cancels: dict[str, threading.Event] = {}
+        self.lock = threading.Lock()
+
+    def submit(self, job_id: str) -> None:
+        with self.lock:
+            event = self.cancels.setdefault(job_id, threading.Event())
+        self.pool.submit(self._run, job_id, event)
+
+    def _run(self, job_id: str, event: threading.Event) -> None:
+        try:
+            run_job(self.db, job_id, self.settings, cancel=event)
+        finally:
+            with self.lock:
+                self.cancels.pop(job_id, None)
+
+    def cancel(self, job_id: str) -> None:
+        with self.lock:
+            event = self.cancels.get(job_id)
+        if event is not None:
+            event.set()
+
+    def shutdown(self) -> None:
+        for event in list(self.cancels.values()):
+            event.set()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class CeleryExecutor:
+    """Scale-out: the job id goes to Celery (Redis broker); workers run ``run_job``."""
+
+    kind = "celery"
+
+    def __init__(self, redis_url: str):
+        from .celery_app import make_celery
+
+        self.celery = make_celery(redis_url)
+
+    def submit(self, job_id: str) -> None:
+        self.celery.send_task("modulplan.solve_job", args=[job_id])
+
+    def cancel(self, job_id: str) -> None:  # the worker's heartbeat reads the flag
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+
+class NoExecutor:
+    kind = "none"
+
+    def submit(self, job_id: str) -> None:
+        pass
+
+    def cancel(self, job_id: str) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+
+class Background(threading.Thread):
+    """The reaper: re-queues jobs whose worker died and hands them to the executor again."""
+
+    def __init__(self, db: Database, settings: Settings, executor, interval: float):
+        super().__init__(daemon=True, name="modulplan-reaper")
+        self.db, self.settings, self.executor, self.interval = db, settings, executor, interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                for job_id in reap(self.db, self.settings):
+                    log.warning("job %s re-queued: its worker stopped", job_id)
+                    self.executor.submit(job_id)
+            except Exception:
+                log.exception("reaper pass failed")

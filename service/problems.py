@@ -1,0 +1,66 @@
+"""RFC 9457 problem details: ``application/problem+json`` with type, title, status,
+detail and ``errors: [{path, message}]`` (JSON paths into the request body or
+``$query.<name>`` / ``$path.<name>`` for parameters)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_BASE = "https://modulplan.invalid/problems/"
+MIMETYPE = "application/problem+json"
+
+
+class Problem(HTTPException):
+    def __init__(self, status: int, title: str, detail: str | None = None, *,
+                 errors: list[dict] | None = None, type_: str | None = None, headers: dict | None = None):
+        super().__init__(description=detail)
+        self.code = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.type = type_
+        self.extra_headers = headers or {}
+
+
+def problem(status: int, title: str, detail: str | None = None, **kwargs) -> Problem:
+    return Problem(status, title, detail, **kwargs)
+
+
+def _slug(title: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
+
+
+def problem_response(status: int, title: str, detail: str | None = None, *, errors: list[dict] | None = None,
+                     type_: str | None = None, headers: dict | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": type_ or (PROBLEM_BASE + _slug(title) if status != 500 else "about:blank"),
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    resp = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=MIMETYPE)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def webargs_errors(messages: Any) -> list[dict]:
+    """webargs' ``{location: {field: [msg]}}`` -> ``[{path, message}]``."""
+    from scheduler.schemas import field_errors
+
+    out: list[dict] = []
+    if not isinstance(messages, dict):
+        return [{"path": "$", "message": str(messages)}]
+    for location, msgs in messages.items():
+        root = "$" if location == "json" else f"${location}"
+        for e in field_errors(msgs, None, document="request"):
+            path = root + e.path[1:]
+            out.append({"path": path, "message": e.message})
+    return out

@@ -1,0 +1,114 @@
+"""Request and response schemas of the API resources. The scenario and schedule documents
+themselves are the core's ``ScenarioSchema`` and ``ScheduleSchema`` (scheduler/schemas.py)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from scheduler.schemas import ScenarioSchema, ScheduleSchema
+
+
+class Passthrough:
+    """Documented by its fields, but the object is served as it is (it was validated on the way in)."""
+
+    def dump(self, obj, *, many=None):
+        return obj
+
+
+class ScenarioDocument(Passthrough, ScenarioSchema):
+    pass
+
+
+class ScheduleDocument(Passthrough, ScheduleSchema):
+    pass
+
+
+class ScenarioResourceSchema(ma.Schema):
+    id = fields.String(metadata={"description": "resource id of this stored scenario"})
+    scenario_id = fields.String(metadata={"description": "the document's own id (calendar UIDs follow it)"})
+    name = fields.String()
+    workplaces = fields.List(fields.String())
+    created_at = fields.DateTime()
+    latest_schedule_id = fields.String(allow_none=True)
+    document = fields.Nested(ScenarioDocument, metadata={"description": "the scenario as submitted"})
+    links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ScenarioSummarySchema(ScenarioResourceSchema):
+    class Meta:
+        exclude = ("document",)
+
+
+class ListQuerySchema(ma.Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9))
+
+
+class SolveOptionsSchema(ma.Schema):
+    time_limit = fields.Float(validate=validate.Range(min=0.1, max=86400), allow_nan=False,
+                              metadata={"description": "seconds of wall time (default 60)"})
+    workers = fields.Integer(validate=validate.Range(min=0, max=64),
+                             metadata={"description": "solver threads (default 1; 0: one per core)"})
+    random_seed = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class ProgressSchema(ma.Schema):
+    phase = fields.String()
+    elapsed = fields.Float()
+    objective = fields.Float(allow_none=True)
+    bound = fields.Float(allow_none=True)
+    sessions_placed = fields.Integer()
+    sessions_total = fields.Integer()
+
+
+class JobSchema(ma.Schema):
+    id = fields.String()
+    scenario = fields.String(metadata={"description": "resource id of the scenario"})
+    state = fields.String(validate=validate.OneOf(["queued", "running", "succeeded", "failed", "cancelled"]))
+    options = fields.Dict()
+    progress = fields.Nested(ProgressSchema, allow_none=True)
+    schedule_id = fields.String(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "why it failed, or why it was re-queued"})
+    attempts = fields.Integer()
+    cancel_requested = fields.Boolean()
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ScheduleSummarySchema(ma.Schema):
+    id = fields.String()
+    scenario = fields.String()
+    scenario_id = fields.String()
+    revision = fields.Integer()
+    status = fields.String()
+    objective = fields.Float(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class CalendarQuerySchema(ma.Schema):
+    workplace = fields.String(validate=validate.Length(min=1, max=200))
+    trainer = fields.String(validate=validate.Length(min=1, max=200))
+    room = fields.String(validate=validate.Length(min=1, max=200))
+    cohort = fields.String(validate=validate.Length(min=1, max=200))
+    interpreter = fields.String(validate=validate.Length(min=1, max=200))
+
+    @ma.validates_schema
+    def _exactly_one(self, data, **kwargs):
+        if len(data) != 1:
+            raise ma.ValidationError("give exactly one of workplace, trainer, room, cohort, interpreter", "_schema")
+
+
+class FeedSchema(ma.Schema):
+    kind = fields.String()
+    entity_id = fields.String()
+    name = fields.String()
+    url = fields.String(metadata={"description": "subscribe to this URL (it carries its own secret token)"})
+
+
+class FeedListSchema(ma.Schema):
+    schedule = fields.String()
+    scenario_id = fields.String()
+    feeds = fields.List(fields.Nested(FeedSchema))

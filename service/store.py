@@ -1,0 +1,205 @@
+"""What the service keeps: scenarios, schedules with their calendar revisions, feeds.
+
+Calendar identity: a session's UID comes from (scenario document id, cohort, module,
+index) (``scheduler.exports.ics.session_uid``), so it is the same across re-solves of
+the same scenario. Each lineage (scenario document id) keeps the last published state
+of every session; a new schedule raises a session's SEQUENCE when its start, end, room,
+trainer or interpreters change, and sessions that disappeared are published as
+cancelled with a raised SEQUENCE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+
+from scheduler.exports.ics import session_key
+
+from .db import Database, FeedRow, LineageRow, ScheduleRow, SessionRevisionRow, SettingRow, utcnow
+
+FEED_KINDS = ("workplace", "trainer", "room", "cohort", "interpreter")
+
+
+# ---------------------------------------------------------------------------- secret
+
+def secret_key(db: Database, configured: str | None) -> bytes:
+    if configured:
+        return configured.encode("utf-8")
+    with db.write_lock, db.Session.begin() as s:
+        row = s.get(SettingRow, "feed_secret")
+        if row is None:
+            row = SettingRow(key="feed_secret", value=secrets.token_hex(32))
+            s.add(row)
+        return row.value.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- schedules
+
+def _fingerprint(session: dict) -> str:
+    return json.dumps([session.get("start"), session.get("end"), session.get("room"), session.get("trainer"),
+                       sorted(session.get("interpreters") or [])])
+
+
+def _participant_workplaces(scenario: dict) -> dict[str, set[str]]:
+    """participant id -> workplace ids (from the action plans; counted ids expanded)."""
+    out: dict[str, set[str]] = {}
+    for plan in scenario.get("action_plans") or []:
+        for p in plan.get("participants") or []:
+            ids = [p["id"]] if "id" in p else [f"{plan['id']}-{p['team']}-{n}" for n in range(1, int(p.get("count", 0)) + 1)]
+            for pid in ids:
+                out.setdefault(str(pid), set()).add(str(plan.get("workplace")))
+    return out
+
+
+def store_schedule(db: Database, *, scenario_row, schedule: dict, job_id: str | None) -> ScheduleRow:
+    """Store a schedule, number it in its lineage and compute its SEQUENCEs (one transaction)."""
+    lineage = scenario_row.lineage
+    cohorts = {c["id"]: c for c in schedule.get("cohorts") or []}
+    with db.write_lock, db.Session.begin() as s:
+        lin = s.scalar(select(LineageRow).where(LineageRow.lineage == lineage).with_for_update())
+        if lin is None:
+            s.add(LineageRow(lineage=lineage, revision=0))
+            s.flush()
+            lin = s.scalar(select(LineageRow).where(LineageRow.lineage == lineage).with_for_update())
+        known = {r.key: r for r in s.scalars(select(SessionRevisionRow).where(SessionRevisionRow.lineage == lineage))}
+        sequences: dict[str, int] = {}
+        live: set[str] = set()
+        for sess in schedule.get("sessions") or []:
+            key = session_key(sess)
+            live.add(key)
+            cohort = cohorts.get(sess["cohort"], {})
+            stored = dict(sess, track=cohort.get("track"), workplaces=cohort.get("workplaces") or [],
+                          participants=cohort.get("participants") or [])
+            fp = _fingerprint(sess)
+            row = known.get(key)
+            if row is None:
+                row = SessionRevisionRow(lineage=lineage, key=key, sequence=0, fingerprint=fp, session=stored, active=True)
+                s.add(row)
+            elif row.fingerprint != fp or not row.active:
+                row.sequence += 1
+                row.fingerprint, row.session, row.active = fp, stored, True
+            else:
+                row.session = stored
+            sequences[key] = row.sequence
+        cancelled = []
+        for key, row in known.items():
+            if key in live:
+                continue
+            if row.active:
+                row.sequence += 1
+                row.active = False
+            cancelled.append(dict(row.session))
+            sequences[key] = row.sequence
+        lin.revision += 1
+        sched = ScheduleRow(scenario_id=scenario_row.id, lineage=lineage, job_id=job_id, status=schedule["status"],
+                            objective=schedule.get("objective"), document=schedule, sequences=sequences,
+                            cancelled=cancelled, revision=lin.revision)
+        s.add(sched)
+        s.flush()
+        lin.latest_schedule_id = sched.id
+    return sched
+
+
+def latest_schedule(db: Database, lineage: str) -> ScheduleRow | None:
+    with db.Session() as s:
+        lin = s.get(LineageRow, lineage)
+        if lin is None or lin.latest_schedule_id is None:
+            return None
+        return s.get(ScheduleRow, lin.latest_schedule_id)
+
+
+# ---------------------------------------------------------------------------- manager views
+
+def manager_schedule_view(scenario: dict, schedule: dict, workplace: str) -> dict:
+    """The schedule as a manager of ``workplace`` may see it: only cohorts with participants of
+    that workplace, their participant lists cut to that workplace, only those cohorts' sessions,
+    unscheduled sessions and unassigned participants of that workplace."""
+    wp_of = _participant_workplaces(scenario)
+    plans = {p["id"]: str(p.get("workplace")) for p in scenario.get("action_plans") or []}
+    cohorts = []
+    for c in schedule.get("cohorts") or []:
+        if workplace not in [str(w) for w in c.get("workplaces") or []]:
+            continue
+        mine = [p for p in c.get("participants") or [] if workplace in wp_of.get(str(p), set())]
+        cohorts.append(dict(c, participants=mine, workplaces=[workplace]))
+    keep = {c["id"] for c in cohorts}
+    view = dict(schedule)
+    view["cohorts"] = cohorts
+    view["sessions"] = [x for x in schedule.get("sessions") or [] if x["cohort"] in keep]
+    view["unscheduled"] = [x for x in schedule.get("unscheduled") or [] if x["cohort"] in keep]
+    view["unassigned_participants"] = [x for x in schedule.get("unassigned_participants") or []
+                                       if plans.get(x.get("action_plan")) == workplace]
+    return view
+
+
+def scenario_workplaces(scenario: dict) -> list[str]:
+    return [str(w["id"]) for w in scenario.get("workplaces") or [] if isinstance(w, dict) and "id" in w]
+
+
+# ---------------------------------------------------------------------------- feeds
+
+def _feed_token(secret: bytes, feed: FeedRow) -> str:
+    msg = "\0".join(["feed", feed.lineage, feed.kind, feed.entity_id, feed.salt]).encode("utf-8")
+    return hmac.new(secret, msg, hashlib.sha256).hexdigest()[:40]
+
+
+def feed_token(db: Database, secret: bytes, lineage: str, kind: str, entity_id: str) -> str:
+    """The URL token of the (lineage, kind, entity) feed, created on first use."""
+    with db.write_lock, db.Session.begin() as s:
+        row = s.scalar(select(FeedRow).where(FeedRow.lineage == lineage, FeedRow.kind == kind,
+                                             FeedRow.entity_id == entity_id, FeedRow.revoked_at.is_(None)))
+        if row is None:
+            row = FeedRow(lineage=lineage, kind=kind, entity_id=entity_id, salt=secrets.token_hex(8), token_hash="")
+            token = _feed_token(secret, row)
+            row.token_hash = hashlib.sha256(token.encode()).hexdigest()
+            s.add(row)
+            return token
+        return _feed_token(secret, row)
+
+
+def find_feed(db: Database, token: str) -> FeedRow | None:
+    if not token or len(token) > 200:
+        return None
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    with db.Session() as s:
+        row = s.scalar(select(FeedRow).where(FeedRow.token_hash == digest))
+    if row is None or row.revoked_at is not None:
+        return None
+    return row
+
+
+def calendar_entities(scenario: dict, schedule: dict) -> dict[str, list[str]]:
+    """Every entity that can have a calendar, by kind."""
+    return {
+        "workplace": scenario_workplaces(scenario),
+        "trainer": [t["id"] for t in scenario.get("trainers") or []],
+        "room": [r["id"] for r in scenario.get("rooms") or []],
+        "interpreter": [i["id"] for i in scenario.get("interpreters") or []],
+        "cohort": [c["id"] for c in schedule.get("cohorts") or []],
+    }
+
+
+def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: str) -> bytes:
+    """One calendar of a stored schedule. A workplace's calendar is always that workplace's
+    view (other workplaces' participants are not counted in it), so its feed URL is safe to
+    hand to the workplace's manager."""
+    from scheduler.exports.ics import build_calendar, calendar_bytes
+
+    document = sched.document
+    cancelled = sched.cancelled
+    if kind == "workplace":
+        document = manager_schedule_view(scenario, document, entity_id)
+        cancelled = [c for c in cancelled if entity_id in (c.get("workplaces") or [])]
+    generated: datetime = sched.created_at
+    cal = build_calendar(scenario, document, kind=kind, entity_id=entity_id, sequences=sched.sequences,
+                         cancelled=cancelled, generated_at=generated)
+    return calendar_bytes(cal)
+
+
+def utc_now():
+    return utcnow()

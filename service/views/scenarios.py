@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from flask import url_for
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from scheduler.schemas import ScenarioInvalid, load_scenario
+
+from ..auth import WRITE_ROLES, require
+from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow
+from ..problems import problem
+from ..schemas import (JobSchema, ListQuerySchema, ScenarioResourceSchema, ScenarioSummarySchema, ScheduleSummarySchema,
+                       SolveOptionsSchema)
+from ..store import scenario_workplaces
+from .common import db, json_body, state
+from .jobs import job_dict
+
+blp = Blueprint("scenarios", __name__, url_prefix="/api/v1/scenarios",
+                description="Scenarios (modulplan/scenario-1 documents) and their solves")
+
+
+def scenario_dict(row: ScenarioRow, latest: str | None, *, with_document: bool) -> dict:
+    out = {"id": row.id, "scenario_id": row.lineage, "name": row.name, "workplaces": row.workplaces,
+           "created_at": row.created_at, "latest_schedule_id": latest,
+           "links": {"self": url_for("scenarios.scenario", scenario=row.id),
+                     "solve": url_for("scenarios.solve", scenario=row.id),
+                     "schedules": url_for("scenarios.schedules", scenario=row.id)}}
+    if with_document:
+        out["document"] = row.document
+    return out
+
+
+def load_row(scenario: str, principal) -> ScenarioRow:
+    with db().Session() as s:
+        row = s.get(ScenarioRow, scenario) if len(scenario) <= 64 else None
+    if row is None:
+        raise problem(404, "Not Found", f"there is no scenario {scenario}")
+    if principal.is_manager and principal.workplace not in (row.workplaces or []):
+        raise problem(403, "Forbidden", "this scenario has no plans of your workplace")
+    return row
+
+
+def _latest(s, lineage: str) -> str | None:
+    lin = s.get(LineageRow, lineage)
+    return lin.latest_schedule_id if lin else None
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": "Scenario"}}})
+@blp.response(201, ScenarioResourceSchema)
+@blp.alt_response(400, schema="ProblemDetails", description="malformed JSON")
+@blp.alt_response(413, schema="ProblemDetails", description="body too large")
+@blp.alt_response(422, schema="ProblemDetails", description="not a valid scenario; errors name every field")
+def create():
+    """Store a scenario. Every problem in the document is reported at once with its JSON path."""
+    principal = require(*WRITE_ROLES)
+    data = json_body("a modulplan/scenario-1 JSON object")
+    try:
+        normalized = load_scenario(data)
+    except ScenarioInvalid as exc:
+        raise problem(422, "Invalid scenario", f"{len(exc.errors)} problem(s) in the scenario",
+                      errors=exc.as_dicts()) from None
+    row = ScenarioRow(lineage=str(normalized["id"]), name=str(normalized.get("name") or normalized["id"])[:500],
+                      workplaces=scenario_workplaces(normalized), document=data, created_by=principal.token_id)
+    if len(row.lineage) > 200:
+        raise problem(422, "Invalid scenario", "the scenario id is too long",
+                      errors=[{"path": "$.id", "message": "id must be at most 200 characters"}])
+    with db().Session.begin() as s:
+        s.add(row)
+    return scenario_dict(row, None, with_document=True), 201, {"Location": url_for("scenarios.scenario", scenario=row.id)}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ListQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, ScenarioSummarySchema(many=True))
+def list_(limit: int, offset: int):
+    """Stored scenarios, newest first (a manager sees those with plans of their workplace)."""
+    principal = require()
+    with db().Session() as s:
+        rows = list(s.scalars(select(ScenarioRow).order_by(ScenarioRow.created_at.desc(), ScenarioRow.id)))
+        if principal.is_manager:
+            rows = [r for r in rows if principal.workplace in (r.workplaces or [])]
+        rows = rows[offset:offset + limit]
+        return [scenario_dict(r, _latest(s, r.lineage), with_document=False) for r in rows]
+
+
+@blp.route("/<scenario>", methods=["GET"], endpoint="scenario")
+@blp.response(200, ScenarioResourceSchema)
+def get(scenario: str):
+    """One stored scenario with its document (not for managers: it names every participant)."""
+    principal = require(*WRITE_ROLES)
+    row = load_row(scenario, principal)
+    with db().Session() as s:
+        return scenario_dict(row, _latest(s, row.lineage), with_document=True)
+
+
+@blp.route("/<scenario>/schedules", methods=["GET"], endpoint="schedules")
+@blp.response(200, ScheduleSummarySchema(many=True))
+def schedules(scenario: str):
+    """The schedules solved from this scenario, newest first."""
+    principal = require()
+    row = load_row(scenario, principal)
+    with db().Session() as s:
+        rows = s.scalars(select(ScheduleRow).where(ScheduleRow.scenario_id == row.id)
+                         .order_by(ScheduleRow.revision.desc()))
+        return [{"id": r.id, "scenario": r.scenario_id, "scenario_id": r.lineage, "revision": r.revision,
+                 "status": r.status, "objective": r.objective, "created_at": r.created_at} for r in rows]
+
+
+@blp.route("/<scenario>/solve", methods=["POST"], endpoint="solve")
+@blp.arguments(SolveOptionsSchema, required=False)
+@blp.response(202, JobSchema)
+def solve(options: dict, scenario: str):
+    """Start a solve job; answers 202 with the job (poll ``links.self``)."""
+    principal = require(*WRITE_ROLES)
+    row = load_row(scenario, principal)
+    cfg = state().config
+    opts = {"time_limit": float(options.get("time_limit", cfg["DEFAULT_TIME_LIMIT"])),
+            "workers": int(options.get("workers", cfg["DEFAULT_WORKERS"])),
+            "random_seed": int(options.get("random_seed", 0))}
+    if opts["time_limit"] > cfg["MAX_TIME_LIMIT"]:
+        raise problem(422, "Invalid request", f"time_limit is at most {cfg['MAX_TIME_LIMIT']:g} s here",
+                      errors=[{"path": "$.time_limit", "message": f"must be at most {cfg['MAX_TIME_LIMIT']:g}"}])
+    if opts["workers"] > cfg["MAX_WORKERS"]:
+        raise problem(422, "Invalid request", f"workers is at most {cfg['MAX_WORKERS']} here",
+                      errors=[{"path": "$.workers", "message": f"must be at most {cfg['MAX_WORKERS']}"}])
+    job = JobRow(scenario_id=row.id, state="queued", options=opts, attempts=0, cancel_requested=False,
+                 created_by=principal.token_id)
+    with db().Session.begin() as s:
+        s.add(job)
+    state().executor.submit(job.id)
+    return job_dict(job), 202, {"Location": url_for("jobs.job", job=job.id)}

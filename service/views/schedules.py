@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+
+from ..auth import require
+from ..db import ScenarioRow, ScheduleRow
+from ..problems import problem
+from ..schemas import CalendarQuerySchema, FeedListSchema, ScheduleDocument
+from ..store import calendar_entities, feed_token, manager_schedule_view, render_calendar, secret_key
+from .common import db, public_url, state
+
+blp = Blueprint("schedules", __name__, url_prefix="/api/v1/schedules",
+                description="Schedules (modulplan/schedule-1) and their calendars")
+
+
+def load(schedule: str, principal) -> tuple[ScheduleRow, ScenarioRow]:
+    with db().Session() as s:
+        row = s.get(ScheduleRow, schedule) if len(schedule) <= 64 else None
+        scen = s.get(ScenarioRow, row.scenario_id) if row else None
+    if row is None or scen is None:
+        raise problem(404, "Not Found", f"there is no schedule {schedule}")
+    if principal.is_manager and principal.workplace not in (scen.workplaces or []):
+        raise problem(403, "Forbidden", "this schedule has no plans of your workplace")
+    return row, scen
+
+
+def calendar_response(body: bytes, sched: ScheduleRow, filename: str) -> Response:
+    resp = Response(body, status=200)
+    resp.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    resp.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    resp.last_modified = sched.created_at
+    resp.cache_control.no_cache = True
+    resp.cache_control.private = True
+    return resp.make_conditional(request)
+
+
+@blp.route("/<schedule>", endpoint="schedule")
+@blp.response(200, ScheduleDocument)
+def get(schedule: str):
+    """The schedule-1 document (a manager sees only their workplace's cohorts, participants and sessions)."""
+    principal = require()
+    row, scen = load(schedule, principal)
+    if principal.is_manager:
+        return manager_schedule_view(scen.document, row.document, principal.workplace)
+    return row.document
+
+
+@blp.route("/<schedule>/calendar.ics", endpoint="calendar")
+@blp.arguments(CalendarQuerySchema, location="query")
+@blp.response(200, content_type="text/calendar", description="an iCalendar file (ETag, Last-Modified; 304)")
+def calendar(query: dict, schedule: str):
+    """One calendar of this schedule: ?workplace=ID, ?trainer=ID, ?room=ID, ?cohort=ID or ?interpreter=ID."""
+    principal = require()
+    row, scen = load(schedule, principal)
+    (kind, entity_id), = query.items()
+    if principal.is_manager and not (kind == "workplace" and entity_id == principal.workplace):
+        raise problem(403, "Forbidden", "a manager may read only their own workplace's calendar")
+    if entity_id not in calendar_entities(scen.document, row.document)[kind]:
+        raise problem(404, "Not Found", f"schedule {schedule} has no {kind} {entity_id}")
+    body = render_calendar(scen.document, row, kind, entity_id)
+    return calendar_response(body, row, f"{kind}-{entity_id}.ics")
+
+
+@blp.route("/<schedule>/calendars", endpoint="calendars")
+@blp.response(200, FeedListSchema)
+def calendars(schedule: str):
+    """Subscribable feed URLs of this schedule's scenario, as far as the caller's role may see them.
+    A feed always shows the newest schedule of the scenario; its URL carries its own secret token."""
+    principal = require()
+    row, scen = load(schedule, principal)
+    st = state()
+    secret = secret_key(st.db, st.config.get("SECRET_KEY"))
+    entities = calendar_entities(scen.document, row.document)
+    if principal.is_manager:
+        entities = {"workplace": [principal.workplace]}
+    names = {k: {x["id"]: x.get("name") or x["id"] for x in scen.document.get(k + "s") or [] if isinstance(x, dict)}
+             for k in ("workplace", "trainer", "room", "interpreter")}
+    base = public_url()
+    feeds = []
+    for kind, ids in entities.items():
+        for entity_id in ids:
+            token = feed_token(st.db, secret, row.lineage, kind, entity_id)
+            feeds.append({"kind": kind, "entity_id": entity_id, "name": names.get(kind, {}).get(entity_id, entity_id),
+                          "url": base + url_for("feeds.feed", token=token)})
+    return {"schedule": row.id, "scenario_id": row.lineage, "feeds": feeds}

@@ -1,0 +1,312 @@
+"""The API in-process (Flask test client) on SQLite and on PostgreSQL, with the in-process executor."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import repo_root
+
+from .calendars import check_calendar
+
+def _post_scenario(client, doc, role="coordinator"):
+    r = client.post("/api/v1/scenarios", role=role, json=doc)
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["id"]
+
+
+def _solve(client, scenario_id, **options):
+    r = client.post(f"/api/v1/scenarios/{scenario_id}/solve", json=options or {"time_limit": 3})
+    assert r.status_code == 202, r.get_json()
+    assert r.headers["Location"].endswith(r.get_json()["id"])
+    return r.get_json()
+
+
+def _problem(r, status):
+    assert r.status_code == status, (r.status_code, r.data[:500])
+    assert r.mimetype == "application/problem+json"
+    body = r.get_json()
+    assert body["status"] == status and body["title"] and body["type"]
+    return body
+
+
+def test_openapi_and_docs(client):
+    r = client.http.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    spec = r.get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/api/v1/scenarios", "/api/v1/scenarios/{scenario}/solve", "/api/v1/jobs/{job}",
+                 "/api/v1/jobs/{job}/cancel", "/api/v1/schedules/{schedule}",
+                 "/api/v1/schedules/{schedule}/calendar.ics", "/api/v1/schedules/{schedule}/calendars"):
+        assert path in spec["paths"], path
+    assert "Scenario" in spec["components"]["schemas"] and "Schedule" in spec["components"]["schemas"]
+    assert client.http.get("/api/v1/docs").status_code == 200
+    assert client.http.get("/api/v1/health").get_json()["status"] == "ok"
+
+
+def test_full_flow(client, tiny):
+    sid = _post_scenario(client, tiny)
+    got = client.get(f"/api/v1/scenarios/{sid}").get_json()
+    assert got["document"] == tiny and got["scenario_id"] == "tiny-1"
+    assert [s["id"] for s in client.get("/api/v1/scenarios").get_json()] == [sid]
+
+    job = _solve(client, sid, time_limit=3, workers=1)
+    assert job["state"] in ("queued", "running")
+    done = client.wait_job(job["id"])
+    assert done["state"] == "succeeded", done
+    assert done["progress"]["sessions_placed"] == done["progress"]["sessions_total"] == 6
+    assert done["progress"]["objective"] is not None and done["progress"]["elapsed"] > 0
+
+    schedule = client.get(f"/api/v1/schedules/{done['schedule_id']}").get_json()
+    assert schedule["format"] == "modulplan/schedule-1" and schedule["scenario"] == "tiny-1"
+    from scheduler.validate import validate
+    from scheduler.schemas import load_scenario
+
+    assert validate(load_scenario(tiny), schedule).ok
+
+    base = f"/api/v1/schedules/{done['schedule_id']}"
+    for kind, ids in (("workplace", ["W-BRUK", "W-VARD"]), ("trainer", ["T-ERIK", "T-SARA"]),
+                      ("room", ["R-BRUK", "R-LC"]), ("interpreter", ["I-AMAL"]),
+                      ("cohort", [c["id"] for c in schedule["cohorts"]])):
+        for entity in ids:
+            r = client.get(f"{base}/calendar.ics?{kind}={entity}")
+            assert r.status_code == 200, r.data
+            assert r.headers["Content-Type"] == "text/calendar; charset=utf-8"
+            check_calendar(r.data, tiny, schedule, kind=kind, entity_id=entity)
+            etag, modified = r.headers["ETag"], r.headers["Last-Modified"]
+            assert client.get(f"{base}/calendar.ics?{kind}={entity}", headers={"If-None-Match": etag}).status_code == 304
+            assert client.get(f"{base}/calendar.ics?{kind}={entity}",
+                              headers={"If-Modified-Since": modified}).status_code == 304
+
+    feeds = client.get(f"{base}/calendars").get_json()["feeds"]
+    assert {(f["kind"], f["entity_id"]) for f in feeds} >= {("workplace", "W-VARD"), ("trainer", "T-ERIK")}
+    for f in feeds:
+        path = f["url"].split("://", 1)[1].split("/", 1)[1]
+        r = client.http.get("/" + path)  # no Authorization header: the token in the URL is the credential
+        assert r.status_code == 200 and r.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        check_calendar(r.data, tiny, schedule, kind=f["kind"], entity_id=f["entity_id"])
+        assert client.http.get("/" + path, headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+    # the same feed URLs are listed again (not new ones), and a guessed token finds nothing
+    assert client.get(f"{base}/calendars").get_json()["feeds"] == feeds
+    _problem(client.http.get("/api/v1/feeds/" + "0" * 40 + ".ics"), 404)
+
+
+def test_resolve_keeps_uids_and_feed_follows_newest(client, tiny):
+    sid = _post_scenario(client, tiny)
+    first = client.wait_job(_solve(client, sid, time_limit=2)["id"])
+    feeds = client.get(f"/api/v1/schedules/{first['schedule_id']}/calendars").get_json()["feeds"]
+    feed = next(f for f in feeds if f["kind"] == "trainer" and f["entity_id"] == "T-ERIK")
+    path = "/" + feed["url"].split("://", 1)[1].split("/", 1)[1]
+    ics1 = client.http.get(path).data
+    # a changed scenario with the same document id: T-ERIK away on the first session's date
+    s1 = client.get(f"/api/v1/schedules/{first['schedule_id']}").get_json()
+    erik = [s for s in s1["sessions"] if s["trainer"] == "T-ERIK"]
+    day = erik[0]["start"][:10]
+    changed = json.loads(json.dumps(tiny))
+    for t in changed["trainers"]:
+        if t["id"] == "T-ERIK":
+            t.setdefault("unavailable", []).append({"start": day, "end": day})
+    sid2 = _post_scenario(client, changed)
+    second = client.wait_job(_solve(client, sid2, time_limit=2)["id"])
+    assert second["state"] == "succeeded", second
+    ics2 = client.http.get(path).data
+    assert ics2 != ics1
+    import icalendar
+
+    def events(b):
+        return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(b).walk("VEVENT")}
+
+    e1, e2 = events(ics1), events(ics2)
+    moved = [uid for uid in e1 if uid in e2 and e1[uid].decoded("DTSTART") != e2[uid].decoded("DTSTART")]
+    assert moved, "the session on the blocked day should have moved"
+    for uid in e1:
+        if uid in e2:
+            seq1, seq2 = int(e1[uid].get("SEQUENCE", 0)), int(e2[uid].get("SEQUENCE", 0))
+            if uid in moved:
+                assert seq2 > seq1
+            else:
+                assert seq2 >= seq1
+        else:  # no longer this trainer's: not shown (or shown cancelled)
+            pass
+
+
+def test_store_schedule_sequences_and_cancellations(client, tiny, examples_dir):
+    from scheduler.exports.ics import session_key
+    from service.db import ScenarioRow
+    from service.store import store_schedule
+
+    db = client.app.extensions["modulplan"].db
+    row = ScenarioRow(lineage="tiny-1", name="t", workplaces=["W-BRUK", "W-VARD"], document=tiny)
+    with db.Session.begin() as s:
+        s.add(row)
+    sched = json.loads((examples_dir / "tiny-schedule.json").read_text())
+    a = store_schedule(db, scenario_row=row, schedule=sched, job_id=None)
+    assert set(a.sequences.values()) == {0} and a.cancelled == [] and a.revision == 1
+    same = store_schedule(db, scenario_row=row, schedule=sched, job_id=None)
+    assert same.sequences == a.sequences
+    changed = json.loads(json.dumps(sched))
+    moved = changed["sessions"][0]
+    moved["room"] = "R-LC"
+    gone = changed["sessions"].pop()
+    b = store_schedule(db, scenario_row=row, schedule=changed, job_id=None)
+    assert b.sequences[session_key(moved)] == 1
+    assert b.sequences[session_key(gone)] == 1 and [session_key(c) for c in b.cancelled] == [session_key(gone)]
+    assert all(v == 0 for k, v in b.sequences.items() if k not in (session_key(moved), session_key(gone)))
+    c = store_schedule(db, scenario_row=row, schedule=sched, job_id=None)  # back again: raised once more
+    assert c.sequences[session_key(gone)] == 2 and c.cancelled == [] and c.revision == 4
+
+
+def test_problem_details(client, tiny):
+    r = client.post("/api/v1/scenarios", data=b'{"format": ', headers={"Content-Type": "application/json"})
+    assert _problem(r, 400)["errors"][0]["path"] == "$"
+    body = _problem(client.post("/api/v1/scenarios", json={**tiny, "horizon": {"start": 5}, "timezone": 3}), 422)
+    paths = {e["path"] for e in body["errors"]}
+    assert "$.timezone" in paths and any(p.startswith("$.horizon") for p in paths), body
+    _problem(client.post("/api/v1/scenarios", json=[1, 2]), 422)
+    _problem(client.post("/api/v1/scenarios", data="x", headers={"Content-Type": "text/plain"}), 415)
+    _problem(client.post("/api/v1/scenarios", data=b" ", headers={"Content-Type": "application/json"}), 400)
+    big = {**tiny, "x-padding": "x" * (300 * 1024)}
+    _problem(client.post("/api/v1/scenarios", json=big), 413)
+    for path in ("/api/v1/scenarios/nope", "/api/v1/jobs/nope", "/api/v1/schedules/nope",
+                 "/api/v1/schedules/nope/calendar.ics?room=R", "/api/v1/schedules/nope/calendars", "/api/v1/nothing"):
+        _problem(client.get(path), 404)
+    _problem(client.post("/api/v1/scenarios/nope/solve", json={}), 404)
+    _problem(client.post("/api/v1/jobs/nope/cancel"), 404)
+    sid = _post_scenario(client, tiny)
+    body = _problem(client.post(f"/api/v1/scenarios/{sid}/solve", json={"time_limit": "soon", "workers": -1}), 422)
+    assert {e["path"] for e in body["errors"]} == {"$.time_limit", "$.workers"}
+    _problem(client.post(f"/api/v1/scenarios/{sid}/solve", json={"time_limit": 10**9}), 422)
+    _problem(client.post(f"/api/v1/scenarios/{sid}/solve", json={"bogus": 1}), 422)
+    _problem(client.get("/api/v1/scenarios?limit=0"), 422)
+    _problem(client.http.delete(f"/api/v1/scenarios/{sid}", headers=client.h("coordinator")), 405)
+
+
+def test_tokens_and_roles(client, tiny):
+    _problem(client.get("/api/v1/scenarios", role=None), 401)
+    _problem(client.http.get("/api/v1/scenarios", headers={"Authorization": "Bearer mp_wrong"}), 401)
+    _problem(client.http.get("/api/v1/scenarios", headers={"Authorization": "Basic abc"}), 401)
+    # 401 comes before the body is read
+    _problem(client.post("/api/v1/scenarios", role=None, data=b"{", headers={"Content-Type": "application/json"}), 401)
+
+    sid = _post_scenario(client, tiny, role="planner")
+    _problem(client.post("/api/v1/scenarios", role="manager", json=tiny), 403)
+    _problem(client.post(f"/api/v1/scenarios/{sid}/solve", role="manager", json={}), 403)
+    _problem(client.get(f"/api/v1/scenarios/{sid}", role="manager"), 403)  # the document names everybody
+    job = client.post(f"/api/v1/scenarios/{sid}/solve", role="planner", json={"time_limit": 2}).get_json()
+    _problem(client.get(f"/api/v1/jobs/{job['id']}", role="manager"), 403)
+    done = client.wait_job(job["id"])
+    sched_id = done["schedule_id"]
+    full = client.get(f"/api/v1/schedules/{sched_id}", role="planner").get_json()
+
+    # a manager sees their workplace only
+    assert [s["id"] for s in client.get("/api/v1/scenarios", role="manager").get_json()] == [sid]
+    view = client.get(f"/api/v1/schedules/{sched_id}", role="manager").get_json()
+    assert view["cohorts"] and all(c["workplaces"] == ["W-VARD"] for c in view["cohorts"])
+    participants = {p for c in view["cohorts"] for p in c["participants"]}
+    assert participants == {"v-101", "v-102", "v-103"}
+    assert not any("BRUK" in p for p in json.dumps(view).split('"') if p.startswith("HP-BRUK"))
+    assert "HP-BRUK-1" not in json.dumps(view)
+    keep = {c["id"] for c in view["cohorts"]}
+    assert {s["id"] for s in view["sessions"]} == {s["id"] for s in full["sessions"] if s["cohort"] in keep}
+    r = client.get(f"/api/v1/schedules/{sched_id}/calendar.ics?workplace=W-VARD", role="manager")
+    assert r.status_code == 200 and b"HP-BRUK" not in r.data
+    _problem(client.get(f"/api/v1/schedules/{sched_id}/calendar.ics?workplace=W-BRUK", role="manager"), 403)
+    _problem(client.get(f"/api/v1/schedules/{sched_id}/calendar.ics?trainer=T-ERIK", role="manager"), 403)
+    feeds = client.get(f"/api/v1/schedules/{sched_id}/calendars", role="manager").get_json()["feeds"]
+    assert [(f["kind"], f["entity_id"]) for f in feeds] == [("workplace", "W-VARD")]
+
+    # a manager of a workplace that is not in the scenario sees nothing of it
+    other = json.loads(json.dumps(tiny))
+    other["id"] = "tiny-vard-only"
+    other["action_plans"] = [p for p in other["action_plans"] if p["workplace"] == "W-VARD"]
+    other["workplaces"] = [w for w in other["workplaces"] if w["id"] == "W-VARD"]
+    other["rooms"] = [r for r in other["rooms"] if r["site"] != "S-BRUK"]
+    sid2 = _post_scenario(client, other)
+    d2 = client.wait_job(_solve(client, sid2, time_limit=2)["id"])
+    assert d2["state"] == "succeeded", d2
+    _problem(client.get(f"/api/v1/schedules/{d2['schedule_id']}", role="manager_bruk"), 403)
+    _problem(client.get(f"/api/v1/schedules/{d2['schedule_id']}/calendars", role="manager_bruk"), 403)
+    _problem(client.get(f"/api/v1/schedules/{d2['schedule_id']}/calendar.ics?workplace=W-VARD",
+                        role="manager_bruk"), 403)
+    assert sid2 not in [s["id"] for s in client.get("/api/v1/scenarios", role="manager_bruk").get_json()]
+
+
+def _industrial():
+    return json.loads((repo_root() / "scenarios" / "industrial_plant_5shift.json").read_text(encoding="utf-8"))
+
+
+def test_cancel_running_and_queued(client):
+    sid = _post_scenario(client, _industrial())
+    job = _solve(client, sid, time_limit=60, workers=1)
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/v1/jobs/{job['id']}").get_json()["state"] != "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    r = client.post(f"/api/v1/jobs/{job['id']}/cancel")
+    assert r.status_code == 202 and r.get_json()["cancel_requested"]
+    t0 = time.monotonic()
+    done = client.wait_job(job["id"], timeout=60)
+    assert done["state"] == "cancelled", done
+    assert time.monotonic() - t0 < 30
+    _problem(client.post(f"/api/v1/jobs/{job['id']}/cancel"), 409)
+
+
+def test_queued_job_survives_restart_and_dead_running_job_is_requeued(backend_url, tiny):
+    from service import create_app
+    from service.auth import create_token
+    from service.db import JobRow
+
+    cfg = {"DATABASE_URL": backend_url, "TESTING": True, "REDIS_URL": None, "HEARTBEAT_STALE": 2.0,
+           "REAPER_INTERVAL": 0.5, "PROGRESS_INTERVAL": 0.2}
+    app1 = create_app({**cfg, "EXECUTOR": "none"})  # an API that dies before running anything
+    db1 = app1.extensions["modulplan"].db
+    token = create_token(db1, "coordinator")[0]
+    h = {"Authorization": f"Bearer {token}"}
+    c1 = app1.test_client()
+    sid = c1.post("/api/v1/scenarios", json=tiny, headers=h).get_json()["id"]
+    queued = c1.post(f"/api/v1/scenarios/{sid}/solve", json={"time_limit": 2}, headers=h).get_json()["id"]
+    dead = c1.post(f"/api/v1/scenarios/{sid}/solve", json={"time_limit": 2}, headers=h).get_json()["id"]
+    with db1.Session.begin() as s:  # this one was running in a process that died a minute ago
+        j = s.get(JobRow, dead)
+        j.state, j.attempts, j.worker = "running", 1, "gone:1:1"
+        j.heartbeat_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    app1.extensions["modulplan"].close()
+
+    app2 = create_app({**cfg, "EXECUTOR": "inprocess"})
+    try:
+        c2 = app2.test_client()
+        for job_id, attempts in ((queued, 1), (dead, 2)):
+            deadline = time.monotonic() + 60
+            while True:
+                job = c2.get(f"/api/v1/jobs/{job_id}", headers=h).get_json()
+                if job["state"] in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            assert job["state"] == "succeeded", job
+            assert job["attempts"] == attempts
+    finally:
+        app2.extensions["modulplan"].close()
+
+
+def test_running_job_of_dead_worker_fails_after_max_attempts(backend_url, tiny):
+    from service.db import Database, JobRow, ScenarioRow
+    from service.jobs import Settings, reap
+
+    from service import create_app
+
+    app = create_app({"DATABASE_URL": backend_url, "EXECUTOR": "none", "REDIS_URL": None})
+    db: Database = app.extensions["modulplan"].db
+    with db.Session.begin() as s:
+        row = ScenarioRow(lineage="tiny-1", name="t", workplaces=[], document=tiny)
+        s.add(row)
+        s.flush()
+        s.add(JobRow(id="deadjob", scenario_id=row.id, state="running", options={}, attempts=2, worker="gone:1:1",
+                     heartbeat_at=datetime.now(timezone.utc) - timedelta(minutes=5), cancel_requested=False))
+    assert reap(db, Settings(heartbeat_stale=10, max_attempts=2)) == []
+    with db.Session() as s:
+        job = s.get(JobRow, "deadjob")
+    assert job.state == "failed" and "stopped" in job.error and "gone:1:1" in job.error
+    app.extensions["modulplan"].close()
