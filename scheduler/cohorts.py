@@ -78,7 +78,11 @@ class Unassigned:
 
 
 def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unassigned]]:
-    """All cohorts of the scenario, and the participants no valid cohort can hold."""
+    """All cohorts of the scenario, and the participants no valid cohort can hold.
+
+    A person listed in several plans of one track is one participant of that track: they
+    join a cohort in the pool of the first plan that lists them, and the cohort then
+    answers to all of their plans (windows, targets, shift-fit flags)."""
     shaper = _CohortShaper(scenario, timeline)
     cohorts: list[Cohort] = []
     left_out: list[Unassigned] = []
@@ -86,10 +90,15 @@ def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unass
         plans = scenario.plans_of_track(track.id)
         if not plans:
             continue
+        plans_of: dict[str, list[ActionPlan]] = defaultdict(list)
+        for plan in plans:
+            for pid in plan.participants:
+                if plan not in plans_of[pid]:
+                    plans_of[pid].append(plan)
         pools = [plans] if track.mix_workplaces else [[p] for p in plans]
         for pool in pools:
             prefix = f"C-{track.id}" if track.mix_workplaces else f"C-{pool[0].id}"
-            made, out = shaper.split(track.id, pool, prefix)
+            made, out = shaper.split(track.id, pool, prefix, plans_of)
             cohorts += made
             left_out += out
     return cohorts, left_out
@@ -140,11 +149,12 @@ class _CohortShaper:
                 out[t] = len(classes) - 1
         return out
 
-    def split(self, track_id: str, pool: list[ActionPlan], prefix: str) -> tuple[list[Cohort], list[Unassigned]]:
+    def split(self, track_id: str, pool: list[ActionPlan], prefix: str,
+              plans_of: dict[str, list[ActionPlan]]) -> tuple[list[Cohort], list[Unassigned]]:
         sc = self.sc
         track = sc.tracks[track_id]
         teams = sc.teams
-        members = _members(sc, pool)
+        members = _members(pool, plans_of)
         if not members:
             return [], []
         plan_of = {pid: plan for pid, plan in members}
@@ -159,7 +169,8 @@ class _CohortShaper:
             # "on": must train inside their shifts (plan forbids off-shift, or day workers who are
             # always at work): staffing slack caps each team's share of a cohort.
             # "flex": may meet off shift: kept together by rota phase (adjacent crews).
-            on = [pid for pid, plan in members if not plan.allow_off_shift or self.always_on_shift(team_of[pid])]
+            on = [pid for pid, _ in members
+                  if not all(p.allow_off_shift for p in plans_of[pid]) or self.always_on_shift(team_of[pid])]
             flex = [pid for pid, plan in members if pid not in set(on)]
             spread_in: list[str] = []  # "on" people too few for a cohort: spread over the flex cohorts
             if on and len(on) < gmin and flex:
@@ -220,21 +231,23 @@ class _CohortShaper:
                 continue
             counts = Counter(team_of[p] for p in ids)
             out.append(Cohort(
-                id=f"{prefix}-{n}", track=track_id, plans=tuple(sorted({plan_of[p].id for p in ids})),
+                id=f"{prefix}-{n}", track=track_id, plans=tuple(sorted({q.id for p in ids for q in plans_of[p]})),
                 workplaces=tuple(sorted({plan_of[p].workplace for p in ids})), participants=ids,
                 team_counts=tuple(sorted(counts.items())),
                 languages=frozenset(lang_of[p] for p in ids if lang_of[p]),
             ))
         reason = (f"the {len(members)} participants of track {track.name} cannot all be split into groups "
                   f"of {gmin} to {gmax}")
-        return out, [Unassigned(p, plan_of[p].id, reason) for p in sorted(left_set)]
+        return out, [Unassigned(p, q.id, reason) for p in sorted(left_set) for q in plans_of[p]]
 
 
-def _members(scenario: Scenario, pool: list[ActionPlan]) -> list[tuple[str, ActionPlan]]:
+def _members(pool: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> list[tuple[str, ActionPlan]]:
+    """The pool's participants with the plan that holds them: a person in several plans of the
+    track belongs to the pool of the first of those plans only."""
     seen, out = set(), []
     for plan in pool:
         for pid in plan.participants:
-            if pid not in seen:  # one person once per track
+            if pid not in seen and plans_of[pid][0] is plan:
                 seen.add(pid)
                 out.append((pid, plan))
     return out

@@ -40,19 +40,13 @@ class Bookings:
         self.trainer_week: Counter = Counter()
 
     # -- checks -----------------------------------------------------------------
-    def _traveller_free(self, items, a: int, b: int, site: str | None, pads: dict[str, int]) -> bool:
-        """Free, with the travel time (and the model's travel pad, see `travel_pads`) kept
-        between this session and the person's sessions at other sites."""
+    def _traveller_free(self, items, a: int, b: int, site: str | None) -> bool:
+        """Free, with the travel time kept between this session and the person's sessions at
+        other sites (on any day: stricter than the rule only across midnight)."""
         sc = self.p.scenario
         for x, y, s in items:
-            if x < b and a < y:
-                return False
-            if s == site:
-                continue
             travel = sc.travel_minutes(site, s)
-            after = max(travel, pads.get(s, 0))  # new session after the booked one at s
-            before = max(travel, pads.get(site, 0))  # new session before it
-            if x < b + before and a < y + after:
+            if x < b + travel and a < y + travel:
                 return False
         return True
 
@@ -62,10 +56,10 @@ class Bookings:
             return False
         if tr.max_minutes_per_week is not None and self.trainer_week[t, week] + dur > tr.max_minutes_per_week:
             return False
-        return self._traveller_free(self.trainer[t], a, b, site, self.p.trainer_pads.get(t, {}))
+        return self._traveller_free(self.trainer[t], a, b, site)
 
     def interpreter_ok(self, j: str, a: int, b: int, site) -> bool:
-        return self._traveller_free(self.interp[j], a, b, site, self.p.interpreter_pads.get(j, {}))
+        return self._traveller_free(self.interp[j], a, b, site)
 
     def room_ok(self, r: str, a: int, b: int) -> bool:
         return all(not (x < b and a < y) for x, y in self.room[r])

@@ -131,18 +131,18 @@ class PlanningProblem:
                                  for j, v in can_interpret.items()}
 
     # -- participants -------------------------------------------------------
-    def plan_of(self, cohort: Cohort, pid: str):
-        for plan_id in cohort.plans:
-            if pid in self.scenario.action_plans[plan_id].participants:
-                return self.scenario.action_plans[plan_id]
-        raise KeyError(pid)
+    def plans_of(self, cohort: Cohort, pid: str) -> list:
+        """The cohort's plans that list this participant (one person may be in several)."""
+        return [self.scenario.action_plans[p] for p in cohort.plans if pid in self.scenario.action_plans[p].participants]
 
     def member_groups(self, cohort: Cohort) -> list[tuple[TeamKey, bool, bool, int]]:
-        """(team, allow_on_shift, allow_off_shift, members) groups of a cohort."""
+        """(team, allow_on_shift, allow_off_shift, members) groups of a cohort; a member in
+        several plans gets what all of them allow."""
         cnt: Counter = Counter()
         for pid in cohort.participants:
-            plan = self.plan_of(cohort, pid)
-            cnt[(self.scenario.participants[pid].team, plan.allow_on_shift, plan.allow_off_shift)] += 1
+            plans = self.plans_of(cohort, pid)
+            cnt[(self.scenario.participants[pid].team, all(p.allow_on_shift for p in plans),
+                 all(p.allow_off_shift for p in plans))] += 1
         return [(t, on, off, n) for (t, on, off), n in sorted(cnt.items())]
 
     def sites_of(self, i: int, home: str | None) -> frozenset:
@@ -150,11 +150,11 @@ class PlanningProblem:
         o = self.options[i]
         return frozenset(self.scenario.rooms[r].site for r in o.rooms) if o.needs_room else frozenset([home])
 
-    def travel_pads(self, home: str | None, idxs: list[int]) -> dict[str, int]:
-        """Per site S: how long a person who may hold sessions `idxs` must keep free after a
-        session at S before a session at another site, counting only what can happen: the
-        longest trip from S to a site where a session could start that soon after on the same
-        day. With start times hours apart this is empty (no travel can ever bind)."""
+    def travel_pads(self, home: str | None, idxs: list[int]) -> dict[tuple[str, str], int]:
+        """For a person who may hold sessions `idxs`: the ordered site pairs (S, S') for which
+        a session at S' could start, the same day, sooner after a session at S than the travel
+        time between them, with that travel time. With start times hours apart this is empty
+        (no travel can ever bind); only these pairs need a constraint in the model."""
         sc = self.scenario
         classes: dict[tuple, frozenset] = {}
         for i in idxs:
@@ -162,7 +162,7 @@ class PlanningProblem:
                               for c in self.options[i].candidates)
             key = (times, self.sessions[i].duration)
             classes[key] = classes.get(key, frozenset()) | self.sites_of(i, home)
-        pads: dict[str, int] = {}
+        pads: dict[tuple[str, str], int] = {}
         for (t1s, d1), sites1 in classes.items():
             for (t2s, _), sites2 in classes.items():
                 gaps = [t2 - (t1 + d1) for t1 in t1s for t2 in t2s if t2 >= t1 + d1]
@@ -172,8 +172,8 @@ class PlanningProblem:
                 for a in sites1:
                     for b in sites2:
                         need = sc.travel_minutes(a, b)
-                        if a != b and need > closest and need > pads.get(a, 0):
-                            pads[a] = need
+                        if a != b and need > closest:
+                            pads[a, b] = need
         return pads
 
     def site_of_room(self, room_id: str) -> str:

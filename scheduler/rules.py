@@ -235,31 +235,30 @@ def _max_per_day(problem: PlanningProblem, idxs: list[int], limit: int | None = 
 
 
 def _with_travel(problem: PlanningProblem, mb: ModelBuilder, items, lits: dict, home: str | None,
-                 pads: dict[str, int]) -> list:
-    """Rules 3/10 travel: after a session at site S a person keeps `pads[S]` minutes free
-    before a session at another site (see `PlanningProblem.travel_pads`). Per site S, one
-    cumulative holds the person's sessions at S extended by the pad (demand 1) and their
-    sessions elsewhere (demand K = capacity): extended S-sessions may overlap each other
-    (same site, no travel) but never a session elsewhere. Returns the plain intervals for
-    the person's no-overlap."""
+                 pads: dict[tuple[str, str], int]) -> list:
+    """Rules 3/10 travel: a person's session at site S' starts at least travel(S, S') after
+    their session at S ends. Only the site pairs where that can bind get a constraint (see
+    `PlanningProblem.travel_pads`): one cumulative per pair holds the person's sessions at S
+    extended by the travel time (demand 1) and their sessions at S' (demand K = capacity).
+    Extended S-sessions may overlap each other (same site), but never an S'-session: exact.
+    Returns the plain intervals for the person's no-overlap."""
     m = mb.model
     plain = dict(items)
-    if pads:
-        k = len(problem.scenario.calendar.start_times) + 1
-        for site, pad in sorted(pads.items()):
-            ivs, demands = [], []
-            for i, _ in items:
-                here = mb.sites_of(i, home)
-                dur = problem.sessions[i].duration
-                if site in here:
-                    ivs.append(m.new_optional_fixed_size_interval_var(
-                        mb.start[i], dur + pad, mb.at_site(i, lits[i], site), f"pad[{i},{site}]"))
-                    demands.append(1)
-                for other in sorted(here - {site}):
-                    lit = mb.at_site(i, lits[i], other)
-                    ivs.append(plain[i] if lit is lits[i] else
-                               m.new_optional_fixed_size_interval_var(mb.start[i], dur, lit, f"at[{i},{other}]"))
-                    demands.append(k)
-            if any(d == 1 for d in demands) and any(d == k for d in demands):
-                m.add_cumulative(ivs, demands, k)
+    k = len(problem.scenario.calendar.start_times) + 1
+    for (site, other), pad in sorted(pads.items()):
+        ivs, demands = [], []
+        for i, _ in items:
+            here = mb.sites_of(i, home)
+            dur = problem.sessions[i].duration
+            if site in here:
+                ivs.append(m.new_optional_fixed_size_interval_var(
+                    mb.start[i], dur + pad, mb.at_site(i, lits[i], site), f"pad[{i},{site}]"))
+                demands.append(1)
+            if other in here:
+                lit = mb.at_site(i, lits[i], other)
+                ivs.append(plain[i] if lit is lits[i] else
+                           m.new_optional_fixed_size_interval_var(mb.start[i], dur, lit, f"at[{i},{other}]"))
+                demands.append(k)
+        if 1 in demands and k in demands:
+            m.add_cumulative(ivs, demands, k)
     return list(plain.values())

@@ -24,6 +24,7 @@ from .model import SCALE, ModelBuilder
 from .problem import PlanningProblem
 from .lns import improve, simple_lower_bound
 from .result import build_schedule, exact_costs
+from .schemas import load_scenario
 from .rules import HARD_RULES, OBJECTIVE
 
 log = logging.getLogger("modulplan.solve")
@@ -106,7 +107,9 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
                    on_progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> SolveResult:
     params = params or SolveParams()
     started = time.monotonic()
-    scenario = data if isinstance(data, Scenario) else build_scenario(data)
+    # A dict goes through the schemas first (defaults, Swedish weekday names, ...): they are
+    # the one definition of the format. Raises ScenarioInvalid for bad input.
+    scenario = data if isinstance(data, Scenario) else build_scenario(load_scenario(data))
     problem = PlanningProblem(scenario)
     total = len(problem.sessions)
     prepared = time.monotonic()

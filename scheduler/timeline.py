@@ -111,7 +111,10 @@ class Timeline:
         while d <= sc.horizon_end:
             if d.weekday() in sc.calendar.weekdays and d not in self.closed:
                 for t in sc.calendar.start_times:
-                    out.append(Slot(len(out), d, t, self.clock.at(d, t)))
+                    minute = self.clock.at(d, t)
+                    if self.clock.local(minute).time() != t:
+                        continue  # this wall time does not exist on that date (the spring DST gap)
+                    out.append(Slot(len(out), d, t, minute))
             d += timedelta(days=1)
         return out
 

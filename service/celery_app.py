@@ -66,4 +66,5 @@ def get_app() -> Celery:
     return _app
 
 
-celery = get_app() if os.environ.get("MODULPLAN_CELERY_EAGER_IMPORT") else None
+#: for the celery command line: ``celery -A service.celery_app inspect ping``
+celery = get_app()

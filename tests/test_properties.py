@@ -9,9 +9,8 @@ interpreter, and horizons of 2-4 weeks, some of them across a DST change. The se
 test sends such scenarios through the neighbourhood search (scheduler/lns.py), which
 otherwise only large programmes take.
 
-Two known solver bugs are kept out of the generator (they have their own strict
-xfail tests in test_solver_rules.py): start times inside the skipped hour of the
-spring DST change, and one named person in two plans of the same track.
+Start times include 02:30, which does not exist on the spring DST day, and one named
+person may be in both plans (of different tracks, or of one track at one workplace).
 """
 
 from __future__ import annotations
@@ -54,8 +53,8 @@ HORIZON_STARTS = [
     "2027-10-18",  # across the autumn DST change
     "2027-10-25",
 ]
-# No start time in 02:00-02:59: that hour does not exist on the spring DST day (known bug).
-START_TIMES = ["00:30", "06:00", "07:30", "08:00", "09:30", "13:00", "14:30", "16:30", "19:00", "22:30"]
+# 02:30 does not exist on the spring DST day: such a slot must be skipped that day.
+START_TIMES = ["00:30", "02:30", "06:00", "07:30", "08:00", "09:30", "13:00", "14:30", "16:30", "19:00", "22:30"]
 SHIFT_TYPES = [shift_type("F", "06:00", "14:00"), shift_type("D", "07:00", "16:00"),
                shift_type("E", "14:00", "22:00"), shift_type("N", "22:00", "06:00")]
 PATTERN_LIBRARY = [
@@ -215,8 +214,9 @@ def scenarios(draw) -> dict:
         plans.append(plan(f"HP{k + 1}", f"W{w + 1}", draw(st.sampled_from([t["id"] for t in tracks])), entries,
                           earliest=e0.isoformat(), deadline=d0.isoformat(), target=t0.isoformat(),
                           **dict(zip(("allow_on_shift", "allow_off_shift"), draw(st.sampled_from(ALLOW))))))
-    # one person in both plans, when the plans are of different tracks (same track: known bug)
-    if n_plans == 2 and plans[0]["track"] != plans[1]["track"] and draw(st.booleans()):
+    # one person in both plans: of different tracks, or of one track at one workplace
+    if n_plans == 2 and (plans[0]["track"] != plans[1]["track"] or plans[0]["workplace"] == plans[1]["workplace"]) \
+            and draw(st.booleans()):
         t_id = plans[0]["participants"][0]["team"]
         head = next(t["headcount"] for ts in teams_of.values() for t in ts if t["id"] == t_id)
         if all(sum(e.get("count", 1) for e in p["participants"] if e["team"] == t_id) < head for p in plans):

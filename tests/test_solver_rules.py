@@ -845,11 +845,6 @@ def test_night_session_in_the_spring_dst_night_lasts_its_real_duration():
     assert sd["kpis"]["backfill_hours"] == 3 and sd["kpis"]["overtime_hours"] == 0
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: a start time that does not exist on the spring DST day (02:30 on 2027-03-28) is turned "
-    "into 03:30 local (Clock.at with fold=0), and the session is scheduled at 03:30, which is not an "
-    "allowed start time (rule 2). timeline.Timeline.slots should skip start times that do not exist "
-    "on a date."))
 def test_start_time_that_does_not_exist_on_the_spring_dst_day_is_not_used():
     sc = scenario_factory(**DST_NIGHT, start_times=["02:30"])
     result = solve(sc)
@@ -871,10 +866,6 @@ def test_start_time_that_does_not_exist_on_the_spring_dst_day_is_used_on_other_d
 # participants. The solver keeps one plan per person and track.
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: a person named in two action plans of the same track (mix_workplaces false) is put into "
-    "one cohort per plan (cohorts.form_cohorts splits per plan pool and only de-duplicates within a "
-    "pool), so they sit in two cohorts of the track and take every session twice (rule 1)."))
 def test_person_in_two_plans_of_one_track_is_in_exactly_one_cohort():
     sc = scenario_factory(action_plans=[plan("HP1", participants=[named("p-1"), named("p-2")]),
                                         plan("HP2", participants=[named("p-1"), named("p-3")])])
@@ -882,10 +873,6 @@ def test_person_in_two_plans_of_one_track_is_in_exactly_one_cohort():
     assert sum("p-1" in c["participants"] for c in sd["cohorts"]) == 1
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: with mix_workplaces, a person named in two plans of the track is counted only under the "
-    "first plan (cohorts._members), so the cohort's plans, and with them the plan window (and "
-    "target, allow flags), miss the second plan: the session is placed before HP2's earliest (rule 2)."))
 def test_mixed_cohort_keeps_the_window_of_every_plan_its_members_are_in():
     sc = scenario_factory(track={"mix_workplaces": True},
                           action_plans=[plan("HP1", participants=[named("p-1"), named("p-2")], target=H0),
@@ -923,12 +910,6 @@ def _session(cohort: str, room_id: str, day: str, hhmm: str) -> dict:
             "end": (a + timedelta(minutes=60)).isoformat(), "trainer": "T1", "room": room_id, "interpreters": []}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (optimality claim): PlanningProblem.travel_pads gives each site ONE pad, the longest journey "
-    "from it to any site the person might go to (S-A -> S-B, 60 min), and the model and the constructive "
-    "heuristic keep that pad before a session at EVERY other site, also S-C 10 minutes away. Valid days "
-    "(S-A 08:00, S-C 09:30) are cut out of the model, yet the schedule says status 'optimal' with a "
-    "'proven lower bound' above the objective of a valid schedule."))
 def test_optimal_status_and_bound_hold_against_a_better_valid_schedule_with_a_short_journey():
     sc = _three_sites()
     sd = solve_checked(sc)

@@ -466,7 +466,8 @@ def construct(pb: Problem, seed: int = 0, max_steps: int = 50_000) -> Timetable 
 
     Periods first: repeatedly the course with the least slack (free periods minus lectures
     still to place) gets a lecture in its best free period (a new day while it is short of
-    working days, next to lectures of its curricula, in a lightly loaded period). When a
+    working days, next to lectures of its curricula, where the period's courses still fit
+    the rooms' seats, in a lightly loaded period). When a
     course has no free period left, the period with the fewest clashing lectures is taken
     and those lectures are put back in the queue (ejection); recently ejected placements are
     tabu for a while. Rooms second: largest courses first, each in the cheapest room free
@@ -493,7 +494,15 @@ def construct(pb: Problem, seed: int = 0, max_steps: int = 50_000) -> Timetable 
     def free(c: int, p: int) -> bool:
         return p not in periods[c] and not blocked[c][p] and len(at[p]) < R
 
+    caps = sorted(pb.capacity, reverse=True)
+
+    def seat_cost(students: list[int]) -> int:
+        """Students without a seat in the best room assignment of one period: the largest
+        course in the largest room, and so on (optimal for this cost)."""
+        return sum(max(0, a - b) for a, b in zip(sorted(students, reverse=True), caps))
+
     def score(c: int, p: int) -> float:
+        """Roughly the cost this lecture adds in period p (lower is better)."""
         s = 0.0
         d = pb.day(p)
         days = {pb.day(q) for q in periods[c]}
@@ -503,6 +512,8 @@ def construct(pb: Problem, seed: int = 0, max_steps: int = 50_000) -> Timetable 
             w = pb.curricula[gi][1]
             if any(cur_busy[gi][q] for q in pb.same_day_neighbours(p)):
                 s -= 1.5 * w
+        here = [pb.students[k] for k in at[p]]
+        s += seat_cost(here + [pb.students[c]]) - seat_cost(here)
         s += 0.3 * len(at[p]) / R
         return s + rng.random() * 0.5
 
@@ -664,7 +675,7 @@ def solve_neighbourhood(pb: Problem, tt: Timetable, hood: Neighbourhood, seconds
 FULL_MODEL_LIMIT = 8_000
 
 #: Neighbourhood kinds, their starting sizes and time limits per sub-solve (seconds).
-KINDS = {"courses": (6, 0.4), "periods": (3, 0.4), "rooms": (5, 0.4)}
+KINDS = {"courses": (6, 0.4), "periods": (2, 0.4), "rooms": (4, 0.4)}
 
 
 @dataclass(frozen=True)
@@ -860,6 +871,9 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
             solver.parameters.max_time_in_seconds = max(0.05, min(KINDS[kind][1], deadline - time.monotonic()))
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = rng.randrange(1 << 30)
+            # Measured on comp07: without the LP relaxation (weak here) a sub-solve finds
+            # better neighbours within the same time.
+            solver.parameters.linearization_level = 0
             code = solver.solve(mb.model)
             took = time.monotonic() - t0
             improved = 0
