@@ -198,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_BROKEN
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:  # an internal error: say so plainly, keep the trace for developers
         logging.getLogger("modulplan").exception("internal error: %s", exc)
         return EXIT_BROKEN

@@ -558,25 +558,30 @@ def construct(pb: Problem, seed: int = 0, max_steps: int = 50_000) -> Timetable 
 
 
 def assign_rooms(pb: Problem, periods: list[set[int]]) -> Timetable:
-    """Rooms for fixed periods (at most as many lectures per period as rooms): largest courses
-    first, each in the cheapest room free in all its periods, else lecture by lecture."""
+    """Rooms for fixed periods (at most as many lectures per period as rooms). Courses go
+    largest first; in each period a course takes a free room with enough seats, preferring
+    its home room (the seat-fitting room free in most of its periods) and then rooms it
+    already uses; with no such room, the largest free room. Largest first, any room with
+    enough seats leaves rooms that seat every smaller course, so the seat cost of each period
+    is the least possible; the home room keeps most courses in one room."""
     taken: list[set[int]] = [set() for _ in range(pb.P)]
     tt: Timetable = {}
-    by_cost = lambda c: sorted(range(pb.R), key=lambda r: (pb.penalty[c][r], pb.capacity[r]))  # noqa: E731
-    later = []
-    for c in sorted(range(pb.C), key=lambda k: (-pb.students[k], -pb.lectures[k])):
-        home = next((r for r in by_cost(c) if all(r not in taken[p] for p in periods[c])), None)
-        if home is None:
-            later.append(c)
-            continue
-        for p in periods[c]:
-            taken[p].add(home)
-            tt[c, p] = home
-    for c in later:
-        order = by_cost(c)
-        for p in sorted(periods[c]):
-            r = next(r for r in order if r not in taken[p])
+    for c in sorted(range(pb.C), key=lambda k: (-pb.students[k], -pb.lectures[k], k)):
+        ps = sorted(periods[c])
+        fits = [r for r in range(pb.R) if pb.capacity[r] >= pb.students[c]]
+        home = max(fits, key=lambda r: (sum(1 for p in ps if r not in taken[p]), -pb.capacity[r]), default=None)
+        used: set[int] = set()
+        for p in ps:
+            free = [r for r in fits if r not in taken[p]]
+            if home in free:
+                r = home
+            elif free:
+                r = min(free, key=lambda r: (r not in used, pb.capacity[r]))
+            else:
+                r = max((r for r in range(pb.R) if r not in taken[p]),
+                        key=lambda r: (pb.capacity[r], r in used))
             taken[p].add(r)
+            used.add(r)
             tt[c, p] = r
     return tt
 
