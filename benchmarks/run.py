@@ -69,18 +69,19 @@ def simple_lower_bound(problem) -> float:
     sc = problem.scenario
     w = sc.weights
     total = len(problem.unassigned) * w["unassigned_participant"]
-    rate_of: dict[tuple[str, str], float] = {}
+    per_hour: dict[str, float] = {}  # cohort -> participant cost per session hour
     for s in problem.sessions:
         c = s.cohort
+        if c.id not in per_hour:
+            cost = 0.0
+            # (team, allow_on_shift, allow_off_shift, members): a member in several plans of the
+            # track gets what all of them allow
+            for _team, on, off, n in problem.member_groups(c):
+                rates = ([w["backfill_per_hour"]] if on else []) + ([w["overtime_per_hour"]] if off else [])
+                cost += n * (min(rates) if rates else 0.0)
+            per_hour[c.id] = cost
         hours = s.duration / 60
-        for pid in c.participants:
-            key = (c.id, pid)
-            if key not in rate_of:
-                plan = problem.plan_of(c, pid)
-                rates = ([w["backfill_per_hour"]] if plan.allow_on_shift else []) + \
-                        ([w["overtime_per_hour"]] if plan.allow_off_shift else [])
-                rate_of[key] = min(rates) if rates else 0.0
-            total += rate_of[key] * hours
+        total += per_hour[c.id] * hours
         qual = sc.modules[s.module_id].qualification
         costs = [t.cost_per_hour for t in sc.trainers.values() if qual in t.qualifications]
         total += (min(costs) if costs else 0.0) * hours

@@ -95,7 +95,7 @@ def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unass
             for pid in plan.participants:
                 if plan not in plans_of[pid]:
                     plans_of[pid].append(plan)
-        pools = [plans] if track.mix_workplaces else [[p] for p in plans]
+        pools = [plans] if track.mix_workplaces else _plans_sharing_people(plans, plans_of)
         for pool in pools:
             prefix = f"C-{track.id}" if track.mix_workplaces else f"C-{pool[0].id}"
             made, out = shaper.split(track.id, pool, prefix, plans_of)
@@ -239,6 +239,24 @@ class _CohortShaper:
         reason = (f"the {len(members)} participants of track {track.name} cannot all be split into groups "
                   f"of {gmin} to {gmax}")
         return out, [Unassigned(p, q.id, reason) for p in sorted(left_set) for q in plans_of[p]]
+
+
+def _plans_sharing_people(plans: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> list[list[ActionPlan]]:
+    """Pools without mixing: each plan on its own, except that plans sharing a person form one
+    pool (the person can only be in one cohort of the track, which then serves both plans)."""
+    pool_of = {p.id: i for i, p in enumerate(plans)}
+    for shared in plans_of.values():
+        if len(shared) > 1:
+            target = pool_of[shared[0].id]
+            for other in shared[1:]:
+                old = pool_of[other.id]
+                for pid, pool in pool_of.items():
+                    if pool == old:
+                        pool_of[pid] = target
+    pools: dict[int, list[ActionPlan]] = defaultdict(list)
+    for p in plans:
+        pools[pool_of[p.id]].append(p)
+    return list(pools.values())
 
 
 def _members(pool: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> list[tuple[str, ActionPlan]]:

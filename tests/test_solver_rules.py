@@ -873,6 +873,15 @@ def test_person_in_two_plans_of_one_track_is_in_exactly_one_cohort():
     assert sum("p-1" in c["participants"] for c in sd["cohorts"]) == 1
 
 
+def test_plans_sharing_a_person_study_together_when_apart_they_would_be_too_small():
+    sc = scenario_factory(track={"min_group": 2},
+                          action_plans=[plan("HP1", participants=[named("p-1"), named("p-2")]),
+                                        plan("HP2", participants=[named("p-1"), named("p-3")])])
+    sd = solve_checked(sc)  # HP2 without p-1 would be a cohort of one: below min_group
+    assert all(len(c["participants"]) >= 2 for c in sd["cohorts"])
+    assert sorted(p for c in sd["cohorts"] for p in c["participants"]) == ["p-1", "p-2", "p-3"]
+
+
 def test_mixed_cohort_keeps_the_window_of_every_plan_its_members_are_in():
     sc = scenario_factory(track={"mix_workplaces": True},
                           action_plans=[plan("HP1", participants=[named("p-1"), named("p-2")], target=H0),

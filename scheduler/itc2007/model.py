@@ -133,16 +133,22 @@ class Neighbourhood:
     """What a (sub-)model may change: the lectures of `courses` that lie in `periods` and in
     `rooms` (None: any room) are free: they move within `periods` and between the rooms of
     `rooms` that fixed lectures leave free; with `rooms_only` they keep their periods and
-    only their rooms change. Everything else stays as in the base timetable."""
+    only their rooms change. Other lectures held in `swap_rooms` keep their periods but may
+    change rooms (so a free lecture can take their room). Everything else stays as in the
+    base timetable."""
 
     courses: frozenset[int]
     periods: frozenset[int]
     rooms: frozenset[int] | None = None
     rooms_only: bool = False
+    swap_rooms: frozenset[int] | None = None
     kind: str = "all"
 
     def frees(self, c: int, p: int, r: int) -> bool:
         return c in self.courses and p in self.periods and (self.rooms is None or r in self.rooms)
+
+    def swaps(self, c: int, p: int, r: int) -> bool:
+        return self.swap_rooms is not None and r in self.swap_rooms and not self.frees(c, p, r)
 
 
 @dataclass
@@ -179,7 +185,13 @@ class Itc2007Model:
         self.constant = dict.fromkeys(WEIGHTS, 0)
         # The fixed part.
         F, W = hood.courses, hood.periods
-        self.fixed: Timetable = {(c, p): r for (c, p), r in base.items() if not hood.frees(c, p, r)}
+        self.fixed: Timetable = {(c, p): r for (c, p), r in base.items()
+                                 if not hood.frees(c, p, r) and not hood.swaps(c, p, r)}
+        #: lectures that keep their period but may change room, per course
+        self.room_free: dict[int, list[int]] = defaultdict(list)
+        for (c, p), r in base.items():
+            if hood.swaps(c, p, r) or (hood.rooms_only and hood.frees(c, p, r)):
+                self.room_free[c].append(p)
         self.fixed_periods: list[set[int]] = [set() for _ in range(pb.C)]
         self.fixed_rooms_of: list[set[int]] = [set() for _ in range(pb.C)]
         taken: dict[int, set[int]] = defaultdict(set)
@@ -187,20 +199,34 @@ class Itc2007Model:
             self.fixed_periods[c].add(p)
             self.fixed_rooms_of[c].add(r)
             taken[p].add(r)
-        usable = range(pb.R) if hood.rooms is None else sorted(hood.rooms)
-        self.free_rooms = {p: [r for r in usable if r not in taken[p]] for p in W}
-        #: lectures each free course still has to place
-        self.need = {c: pb.lectures[c] - len(self.fixed_periods[c]) for c in sorted(F)}
-        moving = {c for c in F if self.need[c] > 0}
+        usable = range(pb.R) if hood.rooms is None and hood.swap_rooms is None else sorted(
+            set(hood.rooms if hood.rooms is not None else range(pb.R)) | set(hood.swap_rooms or ()))
+        self.free_rooms = {p: [r for r in usable if r not in taken[p]] for p in range(pb.P)}
+        # Periods held by lectures that keep their period (fixed or room-free): blocked for
+        # conflicting courses.
+        self._at: dict[int, set[int]] = defaultdict(set)
+        for (c, p) in self.fixed:
+            self._at[p].add(c)
+        for c, ps in self.room_free.items():
+            for p in ps:
+                self._at[p].add(c)
+        #: lectures each course places freely in time (the others keep their periods)
+        self.need = {c: 0 if hood.rooms_only else
+                     pb.lectures[c] - len(self.fixed_periods[c]) - len(self.room_free.get(c, ()))
+                     for c in sorted(F)}
+        #: periods that stay busy for each course (fixed and room-free lectures)
+        self.kept_periods = [self.fixed_periods[c] | set(self.room_free.get(c, ())) for c in range(pb.C)]
+        moving = {c for c in F if self.need[c] > 0} | set(self.room_free)
         self.moving = sorted(moving)
         self.x_periods: dict[int, list[int]] = defaultdict(list)  # periods with an x, per course
+        self.timed: dict[int, list[int]] = defaultdict(list)  # periods with a time-free x, per course
         self.z_by_room: dict[tuple[int, int], list] = defaultdict(list)  # z literals per (course, room)
         for c in self.moving:
-            if hood.rooms_only:
-                periods = sorted(p for p in W if (c, p) in base and hood.frees(c, p, base[c, p]))
-            else:
-                periods = [p for p in pb.allowed[c] if p in W and p not in self.fixed_periods[c]
-                           and not any(n in pb.neighbours[c] for n in self._fixed_at(p))]
+            keep = set(self.room_free.get(c, ()))
+            periods = sorted(keep)
+            if self.need.get(c, 0) > 0:
+                periods += [p for p in pb.allowed[c] if p in W and p not in self.fixed_periods[c] and p not in keep
+                            and not (pb.neighbours[c] & self._at[p])]
             for p in periods:
                 rooms = self.free_rooms[p]
                 if not rooms:
@@ -214,15 +240,10 @@ class Itc2007Model:
                     self.z_by_room[c, r].append(self.z[c, p, r])
                     zs.append(self.z[c, p, r])
                 m.add(sum(zs) == v)
-                if hood.rooms_only:
+                if p in keep:
                     m.add(v == 1)
-
-    def _fixed_at(self, p: int) -> list[int]:
-        if not hasattr(self, "_at"):
-            self._at: dict[int, list[int]] = defaultdict(list)
-            for (c, q) in self.fixed:
-                self._at[q].append(c)
-        return self._at[p]
+                else:
+                    self.timed[c].append(p)
 
     def busy(self, c: int, p: int):
         """Course c has a lecture in period p: a variable, or the constant 1 or 0."""
@@ -278,7 +299,7 @@ class Itc2007Model:
         for (c, d), v in self.on_day.items():
             m.add_hint(v, int(any(pb.day(p) == d for p in periods[c])))
         for c, v in self.short.items():
-            new_days = {pb.day(p) for p in periods[c]} - {pb.day(p) for p in self.fixed_periods[c]}
+            new_days = {pb.day(p) for p in periods[c]} - {pb.day(p) for p in self.kept_periods[c]}
             m.add_hint(v, max(0, self.reach[c] - len(new_days)))
         for (gi, p), v in self.iso.items():
             g = pb.curricula[gi][0]
@@ -293,7 +314,8 @@ def lectures_rule(pb: Problem, mb: Itc2007Model) -> None:
     """Lectures: every course has exactly its number of lectures, in distinct periods it is
     available in (x only exists for those periods; one x per period makes them distinct)."""
     for c in mb.moving:
-        mb.model.add(sum(mb.x[c, p] for p in range(pb.P) if (c, p) in mb.x) == mb.need[c])
+        if mb.need.get(c, 0) > 0:
+            mb.model.add(sum(mb.x[c, p] for p in mb.timed[c]) == mb.need[c])
 
 
 def conflicts_rule(pb: Problem, mb: Itc2007Model) -> None:
@@ -304,7 +326,7 @@ def conflicts_rule(pb: Problem, mb: Itc2007Model) -> None:
         free = [c for c in g if c in moving]
         if len(free) < 2:
             continue
-        for p in mb.hood.periods:
+        for p in range(pb.P):
             lits = [mb.x[c, p] for c in free if (c, p) in mb.x]
             if len(lits) > 1:
                 mb.model.add_at_most_one(lits)
@@ -313,7 +335,7 @@ def conflicts_rule(pb: Problem, mb: Itc2007Model) -> None:
 def room_occupancy_rule(pb: Problem, mb: Itc2007Model) -> None:
     """RoomOccupancy: at most one lecture per room per period (free lectures only get the
     rooms fixed lectures leave free), so at most as many lectures in a period as rooms."""
-    for p in mb.hood.periods:
+    for p in range(pb.P):
         here = [c for c in mb.moving if (c, p) in mb.x]
         if len(here) < 2:
             continue
@@ -343,17 +365,16 @@ def min_working_days_cost(pb: Problem, mb: Itc2007Model) -> None:
     """MinWorkingDays: 5 per day a course's lectures fall short of its minimum number of
     distinct days. on_day[c, d] can be true only if c has a lecture on day d."""
     m, w = mb.model, WEIGHTS["MinWorkingDays"]
-    moving = set(mb.moving)
     for c in range(pb.C):
-        fixed_days = {pb.day(p) for p in mb.fixed_periods[c]}
-        if c not in moving or len(fixed_days) >= pb.mwd[c]:
+        fixed_days = {pb.day(p) for p in mb.kept_periods[c]}
+        if not mb.timed.get(c) or len(fixed_days) >= pb.mwd[c]:
             mb.add_term("MinWorkingDays", max(0, pb.mwd[c] - len(fixed_days)), w)
             continue
         days = []
         for d in range(pb.days):
             if d in fixed_days:
                 continue
-            lits = [mb.x[c, p] for p in pb.day_periods(d) if (c, p) in mb.x]
+            lits = [mb.x[c, p] for p in pb.day_periods(d) if p in mb.timed[c]]
             if not lits:
                 continue
             v = m.new_bool_var(f"on_day[{c},{d}]")
@@ -363,7 +384,7 @@ def min_working_days_cost(pb: Problem, mb: Itc2007Model) -> None:
             mb.on_day[c, d] = v
             days.append(v)
         gap = pb.mwd[c] - len(fixed_days)  # days still missing
-        reach = min(gap, mb.need[c], len(days))
+        reach = min(gap, mb.need.get(c, 0), len(days))
         mb.add_term("MinWorkingDays", gap - reach, w)  # days that can never be reached
         if reach:
             s = m.new_int_var(0, reach, f"short[{c}]")
@@ -381,11 +402,11 @@ def compactness_cost(pb: Problem, mb: Itc2007Model) -> None:
     moving = set(mb.moving)
     adjacent = pb.same_day_neighbours
     for gi, (g, w) in enumerate(pb.curricula):
-        fixed_busy = set().union(*(mb.fixed_periods[c] for c in g))
+        fixed_busy = set().union(*(mb.kept_periods[c] for c in g))
         lits_at: dict[int, list] = defaultdict(list)
         for c in g:
             if c in moving:
-                for p in mb.x_periods[c]:
+                for p in mb.timed.get(c, ()):
                     lits_at[p].append(mb.x[c, p])
         if not lits_at:
             mb.add_term("CurriculumCompactness",
@@ -586,6 +607,51 @@ def assign_rooms(pb: Problem, periods: list[set[int]]) -> Timetable:
     return tt
 
 
+def polish_rooms(pb: Problem, tt: Timetable) -> Timetable:
+    """Room swaps with the periods fixed: a lecture moves to another room of its course, and
+    the lecture in that room at that period (if any) takes its place, whenever that lowers
+    RoomCapacity + RoomStability. Repeats until no swap helps. (The CP-SAT room neighbourhoods
+    prove slow on exactly these chains of swaps; this greedy pass is cheap.)"""
+    tt = dict(tt)
+    occupant = {(p, r): c for (c, p), r in tt.items()}
+    count: list[dict[int, int]] = [defaultdict(int) for _ in range(pb.C)]
+    for (c, p), r in tt.items():
+        count[c][r] += 1
+
+    def stab(c: int, gain: int, lose: int) -> int:
+        """Change in course c's number of rooms if it gains a lecture in `gain`, loses one in `lose`."""
+        if gain == lose:
+            return 0
+        return (count[c][gain] == 0) - (count[c][lose] == 1)
+
+    improved = True
+    while improved:
+        improved = False
+        for (c, p), r0 in sorted(tt.items()):
+            if len([r for r, n in count[c].items() if n]) < 2 and not pb.penalty[c][r0]:
+                continue
+            for r in sorted((r for r, n in count[c].items() if n and r != r0), key=lambda r: -count[c][r]) or []:
+                d = occupant.get((p, r))
+                delta = pb.penalty[c][r] - pb.penalty[c][r0] + stab(c, r, r0)
+                if d is not None:
+                    delta += pb.penalty[d][r0] - pb.penalty[d][r] + stab(d, r0, r)
+                if delta < 0:
+                    tt[c, p] = r
+                    count[c][r0] -= 1
+                    count[c][r] += 1
+                    occupant[p, r] = c
+                    if d is not None:
+                        tt[d, p] = r0
+                        count[d][r] -= 1
+                        count[d][r0] += 1
+                        occupant[p, r0] = d
+                    else:
+                        del occupant[p, r0]
+                    improved = True
+                    break
+    return tt
+
+
 # -- large-neighbourhood search ---------------------------------------------------------------
 
 
@@ -612,7 +678,10 @@ def pick_neighbourhood(pb: Problem, tt: Timetable, kind: str, size: int, rng: ra
     """A neighbourhood of `kind`:
       courses  about `size` courses, grown from a course that takes part in the cost through
                its curricula and teacher; all their lectures move over the whole week
-      days     all lectures on `size` days (1 or 2) move within those days
+      days     like courses (more of them), but only their lectures on two days move,
+               within those two days
+      course_rooms  like courses, and the other lectures in the rooms those courses use
+               may change rooms (keeping their periods), so a course can gather in one room
       periods  all lectures in `size` periods move between those periods
       rooms    the lectures in `size` rooms (those of a course with a room cost, and rooms of
                similar capacity) keep their periods and swap rooms
@@ -632,11 +701,12 @@ def pick_neighbourhood(pb: Problem, tt: Timetable, kind: str, size: int, rng: ra
             rooms.add(min((r for r in range(pb.R) if r not in rooms),
                           key=lambda r: (abs(pb.capacity[r] - pb.capacity[r0]), rng.random())))
         return Neighbourhood(allc, allp, frozenset(rooms), rooms_only=True, kind=kind)
-    if kind == "days":
-        days = rng.sample(range(pb.days), min(size, pb.days))
-        return Neighbourhood(allc, frozenset(p for d in days for p in pb.day_periods(d)), kind=kind)
     if kind == "periods":
         return Neighbourhood(allc, frozenset(rng.sample(range(pb.P), min(size, pb.P))), kind=kind)
+    periods = allp
+    if kind == "days":
+        days = rng.sample(range(pb.days), min(2, pb.days))
+        periods = frozenset(p for d in days for p in pb.day_periods(d))
     blame = course_blame(pb, tt)
     seed = rng.choices(range(pb.C), weights=[1 + b for b in blame])[0]
     chosen = {seed}
@@ -652,7 +722,10 @@ def pick_neighbourhood(pb: Problem, tt: Timetable, kind: str, size: int, rng: ra
             continue
         chosen.add(c)
         frontier += [n for n in pb.neighbours[c] if n not in chosen]
-    return Neighbourhood(frozenset(chosen), allp, kind=kind)
+    swap = None
+    if kind == "course_rooms":
+        swap = frozenset(r for (c, p), r in tt.items() if c in chosen)
+    return Neighbourhood(frozenset(chosen), periods, swap_rooms=swap, kind=kind)
 
 
 def solve_neighbourhood(pb: Problem, tt: Timetable, hood: Neighbourhood, seconds: float, workers: int,
@@ -680,7 +753,8 @@ def solve_neighbourhood(pb: Problem, tt: Timetable, hood: Neighbourhood, seconds
 FULL_MODEL_LIMIT = 8_000
 
 #: Neighbourhood kinds, their starting sizes and time limits per sub-solve (seconds).
-KINDS = {"courses": (6, 0.4), "periods": (2, 0.4), "rooms": (4, 0.4)}
+KINDS = {"courses": (5, 0.4), "days": (10, 0.4), "course_rooms": (3, 0.4), "periods": (2, 0.4),
+         "rooms": (4, 0.4)}
 
 
 @dataclass(frozen=True)
@@ -848,7 +922,8 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
     """Large-neighbourhood search until `deadline`: `threads` loops, each picking a
     neighbourhood of the best timetable (kinds chosen by their recent gain per second),
     re-optimizing it with a one-worker CP-SAT from a complete hint, and merging the result
-    into the best timetable if it is no worse (sideways moves keep the search moving)."""
+    into the best timetable if it is no worse (sideways moves keep the search moving); every
+    tenth step is a room-swap pass (`polish_rooms`) instead."""
     gain = {k: 1.0 for k in KINDS}
     size = {k: s for k, (s, _) in KINDS.items()}
     counts = {k: [0, 0] for k in KINDS}  # tried, improved
@@ -862,6 +937,16 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
             if left < 0.05:
                 return
             n += 1
+            if n % 10 == 0:  # a cheap room-swap pass on the best timetable now and then
+                with best.lock:
+                    base = best.tt
+                polished = polish_rooms(pb, base)
+                if polished != base:
+                    with best.lock:
+                        current = best.tt
+                    merged = polished if current is base else _merge(pb, current, base, polished)
+                    if merged is not None:
+                        best.offer(merged, "lns")
             with lock:
                 kinds = list(KINDS)
                 kind = rng.choices(kinds, weights=[0.05 + gain[k] for k in kinds])[0]
@@ -895,10 +980,13 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
                 counts[kind][0] += 1
                 counts[kind][1] += improved > 0
                 gain[kind] = 0.7 * gain[kind] + 0.3 * improved / max(took, 0.05)
-                if kind == "courses":
-                    size[kind] = min(40, size[kind] + 1) if code == cp_model.OPTIMAL else max(3, size[kind] - 1)
-                if kind == "periods":
-                    size[kind] = min(pb.P, size[kind] + 1) if code == cp_model.OPTIMAL else max(2, size[kind] - 1)
+                # Sizes where sub-solves end optimal well within their limit do best (measured).
+                fast = code == cp_model.OPTIMAL and took < 0.5 * KINDS[kind][1]
+                low, high = {"courses": (3, 40), "days": (4, pb.C), "course_rooms": (1, 20),
+                              "periods": (2, pb.P)}.get(kind, (0, 0))
+                if high:
+                    size[kind] = min(high, size[kind] + 1) if fast else (
+                        size[kind] if code == cp_model.OPTIMAL else max(low, size[kind] - 1))
 
     workers = [threading.Thread(target=loop, args=(t,), daemon=True) for t in range(threads)]
     for w in workers:
