@@ -53,7 +53,7 @@ COLUMNS = [
     "first_valid_s", "zero_unscheduled_s", "final_objective", "bound", "gap", "final_unscheduled",
     "removed_share", "removed_share_candidate_lb", "status", "solve_wall_s", "hint_complete", "variables",
     "constraints", "build_s", "solutions", "dropped_by_final_check", "solve_peak_mb", "valid", "violations",
-    "validate_s", "mode", "cp_status", "candidate_starts", "load_before", "load_after", "started",
+    "validate_s", "mode", "cp_status", "candidate_starts", "load_before", "load_after", "started", "commit",
 ]
 
 
@@ -313,8 +313,19 @@ def machine() -> dict:
     except OSError:
         pass
     import ortools
+    commit = "?"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip() or "?"
+        dirty = subprocess.run(["git", "status", "--porcelain", "scheduler"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=10).stdout.split("\n")
+        changed = [line[3:] for line in dirty if line.strip()]
+        if changed:
+            commit += f" with uncommitted changes in {', '.join(changed)}"
+    except (OSError, subprocess.SubprocessError):
+        pass
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
-            "ortools": ortools.__version__, "kernel": platform.release()}
+            "ortools": ortools.__version__, "kernel": platform.release(), "commit": commit}
 
 
 def _fmt(v, digits=0):
@@ -409,6 +420,10 @@ def report(out_dir: Path, rows: list[dict], info: dict, plots: list[str], xl_not
              "## Machine", "",
              f"* {info['nproc']} cores (`nproc`), CPU: {info['cpu']}, memory {info['memory']}, "
              f"Linux {info['kernel']}, Python {info['python']}, OR-Tools {info['ortools']}.",
+             f"* Code: commit {info['commit']}" + (
+                 "" if len({r.get("commit") for r in rows}) <= 1 else
+                 f" (rows were taken on commits {', '.join(sorted({r.get('commit') or '?' for r in rows}))}: "
+                 "the scheduler changed between them; each row of `bench.csv` names its commit)") + ".",
              "* **Other load was present**: other engineers ran tests and solves on the same 2 cores while "
              "these figures were taken (the 1-minute load average before and after each solve is in "
              "`bench.csv`, columns `load_before`/`load_after`). Times are therefore noisy, and a solve with "
@@ -513,7 +528,7 @@ def main(argv=None) -> int:
             row = {k: base.get(k) for k in COLUMNS if k in base}
             row.update(size=size, seed=a.seed, time_limit="" if limit is None else limit, workers=a.workers,
                        started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       load_before=round(os.getloadavg()[0], 2))
+                       load_before=round(os.getloadavg()[0], 2), commit=info["commit"])
             if limit is not None:
                 trace = out_dir / f"trace-{size}-{limit:g}.csv"
                 args = ["solve", size, *common, "--limit", str(limit), "--workers", str(a.workers),

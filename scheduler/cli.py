@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 EXIT_OK, EXIT_BROKEN, EXIT_INVALID = 0, 1, 2
+_STARTED = time.monotonic()
 
 
 def _num(x) -> str:
@@ -96,8 +97,10 @@ def cmd_solve(args) -> int:
     except ScenarioInvalid as exc:
         _print_errors(args.scenario, exc)
         return EXIT_INVALID
-    params = SolveParams(time_limit=args.time_limit, workers=args.workers, random_seed=args.seed,
-                         log_search=args.log)
+    # The limit covers the whole command: what loading took already counts.
+    spent = time.monotonic() - _STARTED
+    params = SolveParams(time_limit=max(1.0, args.time_limit - spent - 1.0), workers=args.workers,
+                         random_seed=args.seed, log_search=args.log)
     line = None if args.quiet else ProgressLine()
     result = solve_scenario(data, params, on_progress=line)
     if line:
