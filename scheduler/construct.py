@@ -40,13 +40,16 @@ class Bookings:
         self.trainer_week: Counter = Counter()
 
     # -- checks -----------------------------------------------------------------
-    def _traveller_free(self, items, a: int, b: int, site: str | None) -> bool:
+    def _traveller_free(self, items, a: int, b: int, site: str | None, gaps) -> bool:
         """Free, with the travel time kept between this session and the person's sessions at
-        other sites (on any day: stricter than the rule only across midnight)."""
+        other sites (on any day: stricter than the rule only across midnight), as the model
+        keeps it (`TravelGaps`)."""
         sc = self.p.scenario
         for x, y, s in items:
             travel = sc.travel_minutes(site, s)
-            if x < b + travel and a < y + travel:
+            before = gaps.after(site, s, travel) if gaps else travel  # the new session first
+            after = gaps.after(s, site, travel) if gaps else travel  # the booked one first
+            if x < b + before and a < y + after:
                 return False
         return True
 
@@ -56,10 +59,10 @@ class Bookings:
             return False
         if tr.max_minutes_per_week is not None and self.trainer_week[t, week] + dur > tr.max_minutes_per_week:
             return False
-        return self._traveller_free(self.trainer[t], a, b, site)
+        return self._traveller_free(self.trainer[t], a, b, site, self.p.trainer_pads.get(t))
 
     def interpreter_ok(self, j: str, a: int, b: int, site) -> bool:
-        return self._traveller_free(self.interp[j], a, b, site)
+        return self._traveller_free(self.interp[j], a, b, site, self.p.interpreter_pads.get(j))
 
     def room_ok(self, r: str, a: int, b: int) -> bool:
         return all(not (x < b and a < y) for x, y in self.room[r])

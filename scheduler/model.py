@@ -46,6 +46,7 @@ class ModelBuilder:
         self.problem = problem
         self.options = options if options is not None else problem.options
         self.pinned = pinned
+        self.fixed_cohorts = {problem.sessions[i].key.cohort for i in pinned}
         self.model = cp_model.CpModel()
         m = self.model
         self.present: dict[int, cp_model.IntVar] = {}

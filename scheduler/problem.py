@@ -49,6 +49,33 @@ class SessionOptions:
     rejected: Counter = field(default_factory=Counter)  # why slots were ruled out
 
 
+@dataclass(frozen=True)
+class TravelGaps:
+    """How long a person keeps free between sessions at two different sites.
+
+    Exact mode (`pairs`): after a session at S, a session at S' starts at least travel(S, S')
+    later; only the pairs where this can bind are listed. Summed-up mode (`per_site`, when a
+    person could go between more than MAX_PAIRS site pairs): after a session at S, a session at
+    any other site starts at least the longest such trip from S later — a little stricter than
+    the rule, but one constraint per site instead of one per pair."""
+
+    MAX_PAIRS = 40
+    pairs: dict
+    per_site: dict | None
+
+    @property
+    def exact(self) -> bool:
+        return self.per_site is None
+
+    def after(self, site: str | None, other: str | None, travel: int) -> int:
+        """Minutes to keep free after a session at `site` before one at `other`."""
+        if site == other:
+            return 0
+        if self.per_site is not None:
+            return max(travel, self.per_site.get(site, 0))
+        return travel
+
+
 def rest_ok(shifts: list[Interval], extra: list[Interval], rest_minutes: int) -> bool:
     """Daily rest (rule 9) for one person: adding `extra` work blocks to `shifts` must not
     make any 24-hour window starting at a block start have a longest free stretch below
@@ -150,11 +177,12 @@ class PlanningProblem:
         o = self.options[i]
         return frozenset(self.scenario.rooms[r].site for r in o.rooms) if o.needs_room else frozenset([home])
 
-    def travel_pads(self, home: str | None, idxs: list[int]) -> dict[tuple[str, str], int]:
+    def travel_pads(self, home: str | None, idxs: list[int]) -> "TravelGaps":
         """For a person who may hold sessions `idxs`: the ordered site pairs (S, S') for which
         a session at S' could start, the same day, sooner after a session at S than the travel
-        time between them, with that travel time. With start times hours apart this is empty
-        (no travel can ever bind); only these pairs need a constraint in the model."""
+        time between them. With start times hours apart there are none (no travel can ever
+        bind); only these pairs need a constraint in the model. When a person could go
+        between very many sites, the pairs are summed up per site (see `TravelGaps`)."""
         sc = self.scenario
         classes: dict[tuple, frozenset] = {}
         for i in idxs:
@@ -174,7 +202,12 @@ class PlanningProblem:
                         need = sc.travel_minutes(a, b)
                         if a != b and need > closest:
                             pads[a, b] = need
-        return pads
+        if len(pads) <= TravelGaps.MAX_PAIRS:
+            return TravelGaps(pads, None)
+        per_site: dict[str, int] = {}
+        for (a, _), need in pads.items():
+            per_site[a] = max(per_site.get(a, 0), need)
+        return TravelGaps({}, per_site)
 
     def site_of_room(self, room_id: str) -> str:
         return self.scenario.rooms[room_id].site

@@ -21,7 +21,7 @@ def completeness_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     whose predecessor in the track is not scheduled cannot be scheduled either
     (a cohort does not take module 3 without module 2)."""
     for idxs in problem.by_cohort.values():
-        if idxs[0] in mb.pinned:
+        if problem.sessions[idxs[0]].key.cohort in mb.fixed_cohorts:
             continue
         for prev, nxt in zip(idxs, idxs[1:]):
             if nxt not in mb.present:
@@ -38,7 +38,7 @@ def order_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     module are min_gap_days..max_gap_days calendar days apart (start date to start date)."""
     sc, m = problem.scenario, mb.model
     for idxs in problem.by_cohort.values():
-        if idxs[0] in mb.pinned:
+        if problem.sessions[idxs[0]].key.cohort in mb.fixed_cohorts:
             continue
         for i, j in zip(idxs, idxs[1:]):
             if i not in mb.present or j not in mb.present:
@@ -100,7 +100,7 @@ def trainer_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
     for t_id, items in mb.trainer_intervals.items():
         trainer = sc.trainers[t_id]
         m.add_no_overlap(_with_travel(problem, mb, items, {i: mb.teaches[i, t_id] for i, _ in items},
-                                      trainer.home_site, problem.trainer_pads.get(t_id, {})))
+                                      trainer.home_site, problem.trainer_pads.get(t_id)))
         if trainer.max_sessions_per_day is not None and trainer.max_sessions_per_day < _max_per_day(problem, [i for i, _ in items]):
             ivs = [m.new_optional_fixed_size_interval_var(mb.day(i), 1, mb.teaches[i, t_id], f"tday[{i},{t_id}]")
                    for i, _ in items]
@@ -132,7 +132,7 @@ def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
             m.add(sum(interps) + sum(speakers) >= mb.present[i])
     for j_id, items in mb.interpreter_intervals.items():
         m.add_no_overlap(_with_travel(problem, mb, items, {i: mb.interprets[i, j_id] for i, _ in items},
-                                      sc.interpreters[j_id].home_site, problem.interpreter_pads.get(j_id, {})))
+                                      sc.interpreters[j_id].home_site, problem.interpreter_pads.get(j_id)))
 
 
 HARD_RULES = [completeness_rule, order_rule, participant_rule, staffing_rule, trainer_rule, room_rule, language_rule]
@@ -234,31 +234,48 @@ def _max_per_day(problem: PlanningProblem, idxs: list[int], limit: int | None = 
     return max(1, min(count, limit) if limit else count)
 
 
-def _with_travel(problem: PlanningProblem, mb: ModelBuilder, items, lits: dict, home: str | None,
-                 pads: dict[tuple[str, str], int]) -> list:
+def _with_travel(problem: PlanningProblem, mb: ModelBuilder, items, lits: dict, home: str | None, gaps) -> list:
     """Rules 3/10 travel: a person's session at site S' starts at least travel(S, S') after
     their session at S ends. Only the site pairs where that can bind get a constraint (see
     `PlanningProblem.travel_pads`): one cumulative per pair holds the person's sessions at S
     extended by the travel time (demand 1) and their sessions at S' (demand K = capacity).
     Extended S-sessions may overlap each other (same site), but never an S'-session: exact.
+    A person who could go between very many sites gets one cumulative per site S instead,
+    with S-sessions extended by the longest trip from S and every other-site session in it.
     Returns the plain intervals for the person's no-overlap."""
-    m = mb.model
     plain = dict(items)
-    k = len(problem.scenario.calendar.start_times) + 1
-    for (site, other), pad in sorted(pads.items()):
-        ivs, demands = [], []
-        for i, _ in items:
-            here = mb.sites_of(i, home)
-            dur = problem.sessions[i].duration
-            if site in here:
-                ivs.append(m.new_optional_fixed_size_interval_var(
-                    mb.start[i], dur + pad, mb.at_site(i, lits[i], site), f"pad[{i},{site}]"))
-                demands.append(1)
-            if other in here:
-                lit = mb.at_site(i, lits[i], other)
-                ivs.append(plain[i] if lit is lits[i] else
-                           m.new_optional_fixed_size_interval_var(mb.start[i], dur, lit, f"at[{i},{other}]"))
-                demands.append(k)
-        if 1 in demands and k in demands:
-            m.add_cumulative(ivs, demands, k)
+    if gaps is None:
+        return list(plain.values())
+    if gaps.exact:
+        groups = [(site, frozenset([other]), pad) for (site, other), pad in sorted(gaps.pairs.items())]
+    else:
+        groups = [(site, None, pad) for site, pad in sorted(gaps.per_site.items())]
+    for site, others, pad in groups:
+        _travel_group(problem, mb, items, lits, home, site, others, pad, plain)
     return list(plain.values())
+
+
+def _travel_group(problem, mb, items, lits, home, site, others, pad, plain) -> None:
+    """One cumulative: sessions at `site` extended by `pad` (demand 1) against the sessions at
+    `others` (all other sites when None) (demand K = capacity)."""
+    m = mb.model
+    k = len(problem.scenario.calendar.start_times) + 1
+    ivs, demands, free = [], [], False
+    for i, _ in items:
+        here = mb.sites_of(i, home)
+        elsewhere = sorted(here - {site}) if others is None else sorted(here & others)
+        if site not in here and not elsewhere:
+            continue
+        free = free or i not in mb.pinned
+        dur = problem.sessions[i].duration
+        if site in here:
+            ivs.append(m.new_optional_fixed_size_interval_var(
+                mb.start[i], dur + pad, mb.at_site(i, lits[i], site), f"pad[{i},{site}]"))
+            demands.append(1)
+        for other in elsewhere:
+            lit = mb.at_site(i, lits[i], other)
+            ivs.append(plain[i] if lit is lits[i] else
+                       m.new_optional_fixed_size_interval_var(mb.start[i], dur, lit, f"at[{i},{other}]"))
+            demands.append(k)
+    if free and 1 in demands and k in demands:  # fixed sessions only already keep the rule
+        m.add_cumulative(ivs, demands, k)

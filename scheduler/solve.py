@@ -30,7 +30,7 @@ from .rules import HARD_RULES, OBJECTIVE
 log = logging.getLogger("modulplan.solve")
 
 PRESOLVE_LIMIT = 5_000  # model variables above which CP-SAT's presolve is skipped (see solve_scenario)
-FULL_MODEL_LIMIT = 250_000  # candidate starts above which neighbourhood search replaces the one model
+FULL_MODEL_LIMIT = 60_000  # candidate starts above which neighbourhood search replaces the one model
 
 
 @dataclass(frozen=True)
@@ -184,11 +184,16 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
                 stopper.set()
             stats.update(cp_status=solver.status_name(code), solutions=watcher.solutions,
                          model_objective=solver.objective_value / SCALE if watcher.solutions else None)
+            # With summed-up travel gaps the model is a little stricter than the rules, so its
+            # bound is not a bound of the real problem: then only the simple bound is reported.
+            exact = all(g.exact for g in (*problem.trainer_pads.values(), *problem.interpreter_pads.values()))
+            stats["travel_exact"] = exact
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                bound = max(bound, solver.best_objective_bound / SCALE)
+                if exact:
+                    bound = max(bound, solver.best_objective_bound / SCALE)
                 if watcher.best_objective is not None and watcher.best_objective <= constructive:
                     placed = watcher.best
-                if code == cp_model.OPTIMAL and not (cancel and cancel.is_set()):
+                if code == cp_model.OPTIMAL and exact and not (cancel and cancel.is_set()):
                     status = SolveOutcome.OPTIMAL
             elif code == cp_model.INFEASIBLE:
                 log.error("the model is infeasible although 'nothing scheduled' is always allowed: a bug")

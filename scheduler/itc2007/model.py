@@ -18,12 +18,25 @@ Objective (the official weights): RoomCapacity + 5 MinWorkingDays + 2 Curriculum
 + RoomStability. Curricula with the same set of courses are merged into one group whose
 compactness weight is multiplied (the official cost counts each curriculum).
 
-A solve: a constructive timetable (most-constrained course first, with ejection when
-stuck), given to CP-SAT as a complete hint; then CP-SAT on the whole model for a share of
-the time and a large-neighbourhood search (LNS) on the rest: a few days, curricula or rooms
-are freed, everything else is fixed to the best solution, and the sub-model is solved
-hinted. The solution is reported with the model's cost breakdown; the independent
-evaluator (`evaluate.py`) re-checks it.
+The same builder makes the whole model and the neighbourhood models of the search: given a
+base timetable and a `Neighbourhood`, only the free lectures get variables and the fixed
+ones enter as constants, so every model's objective is the total cost.
+
+A solve (`solve`):
+1. Constructive timetable (`construct`): periods by most-constrained course first, scored
+   by what each lecture adds (working days, curriculum neighbours, seats left in the
+   period), with ejection when stuck; rooms largest course first (`assign_rooms`), which
+   gives the least seat cost per period and mostly one room per course. Milliseconds.
+2. Small instances (at most FULL_MODEL_LIMIT room literals: comp01, comp11): CP-SAT on the
+   whole model for 40% of the time, with the constructive timetable as a complete hint
+   (`_complete_hint`, as in `scheduler.solve`).
+3. Large-neighbourhood search (`_lns`) for the rest: one thread per worker picks a
+   neighbourhood of the best timetable (`pick_neighbourhood`: a few related courses over the
+   week or over two days, with or without the rooms they share, a few periods, a few rooms),
+   solves its model with a one-worker CP-SAT from a complete hint for at most 0.4 s, and
+   keeps the result if it is no worse; now and then a room-swap pass (`polish_rooms`).
+The solution is reported with the model's cost breakdown; the independent evaluator
+(`evaluate.py`) re-checks it.
 """
 
 from __future__ import annotations
@@ -244,12 +257,6 @@ class Itc2007Model:
                     m.add(v == 1)
                 else:
                     self.timed[c].append(p)
-
-    def busy(self, c: int, p: int):
-        """Course c has a lecture in period p: a variable, or the constant 1 or 0."""
-        if (c, p) in self.x:
-            return self.x[c, p]
-        return 1 if (c, p) in self.fixed else 0
 
     def add_term(self, name: str, expr, coef: int) -> None:
         if not coef:
@@ -624,10 +631,11 @@ def polish_rooms(pb: Problem, tt: Timetable) -> Timetable:
             return 0
         return (count[c][gain] == 0) - (count[c][lose] == 1)
 
-    improved = True
-    while improved:
-        improved = False
-        for (c, p), r0 in sorted(tt.items()):
+    improved, passes = True, 0
+    while improved and passes < 100:  # every swap lowers the cost, so this ends anyway
+        improved, passes = False, passes + 1
+        for c, p in sorted(tt):
+            r0 = tt[c, p]  # fresh: an earlier swap in this pass may have moved it
             if len([r for r, n in count[c].items() if n]) < 2 and not pb.penalty[c][r0]:
                 continue
             for r in sorted((r for r, n in count[c].items() if n and r != r0), key=lambda r: -count[c][r]) or []:
@@ -726,23 +734,6 @@ def pick_neighbourhood(pb: Problem, tt: Timetable, kind: str, size: int, rng: ra
     if kind == "course_rooms":
         swap = frozenset(r for (c, p), r in tt.items() if c in chosen)
     return Neighbourhood(frozenset(chosen), periods, swap_rooms=swap, kind=kind)
-
-
-def solve_neighbourhood(pb: Problem, tt: Timetable, hood: Neighbourhood, seconds: float, workers: int,
-                        seed: int) -> tuple[Timetable, int, bool]:
-    """Re-optimize `hood` of timetable `tt`, starting from `tt` (a complete hint). Returns the
-    best timetable found (at worst `tt`), the model's cost of it, and whether it is optimal
-    for the neighbourhood."""
-    mb = build_model(pb, tt, hood)
-    mb.full_hint(tt)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    code = solver.solve(mb.model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return tt, -1, False
-    return mb.timetable(solver), round(solver.objective_value), code == cp_model.OPTIMAL
 
 
 # -- solving ---------------------------------------------------------------------------------
@@ -952,7 +943,7 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
                 kind = rng.choices(kinds, weights=[0.05 + gain[k] for k in kinds])[0]
                 k_size = size[kind]
             with best.lock:
-                base, cost0 = best.tt, best.cost
+                base = best.tt
             hood = pick_neighbourhood(pb, base, kind, k_size, rng)
             t0 = time.monotonic()
             mb = build_model(pb, base, hood)
@@ -964,8 +955,14 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
             # Measured on comp07: without the LP relaxation (weak here) a sub-solve finds
             # better neighbours within the same time.
             solver.parameters.linearization_level = 0
+            with lock:
+                active[tid] = solver
             code = solver.solve(mb.model)
+            with lock:
+                active.pop(tid, None)
             took = time.monotonic() - t0
+            if took > 3 * KINDS[kind][1] + 1:
+                log.warning("a %s sub-solve (%d variables) took %.1f s", kind, len(mb.model.proto.variables), took)
             improved = 0
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 new = mb.timetable(solver)
@@ -982,17 +979,25 @@ def _lns(pb: Problem, best: _Best, deadline: float, threads: int, seed: int, sta
                 gain[kind] = 0.7 * gain[kind] + 0.3 * improved / max(took, 0.05)
                 # Sizes where sub-solves end optimal well within their limit do best (measured).
                 fast = code == cp_model.OPTIMAL and took < 0.5 * KINDS[kind][1]
-                low, high = {"courses": (3, 40), "days": (4, pb.C), "course_rooms": (1, 20),
-                              "periods": (2, pb.P)}.get(kind, (0, 0))
+                low, high = {"courses": (3, 15), "days": (4, 30), "course_rooms": (1, 8),
+                              "periods": (2, 6)}.get(kind, (0, 0))
                 if high:
                     size[kind] = min(high, size[kind] + 1) if fast else (
                         size[kind] if code == cp_model.OPTIMAL else max(low, size[kind] - 1))
 
+    active: dict[int, cp_model.CpSolver] = {}
     workers = [threading.Thread(target=loop, args=(t,), daemon=True) for t in range(threads)]
     for w in workers:
         w.start()
-    for w in workers:
-        w.join()
+    # A watchdog: CP-SAT has been seen to overrun its time limit (in presolve); past the
+    # deadline the running sub-solves are told to stop.
+    while any(w.is_alive() for w in workers):
+        for w in workers:
+            w.join(timeout=0.1)
+        if time.monotonic() > deadline + 0.2:
+            with lock:
+                for solver in active.values():
+                    solver.stop_search()
     stats["lns"] = {k: {"tried": a, "improved": b} for k, (a, b) in counts.items()}
     stats["lns_sizes"] = dict(size)
 
