@@ -130,7 +130,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     best = dict(placed)
     best_cost = exact_costs(problem, best)["objective"]
     stats = {"steps": 0, "improving_steps": 0}
-    while time.monotonic() + 1.0 < deadline and not (cancel and cancel.is_set()):
+    last_build = 1.0  # a step's model building takes about as long as the previous one's
+    while time.monotonic() + last_build + 1.0 < deadline and not (cancel and cancel.is_set()):
         step_started = time.monotonic()
         free = hoods.pick(best)
         options, pinned, free_idx = neighbourhood_view(problem, best, free)
@@ -141,7 +142,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             term(problem, mb)
         mb.set_objective()
         decisions = _hint(mb, problem, best)
-        if not _complete_hint(mb, decisions, 2.0):
+        if not _complete_hint(mb, decisions, min(2.0, max(0.1, deadline - time.monotonic() - 0.5))):
             continue
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.5, min(step_seconds, deadline - time.monotonic() - 0.5))
@@ -150,6 +151,10 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if len(mb.model.proto.variables) > PRESOLVE_LIMIT:
             solver.parameters.cp_model_presolve = False
         built = time.monotonic()
+        last_build = built - step_started
+        if deadline - built < 0.5:
+            break
+        solver.parameters.max_time_in_seconds = min(step_seconds, deadline - built)
         code = solver.solve(mb.model)
         stats["steps"] += 1
         log.debug("step: %d free sessions, %d pinned, %d vars, build %.1fs, solve %.1fs, %s", len(free_idx),
