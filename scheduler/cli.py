@@ -179,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("schedule")
     p.set_defaults(func=cmd_validate)
 
+    # Listed here for --help; main() hands its arguments to the ITC-2007 runner unparsed.
+    sub.add_parser("itc2007", help="solve an ITC-2007 Track 3 instance (see `modulplan itc2007 --help`)",
+                   add_help=False)
+
     _add_service_subcommands(sub)
     return parser
 
@@ -193,6 +197,11 @@ def _add_service_subcommands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["itc2007"]:
+        from .itc2007.cli import run as run_itc2007
+
+        return run_itc2007(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose or getattr(args, "log", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
