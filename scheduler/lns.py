@@ -20,10 +20,10 @@ from typing import Callable
 from ortools.sat.python import cp_model
 
 from .construct import Placement
-from .model import SCALE, ModelBuilder
+from .model import SCALE
 from .problem import PlanningProblem, SessionOptions
 from .result import exact_costs
-from .rules import HARD_RULES, OBJECTIVE
+from .rules import build_model
 
 log = logging.getLogger("modulplan.lns")
 
@@ -135,12 +135,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         step_started = time.monotonic()
         free = hoods.pick(best)
         options, pinned, free_idx = neighbourhood_view(problem, best, free)
-        mb = ModelBuilder(problem, options, frozenset(pinned))
-        for rule in HARD_RULES:
-            rule(problem, mb)
-        for term in OBJECTIVE:
-            term(problem, mb)
-        mb.set_objective()
+        mb = build_model(problem, options, frozenset(pinned))
         decisions = _hint(mb, problem, best)
         if not _complete_hint(mb, decisions, min(2.0, max(0.1, deadline - time.monotonic() - 0.5))):
             continue

@@ -170,3 +170,26 @@ class ModelBuilder:
         for t in self.terms:
             out[t.name] = out.get(t.name, 0) + t.coef * value(t.expr)
         return out
+
+
+def complete_hint(model: cp_model.CpModel, decisions: list[tuple[object, int]], seconds: float) -> bool:
+    """Turn a hint of the decisions into a complete one: solve a copy with the decisions fixed
+    (pure propagation, so presolve is off: measured, it was most of the time) and hint every
+    variable with the result. The objective stays, so auxiliary variables take their exact
+    values. A complete, feasible hint lets CP-SAT start from the constructive solution;
+    presolve can lose a partial one. Returns False (and leaves the hint as it was) when the
+    decisions are not a solution of the model."""
+    fixed = model.clone()
+    fixed.clear_hints()
+    for var, value in decisions:
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.num_workers = 1
+    solver.parameters.cp_model_presolve = False
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    model.clear_hints()
+    for k in range(len(model.proto.variables)):
+        model.add_hint(model.get_int_var_from_proto_index(k), solver.value(fixed.get_int_var_from_proto_index(k)))
+    return True

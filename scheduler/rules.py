@@ -218,6 +218,18 @@ def trainer_change_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
 OBJECTIVE = [unscheduled_cost, participant_cost, trainer_cost, travel_cost, trainer_change_cost]
 
 
+def build_model(problem: PlanningProblem, options: list | None = None, pinned: frozenset[int] = frozenset()) -> ModelBuilder:
+    """The whole model: every hard rule and every objective term (see `ModelBuilder` for
+    `options` and `pinned`)."""
+    mb = ModelBuilder(problem, options, pinned)
+    for rule in HARD_RULES:
+        rule(problem, mb)
+    for term in OBJECTIVE:
+        term(problem, mb)
+    mb.set_objective()
+    return mb
+
+
 # -- helpers -----------------------------------------------------------------------
 
 

@@ -20,12 +20,12 @@ from ortools.sat.python import cp_model
 
 from .construct import Bookings, Placement, complete, construct
 from .domain import Scenario, build_scenario
-from .model import SCALE, ModelBuilder
+from .model import SCALE, ModelBuilder, complete_hint
 from .problem import PlanningProblem
 from .lns import improve, simple_lower_bound
 from .result import build_schedule, exact_costs
 from .schemas import load_scenario
-from .rules import HARD_RULES, OBJECTIVE
+from .rules import build_model
 
 log = logging.getLogger("modulplan.solve")
 
@@ -143,12 +143,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         stats.update(lns_stats)
     elif problem.sessions and remaining > 0.5 and not (cancel and cancel.is_set()):
         stats["mode"] = "full model"
-        mb = ModelBuilder(problem)
-        for rule in HARD_RULES:
-            rule(problem, mb)
-        for term in OBJECTIVE:
-            term(problem, mb)
-        mb.set_objective()
+        mb = build_model(problem)
         decisions = _hint(mb, problem, placed)
         stats["hint_complete"] = _complete_hint(mb, decisions, min(5.0, params.time_limit / 10))
         built = time.monotonic()
@@ -249,27 +244,10 @@ def _hint(mb: ModelBuilder, problem: PlanningProblem, placed: dict[int, Placemen
 
 
 def _complete_hint(mb: ModelBuilder, decisions: list[tuple[object, int]], seconds: float) -> bool:
-    """Turn the partial hint (the decisions) into a complete one: solve a copy with the
-    hinted decisions fixed, which is pure propagation, and hint every variable with the
-    result. A complete, feasible hint is what lets CP-SAT start from the constructive
-    schedule instead of from scratch (presolve can otherwise lose a partial hint)."""
-    fixed = mb.model.clone()
-    fixed.clear_hints()
-    fixed.clear_objective()
-    for var, value in decisions:
-        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = 1
-    solver.parameters.cp_model_presolve = False  # measured: presolve is most of the time here
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        log.warning("the constructive schedule is not a solution of the model; CP-SAT starts without it")
-        return False
-    mb.model.clear_hints()
-    for k in range(len(mb.model.proto.variables)):
-        var = mb.model.get_int_var_from_proto_index(k)
-        mb.model.add_hint(var, solver.value(fixed.get_int_var_from_proto_index(k)))
-    return True
+    if complete_hint(mb.model, decisions, seconds):
+        return True
+    log.warning("the constructive schedule is not a solution of the model; CP-SAT starts without it")
+    return False
 
 
 def _extract(mb: ModelBuilder, problem: PlanningProblem, solver, pinned: dict | None = None) -> dict[int, Placement]:

@@ -53,6 +53,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
+from ..model import complete_hint
 from .instance import Instance, Lecture
 
 log = logging.getLogger("modulplan.itc2007")
@@ -813,24 +814,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def _complete_hint(mb: Itc2007Model, decisions: list[tuple[object, int]], seconds: float) -> bool:
-    """Turn the hinted decisions into a complete hint: solve a copy with the decisions fixed
-    (pure propagation) and hint every variable with the result (as `scheduler.solve` does).
-    A complete, feasible hint lets CP-SAT start from the constructive timetable."""
-    fixed = mb.model.clone()
-    fixed.clear_hints()  # the objective stays: the auxiliary variables take their exact values
-    for var, value in decisions:
-        fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = 1
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        log.warning("the constructive timetable is not a solution of the model; CP-SAT starts without it")
-        return False
-    mb.model.clear_hints()
-    for k in range(len(mb.model.proto.variables)):
-        var = mb.model.get_int_var_from_proto_index(k)
-        mb.model.add_hint(var, solver.value(fixed.get_int_var_from_proto_index(k)))
-    return True
+    if complete_hint(mb.model, decisions, seconds):
+        return True
+    log.warning("the constructive timetable is not a solution of the model; CP-SAT starts without it")
+    return False
 
 
 def to_lectures(inst: Instance, tt: Timetable) -> list[Lecture]:
