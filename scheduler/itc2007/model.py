@@ -868,7 +868,7 @@ def _solve_whole(pb: Problem, best: _Best, params: SolveParams, seconds: float, 
         solver.log_callback = log.info
 
     def on_solution(tt: Timetable, bound: float) -> None:
-        best.bound = bound
+        best.bound = max(0.0, bound)  # every cost term is >= 0; CP-SAT's early bound can be below
         best.offer(tt, "optimize")
 
     watcher = _Watcher(mb, on_solution)
@@ -876,7 +876,7 @@ def _solve_whole(pb: Problem, best: _Best, params: SolveParams, seconds: float, 
     stats.update(whole_model_status=solver.status_name(code), whole_model_solutions=watcher.solutions,
                  variables=len(mb.model.proto.variables))
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best.bound = solver.best_objective_bound
+        best.bound = max(0.0, solver.best_objective_bound)
         best.offer(mb.timetable(solver), "optimize")
     return code == cp_model.OPTIMAL
 
