@@ -19,7 +19,7 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .cohorts import Cohort, CohortSession, SessionKey, cohort_sessions, form_cohorts
+from .cohorts import Cohort, CohortSession, cohort_sessions, form_cohorts
 from .domain import Scenario, TeamKey
 from .timeline import Interval, Slot, Timeline, covers, intervals_near, merge_intervals, overlap_minutes
 
@@ -317,21 +317,3 @@ class PlanningProblem:
         return [r.id for r in sc.rooms.values()
                 if r.capacity >= cohort.size and module.room_features <= r.features
                 and (module.location != "workplace" or r.site in sites)]
-
-    def session_site(self, i: int, room: str | None, person_home: str | None) -> str | None:
-        """Where a session takes place for a person: the room's site; remote: the person's home."""
-        return self.scenario.rooms[room].site if room else person_home
-
-    def slots_per_day(self) -> int:
-        return max(1, len(self.scenario.calendar.start_times))
-
-    def describe_week(self, minute: int) -> str:
-        d = self.timeline.clock.local_date(minute)
-        return f"week {d.isocalendar()[1]}"
-
-
-def plan_window_text(problem: PlanningProblem, cohort: Cohort) -> str:
-    sc = problem.scenario
-    plans = [sc.action_plans[p] for p in cohort.plans]
-    return f"{max(p.earliest for p in plans)}..{min(p.deadline for p in plans)}"
-

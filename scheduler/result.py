@@ -24,7 +24,6 @@ def exact_costs(problem: PlanningProblem, placed: dict[int, Placement]) -> dict:
     """The objective breakdown, backfill/overtime hours and travel minutes of a placement set."""
     sc = problem.scenario
     w = sc.weights
-    clock = problem.timeline.clock
     backfill = overtime = trainer_cost = 0.0
     person_days: dict[tuple[str, str, object], list[tuple[int, str | None]]] = defaultdict(list)
     last_day: dict[str, object] = {}

@@ -151,7 +151,7 @@ def unscheduled_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
 def participant_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     """Soft: backfill (participant-hours on shift), overtime (off shift) and lateness
     (days a cohort's last session lies after its target), exact per candidate start."""
-    sc, m = problem.scenario, mb.model
+    sc = problem.scenario
     w = sc.weights
     for i in mb.schedulable:
         costs = [round(c.backfill_minutes * w["backfill_per_hour"] + c.overtime_minutes * w["overtime_per_hour"]
@@ -172,7 +172,7 @@ def travel_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
     session the round trip home -> site -> home divided by the most sessions the person can hold
     in one day: never more than the real day's travel, so the proven bound stays a true bound;
     the reported objective uses the exact travel of the final schedule."""
-    sc, m = problem.scenario, mb.model
+    sc = problem.scenario
     w = sc.weights["travel_per_minute"] * SCALE
     if not w:
         return
