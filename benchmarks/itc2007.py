@@ -96,6 +96,24 @@ def write_results(rows: list[dict], out: Path) -> None:
     (out / "itc2007.md").write_text("\n".join(lines) + "\n")
 
 
+def _earlier_rows(path: Path, limits: set[float]) -> list[dict]:
+    """Rows of an earlier run for time limits this run does not repeat (typed like fresh rows)."""
+    if not path.exists():
+        return []
+    ints = {"cost", "hard_violations", "best_known", "model_cost", "constructive_cost", "room_capacity",
+            "min_working_days", "curriculum_compactness", "room_stability", "workers", "seed"}
+    kept = []
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            row = {k: (int(v) if k in ints and v != "" else v) for k, v in r.items()}
+            row["time_limit"] = float(r["time_limit"])
+            row["optimal_known"] = r["optimal_known"] == "True"
+            row["ratio"] = float(r["ratio"]) if r["ratio"] != "" else ""
+            if row["time_limit"] not in limits:
+                kept.append(row)
+    return kept
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limits", type=float, nargs="+", default=[60.0, 300.0])
@@ -104,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--instances", nargs="+", default=[f"comp{k:02d}" for k in range(1, 22)])
     ap.add_argument("--out", type=Path, default=RESULTS, help="results folder (default benchmarks/results)")
     ap.add_argument("--solutions", type=Path, help="also write the .sol files here")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the rows of other time limits already in the results folder's itc2007.csv")
     args = ap.parse_args(argv)
     src = bench_dir()
-    rows: list[dict] = []
+    rows: list[dict] = _earlier_rows(args.out / "itc2007.csv", set(args.time_limits)) if args.merge else []
     for limit in args.time_limits:
         for name in args.instances:
             t0 = time.monotonic()
