@@ -24,6 +24,8 @@ so calendar UIDs stay the same across re-solves.
 
 from __future__ import annotations
 
+import bisect
+
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -128,9 +130,17 @@ class _CohortShaper:
 
     def always_on_shift(self, team: TeamKey) -> bool:
         """Day workers: at (nearly) every start time they are at work, so their sessions are on shift."""
-        union = self.tl.shift_union[team]
-        hits = sum(1 for s in self.sample if any(a < s.minute + self.probe and s.minute < b for a, b in union))
-        return bool(self.sample) and hits >= 0.95 * len(self.sample)
+        cache = self.__dict__.setdefault("_always_on", {})
+        if team not in cache:
+            union = self.tl.shift_union[team]  # merged and sorted: one bisect per sample slot
+            hits = 0
+            for s in self.sample:
+                a, b = s.minute, s.minute + self.probe
+                k = bisect.bisect_left(union, (b,))  # shifts starting before the probe ends
+                if k and union[k - 1][1] > a:
+                    hits += 1
+            cache[team] = bool(self.sample) and hits >= 0.95 * len(self.sample)
+        return cache[team]
 
     def shift_classes(self, teams: list[TeamKey]) -> dict[TeamKey, int]:
         """Teams whose shifts share most start slots: cohorts that must meet on shift stay within one class."""

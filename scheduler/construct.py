@@ -9,10 +9,12 @@ and with `strategy="earliest"` it is the first-fit baseline of the benchmarks.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .problem import Candidate, PlanningProblem, rest_ok
+from .timeline import intervals_near
 
 DAY = 24 * 60
 
@@ -26,18 +28,51 @@ class Placement:
     interpreters: tuple[str, ...]
 
 
+class Busy:
+    """One resource's booked blocks (start, end, ...), bucketed by day so that a check looks
+    only at the blocks near the time in question, not at the whole horizon."""
+
+    __slots__ = ("buckets", "longest")
+
+    def __init__(self):
+        self.buckets: dict[int, list[tuple]] = defaultdict(list)
+        self.longest = 0
+
+    def append(self, item: tuple) -> None:
+        self.buckets[item[0] // DAY].append(item)
+        self.longest = max(self.longest, item[1] - item[0])
+
+    def remove(self, item: tuple) -> None:
+        self.buckets[item[0] // DAY].remove(item)
+
+    def near(self, a: int, b: int, pad: int = 0) -> list[tuple]:
+        """Blocks that overlap [a - pad, b + pad)."""
+        out = []
+        for day in range((a - pad - self.longest) // DAY, (b + pad) // DAY + 1):
+            for item in self.buckets.get(day, ()):
+                if item[0] < b + pad and a - pad < item[1]:
+                    out.append(item)
+        return out
+
+    def __bool__(self) -> bool:
+        return any(self.buckets.values())
+
+
 class Bookings:
     """Who is busy when, so every placement can be checked against the rules."""
 
     def __init__(self, problem: PlanningProblem):
         self.p = problem
-        self.trainer: dict[str, list[tuple[int, int, str | None]]] = defaultdict(list)
-        self.interp: dict[str, list[tuple[int, int, str | None]]] = defaultdict(list)
-        self.room: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.team: dict = defaultdict(list)
-        self.person: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.trainer: dict[str, Busy] = defaultdict(Busy)  # (start, end, site)
+        self.interp: dict[str, Busy] = defaultdict(Busy)  # (start, end, site)
+        self.room: dict[str, Busy] = defaultdict(Busy)  # (start, end)
+        self.team: dict = defaultdict(Busy)  # (start, end, members)
+        self.person: dict[str, Busy] = defaultdict(Busy)  # (start, end)
         self.trainer_day: Counter = Counter()
         self.trainer_week: Counter = Counter()
+        sc = problem.scenario
+        # The longest travel that can separate two sessions: blocks further away never clash.
+        self.reach = max([sc.travel_default, *sc.travel_pairs.values()], default=0)
 
     # -- checks -----------------------------------------------------------------
     def _traveller_free(self, items, a: int, b: int, site: str | None, gaps) -> bool:
@@ -45,7 +80,7 @@ class Bookings:
         other sites (on any day: stricter than the rule only across midnight), as the model
         keeps it (`TravelGaps`)."""
         sc = self.p.scenario
-        for x, y, s in items:
+        for x, y, s in items.near(a, b, self.reach):
             travel = sc.travel_minutes(site, s)
             before = gaps.after(site, s, travel) if gaps else travel  # the new session first
             after = gaps.after(s, site, travel) if gaps else travel  # the booked one first
@@ -65,17 +100,16 @@ class Bookings:
         return self._traveller_free(self.interp[j], a, b, site, self.p.interpreter_pads.get(j))
 
     def room_ok(self, r: str, a: int, b: int) -> bool:
-        return all(not (x < b and a < y) for x, y in self.room[r])
+        return not self.room[r].near(a, b)
 
     def people_ok(self, participants, a: int, b: int) -> bool:
         p, rest = self.p, self.p.rest_minutes
         for pid in participants:
-            mine = self.person[pid]
-            if any(x < b and a < y for x, y in mine):
+            near = self.person[pid].near(a, b, 2 * DAY)
+            if any(x < b and a < y for x, y in near):
                 return False
-            if rest and mine:
-                near = [(x, y) for x, y in mine if x < b + 2 * DAY and a < y + 2 * DAY]
-                if near and not rest_ok(p.timeline.shift_union[p.scenario.participants[pid].team],
+            if rest and near:
+                if not rest_ok(p.timeline.shift_union[p.scenario.participants[pid].team],
                                         near + [(a, b)], rest):
                     return False
         return True
@@ -83,10 +117,10 @@ class Bookings:
     def staffing_ok(self, team_counts, a: int, b: int) -> bool:
         teams = self.p.scenario.teams
         for team, n in team_counts:
-            busy = [(x, y, k) for x, y, k in self.team[team] if x < b and a < y]
+            busy = self.team[team].near(a, b)
             if not busy:
                 continue
-            shifts = [(x, y) for x, y in self.p.timeline.shift_union[team] if x < b and a < y]
+            shifts = [(x, y) for x, y in intervals_near(self.p.timeline.shift_union[team], a, b) if x < b and a < y]
             if not shifts:
                 continue
             cuts = sorted({a, b, *[v for x, y, _ in busy for v in (x, y) if a < v < b],
@@ -201,12 +235,74 @@ def complete(problem: PlanningProblem, book: Bookings, placed: dict[int, Placeme
     return out
 
 
+class _Lookahead:
+    """Can the rest of a module's sessions still follow a session that starts on a given day?
+
+    Only the candidates are consulted (calendar, windows, shift fit), not the bookings: it
+    catches the common trap of a module with a maximum gap placed just before a closed
+    period (a session on 16 December whose successor must start within 21 days, across
+    the Christmas closure), which a greedy schedule cannot undo later."""
+
+    def __init__(self, problem: PlanningProblem):
+        self.p = problem
+        self.followers: dict[int, list[int]] = {}
+        for idxs in problem.by_cohort.values():
+            for pos, i in enumerate(idxs):
+                mod = problem.sessions[i].module_id
+                rest = []
+                for j in idxs[pos + 1:]:
+                    if problem.sessions[j].module_id != mod:
+                        break
+                    rest.append(j)
+                self.followers[i] = rest
+        self.days: dict[int, list[int]] = {}
+        self.memo: dict[tuple[int, int], bool] = {}
+
+    def _candidate_days(self, i: int) -> list[int]:
+        days = self.days.get(i)
+        if days is None:
+            days = self.days[i] = sorted({c.slot.day_number for c in self.p.options[i].candidates})
+        return days
+
+    def ok(self, i: int, day: int) -> bool:
+        """True when session i on `day` leaves a reachable day for each following session."""
+        rest = self.followers.get(i)
+        mod = self.p.scenario.modules[self.p.sessions[i].module_id]
+        if not rest or mod.max_gap_days is None:
+            return True
+        key = (i, day)
+        if key not in self.memo:
+            lo, hi = mod.min_gap_days, mod.max_gap_days
+            reach = [day]
+            for j in rest:
+                if not reach:
+                    break
+                # Days of session j within [r + lo, r + hi] of some reachable day r.
+                nxt = []
+                for d in self._candidate_days(j):
+                    at = bisect_left(reach, d - hi)
+                    if at < len(reach) and reach[at] <= d - lo:
+                        nxt.append(d)
+                reach = nxt
+            self.memo[key] = bool(reach)
+        return self.memo[key]
+
+
+def _lookahead(problem: PlanningProblem) -> _Lookahead:
+    la = getattr(problem, "_construct_lookahead", None)
+    if la is None:
+        la = _Lookahead(problem)
+        problem._construct_lookahead = la
+    return la
+
+
 def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], strategy: str,
                   prev: tuple[int, Candidate] | None = None,
                   module_trainer: dict[str, str] | None = None) -> dict[int, Placement]:
     sc = problem.scenario
     out: dict[int, Placement] = {}
     module_trainer = dict(module_trainer or {})
+    ahead = _lookahead(problem)
     for i in idxs:
         s, o = problem.sessions[i], problem.options[i]
         mod = sc.modules[s.module_id]
@@ -227,6 +323,8 @@ def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], str
                                       o.candidates[k].start))
         placement = None
         for k in cands:
+            if not ahead.ok(i, o.candidates[k].slot.day_number):
+                continue
             placement = _fit(problem, book, i, k, module_trainer.get(s.module_id))
             if placement:
                 break

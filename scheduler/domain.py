@@ -8,7 +8,9 @@ for the conversion to real elapsed time).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 
 # The format's constants have one definition: the schemas.
@@ -192,9 +194,28 @@ class Scenario:
     participants: dict[str, Participant]
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
-    @property
+    @cached_property  # asked for in inner loops; the scenario is immutable
     def teams(self) -> dict[TeamKey, Team]:
         return {t.key: t for w in self.workplaces.values() for t in w.teams}
+
+    @cached_property
+    def travel_neighbours(self) -> dict[str, dict[str, int]]:
+        """Per site, the sites with a travel time of their own (others take the default)."""
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for pair, minutes in self.travel_pairs.items():
+            if len(pair) == 2:
+                a, b = tuple(pair)
+                out[a][b] = out[b][a] = minutes
+        return out
+
+    def longest_travel(self, site: str | None, others: frozenset) -> int:
+        """The longest travel time from `site` to any other site in `others`."""
+        if site is None:
+            return 0
+        nbrs = self.travel_neighbours.get(site, {})
+        explicit = [m for b, m in nbrs.items() if b in others]
+        rest = len(others) - (site in others) - len(explicit) - sum(1 for b in others if b is None)
+        return max([*explicit, *([self.travel_default] if rest > 0 else [])], default=0)
 
     def travel_minutes(self, a: str | None, b: str | None) -> int:
         """Travel time between two sites; same site (or an unknown home) is 0."""

@@ -132,6 +132,9 @@ class PlanningProblem:
         self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
                              for r in scenario.rooms.values()}
         self._team_cache: dict = {}
+        self._free_cache: dict = {}
+        self._slot_minutes = [sl.minute for sl in self.timeline.slots]
+        self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
         self.options: list[SessionOptions] = []
         same_as: dict[tuple[str, str], SessionOptions] = {}  # a module's sessions share their starts
         for s in self.sessions:
@@ -190,23 +193,48 @@ class PlanningProblem:
                               for c in self.options[i].candidates)
             key = (times, self.sessions[i].duration)
             classes[key] = classes.get(key, frozenset()) | self.sites_of(i, home)
-        pads: dict[tuple[str, str], int] = {}
-        for (t1s, d1), sites1 in classes.items():
-            for (t2s, _), sites2 in classes.items():
+        closest: dict[tuple, int] = {}  # (class, class) -> shortest same-day gap between them
+        for (t1s, d1), _ in classes.items():
+            for (t2s, d2), _ in classes.items():
                 gaps = [t2 - (t1 + d1) for t1 in t1s for t2 in t2s if t2 >= t1 + d1]
-                if not gaps:
-                    continue
-                closest = min(gaps)
+                if gaps:
+                    closest[(t1s, d1), (t2s, d2)] = min(gaps)
+        pads: dict[tuple[str, str], int] = {}
+        nbrs, default = sc.travel_neighbours, sc.travel_default
+        for (k1, k2), gap in closest.items():
+            sites1, sites2 = classes[k1], classes[k2]
+            if default > gap:
+                # Every pair without a travel time of its own binds: when these alone are too
+                # many, the summed-up form follows without listing them.
+                surely = sum(max(0, len(sites2) - 1 - (None in sites2) - len(nbrs.get(a, ())))
+                             for a in sites1 if a is not None)
+                if surely > TravelGaps.MAX_PAIRS:
+                    return self._travel_per_site(classes, closest)
                 for a in sites1:
                     for b in sites2:
                         need = sc.travel_minutes(a, b)
-                        if a != b and need > closest:
+                        if a != b and need > gap:
                             pads[a, b] = need
-        if len(pads) <= TravelGaps.MAX_PAIRS:
-            return TravelGaps(pads, None)
+            else:  # only pairs with a travel time of their own can bind
+                for a in sites1:
+                    for b, need in nbrs.get(a, {}).items() if a is not None else ():
+                        if need > gap and b in sites2:
+                            pads[a, b] = need
+            if len(pads) > TravelGaps.MAX_PAIRS:
+                return self._travel_per_site(classes, closest)
+        return TravelGaps(pads, None)
+
+    def _travel_per_site(self, classes: dict, closest: dict) -> "TravelGaps":
+        """The summed-up form of `travel_pads`: per site, the longest travel to a site that
+        could follow it too soon (computed per site, without listing the pairs)."""
+        sc = self.scenario
         per_site: dict[str, int] = {}
-        for (a, _), need in pads.items():
-            per_site[a] = max(per_site.get(a, 0), need)
+        for (k1, k2), gap in closest.items():
+            others = classes[k2]
+            for a in classes[k1]:
+                need = sc.longest_travel(a, others)
+                if need > gap and a is not None:
+                    per_site[a] = max(per_site.get(a, 0), need)
         return TravelGaps({}, per_site)
 
     def site_of_room(self, room_id: str) -> str:
@@ -226,6 +254,17 @@ class PlanningProblem:
             hit = (on, inside, rest_ok(union, [(a, b)], self.rest_minutes))
             self._team_cache[key] = hit
         return hit
+
+    def _free_slots(self, kind: str, person: str, duration: int) -> bytearray:
+        """Per slot: 1 when the trainer/interpreter is available for a session of this length
+        starting there (computed once per person and length)."""
+        key = (kind, person, duration)
+        free = self._free_cache.get(key)
+        if free is None:
+            avail = (self.availability if kind == "trainer" else self.interp_availability)[person]
+            free = bytearray(covers(avail, sl.minute, sl.minute + duration) for sl in self.timeline.slots)
+            self._free_cache[key] = free
+        return free
 
     def _options(self, s: CohortSession) -> SessionOptions:
         sc, tl = self.scenario, self.timeline
@@ -255,7 +294,16 @@ class PlanningProblem:
         tr_ok: dict[str, list[int]] = defaultdict(list)
         rm_ok: dict[str, list[int]] = defaultdict(list)
         in_ok: dict[str, list[int]] = defaultdict(list)
-        for slot in tl.slots:
+        # Only the slots inside the plans' window are looked at (slots are in time order).
+        first, last = 0, len(tl.slots)
+        if self._slots_in_order:
+            first = bisect.bisect_left(self._slot_minutes, earliest)
+            last = bisect.bisect_right(self._slot_minutes, deadline - s.duration)
+            opts.rejected["plan_window"] += len(tl.slots) - max(0, last - first)
+        interpreters = [i for i in sc.interpreters.values() if i.languages & cohort.languages]
+        trainer_free = [(t.id, self._free_slots("trainer", t.id, s.duration)) for t in qualified]
+        interp_free = [(i.id, self._free_slots("interpreter", i.id, s.duration)) for i in interpreters]
+        for slot in tl.slots[first:max(first, last)]:
             a = slot.minute
             b = a + s.duration
             if a < earliest or b > deadline:
@@ -280,7 +328,7 @@ class PlanningProblem:
             if reason:
                 opts.rejected[reason] += 1
                 continue
-            trainers = [t.id for t in qualified if covers(self.availability[t.id], a, b)]
+            trainers = [t for t, free in trainer_free if free[slot.index]]
             if not trainers:
                 opts.rejected["trainer_unavailable"] += 1
                 continue
@@ -288,8 +336,7 @@ class PlanningProblem:
             if opts.needs_room and not free_rooms:
                 opts.rejected["room_unavailable"] += 1
                 continue
-            interp = [i.id for i in sc.interpreters.values()
-                      if i.languages & cohort.languages and covers(self.interp_availability[i.id], a, b)]
+            interp = [i for i, free in interp_free if free[slot.index]]
             if any(not any(lang in sc.trainers[t].languages for t in trainers)
                    and not any(lang in sc.interpreters[i].languages for i in interp)
                    for lang in cohort.languages):
