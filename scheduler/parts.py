@@ -14,17 +14,22 @@ The interface is made of plain JSON documents so that a job queue can fan it out
     schedules = [solve_part(p.scenario, params) for p in parts]   # anywhere, in any order
     whole = merge_schedules(doc, schedules)
 
-`solve_in_parts` does all three with a process pool on this machine.
+`solve_in_parts` does all three with worker processes on this machine (`python -m scheduler.parts`
+reads one part's request on stdin and answers with its schedule: the same runs on any machine).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
-import multiprocessing
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .domain import Scenario, build_scenario
@@ -130,19 +135,37 @@ def split_scenario(doc: dict, scenario: Scenario | None = None) -> list[Part]:
     return parts
 
 
-def solve_part(part_scenario: dict, params: dict | None = None, progress_queue=None, part_index: int = 0) -> dict:
+def solve_part(part_scenario: dict, params: dict | None = None, progress_queue=None, part_index: int = 0,
+               cancel_flag=None, cancel_event: threading.Event | None = None) -> dict:
     """Solve one part's scenario document; returns its schedule document plus solver
-    figures under `x-part`. Runs anywhere: it needs nothing but its arguments."""
+    figures under `x-part`. Runs anywhere: it needs nothing but its arguments (a progress
+    queue and a cancel flag, both optional, may be proxies from another process)."""
     from .solve import SolveParams, solve_scenario
 
-    sp = SolveParams(**(params or {}))
+    sp = SolveParams(**{"split_parts": False, **(params or {})})
+    cancel = cancel_event
+    if cancel_flag is not None and cancel is None:
+        cancel = threading.Event()
+
+        def watch():
+            while not cancel.is_set():
+                if cancel_flag.is_set():
+                    cancel.set()
+                time.sleep(0.2)
+
+        threading.Thread(target=watch, daemon=True).start()
 
     def forward(p):
         if progress_queue is not None:
             progress_queue.put((part_index, p.phase, p.elapsed, p.objective, p.bound, p.sessions_placed,
                                 p.sessions_total))
 
-    result = solve_scenario(part_scenario, sp, on_progress=forward if progress_queue is not None else None)
+    try:
+        result = solve_scenario(part_scenario, sp, on_progress=forward if progress_queue is not None else None,
+                                cancel=cancel)
+    finally:
+        if cancel is not None and cancel_flag is not None:
+            cancel.set()  # ends the watcher
     schedule = result.schedule
     schedule["x-part"] = {"index": part_index, "status": result.status.value, "stats": result.stats,
                           "constructive_objective": result.constructive_objective}
@@ -204,9 +227,10 @@ def _round(x: float) -> float:
 
 def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threading.Event | None = None,
                    parts: list[Part] | None = None) -> tuple[dict, list[Part], list[dict]]:
-    """Split, solve every part in its own process (the cores shared out among them), merge.
-    Returns (whole schedule, parts, part schedules). `on_progress` gets the summed-up
-    Progress of all parts as they report."""
+    """Split, solve every part in a worker process of its own (`python -m scheduler.parts`,
+    the cores shared out among them), merge. Returns (whole schedule, parts, part
+    schedules). `on_progress` gets the summed-up Progress of all parts as they report;
+    `cancel` stops every part, each keeping its best schedule so far."""
     from .solve import Progress, SolveParams
 
     params = params or SolveParams()
@@ -214,52 +238,115 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
     doc = load_scenario(copy.deepcopy(doc))
     parts = parts if parts is not None else split_scenario(doc)
     cores = params.num_workers
-    # The biggest parts first; each process gets its share of the workers (at least one).
-    order = sorted(parts, key=lambda p: -len(p.scenario["action_plans"]))
-    procs = max(1, min(len(order), cores))
+    procs = max(1, min(len(parts), cores))
     per = max(1, cores // procs)
-    budget = max(1.0, params.time_limit - (time.monotonic() - started) - 1.0)
-    sub_params = {"time_limit": budget, "workers": per, "random_seed": params.random_seed,
+    budget = max(1.0, params.time_limit - (time.monotonic() - started) - 1.5)  # 1.5 s: start-up and merge
+    waves = -(-len(parts) // procs)  # parts beyond the process count wait for a free process
+    sub_params = {"time_limit": max(1.0, budget / waves), "workers": per, "random_seed": params.random_seed,
                   "relative_gap": params.relative_gap}
-    ctx = multiprocessing.get_context("spawn")  # OR-Tools threads and fork do not mix
-    with ctx.Manager() as manager:
-        queue = manager.Queue() if on_progress else None
-        latest: dict[int, tuple] = {}
-        stop = threading.Event()
+    latest: dict[int, tuple] = {}
+    lock = threading.Lock()
+    running: set[subprocess.Popen] = set()
 
-        def pump():
-            while not stop.is_set() or (queue is not None and not queue.empty()):
-                try:
-                    item = queue.get(timeout=0.2)
-                except Exception:  # noqa: BLE001 - queue.Empty through the manager proxy
-                    continue
-                latest[item[0]] = item
-                objs = [v[3] for v in latest.values()]
-                bnds = [v[4] for v in latest.values()]
-                on_progress(Progress(
-                    "optimize" if any(v[1] == "optimize" for v in latest.values()) else item[1],
-                    time.monotonic() - started,
-                    sum(objs) if len(latest) == len(parts) and None not in objs else None,
-                    sum(bnds) if len(latest) == len(parts) and None not in bnds else None,
-                    sum(v[5] for v in latest.values()), sum(v[6] for v in latest.values())))
+    def report(item):
+        if on_progress is None:
+            return
+        with lock:
+            latest[item[0]] = item
+            objs = [v[3] for v in latest.values()]
+            bnds = [v[4] for v in latest.values()]
+            complete = len(latest) == len(parts)
+            on_progress(Progress(
+                "optimize" if any(v[1] == "optimize" for v in latest.values()) else item[1],
+                time.monotonic() - started,
+                sum(objs) if complete and None not in objs else None,
+                sum(bnds) if complete and None not in bnds else None,
+                sum(v[5] for v in latest.values()), sum(v[6] for v in latest.values())))
 
-        pumper = threading.Thread(target=pump, daemon=True) if queue is not None else None
-        if pumper:
-            pumper.start()
-        with ProcessPoolExecutor(max_workers=procs, mp_context=ctx) as pool:
-            futures = {p.index: pool.submit(solve_part, p.scenario, sub_params, queue, p.index) for p in order}
+    def run(part: Part) -> dict:
+        if cancel is not None and cancel.is_set():
+            sub = {**sub_params, "time_limit": 0.5}
+        else:
+            sub = sub_params
+        request = json.dumps({"scenario": part.scenario, "params": sub, "index": part.index})
+        proc = subprocess.Popen([sys.executable, "-m", "scheduler.parts"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        with lock:
+            running.add(proc)
+        errors: list[str] = []
+
+        def read_progress():
+            for line in proc.stderr:
+                if line.startswith(_PROGRESS):
+                    report(tuple(json.loads(line[len(_PROGRESS):])))
+                else:
+                    errors.append(line)
+
+        reader = threading.Thread(target=read_progress, daemon=True)
+        reader.start()
+        out, _ = proc.communicate(request)
+        reader.join(timeout=5)
+        with lock:
+            running.discard(proc)
+        if proc.returncode != 0:
+            raise RuntimeError(f"part {part.index} failed (exit {proc.returncode}): {''.join(errors)[-2000:]}")
+        return json.loads(out)
+
+    def relay_cancel():
+        while not finished.wait(0.2):
+            if cancel.is_set():
+                with lock:
+                    for proc in running:
+                        proc.send_signal(signal.SIGTERM)  # the worker stops and keeps its best
+                return
+
+    finished = threading.Event()
+    if cancel is not None:
+        threading.Thread(target=relay_cancel, daemon=True).start()
+    try:
+        with ThreadPoolExecutor(max_workers=procs) as pool:
+            by_size = sorted(parts, key=lambda p: -len(p.scenario["action_plans"]))  # the biggest first
+            futures = {p.index: pool.submit(run, p) for p in by_size}
             schedules = [futures[p.index].result() for p in parts]
-        stop.set()
-        if pumper:
-            pumper.join(timeout=2)
+    finally:
+        finished.set()
     whole = merge_schedules(doc, schedules, solve_seconds=time.monotonic() - started)
     whole["x-parts"] = [{"index": p.index, "action_plans": len(p.plans), "participants": p.participants,
                          "trainers": len(p.trainers), "rooms": len(p.rooms), "objective": s["objective"],
-                         "bound": s.get("bound"), "status": s["x-part"]["status"]}
+                         "bound": s.get("bound"), "status": s["x-part"]["status"],
+                         "constructive_objective": s["x-part"]["constructive_objective"],
+                         "mode": s["x-part"]["stats"].get("mode")}
                         for p, s in zip(parts, schedules)]
     for s in schedules:
         s.pop("x-part", None)
     return whole, parts, schedules
 
 
+_PROGRESS = "@progress "
+
+
+def _worker_main() -> int:
+    """`python -m scheduler.parts`: one part's request (JSON on stdin: scenario, params,
+    index) -> its schedule (JSON on stdout); progress lines on stderr. SIGTERM stops the
+    search and still answers with the best schedule found."""
+    request = json.load(sys.stdin)
+    cancel = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: cancel.set())
+
+    class _Queue:
+        def put(self, item):
+            sys.stderr.write(_PROGRESS + json.dumps(item) + "\n")
+            sys.stderr.flush()
+
+    schedule = solve_part(request["scenario"], request.get("params"), _Queue(), request.get("index", 0),
+                          cancel_event=cancel)
+    json.dump(schedule, sys.stdout)
+    return 0
+
+
 __all__ = ["Part", "find_parts", "split_scenario", "solve_part", "merge_schedules", "solve_in_parts"]
+
+
+if __name__ == "__main__":
+    sys.exit(_worker_main())

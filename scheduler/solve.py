@@ -13,12 +13,14 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 from typing import Callable
 
 from ortools.sat.python import cp_model
 
 from .construct import Bookings, Placement, complete, construct
+from .parts import solve_in_parts, split_scenario
 from .domain import Scenario, build_scenario
 from .model import SCALE, ModelBuilder, complete_hint
 from .problem import PlanningProblem
@@ -42,6 +44,7 @@ class SolveParams:
     random_seed: int = 0
     relative_gap: float = 0.0  # stop when (objective - bound) / objective is below this
     log_search: bool = False  # CP-SAT's own log into logging (logger modulplan.solve)
+    split_parts: bool = True  # solve independent parts (no shared person or resource) separately
 
     @property
     def num_workers(self) -> int:
@@ -104,13 +107,29 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
-                   on_progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> SolveResult:
+                   on_progress: ProgressFn | None = None, cancel: threading.Event | None = None,
+                   baseline: dict | None = None, freeze_until: date | None = None,
+                   move_weight: float | None = None) -> SolveResult:
+    """Solve a scenario. With `baseline` (a schedule-1 dict of the same scenario id) it is a
+    stable re-plan (`replan.py`): sessions before `freeze_until` stay exactly as they are, and
+    every other baseline session that moves costs `move_weight` (default: the scenario's
+    weights.move_session, else 500)."""
     params = params or SolveParams()
     started = time.monotonic()
     # A dict goes through the schemas first (defaults, Swedish weekday names, ...): they are
     # the one definition of the format. Raises ScenarioInvalid for bad input.
-    scenario = data if isinstance(data, Scenario) else build_scenario(load_scenario(data))
+    loaded = None if isinstance(data, Scenario) else load_scenario(data)
+    scenario = data if loaded is None else build_scenario(loaded)
+    if loaded is not None and baseline is None and params.split_parts:
+        parts = split_scenario(loaded, scenario)
+        if len(parts) > 1:  # independent parts: each solved on its own, in parallel (parts.py)
+            return _solve_parts(loaded, parts, params, started, on_progress, cancel)
     problem = PlanningProblem(scenario)
+    if baseline is not None:
+        from .replan import prepare_replan
+
+        prepare_replan(problem, baseline, freeze_until=freeze_until, move_weight=move_weight,
+                       weights=(loaded or {}).get("weights"))
     total = len(problem.sessions)
     prepared = time.monotonic()
 
@@ -119,7 +138,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
             on_progress(Progress(phase, time.monotonic() - started, objective, bound, placed, total))
 
     report("prepare", None, None, 0)
-    placed = first = construct(problem)
+    placed = first = construct(problem) if baseline is None else _construct_replan(problem)
     constructive = exact_costs(problem, placed)["objective"]
     report("construct", constructive, None, len(placed))
     constructed = time.monotonic()
@@ -203,8 +222,36 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     seconds = time.monotonic() - started
     stats.update(prepare_seconds=round(prepared - started, 3), construct_seconds=round(constructed - prepared, 3))
     schedule = build_schedule(problem, placed, status=status.value, bound=bound, solve_seconds=seconds)
+    if baseline is not None:
+        from .replan import annotate
+
+        annotate(problem, schedule)
     report("done", final, bound, len(placed))
     return SolveResult(schedule, status, constructive, final, schedule["bound"], stats)
+
+
+def _construct_replan(problem: PlanningProblem) -> dict[int, Placement]:
+    """The constructive schedule of a re-plan: starts from the baseline (`replan.py`)."""
+    from .replan import construct_replan
+
+    return construct_replan(problem)
+
+
+def _solve_parts(doc: dict, parts: list, params: SolveParams, started: float, on_progress: ProgressFn | None,
+                 cancel: threading.Event | None) -> SolveResult:
+    """Independent parts in parallel processes, merged into one schedule (see parts.py)."""
+    from dataclasses import replace
+
+    left = SolveParams(**{**params.__dict__, "time_limit": max(1.0, params.time_limit - (time.monotonic() - started))})
+    schedule, parts, schedules = solve_in_parts(doc, replace(left, split_parts=False), on_progress=on_progress,
+                                                cancel=cancel, parts=parts)
+    status = SolveOutcome.OPTIMAL if schedule["status"] == "optimal" else SolveOutcome.FEASIBLE
+    stats = {"mode": "parts", "parts": schedule.pop("x-parts")}
+    constructive = sum(p["constructive_objective"] for p in stats["parts"])
+    if on_progress:
+        on_progress(Progress("done", time.monotonic() - started, schedule["objective"], schedule["bound"],
+                             len(schedule["sessions"]), len(schedule["sessions"]) + len(schedule["unscheduled"])))
+    return SolveResult(schedule, status, constructive, schedule["objective"], schedule["bound"], stats)
 
 
 def _stop_on_cancel(solver: cp_model.CpSolver, cancel: threading.Event | None) -> threading.Event | None:
