@@ -101,8 +101,21 @@ def cmd_solve(args) -> int:
     spent = time.monotonic() - _STARTED
     params = SolveParams(time_limit=max(1.0, args.time_limit - spent - 1.0), workers=args.workers,
                          random_seed=args.seed, log_search=args.log)
+    from .whatif_cli import print_replan, replan_options
+
+    try:  # re-planning against a baseline (--baseline, --freeze-until, --move-weight)
+        baseline, replan = replan_options(args)
+    except ScenarioInvalid as exc:
+        _print_errors(args.baseline or args.scenario, exc)
+        return EXIT_INVALID
     line = None if args.quiet else ProgressLine()
-    result = solve_scenario(data, params, on_progress=line)
+    try:
+        result = solve_scenario(data, params, on_progress=line, **replan)
+    except ScenarioInvalid as exc:  # the baseline does not fit this scenario
+        if line:
+            line.close()
+        _print_errors(args.baseline, exc)
+        return EXIT_INVALID
     if line:
         line.close()
     sched = result.schedule
@@ -122,6 +135,8 @@ def cmd_solve(args) -> int:
     else:
         print("  proven lower bound:              none (no optimizer run)")
     print(f"  backfill {k['backfill_hours']:g} h, overtime {k['overtime_hours']:g} h, travel {k['travel_minutes']} min")
+    if baseline is not None:
+        print_replan(sched)
     for u in sched["unscheduled"][:10]:
         print(f"  unscheduled: {u['reason']}")
     if len(sched["unscheduled"]) > 10:
@@ -149,7 +164,14 @@ def cmd_validate(args) -> int:
     except ScenarioInvalid as exc:
         _print_errors(args.schedule, exc)
         return EXIT_INVALID
-    report = validate(scenario, schedule)
+    baseline = None
+    if getattr(args, "baseline", None):  # a re-plan: frozen sessions and moved/added/cancelled checked too
+        try:
+            baseline = load_schedule(load_json_file(args.baseline))
+        except ScenarioInvalid as exc:
+            _print_errors(args.baseline, exc)
+            return EXIT_INVALID
+    report = validate(scenario, schedule, baseline=baseline)
     print(format_report(report))
     return EXIT_OK if report.ok else EXIT_BROKEN
 
@@ -172,17 +194,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ics-dir", help="also write one .ics calendar per workplace, trainer and room here")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     p.add_argument("--log", action="store_true", help="show the CP-SAT search log")
+    from .whatif_cli import add_solve_options
+
+    add_solve_options(p)
     p.set_defaults(func=cmd_solve)
 
     p = sub.add_parser("validate", help="re-check a schedule against every hard rule")
     p.add_argument("scenario")
     p.add_argument("schedule")
+    p.add_argument("--baseline", help="the baseline of a re-plan: also check frozen sessions and moved/added/cancelled")
     p.set_defaults(func=cmd_validate)
+
+    from .whatif_cli import add_subcommands as add_whatif_subcommands
+
+    add_whatif_subcommands(sub)  # variant, compare
 
     # Listed here for --help; main() hands its arguments to the ITC-2007 runner unparsed.
     sub.add_parser("itc2007", help="solve an ITC-2007 Track 3 instance (see `modulplan itc2007 --help`)",
                    add_help=False)
 
+    from .cli_spreadsheets import add_subcommands as _add_spreadsheet_subcommands
+
+    _add_spreadsheet_subcommands(sub)  # template, import, export, report esf, import-calendar
+    from .explain.cli import add_subcommand as _add_explain_subcommand
+
+    _add_explain_subcommand(sub)  # explain
     _add_service_subcommands(sub)
     return parser
 

@@ -173,6 +173,7 @@ def _construct_interleaved(problem: PlanningProblem) -> dict[int, Placement]:
     book = Bookings(problem)
     placed: dict[int, Placement] = {}
     state: dict[str, tuple] = {}  # cohort -> (prev, module trainers)
+    before: dict[tuple[str, int], tuple] = {}  # (cohort, position) -> its state before placing it
     stopped: set[str] = set()
     longest = max((len(v) for v in problem.by_cohort.values()), default=0)
     order = sorted(problem.by_cohort, key=lambda c: (min((len(problem.options[i].candidates)
@@ -183,15 +184,48 @@ def _construct_interleaved(problem: PlanningProblem) -> dict[int, Placement]:
             if pos >= len(idxs) or cid in stopped:
                 continue
             prev, trainers = state.get(cid, (None, {}))
+            before[cid, pos] = (prev, trainers)
             got = _place_cohort(problem, book, [idxs[pos]], "cheapest", prev, trainers)
+            if not got:
+                got = _replace_module_run(problem, book, placed, idxs, pos, before)
             if not got:
                 stopped.add(cid)
                 continue
-            i, pl = next(iter(got.items()))
-            placed[i] = pl
-            trainers = {**trainers, problem.sessions[i].module_id: pl.trainer}
-            state[cid] = ((i, problem.options[i].candidates[pl.candidate]), trainers)
+            for i, pl in got.items():
+                placed[i] = pl
+                trainers = {**trainers, problem.sessions[i].module_id: pl.trainer}
+            i = idxs[pos]
+            state[cid] = ((i, problem.options[i].candidates[placed[i].candidate]), trainers)
     return placed
+
+
+def _replace_module_run(problem: PlanningProblem, book: Bookings, placed: dict[int, Placement], idxs: list[int],
+                        pos: int, before: dict) -> dict[int, Placement]:
+    """Session `pos` of a cohort found no start: place the module's earlier sessions again
+    together with it (with backtracking). On success the new placements are returned (and
+    booked); otherwise everything stays as it was and {} is returned."""
+    module = problem.sessions[idxs[pos]].module_id
+    if problem.scenario.modules[module].max_gap_days is None:
+        return {}
+    first = pos
+    while first > 0 and problem.sessions[idxs[first - 1]].module_id == module:
+        first -= 1
+    if first == pos:
+        return {}
+    run = idxs[first:pos + 1]
+    old = {i: placed.pop(i) for i in run[:-1]}
+    for pl in old.values():
+        book.book(pl, -1)
+    prev, trainers = before[problem.sessions[idxs[first]].key.cohort, first]
+    got = _place_cohort(problem, book, run, "cheapest", prev, trainers)
+    if len(got) == len(run):
+        return got
+    for pl in got.values():
+        book.book(pl, -1)
+    for i, pl in old.items():
+        book.book(pl)
+        placed[i] = pl
+    return {}
 
 
 def _construct_by_cohort(problem: PlanningProblem, strategy: str) -> dict[int, Placement]:
@@ -296,44 +330,80 @@ def _lookahead(problem: PlanningProblem) -> _Lookahead:
     return la
 
 
+def _ordered_candidates(problem: PlanningProblem, i: int, strategy: str,
+                        prev: tuple[int, Candidate] | None) -> list[int]:
+    """Session i's candidate starts that may follow `prev` (order and gap rules), best first."""
+    sc = problem.scenario
+    s, o = problem.sessions[i], problem.options[i]
+    mod = sc.modules[s.module_id]
+    cands = list(range(len(o.candidates)))
+    if prev is not None:
+        pi, pc = prev
+        same = problem.sessions[pi].module_id == s.module_id
+        lo_day = pc.slot.day_number + (mod.min_gap_days if same else 0)
+        hi_day = pc.slot.day_number + mod.max_gap_days if same and mod.max_gap_days is not None else None
+        cands = [k for k in cands if o.candidates[k].start >= pc.end and o.candidates[k].slot.day_number >= lo_day
+                 and (hi_day is None or o.candidates[k].slot.day_number <= hi_day)]
+    if strategy == "earliest":
+        cands.sort(key=lambda k: o.candidates[k].start)
+    else:
+        w_late = sc.weights["late_per_day"]
+        base = prev[1].slot.day_number if prev else 0
+        cands.sort(key=lambda k: (o.candidates[k].cost + (w_late * (o.candidates[k].slot.day_number - base)
+                                                          if prev else 0), o.candidates[k].start))
+    return cands
+
+
+BACKTRACKS = 40  # per cohort: how often an earlier session of a module may be moved to let the next fit
+
+
 def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], strategy: str,
                   prev: tuple[int, Candidate] | None = None,
                   module_trainer: dict[str, str] | None = None) -> dict[int, Placement]:
-    sc = problem.scenario
+    """Place idxs in order, each at its best start that keeps every rule given the bookings.
+    When a session of a module with gap rules finds no start, the module's previous session
+    is moved to its next-best start and the search goes on from there (a bounded
+    backtracking: the greedy choice of 14 December can leave no start for the next
+    session before the Christmas closure ends, while 7 December would have)."""
     out: dict[int, Placement] = {}
     module_trainer = dict(module_trainer or {})
     ahead = _lookahead(problem)
-    for i in idxs:
+    budget = BACKTRACKS
+    states: list[tuple] = []  # per position: (prev, module_trainer) before it was placed
+    remaining: list[list[int]] = []  # per position: its candidates not tried yet
+    j = 0
+    while j < len(idxs):
+        i = idxs[j]
         s, o = problem.sessions[i], problem.options[i]
-        mod = sc.modules[s.module_id]
-        cands = list(range(len(o.candidates)))
-        if prev is not None:
-            pi, pc = prev
-            same = problem.sessions[pi].module_id == s.module_id
-            lo_day = pc.slot.day_number + (mod.min_gap_days if same else 0)
-            hi_day = pc.slot.day_number + mod.max_gap_days if same and mod.max_gap_days is not None else None
-            cands = [k for k in cands if o.candidates[k].start >= pc.end and o.candidates[k].slot.day_number >= lo_day
-                     and (hi_day is None or o.candidates[k].slot.day_number <= hi_day)]
-        if strategy == "earliest":
-            cands.sort(key=lambda k: o.candidates[k].start)
-        else:
-            w_late = sc.weights["late_per_day"]
-            base = prev[1].slot.day_number if prev else 0
-            cands.sort(key=lambda k: (o.candidates[k].cost + (w_late * (o.candidates[k].slot.day_number - base) if prev else 0),
-                                      o.candidates[k].start))
+        if j == len(remaining):
+            states.append((prev, dict(module_trainer)))
+            remaining.append(_ordered_candidates(problem, i, strategy, prev))
+        todo = remaining[j]
         placement = None
-        for k in cands:
+        while todo:
+            k = todo.pop(0)
             if not ahead.ok(i, o.candidates[k].slot.day_number):
                 continue
             placement = _fit(problem, book, i, k, module_trainer.get(s.module_id))
             if placement:
                 break
         if placement is None:
+            back = j - 1
+            if (budget > 0 and back >= 0 and problem.sessions[idxs[back]].module_id == s.module_id
+                    and problem.scenario.modules[s.module_id].max_gap_days is not None):
+                budget -= 1
+                remaining.pop()
+                states.pop()
+                book.book(out.pop(idxs[back]), -1)
+                prev, module_trainer = states[back][0], dict(states[back][1])
+                j = back
+                continue
             break  # this and every later session of the cohort stay unscheduled
         book.book(placement)
         out[i] = placement
         module_trainer[s.module_id] = placement.trainer
         prev = (i, o.candidates[placement.candidate])
+        j += 1
     return out
 
 

@@ -133,6 +133,8 @@ class PlanningProblem:
                              for r in scenario.rooms.values()}
         self._team_cache: dict = {}
         self._free_cache: dict = {}
+        self._times_cache: dict = {}
+        self._who_cache: dict = {}
         self._slot_minutes = [sl.minute for sl in self.timeline.slots]
         self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
         self.options: list[SessionOptions] = []
@@ -189,9 +191,7 @@ class PlanningProblem:
         sc = self.scenario
         classes: dict[tuple, frozenset] = {}
         for i in idxs:
-            times = frozenset(c.slot.start_time.hour * 60 + c.slot.start_time.minute
-                              for c in self.options[i].candidates)
-            key = (times, self.sessions[i].duration)
+            key = (self._start_times_of(i), self.sessions[i].duration)
             classes[key] = classes.get(key, frozenset()) | self.sites_of(i, home)
         closest: dict[tuple, int] = {}  # (class, class) -> shortest same-day gap between them
         for (t1s, d1), _ in classes.items():
@@ -237,6 +237,17 @@ class PlanningProblem:
                     per_site[a] = max(per_site.get(a, 0), need)
         return TravelGaps({}, per_site)
 
+    def _start_times_of(self, i: int) -> frozenset:
+        """The clock times (minutes after midnight) at which session i may start; sessions
+        sharing a candidate list share the answer."""
+        cands = self.options[i].candidates
+        hit = self._times_cache.get(id(cands))
+        if hit is None:
+            hit = frozenset({c.slot.start_time for c in cands})
+            hit = frozenset(t.hour * 60 + t.minute for t in hit)
+            self._times_cache[id(cands)] = hit
+        return hit
+
     def site_of_room(self, room_id: str) -> str:
         return self.scenario.rooms[room_id].site
 
@@ -251,7 +262,8 @@ class PlanningProblem:
             inst = self._team_instances[team]
             i = bisect.bisect_right(inst, (a, float("inf"))) - 1
             inside = any(inst[j][0] <= a and b <= inst[j][1] for j in range(max(0, i - 1), i + 1))
-            hit = (on, inside, rest_ok(union, [(a, b)], self.rest_minutes))
+            # Inside the shifts the session adds no work time, so it cannot cut anyone's rest.
+            hit = (on, inside, on == b - a or rest_ok(union, [(a, b)], self.rest_minutes))
             self._team_cache[key] = hit
         return hit
 
@@ -265,6 +277,17 @@ class PlanningProblem:
             free = bytearray(covers(avail, sl.minute, sl.minute + duration) for sl in self.timeline.slots)
             self._free_cache[key] = free
         return free
+
+    def _who_is_free(self, kind: str, people: tuple[str, ...], duration: int) -> list[tuple[str, ...]]:
+        """Per slot, which of `people` are available for a session of this length starting
+        there; shared by every session asking about the same people and length."""
+        key = (kind, people, duration)
+        hit = self._who_cache.get(key)
+        if hit is None:
+            frees = [(pid, self._free_slots(kind, pid, duration)) for pid in people]
+            hit = [tuple(pid for pid, free in frees if free[k]) for k in range(len(self.timeline.slots))]
+            self._who_cache[key] = hit
+        return hit
 
     def _options(self, s: CohortSession) -> SessionOptions:
         sc, tl = self.scenario, self.timeline
@@ -301,8 +324,9 @@ class PlanningProblem:
             last = bisect.bisect_right(self._slot_minutes, deadline - s.duration)
             opts.rejected["plan_window"] += len(tl.slots) - max(0, last - first)
         interpreters = [i for i in sc.interpreters.values() if i.languages & cohort.languages]
-        trainer_free = [(t.id, self._free_slots("trainer", t.id, s.duration)) for t in qualified]
-        interp_free = [(i.id, self._free_slots("interpreter", i.id, s.duration)) for i in interpreters]
+        trainers_at = self._who_is_free("trainer", tuple(t.id for t in qualified), s.duration)
+        interps_at = self._who_is_free("interpreter", tuple(i.id for i in interpreters), s.duration)
+        blocked_rooms = [r for r in rooms if self.room_blocked[r]]
         for slot in tl.slots[first:max(first, last)]:
             a = slot.minute
             b = a + s.duration
@@ -328,15 +352,16 @@ class PlanningProblem:
             if reason:
                 opts.rejected[reason] += 1
                 continue
-            trainers = [t for t, free in trainer_free if free[slot.index]]
+            trainers = trainers_at[slot.index]
             if not trainers:
                 opts.rejected["trainer_unavailable"] += 1
                 continue
-            free_rooms = [r for r in rooms if not overlap_minutes(self.room_blocked[r], a, b)]
+            free_rooms = rooms if not blocked_rooms else [
+                r for r in rooms if not self.room_blocked[r] or not overlap_minutes(self.room_blocked[r], a, b)]
             if opts.needs_room and not free_rooms:
                 opts.rejected["room_unavailable"] += 1
                 continue
-            interp = [i for i, free in interp_free if free[slot.index]]
+            interp = interps_at[slot.index]
             if any(not any(lang in sc.trainers[t].languages for t in trainers)
                    and not any(lang in sc.interpreters[i].languages for i in interp)
                    for lang in cohort.languages):

@@ -67,6 +67,8 @@ def exact_costs(problem: PlanningProblem, placed: dict[int, Placement]) -> dict:
         "trainer_change": changes * w["trainer_change"],
     }
     breakdown = {k: _round(breakdown[k]) for k in OBJECTIVE_TERMS}
+    if getattr(problem, "replan", None) is not None:  # re-planning: moved baseline sessions cost too
+        breakdown["move_session"] = _round(problem.replan.move_cost(placed))
     return {
         "objective": _round(sum(breakdown.values())),
         "breakdown": breakdown,

@@ -215,7 +215,31 @@ def trainer_change_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
         mb.add_term("trainer_change", sum(used) - mb.present[idxs[0]], w)
 
 
-OBJECTIVE = [unscheduled_cost, participant_cost, trainer_cost, travel_cost, trainer_change_cost]
+def move_session_cost(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Soft, re-planning only (`replan.py`): `move_session` for each baseline session that is
+    scheduled at another start, with another trainer or in another room. `stay[i]` may be
+    true only at the baseline's start, trainer and room; the cost is present[i] - stay[i]."""
+    rp = getattr(problem, "replan", None)
+    if rp is None or not rp.weight:
+        return
+    m, w = mb.model, round(rp.weight * SCALE)
+    for i, home in rp.home.items():
+        if i not in mb.present or i in mb.pinned:
+            continue
+        o = mb.options[i]
+        k = next((k for k, c in enumerate(o.candidates) if c.start == home.start), None)
+        stay = m.new_bool_var(f"stay[{i}]")
+        if k is None or (i, home.trainer) not in mb.teaches or (home.room and (i, home.room) not in mb.in_room):
+            m.add(stay == 0)
+        else:
+            m.add_implication(stay, mb.pick[i][k])
+            m.add_implication(stay, mb.teaches[i, home.trainer])
+            if home.room:
+                m.add_implication(stay, mb.in_room[i, home.room])
+        mb.add_term("move_session", mb.present[i] - stay, w)
+
+
+OBJECTIVE = [unscheduled_cost, participant_cost, trainer_cost, travel_cost, trainer_change_cost, move_session_cost]
 
 
 def build_model(problem: PlanningProblem, options: list | None = None, pinned: frozenset[int] = frozenset()) -> ModelBuilder:

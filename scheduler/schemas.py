@@ -998,6 +998,9 @@ class WeightsSchema(BaseSchema):
     travel_per_minute = Num(load_default=DEFAULT_WEIGHTS["travel_per_minute"], validate=_at_least(0))
     late_per_day = Num(load_default=DEFAULT_WEIGHTS["late_per_day"], validate=_at_least(0))
     trainer_change = Num(load_default=DEFAULT_WEIGHTS["trainer_change"], validate=_at_least(0))
+    # Optional, only for re-planning against a baseline (scheduler/replan.py; default 500 there).
+    move_session = Num(validate=_at_least(0), metadata={
+        "description": "re-planning: cost of each baseline session that moves in time, trainer or room"})
 
 
 class ScenarioSchema(BaseSchema):
@@ -1398,6 +1401,8 @@ class ScheduleSchema(BaseSchema):
     added = ListOf(fields.Raw(), metadata={"description": "what-if: sessions added to the baseline"})
     cancelled = ListOf(fields.Raw(), metadata={"description": "what-if: baseline sessions cancelled"})
     progress = fields.Raw(allow_none=True, metadata={"description": "solver progress report"})
+    replan = fields.Raw(allow_none=True, metadata={
+        "description": "what-if: the baseline, freeze_until, move_session weight and a reason per changed session"})
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cross_check(self, data, original, **kwargs):

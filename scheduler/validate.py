@@ -59,6 +59,7 @@ __all__ = [
     "check_shift_fit",
     "check_daily_rest",
     "check_language",
+    "check_replan",
     "RULE_CHECKS",
     "RULE_NAMES",
     "DEFAULT_WEIGHTS",
@@ -1628,6 +1629,9 @@ def compute_kpis(ctx: Context) -> dict:
         "late_per_day": late_days * W["late_per_day"],
         "trainer_change": changes * W["trainer_change"],
     }
+    move = _move_term(ctx)
+    if move is not None:  # a re-plan against a baseline (see check_replan)
+        breakdown["move_session"] = move
     return {
         "sessions_total": len(ctx.required),
         "sessions_scheduled": len(ctx.sessions),
@@ -1677,6 +1681,9 @@ def check_kpis(ctx: Context, kpis: dict, tolerance: float = 1e-6) -> list[Violat
         else:
             for term in BREAKDOWN_TERMS:
                 compare(f"objective term {term}", bd.get(term), kpis["objective_breakdown"][term], 0.5)
+            if "move_session" in kpis["objective_breakdown"]:
+                compare("objective term move_session", bd.get("move_session"),
+                        kpis["objective_breakdown"]["move_session"], 0.5)
         if "objective" in claimed and claimed.get("objective") is not None:
             compare("kpis objective", claimed.get("objective"), kpis["objective"], 0.5)
     obj = ctx.schedule.get("objective")
@@ -1687,11 +1694,103 @@ def check_kpis(ctx: Context, kpis: dict, tolerance: float = 1e-6) -> list[Violat
 
 
 # --------------------------------------------------------------------------
+# Re-planning against a baseline
+# --------------------------------------------------------------------------
+
+MOVE_SESSION_DEFAULT = 500.0
+REPLAN_RULE_NAME = "replan"
+
+
+def _instant(value: Any) -> float | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def _session_moved(before: dict, after: dict) -> bool:
+    """Another start instant, trainer or room than in the baseline."""
+    return (_instant(before.get("start")) != _instant(after.get("start")) or before.get("trainer") != after.get("trainer")
+            or before.get("room") != after.get("room"))
+
+
+def _baseline_moved(ctx: Context) -> list[str]:
+    """Ids of sessions in both the baseline and the schedule that moved (recomputed)."""
+    base = {s.get("id"): s for s in ctx.baseline.get("sessions") or [] if isinstance(s, dict)}
+    return sorted(str(s["id"]) for s in ctx._list("sessions")
+                  if isinstance(s, dict) and s.get("id") in base and _session_moved(base[s["id"]], s))
+
+
+def _move_term(ctx: Context) -> float | None:
+    """The move_session objective term of a re-plan (a schedule with a ``replan`` section):
+    its weight times the moved sessions, recomputed from the baseline when one is given,
+    otherwise counted from the schedule's own ``moved`` list."""
+    rp = ctx.schedule.get("replan")
+    if not isinstance(rp, dict):
+        return None
+    weight = _num(rp.get("move_weight"))
+    if weight is None:
+        weight = _num((ctx.scenario.get("weights") or {}).get("move_session"))
+    weight = MOVE_SESSION_DEFAULT if weight is None else weight
+    if getattr(ctx, "baseline", None) is not None:
+        return len(_baseline_moved(ctx)) * weight
+    moved = ctx.schedule.get("moved")
+    return len(moved if isinstance(moved, list) else []) * weight
+
+
+def check_replan(ctx: Context, freeze_until: date | None = None) -> list[Violation]:
+    """Rule 0 'replan' (only with a baseline): sessions of the baseline that start before
+    freeze_until are in the schedule exactly as they were (start, end, trainer, room,
+    interpreters); no other session starts before freeze_until; the schedule's ``moved``,
+    ``added`` and ``cancelled`` lists are the real differences from the baseline."""
+    out: list[Violation] = []
+    rp = ctx.schedule.get("replan") if isinstance(ctx.schedule.get("replan"), dict) else {}
+    freeze = freeze_until or _date(rp.get("freeze_until"))
+    base = {s.get("id"): s for s in ctx.baseline.get("sessions") or [] if isinstance(s, dict)}
+    new = {s.get("id"): s for s in ctx._list("sessions") if isinstance(s, dict)}
+
+    def local_day(s: dict) -> date | None:
+        ts = _instant(s.get("start"))
+        return None if ts is None else ctx.local_date(ts)
+
+    if freeze is not None:
+        for sid, b in base.items():
+            d = local_day(b)
+            if d is None or d >= freeze:
+                continue
+            after = new.get(sid)
+            same = after is not None and not _session_moved(b, after) and _instant(b.get("end")) == _instant(
+                after.get("end")) and sorted(b.get("interpreters") or []) == sorted(after.get("interpreters") or [])
+            if not same:
+                what = "is missing" if after is None else "was changed"
+                out.append(Violation(0, REPLAN_RULE_NAME, f"Session {sid} starts before freeze_until {freeze} "
+                                     f"({ctx.fmt(_instant(b.get('start')))}) and must stay as it is, but {what}.",
+                                     {"sessions": [sid]}))
+        for sid, s in new.items():
+            d = local_day(s)
+            if d is not None and d < freeze and sid not in base:
+                out.append(Violation(0, REPLAN_RULE_NAME, f"Session {sid} is new but starts before freeze_until "
+                                     f"{freeze} ({ctx.fmt(_instant(s.get('start')))}).", {"sessions": [sid]}))
+    want = {"moved": _baseline_moved(ctx), "added": sorted(str(x) for x in set(new) - set(base)),
+            "cancelled": sorted(str(x) for x in set(base) - set(new))}
+    for key, ids in want.items():
+        got = ctx.schedule.get(key)
+        got = sorted(str(x) for x in got) if isinstance(got, list) else None
+        if got != ids:
+            out.append(Violation(0, REPLAN_RULE_NAME, f"The schedule lists {_plural(len(got or []), 'session')} as "
+                                 f"{key}, but compared with the baseline {_plural(len(ids), 'session')} "
+                                 f"{'is' if len(ids) == 1 else 'are'} {key}: {_ids(ids) or 'none'}.",
+                                 {"sessions": ids}))
+    return out
+
+
+# --------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------
 
 
-def validate(scenario: dict, schedule: dict, *, check_kpis: bool = True, tolerance: float = 1e-6) -> ValidationReport:
+def validate(scenario: dict, schedule: dict, *, check_kpis: bool = True, tolerance: float = 1e-6,
+             baseline: dict | None = None, freeze_until: date | None = None) -> ValidationReport:
     """Check ``schedule`` against ``scenario`` (both raw JSON dicts).
 
     Returns every violation found (rule 0 for unreadable entries and, when
@@ -1699,9 +1798,12 @@ def validate(scenario: dict, schedule: dict, *, check_kpis: bool = True, toleran
     recomputed ones) and the recomputed KPIs.  ``tolerance`` is a relative
     tolerance added to the absolute ones used for KPI comparison."""
     ctx = build_context(scenario, schedule)
+    ctx.baseline = baseline if isinstance(baseline, dict) else None
     violations = check_format(ctx)
     for check in RULE_CHECKS:
         violations.extend(check(ctx))
+    if ctx.baseline is not None:
+        violations.extend(check_replan(ctx, freeze_until))
     kpis = compute_kpis(ctx)
     if check_kpis:
         violations.extend(_check_kpis(ctx, kpis, tolerance))
@@ -1728,6 +1830,7 @@ def format_report(report: ValidationReport) -> str:
                      f"backfill {k['backfill_hours']:.2f} h; overtime {k['overtime_hours']:.2f} h; "
                      f"travel {_fmt_num(k['travel_minutes'])} min.")
         bd = k["objective_breakdown"]
+        terms = [*BREAKDOWN_TERMS, *(["move_session"] if "move_session" in bd else [])]
         lines.append(f"Objective {_fmt_num(k['objective'])} = "
-                     + " + ".join(f"{t} {_fmt_num(bd[t])}" for t in BREAKDOWN_TERMS) + ".")
+                     + " + ".join(f"{t} {_fmt_num(bd[t])}" for t in terms) + ".")
     return "\n".join(lines)

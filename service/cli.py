@@ -29,6 +29,9 @@ def add_subcommands(sub) -> None:
     r = tsub.add_parser("revoke", help="revoke a token (give the token itself)")
     r.add_argument("token")
     r.set_defaults(func=cmd_token_revoke)
+    from .board_cli import add_subcommands as add_board_subcommands  # the planning board (issue 8)
+
+    add_board_subcommands(sub)
 
 
 def _database():

@@ -47,6 +47,7 @@ DEFAULTS = {
     "MAX_ATTEMPTS": 2,  # a job whose worker died is re-queued until it ran this often
     "REAPER_INTERVAL": 5.0,
     "VALIDATE_SCHEDULES": True,
+    "CANCELLED_GRACE_DAYS": 28.0,  # feeds show a removed session as CANCELLED this long (issue 5)
 }
 
 _ENV = {
@@ -62,6 +63,7 @@ _ENV = {
     "REAPER_INTERVAL": ("MODULPLAN_REAPER_INTERVAL", float),
     "PROGRESS_INTERVAL": ("MODULPLAN_PROGRESS_INTERVAL", float),
     "MAX_TIME_LIMIT": ("MODULPLAN_MAX_TIME_LIMIT", float),
+    "CANCELLED_GRACE_DAYS": ("MODULPLAN_CANCELLED_GRACE_DAYS", float),
 }
 
 

@@ -143,6 +143,20 @@ class SessionRevisionRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class VariantRow(Base):
+    """A what-if variant (issue 5): its scenario row, the scenario it was derived from and the
+    changes. The variant's own scenario row has a private lineage (its schedules do not reach
+    the feeds); publishing one of its schedules puts it into ``root_lineage``, the lineage of
+    the scenario the chain of variants started from."""
+
+    __tablename__ = "variants"
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id"), primary_key=True)
+    parent_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    root_lineage: Mapped[str] = mapped_column(String(200))
+    changes: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -139,7 +139,12 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
 
         params = SolveParams(time_limit=float(options.get("time_limit", 60.0)), workers=int(options.get("workers", 1)),
                              random_seed=int(options.get("random_seed", 0)))
-        result = solve_scenario(data, params, on_progress=on_progress, cancel=cancel)
+        replan = replan_arguments(db, options)  # a what-if re-plan against a stored baseline (issue 5)
+        try:
+            result = solve_scenario(data, params, on_progress=on_progress, cancel=cancel, **replan)
+        except ScenarioInvalid as exc:  # the baseline does not fit the scenario (frozen sessions)
+            _finish(db, job_id, state="failed", progress=hb.latest, error=f"the baseline does not fit: {exc}")
+            return "failed"
         if cancel.is_set():
             _finish(db, job_id, state="cancelled", progress=hb.latest)
             return "cancelled"
@@ -147,7 +152,7 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         if settings.validate:
             from scheduler.validate import validate
 
-            report = validate(data, schedule)
+            report = validate(data, schedule, baseline=replan.get("baseline"))
             if not report.ok:
                 _finish(db, job_id, state="failed", progress=hb.latest,
                         error="the solver's schedule failed the independent check: "
@@ -167,6 +172,22 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         return "failed"
     finally:
         hb.stopped.set()
+
+
+def replan_arguments(db: Database, options: dict) -> dict:
+    """solve_scenario's re-plan arguments from a job's options (``baseline_schedule_id``,
+    ``freeze_until``, ``move_weight``); empty for an ordinary solve."""
+    from datetime import date
+
+    from .db import ScheduleRow
+
+    if not options.get("baseline_schedule_id"):
+        return {}
+    with db.Session() as s:
+        row = s.get(ScheduleRow, options["baseline_schedule_id"])
+    freeze = options.get("freeze_until")
+    return {"baseline": row.document, "freeze_until": date.fromisoformat(freeze) if freeze else None,
+            "move_weight": options.get("move_weight")}
 
 
 def reap(db: Database, settings: Settings) -> list[str]:

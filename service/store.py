@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -93,6 +93,8 @@ def store_schedule(db: Database, *, scenario_row, schedule: dict, job_id: str | 
             if row.active:
                 row.sequence += 1
                 row.active = False
+                # when it was cancelled: feeds show it as CANCELLED for a grace period (issue 5)
+                row.session = dict(row.session, cancelled_at=utcnow().isoformat())
             cancelled.append(dict(row.session))
             sequences[key] = row.sequence
         lin.revision += 1
@@ -184,14 +186,24 @@ def calendar_entities(scenario: dict, schedule: dict) -> dict[str, list[str]]:
     }
 
 
-def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: str) -> bytes:
+def within_grace(cancelled: list[dict], grace_days: float | None, now: datetime | None = None) -> list[dict]:
+    """The cancelled sessions still to be shown: those cancelled less than ``grace_days`` ago
+    (all of them when grace_days is None; a session without a cancellation time stays)."""
+    if grace_days is None:
+        return list(cancelled)
+    limit = (now or utcnow()) - timedelta(days=grace_days)
+    return [c for c in cancelled if not c.get("cancelled_at") or datetime.fromisoformat(c["cancelled_at"]) >= limit]
+
+
+def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: str,
+                    grace_days: float | None = None) -> bytes:
     """One calendar of a stored schedule. A workplace's calendar is always that workplace's
     view (other workplaces' participants are not counted in it), so its feed URL is safe to
-    hand to the workplace's manager."""
+    hand to the workplace's manager. Cancelled sessions are shown for ``grace_days``."""
     from scheduler.exports.ics import build_calendar, calendar_bytes
 
     document = sched.document
-    cancelled = sched.cancelled
+    cancelled = within_grace(sched.cancelled, grace_days)
     if kind == "workplace":
         document = manager_schedule_view(scenario, document, entity_id)
         cancelled = [c for c in cancelled if entity_id in (c.get("workplaces") or [])]

@@ -2,7 +2,13 @@
 
 
 def register_blueprints(api) -> None:
-    from . import feeds, jobs, meta, scenarios, schedules
+    from . import explanations, feeds, jobs, meta, scenarios, schedules, workbooks
 
-    for module in (meta, scenarios, jobs, schedules, feeds):
+    for module in (meta, scenarios, jobs, schedules, feeds, workbooks, explanations):
         api.register_blueprint(module.blp)
+    from . import whatif  # what-if variants, re-plans, publishing, comparison (issue 5)
+
+    api.register_blueprint(whatif.blp)
+    from . import board  # the planning board (issue 8): HTML pages under /board/ and their data
+
+    board.register(api)

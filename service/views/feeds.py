@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from ..db import ScenarioRow
 from ..problems import problem
 from ..store import find_feed, latest_schedule, render_calendar
-from .common import db
+from .common import db, state
 from .schedules import calendar_response
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
@@ -28,7 +28,8 @@ def feed(token: str):
     with d.Session() as s:
         scen = s.get(ScenarioRow, sched.scenario_id)
     try:
-        body = render_calendar(scen.document, sched, row.kind, row.entity_id)
+        body = render_calendar(scen.document, sched, row.kind, row.entity_id,
+                               grace_days=state().config.get("CANCELLED_GRACE_DAYS"))
     except ValueError as exc:
         raise problem(404, "Not Found", str(exc)) from None
     return calendar_response(body, sched, f"{row.kind}-{row.entity_id}.ics")

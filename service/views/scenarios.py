@@ -55,6 +55,11 @@ def create():
     """Store a scenario. Every problem in the document is reported at once with its JSON path."""
     principal = require(*WRITE_ROLES)
     data = json_body("a modulplan/scenario-1 JSON object")
+    return store_document(data, principal)
+
+
+def store_document(data: dict, principal):
+    """Validate and store a scenario document: the one path of JSON, workbook and calendar uploads."""
     try:
         normalized = load_scenario(data)
     except ScenarioInvalid as exc:

@@ -61,7 +61,7 @@ def calendar(query: dict, schedule: str):
         raise problem(403, "Forbidden", "a manager may read only their own workplace's calendar")
     if entity_id not in calendar_entities(scen.document, row.document)[kind]:
         raise problem(404, "Not Found", f"schedule {schedule} has no {kind} {entity_id}")
-    body = render_calendar(scen.document, row, kind, entity_id)
+    body = render_calendar(scen.document, row, kind, entity_id, grace_days=state().config.get("CANCELLED_GRACE_DAYS"))
     return calendar_response(body, row, f"{kind}-{entity_id}.ics")
 
 

@@ -1,0 +1,11 @@
+"""Explanations: why a session could not be placed, why the plan costs what it costs, and
+what to change (`modulplan explain`, `/api/v1/.../explanation`).
+
+* `diagnose.py`: pre-solve capacity checks (seconds);
+* `conflicts.py`: a small set of conflicting requirements, found with CP-SAT assumptions
+  over grouped constraints, with the relaxations that resolve it;
+* `costs.py`: the objective broken down by term and each term by action plan, workplace,
+  team, trainer and week;
+* `messages.py`: the texts in Swedish and English;
+* `findings.py`: the finding and suggestion records, and `apply_changes`.
+"""

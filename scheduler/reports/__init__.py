@@ -1,0 +1,1 @@
+"""Reports computed from a scenario and its schedule (independently of the solver)."""

@@ -1,0 +1,99 @@
+"""Explanations of a stored scenario (pre-solve diagnosis) and of a schedule (its unscheduled
+sessions and its costs): findings with rule, entities, message and machine-applicable
+suggestions, most important first (`scheduler/explain`). Texts in Swedish or English:
+``?lang=sv|en``, else the Accept-Language header, else Swedish."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from scheduler.explain.messages import LANGUAGES, choose_language
+from scheduler.explain.report import explain
+from scheduler.schemas import ScenarioInvalid, load_scenario
+
+from ..auth import WRITE_ROLES, require
+from ..problems import problem
+from .scenarios import load_row
+from .schedules import load
+
+blp = Blueprint("explanations", __name__, url_prefix="/api/v1",
+                description="Why sessions cannot be placed, why a schedule costs what it costs, what to change")
+
+
+class ExplainQuerySchema(ma.Schema):
+    lang = fields.String(validate=validate.OneOf(LANGUAGES),
+                         metadata={"description": "sv or en (default: Accept-Language, else sv)"})
+    time_limit = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=60), allow_nan=False,
+                              metadata={"description": "seconds for the conflict search (default 10)"})
+    conflicts = fields.Boolean(load_default=False, metadata={
+        "description": "scenario only: also search for conflicting requirements with the solver"})
+
+
+class SuggestionSchema(ma.Schema):
+    message = fields.String()
+    changes = fields.List(fields.Dict(), metadata={"description": "structured changes: {op: set|append|add, "
+                                                                  "path: [key | {id}], value}"})
+    verified = fields.Boolean()
+
+
+class FindingSchema(ma.Schema):
+    rule = fields.String()
+    severity = fields.String()
+    entities = fields.Dict()
+    message = fields.String()
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+    sessions = fields.Integer()
+    source = fields.String()
+
+
+class ExplanationSchema(ma.Schema):
+    format = fields.String()
+    scenario = fields.String()
+    language = fields.String()
+    findings = fields.List(fields.Nested(FindingSchema))
+    costs = fields.Dict(allow_none=True, metadata={"description": "objective by term and by action plan, "
+                                                                  "workplace, team, trainer, interpreter, week"})
+    seconds = fields.Dict()
+
+
+def _language(query: dict) -> str:
+    return choose_language(query.get("lang"), request.headers.get("Accept-Language"))
+
+
+def _normalized(document: dict) -> dict:
+    try:
+        return load_scenario(document)
+    except ScenarioInvalid as exc:  # stored before a format change: say what no longer fits
+        raise problem(422, "Invalid scenario", f"{len(exc.errors)} problem(s) in the stored scenario",
+                      errors=exc.as_dicts()) from None
+
+
+@blp.route("/scenarios/<scenario>/explanation", endpoint="scenario")
+@blp.arguments(ExplainQuerySchema, location="query")
+@blp.response(200, ExplanationSchema, headers={"Content-Language": {"schema": {"type": "string"}}})
+def scenario_explanation(query: dict, scenario: str):
+    """The pre-solve diagnosis of a stored scenario (capacity checks, seconds); with
+    ``conflicts=true`` also a conflict search. Coordinators and planners."""
+    principal = require(*WRITE_ROLES)
+    row = load_row(scenario, principal)
+    lang = _language(query)
+    report = explain(_normalized(row.document), None, lang, conflicts=query["conflicts"],
+                     time_limit=query["time_limit"])
+    return report, 200, {"Content-Language": lang, "Vary": "Accept-Language"}
+
+
+@blp.route("/schedules/<schedule>/explanation", endpoint="schedule")
+@blp.arguments(ExplainQuerySchema, location="query")
+@blp.response(200, ExplanationSchema, headers={"Content-Language": {"schema": {"type": "string"}}})
+def schedule_explanation(query: dict, schedule: str):
+    """A schedule explained with its scenario: the diagnosis, why its unscheduled sessions could not
+    be placed (conflicting requirements and the relaxations that resolve them) and its cost
+    breakdown. Coordinators and planners."""
+    principal = require(*WRITE_ROLES)
+    row, scen = load(schedule, principal)
+    lang = _language(query)
+    report = explain(_normalized(scen.document), row.document, lang, time_limit=query["time_limit"])
+    return report, 200, {"Content-Language": lang, "Vary": "Accept-Language"}

@@ -1,0 +1,67 @@
+"""The constructive schedule (the optimizer's starting point at every size, and the whole
+answer when the programme is too large for one model) must not walk into dead ends that a
+coordinator would see: a module with a maximum gap placed just before a closed period,
+or a trainer who is booked on the only day the next session could take."""
+
+from __future__ import annotations
+
+import copy
+
+from scheduler.construct import construct
+from scheduler.domain import build_scenario
+from scheduler.problem import PlanningProblem
+from scheduler.schemas import load_scenario
+
+from .scenario_factory import module, pattern, plan, scenario_factory, solve_checked, track, trainer
+
+# The horizon starts on Wednesday 2027-04-07, the cheapest and the earliest start: the team
+# works Wednesday to Friday (a session on shift costs backfill, Monday and Tuesday overtime).
+# Both greedy orders (cheapest first, earliest first) take it unless they look ahead.
+WED_TO_FRI = pattern("dag", ["-", "-", "D", "D", "D", "-", "-"])
+
+
+def trap(**changes) -> dict:
+    data = scenario_factory(
+        horizon=("2027-04-07", "2027-04-23"),
+        shift_patterns=[WED_TO_FRI],
+        modules=[module("M1", sessions=2, max_gap_days=5), module("M2")],
+        tracks=[track("K1", ("M1",)), track("K2", ("M2",))],
+        trainers=[trainer("T1", ("M1", "M2"), max_sessions_per_day=1)],
+        weights={"overtime_per_hour": 900, "backfill_per_hour": 300},
+        action_plans=[plan("HP1", allow_off_shift=True)],
+    )
+    data.update(changes)
+    return data
+
+
+def constructive(data: dict):
+    problem = PlanningProblem(build_scenario(load_scenario(copy.deepcopy(data))))
+    return problem, construct(problem)
+
+
+def test_a_module_is_not_started_where_its_next_session_cannot_follow_before_a_closure():
+    # The next session must come within 5 days of Wednesday 7 April, all of them closed:
+    # the constructive schedule starts the module after the closure.
+    data = trap()
+    data["calendar"]["closed"] = [{"start": "2027-04-08", "end": "2027-04-12", "reason": "stängt"}]
+    problem, placed = constructive(data)
+    assert len(placed) == len(problem.sessions) == 2
+    schedule = solve_checked(data, time_limit=5)
+    assert schedule["unscheduled"] == []
+
+
+def test_an_earlier_session_moves_when_the_next_one_finds_its_trainer_booked():
+    # Only Monday 12 April can follow a start on Wednesday 7 April (Thu/Fri closed, gap at
+    # most 5 days), and plan HP2, tighter, takes trainer T1 (one session a day) that Monday.
+    # Greedy would start HP1 on the 7th and strand its second session; backtracking moves
+    # the first session to a start whose successor fits.
+    data = trap()
+    data["calendar"]["closed"] = [{"start": "2027-04-08", "end": "2027-04-09", "reason": "stängt"}]
+    data["action_plans"].append(plan("HP2", track="K2", participants=2, earliest="2027-04-12",
+                                     deadline="2027-04-12", allow_off_shift=True))
+    problem, placed = constructive(data)
+    assert len(placed) == len(problem.sessions) == 3
+    days = sorted(problem.options[i].candidates[pl.candidate].slot.day.isoformat() for i, pl in placed.items())
+    assert "2027-04-12" in days  # HP2 kept its only day
+    schedule = solve_checked(data, time_limit=5)
+    assert schedule["unscheduled"] == []
