@@ -178,7 +178,8 @@ def child_baseline(size: str, seed: int, regional: bool, validate_it: bool) -> d
     return out
 
 
-def child_solve(size: str, seed: int, regional: bool, limit: float, workers: int, trace_path: str) -> dict:
+def child_solve(size: str, seed: int, regional: bool, limit: float, workers: int, trace_path: str,
+                parts: bool = True) -> dict:
     from generate import generate
 
     from scheduler.solve import SolveParams, solve_scenario
@@ -200,7 +201,8 @@ def child_solve(size: str, seed: int, regional: bool, limit: float, workers: int
                  f"placed {p.sessions_placed}/{p.sessions_total}")
 
     t = time.monotonic()
-    res = solve_scenario(data, SolveParams(time_limit=limit, workers=workers, random_seed=0), on_progress=on_progress)
+    res = solve_scenario(data, SolveParams(time_limit=limit, workers=workers, random_seed=0, split_parts=parts),
+                         on_progress=on_progress)
     wall = time.monotonic() - t
     with open(trace_path, "w", newline="") as f:
         wr = csv.DictWriter(f, fieldnames=["elapsed", "phase", "objective", "bound", "sessions_placed",
@@ -247,13 +249,14 @@ def child_main(argv) -> int:
     ap.add_argument("--trace")
     ap.add_argument("--result", required=True)
     ap.add_argument("--profile")
+    ap.add_argument("--no-parts", action="store_true")
     a = ap.parse_args(argv)
     regional = not a.no_regional_rooms
 
     def work():
         if a.mode == "baseline":
             return child_baseline(a.size, a.seed, regional, not a.no_validate)
-        return child_solve(a.size, a.seed, regional, a.limit, a.workers, a.trace)
+        return child_solve(a.size, a.seed, regional, a.limit, a.workers, a.trace, parts=not a.no_parts)
 
     if a.profile:
         import cProfile
@@ -518,6 +521,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-regional-rooms", action="store_true", help="see generate.py")
     ap.add_argument("--no-validate-baseline", action="store_true", help="skip the validator on the first-fit schedule")
     ap.add_argument("--profile", action="store_true", help="cProfile each child into profile-<size>-<phase>.txt")
+    ap.add_argument("--no-parts", action="store_true",
+                    help="solve as one problem even when it splits into independent parts")
     ap.add_argument("--out-dir", default=str(HERE / "results"))
     ap.add_argument("--report-only", action="store_true", help="only redraw the plots and report.md from bench.csv")
     a = ap.parse_args(argv)
@@ -551,7 +556,7 @@ def main(argv=None) -> int:
             if limit is not None:
                 trace = out_dir / f"trace-{size}-{limit:g}.csv"
                 args = ["solve", size, *common, "--limit", str(limit), "--workers", str(a.workers),
-                        "--trace", str(trace)]
+                        "--trace", str(trace)] + (["--no-parts"] if a.no_parts else [])
                 if a.profile:
                     args += ["--profile", str(out_dir / f"profile-{size}-solve-{limit:g}.txt")]
                 res, peak, wall, code = run_child(args)

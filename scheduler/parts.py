@@ -255,11 +255,13 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
             latest[item[0]] = item
             objs = [v[3] for v in latest.values()]
             bnds = [v[4] for v in latest.values()]
-            complete = len(latest) == len(parts)
+            # The whole has a schedule once every part has one (its constructive schedule).
+            complete = len(latest) == len(parts) and None not in objs
+            phase = ("prepare" if not complete else
+                     "construct" if all(v[1] == "construct" for v in latest.values()) else "optimize")
             on_progress(Progress(
-                "optimize" if any(v[1] == "optimize" for v in latest.values()) else item[1],
-                time.monotonic() - started,
-                sum(objs) if complete and None not in objs else None,
+                phase, time.monotonic() - started,
+                sum(objs) if complete else None,
                 sum(bnds) if complete and None not in bnds else None,
                 sum(v[5] for v in latest.values()), sum(v[6] for v in latest.values())))
 
