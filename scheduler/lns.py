@@ -137,7 +137,10 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         options, pinned, free_idx = neighbourhood_view(problem, best, free)
         mb = build_model(problem, options, frozenset(pinned))
         decisions = _hint(mb, problem, best)
-        if not _complete_hint(mb, decisions, min(2.0, max(0.1, deadline - time.monotonic() - 0.5))):
+        # Completing the hint is propagation over the whole step model: at national size it
+        # needs seconds, so it gets a share of the time left rather than a fixed cap.
+        left = deadline - time.monotonic() - 0.5
+        if not _complete_hint(mb, decisions, max(0.1, min(max(2.0, 0.1 * left), 15.0, left)), stats):
             continue
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.5, min(step_seconds, deadline - time.monotonic() - 0.5))

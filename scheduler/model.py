@@ -173,12 +173,18 @@ class ModelBuilder:
 
 
 def complete_hint(model: cp_model.CpModel, decisions: list[tuple[object, int]], seconds: float) -> bool:
+    """True when `complete_hint_status` completed the hint."""
+    return complete_hint_status(model, decisions, seconds) == "complete"
+
+
+def complete_hint_status(model: cp_model.CpModel, decisions: list[tuple[object, int]], seconds: float) -> str:
     """Turn a hint of the decisions into a complete one: solve a copy with the decisions fixed
     (pure propagation, so presolve is off: measured, it was most of the time) and hint every
     variable with the result. The objective stays, so auxiliary variables take their exact
     values. A complete, feasible hint lets CP-SAT start from the constructive solution;
-    presolve can lose a partial one. Returns False (and leaves the hint as it was) when the
-    decisions are not a solution of the model."""
+    presolve can lose a partial one. Returns "complete"; "infeasible" when the decisions are
+    not a solution of the model, "timeout" when that was not decided in time (both leave
+    the hint as it was)."""
     fixed = model.clone()
     fixed.clear_hints()
     for var, value in decisions:
@@ -187,9 +193,10 @@ def complete_hint(model: cp_model.CpModel, decisions: list[tuple[object, int]], 
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
     solver.parameters.num_workers = 1
     solver.parameters.cp_model_presolve = False
-    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
+    code = solver.solve(fixed)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "infeasible" if code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) else "timeout"
     model.clear_hints()
     for k in range(len(model.proto.variables)):
         model.add_hint(model.get_int_var_from_proto_index(k), solver.value(fixed.get_int_var_from_proto_index(k)))
-    return True
+    return "complete"

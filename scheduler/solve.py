@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from .construct import Bookings, Placement, complete, construct
 from .parts import solve_in_parts, split_scenario
 from .domain import Scenario, build_scenario
-from .model import SCALE, ModelBuilder, complete_hint
+from .model import SCALE, ModelBuilder, complete_hint_status
 from .problem import PlanningProblem
 from .lns import improve, simple_lower_bound
 from .result import build_schedule, exact_costs
@@ -290,10 +290,17 @@ def _hint(mb: ModelBuilder, problem: PlanningProblem, placed: dict[int, Placemen
     return decisions
 
 
-def _complete_hint(mb: ModelBuilder, decisions: list[tuple[object, int]], seconds: float) -> bool:
-    if complete_hint(mb.model, decisions, seconds):
+def _complete_hint(mb: ModelBuilder, decisions: list[tuple[object, int]], seconds: float,
+                   stats: dict | None = None) -> bool:
+    status = complete_hint_status(mb.model, decisions, seconds)
+    if stats is not None:
+        stats[f"hint_{status}"] = stats.get(f"hint_{status}", 0) + 1
+    if status == "complete":
         return True
-    log.warning("the constructive schedule is not a solution of the model; CP-SAT starts without it")
+    if status == "timeout":
+        log.info("the starting schedule could not be turned into a complete hint within %.1f s", seconds)
+    else:
+        log.warning("the starting schedule is not a solution of the model; CP-SAT starts without it")
     return False
 
 

@@ -133,9 +133,12 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
             _finish(db, job_id, state="failed", error=f"the scenario is no longer valid: {exc}")
             return "failed"
 
+        history: list = []  # [elapsed, objective, bound] at each change: the board draws it (issue 8)
+
         def on_progress(p) -> None:
             hb.latest = {"phase": p.phase, "elapsed": round(p.elapsed, 3), "objective": p.objective,
-                         "bound": p.bound, "sessions_placed": p.sessions_placed, "sessions_total": p.sessions_total}
+                         "bound": p.bound, "sessions_placed": p.sessions_placed, "sessions_total": p.sessions_total,
+                         "history": record_history(history, p)}
 
         params = SolveParams(time_limit=float(options.get("time_limit", 60.0)), workers=int(options.get("workers", 1)),
                              random_seed=int(options.get("random_seed", 0)))
@@ -172,6 +175,20 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         return "failed"
     finally:
         hb.stopped.set()
+
+
+def record_history(history: list, p, limit: int = 240) -> list:
+    """Add a progress report to ``history`` ([elapsed, objective, bound] lists) when the objective
+    or bound changed; beyond ``limit`` points every second one is dropped (first and last kept).
+    Returns a copy to store with the progress."""
+    point = [round(p.elapsed, 3), p.objective, p.bound]
+    if p.objective is None and p.bound is None:
+        return list(history)
+    if not history or history[-1][1:] != point[1:]:
+        history.append(point)
+    if len(history) > limit:
+        history[:] = history[:-1:2] + history[-1:]
+    return list(history)
 
 
 def replan_arguments(db: Database, options: dict) -> dict:

@@ -60,6 +60,8 @@ class ProgressSchema(ma.Schema):
     bound = fields.Float(allow_none=True)
     sessions_placed = fields.Integer()
     sessions_total = fields.Integer()
+    history = fields.List(fields.List(fields.Float(allow_none=True)), metadata={
+        "description": "[elapsed, objective, bound] whenever objective or bound changed (thinned to a few hundred)"})
 
 
 class JobSchema(ma.Schema):

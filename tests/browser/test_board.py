@@ -80,7 +80,8 @@ def test_solve_then_variant_then_compare_by_clicking(board, tiny_solved, browser
     shown = browser.find_element(By.CSS_SELECTOR, "#progress [data-figure='objective']")
     assert float(shown.get_attribute("data-value")) == job["progress"]["objective"]
     assert number(shown.text) == round(job["progress"]["objective"])
-    assert int(browser.find_element(By.ID, "progress").get_attribute("data-points")) >= 1
+    assert job["progress"]["history"], "the job records objective and bound over time"
+    assert int(browser.find_element(By.ID, "progress").get_attribute("data-points")) >= len(job["progress"]["history"])
     assert browser.find_elements(By.CSS_SELECTOR, "#progress-chart svg path.objective")
     wait_for(browser, f"document.querySelectorAll('#schedule-table tbody tr').length === {before + 1}")
     screenshot(browser, "02-scenario-solved")

@@ -187,3 +187,47 @@ def test_board_load_refuses_a_schedule_that_breaks_the_rules(tmp_path, tiny_pair
     out = cli("board", "load", str(tmp_path / "s.json"), str(tmp_path / "b.json"),
               env=service_env(MODULPLAN_DATA_DIR=str(tmp_path / "data")))
     assert out.returncode == 1 and "T-NOBODY" in out.stderr
+
+
+# ------------------------------------------------------------------ contrast
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_colours_of_the_board_have_at_least_wcag_aa_contrast(client):
+    css = client.get("/board/static/board.css", role=None).get_data(as_text=True)
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    header = re.search(r"\.top \{[^}]*background: (#[0-9a-fA-F]{6})", css).group(1)
+    pairs = [("fg", "bg"), ("muted", "bg"), ("muted", "panel"), ("fg", "panel"), ("accent", "bg"), ("accent-fg", "accent"),
+             ("alert", "alert-bg"), ("fg", "alert-bg"), ("ok", "bg"), ("alert", "bg")]
+    for fg, bg in pairs:
+        assert contrast(var[fg], var[bg]) >= 4.5, (fg, bg, contrast(var[fg], var[bg]))
+    assert contrast("#ffffff", header) >= 4.5
+    for light in re.search(r"const PALETTE = \[([^\]]+)\]", client.get("/board/static/js/timeline.js", role=None)
+                           .get_data(as_text=True)).group(1).replace('"', "").split(", "):
+        assert contrast("#111111", light) >= 4.5, light  # session text on its module's colour
+
+
+# ------------------------------------------------------------------ progress history
+
+def test_a_jobs_progress_history_keeps_each_change_and_stays_short():
+    from service.jobs import record_history
+
+    history: list = []
+    for n in range(1000):
+        record_history(history, SimpleNamespace(elapsed=n / 10, objective=5000 - n // 2, bound=1000 + n // 4))
+    assert len(history) <= 240
+    assert history[0] == [0.0, 5000, 1000] and history[-1] == [99.8, 4501, 1249]  # the last change
+    assert [h[0] for h in history] == sorted(h[0] for h in history)
+    before = list(history)
+    record_history(history, SimpleNamespace(elapsed=200.0, objective=4501, bound=1249))  # nothing changed
+    assert history == before

@@ -23,6 +23,9 @@ export function follow(box, jobId, interval = 500) {
 
   function show(job) {
     const p = job.progress || {};
+    if (Array.isArray(p.history)) {  // the job's own record since its start (also when the page came later)
+      points.splice(0, points.length, ...p.history.map(([elapsed, objective, bound]) => ({ elapsed, objective, bound })));
+    }
     if (p.elapsed !== undefined && (p.objective !== null || p.bound !== null)) {
       const lastPoint = points[points.length - 1];
       if (!lastPoint || lastPoint.elapsed !== p.elapsed || lastPoint.objective !== p.objective || lastPoint.bound !== p.bound) {

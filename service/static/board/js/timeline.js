@@ -6,7 +6,6 @@
 import { dayIndex, dayOf, el, esc, fmtDay, fmtTime, localParts, t } from "./core.js";
 
 const ZOOM_DAYS = { day: 1, week: 7, month: 35 };
-const LABEL_W = 190;
 const LANE_H = 30;
 const HEAD_H = 38;
 const PALETTE = ["#cfe3ff", "#d7f0d0", "#ffe2b8", "#f3d2f0", "#d2f0ef", "#f7f1b5", "#e3dcff", "#ffd6d6", "#dfe7c8", "#e8e1d6"];
@@ -94,6 +93,7 @@ function layout(doc, mode, first, days) {
 
 /** Draw the SVG of one window. Returns its markup (one string: fast for hundreds of sessions). */
 function draw(doc, mode, first, zoom, width, highlight) {
+  const LABEL_W = width < 640 ? 110 : 190;  // row labels: narrower on a phone
   const days = ZOOM_DAYS[zoom];
   const { rows, count } = layout(doc, mode, first, days);
   const h0 = doc._hour0, h1 = doc._hour1, span = (h1 - h0) * 60;
@@ -125,7 +125,7 @@ function draw(doc, mode, first, zoom, width, highlight) {
   for (const row of rows) {
     const rh = row.lanes * LANE_H;
     parts.push(`<g class="row"><rect class="rowbg" x="0" y="${y}" width="${W}" height="${rh}"/>`
-      + `<text class="rowlabel" x="6" y="${y + 19}"><title>${esc(row.label)}</title>${esc(row.label.length > 26 ? row.label.slice(0, 25) + "…" : row.label)}</text></g>`);
+      + `<text class="rowlabel" x="6" y="${y + 19}"><title>${esc(row.label)}</title>${esc(row.label.length > LABEL_W / 7.3 ? row.label.slice(0, Math.floor(LABEL_W / 7.3) - 1) + "…" : row.label)}</text></g>`);
     for (const { s, lane } of row.placed) {
       const x = LABEL_W + (s._dayIdx - first) * dayW + Math.max(0, (s._min - h0 * 60) / span) * dayW;
       const w = Math.max(3, Math.min(s._dur / span, 1) * dayW);

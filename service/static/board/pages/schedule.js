@@ -246,6 +246,7 @@ run(async (me) => {
   actions(doc, me);
   const drawn = new Set();
   const tl = { current: null };
+  if (!window.location.hash && window.innerWidth < 640) history.replaceState(null, "", "#agenda");  // a phone: the list
   tabs(document.getElementById("tabs"), (name) => {
     if (drawn.has(name)) return;
     drawn.add(name);
