@@ -85,13 +85,57 @@ class Neighbourhoods:
         return free
 
 
-def neighbourhood_view(problem: PlanningProblem, placed: dict[int, Placement], free: set[str]):
-    """Session options for one step: free cohorts keep all their candidates; placed sessions
-    that share a resource, team or participant with them are pinned; the rest is left out."""
+def _restrict_trainers(problem: PlanningProblem, placed: dict[int, Placement], free: set[str],
+                       rng: random.Random | None, keep: int) -> dict[int, SessionOptions]:
+    """Free sessions' options with at most `keep` trainers each: the trainers the free cohorts
+    have now, then the cheapest others (hourly cost, then the trip from home to the session's
+    sites), one of them drawn at random for variety. With 26 qualified trainers per session
+    (a national programme) every trainer's whole year would be pinned into each step; with
+    a handful the step stays small, and other steps try other trainers."""
+    sc = problem.scenario
+    current: dict[str, set[str]] = defaultdict(set)
+    for c in free:
+        for i in problem.by_cohort[c]:
+            if i in placed:
+                current[c].add(placed[i].trainer)
+    out: dict[int, SessionOptions] = {}
+    for c in free:
+        for i in problem.by_cohort[c]:
+            o = problem.options[i]
+            if len(o.trainers) <= keep:
+                continue
+            sites = problem.sites_of(i, None) if o.needs_room else frozenset()
+            own = [placed[i].trainer] if i in placed else []  # the hint needs it
+            mine = own + [t for t in sorted(current[c]) if t in o.trainers and t not in own]
+
+            def price(t):
+                tr = sc.trainers[t]
+                return (tr.cost_per_hour, min((sc.travel_minutes(tr.home_site, x) for x in sites), default=0), t)
+
+            others = sorted((t for t in o.trainers if t not in mine), key=price)
+            chosen = mine[:keep]
+            room_left = keep - len(chosen)
+            if room_left > 0 and others:
+                pick = others[:max(0, room_left - 1)]
+                rest = others[len(pick):]
+                if rest:
+                    pick.append(rng.choice(rest) if rng is not None else rest[0])
+                chosen += pick
+            out[i] = SessionOptions(o.session, o.candidates, {t: o.trainers[t] for t in chosen}, o.rooms,
+                                    o.interpreters, o.languages, o.needs_room, o.rejected)
+    return out
+
+
+def neighbourhood_view(problem: PlanningProblem, placed: dict[int, Placement], free: set[str],
+                       rng: random.Random | None = None, max_trainers: int | None = None):
+    """Session options for one step: free cohorts keep all their candidates (and, with
+    `max_trainers`, a few of their trainers); placed sessions that share a resource, team or
+    participant with them are pinned; the rest is left out."""
     free_idx = {i for c in free for i in problem.by_cohort[c]}
+    narrowed = _restrict_trainers(problem, placed, free, rng, max_trainers) if max_trainers else {}
     trainers, rooms, interps, teams, people = set(), set(), set(), set(), set()
     for i in free_idx:
-        o = problem.options[i]
+        o = narrowed.get(i, problem.options[i])
         trainers |= set(o.trainers)
         rooms |= set(o.rooms)
         interps |= set(o.interpreters)
@@ -101,7 +145,7 @@ def neighbourhood_view(problem: PlanningProblem, placed: dict[int, Placement], f
     pinned: dict[int, Placement] = {}
     for i, o in enumerate(problem.options):
         if i in free_idx:
-            options.append(o)
+            options.append(narrowed.get(i, o))
             continue
         pl = placed.get(i)
         cohort = o.session.cohort
@@ -119,7 +163,7 @@ def neighbourhood_view(problem: PlanningProblem, placed: dict[int, Placement], f
 
 
 def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, workers: int,
-            seed: int = 0, step_seconds: float = 8.0, max_sessions: int = 160,
+            seed: int = 0, step_seconds: float = 8.0, max_sessions: int = 160, max_trainers: int | None = 4,
             on_step: Callable[[dict[int, Placement], float], None] | None = None,
             cancel: threading.Event | None = None) -> tuple[dict[int, Placement], dict]:
     """Improve `placed` by neighbourhood steps until `deadline` (time.monotonic())."""
@@ -134,7 +178,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     while time.monotonic() + last_build + 1.0 < deadline and not (cancel and cancel.is_set()):
         step_started = time.monotonic()
         free = hoods.pick(best)
-        options, pinned, free_idx = neighbourhood_view(problem, best, free)
+        options, pinned, free_idx = neighbourhood_view(problem, best, free, rng, max_trainers)
         mb = build_model(problem, options, frozenset(pinned))
         decisions = _hint(mb, problem, best)
         # Completing the hint is propagation over the whole step model: at national size it

@@ -63,6 +63,7 @@ class ModelBuilder:
         self.interpreter_intervals: dict[str, list[tuple[int, cp_model.IntervalVar]]] = {}
         self.terms: list[Term] = []
         self._at_site: dict = {}
+        self._sites: dict = {}
         self.schedulable = [i for i, o in enumerate(self.options) if o.candidates]
         for i in self.schedulable:
             self._session_vars(i)
@@ -140,7 +141,12 @@ class ModelBuilder:
     def sites_of(self, i: int, home: str | None) -> frozenset:
         """Where session i may take place for a person living at `home`."""
         o = self.options[i]
-        return frozenset(self.problem.site_of_room(r) for r in o.rooms) if o.needs_room else frozenset([home])
+        if not o.needs_room:
+            return frozenset([home])
+        hit = self._sites.get(i)
+        if hit is None:
+            hit = self._sites[i] = frozenset(self.problem.site_of_room(r) for r in o.rooms)
+        return hit
 
     def at_site(self, i: int, lit, site: str):
         """A literal: `lit` (someone's assignment to session i) and the session is at `site`."""

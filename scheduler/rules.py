@@ -13,6 +13,8 @@ from collections import defaultdict
 from .model import SCALE, ModelBuilder
 from .problem import PlanningProblem
 
+DAY = 24 * 60
+
 # -- hard rules ------------------------------------------------------------------
 
 
@@ -293,18 +295,32 @@ def _with_travel(problem: PlanningProblem, mb: ModelBuilder, items, lits: dict, 
 
 def _travel_group(problem, mb, items, lits, home, site, others, pad, plain) -> None:
     """One cumulative: sessions at `site` extended by `pad` (demand 1) against the sessions at
-    `others` (all other sites when None) (demand K = capacity)."""
+    `others` (all other sites when None) (demand K = capacity). Only sessions that could meet
+    a free (not pinned) one within the pad go in: fixed sessions alone already keep the rule,
+    and in a neighbourhood step most of a person's year is fixed and far away in time."""
     m = mb.model
     k = len(problem.scenario.calendar.start_times) + 1
-    ivs, demands, free = [], [], False
+    entries = []
     for i, _ in items:
         here = mb.sites_of(i, home)
         elsewhere = sorted(here - {site}) if others is None else sorted(here & others)
         if site not in here and not elsewhere:
             continue
-        free = free or i not in mb.pinned
+        entries.append((i, site in here, elsewhere))
+    free = [e for e in entries if e[0] not in mb.pinned]
+    if not free:
+        return
+    # A session at `site` needs a session elsewhere to bind, and the other way round.
+    if not (any(at for _, at, _ in entries) and any(other for _, _, other in entries)):
+        return
+    lo = min(mb.options[i].candidates[0].start for i, _, _ in free) - pad - DAY
+    hi = max(mb.options[i].candidates[-1].end for i, _, _ in free) + pad + DAY
+    ivs, demands = [], []
+    for i, at, elsewhere in entries:
+        if i in mb.pinned and not (lo <= mb.options[i].candidates[0].start <= hi):
+            continue
         dur = problem.sessions[i].duration
-        if site in here:
+        if at:
             ivs.append(m.new_optional_fixed_size_interval_var(
                 mb.start[i], dur + pad, mb.at_site(i, lits[i], site), f"pad[{i},{site}]"))
             demands.append(1)
@@ -313,5 +329,5 @@ def _travel_group(problem, mb, items, lits, home, site, others, pad, plain) -> N
             ivs.append(plain[i] if lit is lits[i] else
                        m.new_optional_fixed_size_interval_var(mb.start[i], dur, lit, f"at[{i},{other}]"))
             demands.append(k)
-    if free and 1 in demands and k in demands:  # fixed sessions only already keep the rule
+    if 1 in demands and k in demands:
         m.add_cumulative(ivs, demands, k)
