@@ -11,7 +11,7 @@ Every measurement runs in a child process of its own, so its peak memory (the ch
 ru_maxrss, from os.wait4) belongs to that run alone:
 
 * the **baseline** child: generate the scenario, build the `PlanningProblem` (prepare),
-  the first-fit schedule (`construct(problem, "earliest")`) and the constructive schedule
+  the first-fit schedule (`construct(problem, "first-fit")`) and the constructive schedule
   the solver starts from (`construct(problem)`), both timed and costed with `exact_costs`,
   the simple lower bound, and the validator on the first-fit schedule;
 * the **solve** child (one per time limit): `solve_scenario` with the progress callback
@@ -147,7 +147,7 @@ def child_baseline(size: str, seed: int, regional: bool, validate_it: bool) -> d
     _say(f"  [{size}] prepared in {out['prepare_s']:.1f} s: {n} sessions, {len(problem.cohorts)} cohorts, "
          f"{out['candidates_per_session']:.0f} candidates/session, peak {out['prepare_peak_mb']:.0f} MB")
     t = time.monotonic()
-    ff = construct(problem, "earliest")
+    ff = construct(problem, "first-fit")
     ff_costs = exact_costs(problem, ff)
     out["firstfit_s"] = time.monotonic() - t
     out.update(firstfit_objective=ff_costs["objective"], firstfit_unscheduled=n - len(ff))

@@ -4,7 +4,7 @@ Cohort by cohort (the tightest first), each session in track order goes to the b
 candidate start that keeps every rule given what is already booked: trainers,
 rooms, interpreters, team staffing, the participants' other sessions and their
 daily rest. It gives the optimizer a valid starting point (a hint) within seconds,
-and with `strategy="earliest"` it is the first-fit baseline of the benchmarks.
+and with `strategy="first-fit"` it is the first-fit baseline of the benchmarks.
 """
 
 from __future__ import annotations
@@ -157,9 +157,12 @@ class Bookings:
 def construct(problem: PlanningProblem, strategy: str = "cheapest") -> dict[int, Placement]:
     """The better of two greedy orders: cohort by cohort (keeps each cohort's track compact)
     and interleaved (every cohort's first session, then every second, ...: shares the tight
-    teams and trainers fairly). Sessions missing from the result are unscheduled."""
+    teams and trainers fairly). Sessions missing from the result are unscheduled.
+    `strategy="first-fit"` is the benchmarks' baseline, the way it is done by hand: cohort by
+    cohort, each session at its earliest start that breaks no rule given what is booked,
+    without looking ahead or going back."""
     by_cohort = _construct_by_cohort(problem, strategy)
-    if strategy == "earliest":
+    if strategy in ("earliest", "first-fit"):
         return by_cohort
     interleaved = _construct_interleaved(problem)
 
@@ -233,7 +236,7 @@ def _construct_by_cohort(problem: PlanningProblem, strategy: str) -> dict[int, P
     placed: dict[int, Placement] = {}
     order = sorted(problem.by_cohort.items(),
                    key=lambda kv: (min((len(problem.options[i].candidates) for i in kv[1]), default=0), kv[0]))
-    strategies = [strategy] if strategy == "earliest" else [strategy, "earliest"]
+    strategies = [strategy] if strategy in ("earliest", "first-fit") else [strategy, "earliest"]
     for _cohort, idxs in order:
         best: dict[int, Placement] = {}
         for strat in strategies:
@@ -344,7 +347,7 @@ def _ordered_candidates(problem: PlanningProblem, i: int, strategy: str,
         hi_day = pc.slot.day_number + mod.max_gap_days if same and mod.max_gap_days is not None else None
         cands = [k for k in cands if o.candidates[k].start >= pc.end and o.candidates[k].slot.day_number >= lo_day
                  and (hi_day is None or o.candidates[k].slot.day_number <= hi_day)]
-    if strategy == "earliest":
+    if strategy in ("earliest", "first-fit"):
         cands.sort(key=lambda k: o.candidates[k].start)
     else:
         w_late = sc.weights["late_per_day"]
@@ -367,8 +370,9 @@ def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], str
     session before the Christmas closure ends, while 7 December would have)."""
     out: dict[int, Placement] = {}
     module_trainer = dict(module_trainer or {})
-    ahead = _lookahead(problem)
-    budget = BACKTRACKS
+    careful = strategy != "first-fit"
+    ahead = _lookahead(problem) if careful else None
+    budget = BACKTRACKS if careful else 0
     states: list[tuple] = []  # per position: (prev, module_trainer) before it was placed
     remaining: list[list[int]] = []  # per position: its candidates not tried yet
     j = 0
@@ -382,7 +386,7 @@ def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], str
         placement = None
         while todo:
             k = todo.pop(0)
-            if not ahead.ok(i, o.candidates[k].slot.day_number):
+            if ahead is not None and not ahead.ok(i, o.candidates[k].slot.day_number):
                 continue
             placement = _fit(problem, book, i, k, module_trainer.get(s.module_id))
             if placement:
