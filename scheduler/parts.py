@@ -226,11 +226,15 @@ def _round(x: float) -> float:
 
 
 def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threading.Event | None = None,
-                   parts: list[Part] | None = None) -> tuple[dict, list[Part], list[dict]]:
+                   parts: list[Part] | None = None, runner=None) -> tuple[dict, list[Part], list[dict]]:
     """Split, solve every part in a worker process of its own (`python -m scheduler.parts`,
     the cores shared out among them), merge. Returns (whole schedule, parts, part
     schedules). `on_progress` gets the summed-up Progress of all parts as they report;
-    `cancel` stops every part, each keeping its best schedule so far."""
+    `cancel` stops every part, each keeping its best schedule so far.
+
+    `runner(part, params, report)` replaces the local worker process: a job queue passes one
+    that sends the part's request to a worker machine and returns its schedule (calling
+    `report(tuple)` with the worker's progress tuples if it has them)."""
     from .solve import Progress, SolveParams
 
     params = params or SolveParams()
@@ -309,7 +313,8 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
     try:
         with ThreadPoolExecutor(max_workers=procs) as pool:
             by_size = sorted(parts, key=lambda p: -len(p.scenario["action_plans"]))  # the biggest first
-            futures = {p.index: pool.submit(run, p) for p in by_size}
+            work = run if runner is None else (lambda p: runner(p, sub_params, report))
+            futures = {p.index: pool.submit(work, p) for p in by_size}
             schedules = [futures[p.index].result() for p in parts]
     finally:
         finished.set()

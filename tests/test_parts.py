@@ -118,3 +118,23 @@ def test_merging_adds_up_costs_and_counts():
     assert merged["kpis"]["sessions_total"] == 5
     assert merged["kpis"]["objective_breakdown"] == {"x": 15.5}
     assert merged["kpis"]["trainer_hours"] == {"T1": 2, "T2": 1}
+
+
+def test_a_job_queue_can_run_the_parts_elsewhere():
+    # The runner stands for a queue that ships each part's request to another machine: here
+    # it calls solve_part in this process and records what it was given.
+    from scheduler.parts import solve_in_parts, solve_part
+    from scheduler.solve import SolveParams
+
+    shipped = []
+
+    def runner(part, params, report):
+        shipped.append((part.index, json.loads(json.dumps(part.scenario)), params))
+        return solve_part(part.scenario, params, part_index=part.index)
+
+    data = two_programmes()
+    whole, parts, _ = solve_in_parts(data, SolveParams(time_limit=6, workers=2), runner=runner)
+    assert sorted(i for i, _, _ in shipped) == [0, 1]
+    assert all(p["workers"] == 1 for _, _, p in shipped)  # the cores shared out
+    assert validate(data, whole).ok
+    assert whole["unscheduled"] == []
