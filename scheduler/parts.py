@@ -256,6 +256,10 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
         if on_progress is None:
             return
         with lock:
+            before = latest.get(item[0])
+            if before is not None:  # a report without objective/bound keeps the last known ones
+                item = (*item[:3], item[3] if item[3] is not None else before[3],
+                        item[4] if item[4] is not None else before[4], *item[5:])
             latest[item[0]] = item
             objs = [v[3] for v in latest.values()]
             bnds = [v[4] for v in latest.values()]
