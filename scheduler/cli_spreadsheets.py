@@ -10,24 +10,12 @@ SCENARIO.json`` · ``modulplan export SCENARIO.json SCHEDULE.json --xlsx OUT.xls
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_BROKEN, EXIT_INVALID = 0, 1, 2
-
-
-def _errors(path: str, exc) -> int:
-    print(f"{path}: {len(exc.errors)} error(s):", file=sys.stderr)
-    for e in exc.errors:
-        print(f"  {e.path}: {e.message}", file=sys.stderr)
-    return EXIT_INVALID
-
-
-def _write_json(path: str, data: dict) -> None:
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+from .cli_common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK  # noqa: F401
+from .cli_common import print_errors as _errors
+from .cli_common import write_json as _write_json
 
 
 def _load_pair(args):

@@ -96,6 +96,29 @@ def rest_ok(shifts: list[Interval], extra: list[Interval], rest_minutes: int) ->
     return True
 
 
+def shift_fit(groups, team_fit, teams, a: int, b: int) -> tuple[str | None, int, int]:
+    """Rules 7-9 for a cohort starting a session [a, b): its members on shift only where their
+    plans allow it, off shift only where allowed, never more of a team than its staffing slack
+    while on shift, and daily rest kept. `groups` are the cohort's (team, allow_on_shift,
+    allow_off_shift, members); `team_fit(team, a, b)` gives (minutes on shift, inside one
+    shift, rest kept). Returns (the first rule broken or None, backfill and overtime
+    participant-minutes)."""
+    backfill = overtime = 0
+    for team, on_ok, off_ok, n in groups:
+        on, inside, rest = team_fit(team, a, b)
+        if on and not on_ok:
+            return "on_shift_not_allowed", 0, 0
+        if not off_ok and not inside:
+            return "off_shift_not_allowed", 0, 0
+        if on and n > teams[team].staffing_slack:
+            return "staffing", 0, 0
+        if not rest:
+            return "daily_rest", 0, 0
+        backfill += n * on
+        overtime += n * (b - a - on)
+    return None, backfill, overtime
+
+
 def _longest_free(blocks: list[Interval], w0: int, w1: int) -> int:
     best, cur = 0, w0
     for a, b in blocks:
@@ -333,22 +356,7 @@ class PlanningProblem:
             if a < earliest or b > deadline:
                 opts.rejected["plan_window"] += 1
                 continue
-            backfill = overtime = 0
-            reason = None
-            for team, on_ok, off_ok, n in groups:
-                on, inside, rest = self._team_fit(team, a, b)
-                if on and not on_ok:
-                    reason = "on_shift_not_allowed"
-                elif not off_ok and not inside:
-                    reason = "off_shift_not_allowed"
-                elif on and n > teams[team].staffing_slack:
-                    reason = "staffing"
-                elif not rest:
-                    reason = "daily_rest"
-                if reason:
-                    break
-                backfill += n * on
-                overtime += n * (s.duration - on)
+            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b)
             if reason:
                 opts.rejected[reason] += 1
                 continue

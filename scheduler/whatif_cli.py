@@ -15,21 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_BROKEN, EXIT_INVALID = 0, 1, 2
-
-
-def _errors(path: str, exc) -> int:
-    print(f"{path}: {len(exc.errors)} error(s):", file=sys.stderr)
-    for e in exc.errors:
-        print(f"  {e.path}: {e.message}", file=sys.stderr)
-    return EXIT_INVALID
-
-
-def _write(path: str, doc: dict) -> Path:
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return out
+from .cli_common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK  # noqa: F401
+from .cli_common import print_errors as _errors
+from .cli_common import write_json as _write
 
 
 def cmd_variant(args) -> int:

@@ -20,7 +20,6 @@ import copy
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import (

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 from ..cohorts import cohort_sessions, form_cohorts
 from ..domain import Scenario, build_scenario
-from ..problem import rest_ok
+from ..problem import rest_ok, shift_fit
 from ..schemas import ScenarioInvalid, load_scenario
 from ..timeline import Timeline, covers, merge_intervals, overlap_minutes
 from .findings import (Finding, Suggestion, add_change, append_change, apply_changes, by_importance, set_change,
@@ -115,19 +115,7 @@ class Outline:
             if a < earliest or b > deadline:
                 why["plan_window"] += 1
                 continue
-            reason = None
-            for team, on_ok, off_ok, n in groups:
-                on, inside, rest = self._team_fit(team, a, b)
-                if on and not on_ok:
-                    reason = "on_shift_not_allowed"
-                elif not off_ok and not inside:
-                    reason = "off_shift_not_allowed"
-                elif on and n > teams[team].staffing_slack:
-                    reason = "staffing"
-                elif not rest:
-                    reason = "daily_rest"
-                if reason:
-                    break
+            reason, _, _ = shift_fit(groups, self._team_fit, teams, a, b)
             if reason:
                 why[reason] += 1
                 continue

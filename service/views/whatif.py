@@ -213,7 +213,7 @@ def publish(schedule: str):
     """Publish a variant's schedule into the lineage its chain started from: it becomes what
     every feed of that lineage shows. Moved sessions keep their UID with a higher SEQUENCE;
     sessions no longer planned appear as CANCELLED for the grace period."""
-    principal = require(*WRITE_ROLES)
+    require(*WRITE_ROLES)
     with db().Session() as s:
         row = s.get(ScheduleRow, schedule) if len(schedule) <= 64 else None
         scen = s.get(ScenarioRow, row.scenario_id) if row else None

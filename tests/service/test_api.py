@@ -6,7 +6,6 @@ import json
 import time
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from tests.conftest import repo_root
 
