@@ -10,6 +10,8 @@ whatever the size of the programme, so memory and build time stay bounded.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import random
 import threading
@@ -162,6 +164,17 @@ def neighbourhood_view(problem: PlanningProblem, placed: dict[int, Placement], f
     return options, pinned, free_idx
 
 
+def _release_memory() -> None:
+    """Give the memory of the last step's model back to the system. CP-SAT and the model
+    builder allocate hundreds of MB per step at national size; without this the process
+    keeps every step's high-water mark (measured: 3 GB -> 11 GB over an XL run)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+
+
 def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, workers: int,
             seed: int = 0, step_seconds: float = 8.0, max_sessions: int = 160, max_trainers: int | None = 4,
             on_step: Callable[[dict[int, Placement], float], None] | None = None,
@@ -175,7 +188,11 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     best_cost = exact_costs(problem, best)["objective"]
     stats = {"steps": 0, "improving_steps": 0}
     last_build = 1.0  # a step's model building takes about as long as the previous one's
+    mb = solver = None
     while time.monotonic() + last_build + 1.0 < deadline and not (cancel and cancel.is_set()):
+        if mb is not None:
+            mb = solver = None  # the last step's model goes before the next one is built
+            _release_memory()
         step_started = time.monotonic()
         free = hoods.pick(best)
         options, pinned, free_idx = neighbourhood_view(problem, best, free, rng, max_trainers)
