@@ -261,4 +261,4 @@ def compare_schedules(schedules: str):
                               errors=[{"path": "$query.schedules", "message": f"unknown schedule {sid}"}])
             entries.append((scen.document, row.document, sid))
     result = compare(entries)
-    return {"schedules": ids, **result}
+    return {"ids": ids, **result}  # result["schedules"]: the KPI rows, in the order of `ids`

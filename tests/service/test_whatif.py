@@ -160,6 +160,7 @@ def test_compare_shows_every_kpi_of_three_schedules_as_the_validator_computes_th
     r = client.get(f"/api/v1/compare?schedules={','.join(ids)}")
     assert r.status_code == 200, r.get_data(as_text=True)
     out = r.get_json()
+    assert out["ids"] == ids
     assert [row["label"] for row in out["schedules"]] == ids
     for row, (scenario, schedule) in zip(out["schedules"], docs):
         k = validate(scenario, schedule).kpis
