@@ -122,9 +122,9 @@ def room_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
         mb.model.add_no_overlap(ivs)
 
 
-def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
-    """Rule 10: every language a participant needs that the trainer does not speak is covered
-    by an assigned interpreter, who is available and never in two places at once."""
+def language_cover(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 10 (part): a scheduled session has, for every language its participants need, a
+    trainer who speaks it or an assigned interpreter who does."""
     sc, m = problem.scenario, mb.model
     for i in mb.schedulable:
         o = mb.options[i]
@@ -132,6 +132,13 @@ def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
             speakers = [mb.teaches[i, t] for t in o.trainers if lang in sc.trainers[t].languages]
             interps = [mb.interprets[i, j] for j in o.interpreters if lang in sc.interpreters[j].languages]
             m.add(sum(interps) + sum(speakers) >= mb.present[i])
+
+
+def language_rule(problem: PlanningProblem, mb: ModelBuilder) -> None:
+    """Rule 10: every language a participant needs that the trainer does not speak is covered
+    by an assigned interpreter, who is available and never in two places at once."""
+    sc, m = problem.scenario, mb.model
+    language_cover(problem, mb)
     for j_id, items in mb.interpreter_intervals.items():
         m.add_no_overlap(_with_travel(problem, mb, items, {i: mb.interprets[i, j_id] for i, _ in items},
                                       sc.interpreters[j_id].home_site, problem.interpreter_pads.get(j_id)))

@@ -42,7 +42,7 @@ from ..construct import construct
 from ..domain import build_scenario
 from ..model import ModelBuilder
 from ..problem import PlanningProblem, SessionOptions
-from ..rules import _with_travel, participant_rule
+from ..rules import _with_travel, language_cover, participant_rule
 from ..timeline import overlap_minutes
 from .findings import Finding, Suggestion, append_change, set_change, unique_id
 from .messages import Texts
@@ -124,12 +124,7 @@ class ConflictModel:
                     if mod.max_gap_days is not None:
                         m.add(mb.day(j) - mb.day(i) <= mod.max_gap_days).only_enforce_if([pj, gap])
         participant_rule(self.problem, mb)
-        for i in mb.schedulable:
-            o = mb.options[i]
-            for lang in sorted(o.languages):
-                speakers = [mb.teaches[i, t] for t in o.trainers if lang in sc.trainers[t].languages]
-                interps = [mb.interprets[i, j] for j in o.interpreters if lang in sc.interpreters[j].languages]
-                m.add(sum(interps) + sum(speakers) >= mb.present[i])
+        language_cover(self.problem, mb)
         # grouped: plan windows and shift fit, through the candidates that need them relaxed
         for i in mb.schedulable:
             if i in pinned:
