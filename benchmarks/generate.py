@@ -99,23 +99,28 @@ def room(rid, name, site, cap, features=(), unavailable=()):
             "unavailable": list(unavailable)}
 
 
+def _example_generator():
+    """scenarios/generate.py, whose plan shapes the regions copy (loaded by path: both files
+    are scripts named generate.py)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "generate.py"
+    spec = importlib.util.spec_from_file_location("modulplan_example_generator", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_EXAMPLES = _example_generator()
+
+
 def alloc(rng, teams, gmin, gmax, k):
     """Participant counts per team for an on-shift-only plan that can form k cohorts
-    (copied from scenarios/generate.py): each cohort may hold at most `slack` people of a
-    team, so a team gives at most k*slack; the total lies in k*gmin .. k*min(gmax, Σ slack)."""
-    while k > 0:
-        caps = {t: max(0, min(k * s, lim)) for t, s, lim in teams}
-        hi = min(k * min(gmax, sum(s for _, s, _ in teams)), sum(caps.values()))
-        lo = k * gmin
-        if hi >= lo:
-            total = rng.randint(lo, hi)
-            counts = dict(caps)
-            while sum(counts.values()) > total:
-                t = rng.choice([t for t in counts if counts[t] > 0])
-                counts[t] -= 1
-            return counts
-        k -= 1
-    return {t: 0 for t, _, _ in teams}
+    (`alloc` of scenarios/generate.py); no team at all when no split is valid."""
+    try:
+        return _EXAMPLES.alloc(rng, teams, gmin, gmax, k)
+    except ValueError:
+        return {t: 0 for t, _, _ in teams}
 
 
 # ------------------------------------------------------------------------------------------

@@ -119,6 +119,7 @@ class _CohortShaper:
         durations = [m.duration_minutes for m in scenario.modules.values()] or [60]
         self.probe = min(durations)
         self._fit: dict[TeamKey, frozenset[int]] = {}
+        self._always_on: dict[TeamKey, bool] = {}
 
     def fits(self, team: TeamKey) -> frozenset[int]:
         """The sampled start slots at which a short session lies inside one of the team's shifts."""
@@ -130,7 +131,7 @@ class _CohortShaper:
 
     def always_on_shift(self, team: TeamKey) -> bool:
         """Day workers: at (nearly) every start time they are at work, so their sessions are on shift."""
-        cache = self.__dict__.setdefault("_always_on", {})
+        cache = self._always_on
         if team not in cache:
             union = self.tl.shift_union[team]  # merged and sorted: one bisect per sample slot
             hits = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from .problem import Candidate, PlanningProblem, rest_ok
 from .timeline import intervals_near
@@ -53,9 +54,6 @@ class Busy:
                 if item[0] < b + pad and a - pad < item[1]:
                     out.append(item)
         return out
-
-    def __bool__(self) -> bool:
-        return any(self.buckets.values())
 
 
 class Bookings:
@@ -325,11 +323,14 @@ class _Lookahead:
         return self.memo[key]
 
 
+_LOOKAHEADS: "WeakKeyDictionary[PlanningProblem, _Lookahead]" = WeakKeyDictionary()
+
+
 def _lookahead(problem: PlanningProblem) -> _Lookahead:
-    la = getattr(problem, "_construct_lookahead", None)
+    """One lookahead (and its memo) per problem, shared by every construction on it."""
+    la = _LOOKAHEADS.get(problem)
     if la is None:
-        la = _Lookahead(problem)
-        problem._construct_lookahead = la
+        la = _LOOKAHEADS[problem] = _Lookahead(problem)
     return la
 
 

@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .domain import Scenario, build_scenario
+from .result import _round
 from .schemas import load_scenario
 
 log = logging.getLogger("modulplan.parts")
@@ -136,36 +137,21 @@ def split_scenario(doc: dict, scenario: Scenario | None = None) -> list[Part]:
 
 
 def solve_part(part_scenario: dict, params: dict | None = None, progress_queue=None, part_index: int = 0,
-               cancel_flag=None, cancel_event: threading.Event | None = None) -> dict:
+               cancel_event: threading.Event | None = None) -> dict:
     """Solve one part's scenario document; returns its schedule document plus solver
     figures under `x-part`. Runs anywhere: it needs nothing but its arguments (a progress
-    queue and a cancel flag, both optional, may be proxies from another process)."""
+    sink with `put(tuple)` and a cancel event are optional)."""
     from .solve import SolveParams, solve_scenario
 
     sp = SolveParams(**{"split_parts": False, **(params or {})})
-    cancel = cancel_event
-    if cancel_flag is not None and cancel is None:
-        cancel = threading.Event()
-
-        def watch():
-            while not cancel.is_set():
-                if cancel_flag.is_set():
-                    cancel.set()
-                time.sleep(0.2)
-
-        threading.Thread(target=watch, daemon=True).start()
 
     def forward(p):
         if progress_queue is not None:
             progress_queue.put((part_index, p.phase, p.elapsed, p.objective, p.bound, p.sessions_placed,
                                 p.sessions_total))
 
-    try:
-        result = solve_scenario(part_scenario, sp, on_progress=forward if progress_queue is not None else None,
-                                cancel=cancel)
-    finally:
-        if cancel is not None and cancel_flag is not None:
-            cancel.set()  # ends the watcher
+    result = solve_scenario(part_scenario, sp, on_progress=forward if progress_queue is not None else None,
+                            cancel=cancel_event)
     schedule = result.schedule
     schedule["x-part"] = {"index": part_index, "status": result.status.value, "stats": result.stats,
                           "constructive_objective": result.constructive_objective}
@@ -218,11 +204,6 @@ def merge_schedules(doc: dict, schedules: list[dict], *, solve_seconds: float | 
     if not schedules:
         merged["kpis"] = {}
     return merged
-
-
-def _round(x: float) -> float:
-    r = round(x, 4)
-    return int(r) if r == int(r) else r
 
 
 def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threading.Event | None = None,

@@ -242,9 +242,8 @@ def _solve_parts(doc: dict, parts: list, params: SolveParams, started: float, on
     """Independent parts in parallel processes, merged into one schedule (see parts.py)."""
     from dataclasses import replace
 
-    left = SolveParams(**{**params.__dict__, "time_limit": max(1.0, params.time_limit - (time.monotonic() - started))})
-    schedule, parts, schedules = solve_in_parts(doc, replace(left, split_parts=False), on_progress=on_progress,
-                                                cancel=cancel, parts=parts)
+    left = replace(params, time_limit=max(1.0, params.time_limit - (time.monotonic() - started)), split_parts=False)
+    schedule, parts, schedules = solve_in_parts(doc, left, on_progress=on_progress, cancel=cancel, parts=parts)
     status = SolveOutcome.OPTIMAL if schedule["status"] == "optimal" else SolveOutcome.FEASIBLE
     stats = {"mode": "parts", "parts": schedule.pop("x-parts")}
     constructive = sum(p["constructive_objective"] for p in stats["parts"])
