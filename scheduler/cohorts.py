@@ -97,9 +97,13 @@ def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unass
             for pid in plan.participants:
                 if plan not in plans_of[pid]:
                     plans_of[pid].append(plan)
-        pools = [plans] if track.mix_workplaces else _plans_sharing_people(plans, plans_of)
-        for pool in pools:
-            prefix = f"C-{track.id}" if track.mix_workplaces else f"C-{pool[0].id}"
+        if track.mix_workplaces:
+            pools = window_pools(scenario, track, plans, plans_of)
+            prefixes = [f"C-{track.id}"] if len(pools) == 1 else [f"C-{track.id}-{pool[0].id}" for pool in pools]
+        else:
+            pools = _plans_sharing_people(plans, plans_of)
+            prefixes = [f"C-{pool[0].id}" for pool in pools]
+        for pool, prefix in zip(pools, prefixes):
             made, out = shaper.split(track.id, pool, prefix, plans_of)
             cohorts += made
             left_out += out
@@ -143,6 +147,23 @@ class _CohortShaper:
             cache[team] = bool(self.sample) and hits >= 0.95 * len(self.sample)
         return cache[team]
 
+    def room_capacity(self, track, pool: list[ActionPlan]) -> int:
+        """The largest cohort every module of the track has a room for: a module held in a room
+        needs one with its features (at one of the pool's workplaces for `workplace`), and a
+        cohort larger than every such room could never meet."""
+        sc = self.sc
+        sites = {sc.workplaces[p.workplace].site for p in pool}
+        cap = track.max_group
+        for mid in track.modules:
+            m = sc.modules[mid]
+            if m.location == "remote":
+                continue
+            fitting = [r.capacity for r in sc.rooms.values() if m.room_features <= r.features
+                       and (m.location != "workplace" or r.site in sites)]
+            if fitting:
+                cap = min(cap, max(fitting))
+        return cap
+
     def shift_classes(self, teams: list[TeamKey]) -> dict[TeamKey, int]:
         """Teams whose shifts share most start slots: cohorts that must meet on shift stay within one class."""
         classes: list[list] = []
@@ -172,6 +193,7 @@ class _CohortShaper:
         team_of = {pid: sc.participants[pid].team for pid, _ in members}
         lang_of = {pid: sc.participants[pid].language or "" for pid, _ in members}
         gmin, gmax = track.min_group, track.max_group
+        gmax = max(gmin, min(gmax, self.room_capacity(track, pool)))
         groups: list[list[str]] = []
         left: list[str] = []
         if len(members) < gmin:
@@ -252,6 +274,64 @@ class _CohortShaper:
         return out, [Unassigned(p, q.id, reason) for p in sorted(left_set) for q in plans_of[p]]
 
 
+def track_span_days(scenario: Scenario, track) -> int:
+    """The fewest calendar days a cohort needs from its first session to its last: every
+    module's sessions kept apart by their minimum gap, a day per module, and weekends."""
+    work_days = 0
+    for mid in track.modules:
+        m = scenario.modules[mid]
+        work_days += (m.sessions - 1) * max(1, m.min_gap_days) + 1
+    per_week = max(1, len(scenario.calendar.weekdays))
+    return math.ceil(work_days * 7 / per_week)
+
+
+def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
+                 plans_of: dict[str, list[ActionPlan]]) -> list[list[ActionPlan]]:
+    """Pools of a mixed-workplace track: plans whose windows leave room for the whole track
+    together. A cohort must meet inside the windows of all its plans, so mixing plans whose
+    windows barely overlap gives cohorts that can never be scheduled. Plans are taken in
+    window order and join the pool whose common window stays longest (and at least the
+    track's span with some slack); pools too small for a cohort of `min_group` join the pool
+    whose common window they shrink least (rule 5 allows a small cohort only when the whole
+    track is small). Plans that share a person stay in one pool."""
+    need = track_span_days(scenario, track)
+    linked = _plans_sharing_people(plans, plans_of)
+    groups = sorted(linked, key=lambda g: (max(p.earliest for p in g), min(p.deadline for p in g), g[0].id))
+
+    def window(g):
+        return max(p.earliest for p in g), min(p.deadline for p in g)
+
+    def span(e, d):
+        return (d - e).days + 1
+
+    def size(g):
+        return len({pid for p in g for pid in p.participants})
+
+    pools: list[list[ActionPlan]] = []
+    for g in groups:
+        e, d = window(g)
+        best, best_span = None, -1
+        for pool in pools:
+            pe, pd = window(pool)
+            s = span(max(e, pe), min(d, pd))
+            if s >= need and s > best_span:
+                best, best_span = pool, s
+        if best is None:
+            pools.append(list(g))
+        else:
+            best += g
+    while len(pools) > 1:
+        small = [pool for pool in pools if size(pool) < track.min_group]
+        if not small:
+            break
+        pool = min(small, key=size)
+        pools.remove(pool)
+        e, d = window(pool)
+        other = max(pools, key=lambda q: (span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
+        other += pool
+    return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]
+
+
 def _plans_sharing_people(plans: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> list[list[ActionPlan]]:
     """Pools without mixing: each plan on its own, except that plans sharing a person form one
     pool (the person can only be in one cohort of the track, which then serves both plans)."""
@@ -302,3 +382,20 @@ def cohort_sessions(scenario: Scenario, cohorts: list[Cohort]) -> list[CohortSes
                 out.append(CohortSession(SessionKey(c.id, mid, idx), c, mid, idx, m.sessions, pos, m.duration_minutes))
                 pos += 1
     return out
+
+
+def cohorts_forced(problem) -> bool:
+    """True when no other way of forming the cohorts exists: every pool is too small for two
+    cohorts of `min_group` (so a bound proven for these cohorts bounds the programme)."""
+    sc = problem.scenario
+    if problem.unassigned:
+        return False
+    for track in sc.tracks.values():
+        plans = sc.plans_of_track(track.id)
+        people = [pid for p in plans for pid in p.participants]
+        if track.mix_workplaces or len(people) != len(set(people)):
+            if len(set(people)) >= 2 * track.min_group:
+                return False
+        elif any(len(p.participants) >= 2 * track.min_group for p in plans):
+            return False
+    return True

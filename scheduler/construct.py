@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Callable
 from weakref import WeakKeyDictionary
 
 from .problem import Candidate, PlanningProblem, rest_ok
@@ -361,19 +362,30 @@ def _ordered_candidates(problem: PlanningProblem, i: int, strategy: str,
 BACKTRACKS = 40  # per cohort: how often an earlier session of a module may be moved to let the next fit
 
 
+Chooser = Callable[[int, list, "str | None", "_Lookahead | None"], "Placement | None"]
+
+
 def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], strategy: str,
                   prev: tuple[int, Candidate] | None = None,
-                  module_trainer: dict[str, str] | None = None) -> dict[int, Placement]:
+                  module_trainer: dict[str, str] | None = None, *,
+                  order: Callable | None = None, chooser: Chooser | None = None,
+                  backtracks: int = BACKTRACKS) -> dict[int, Placement]:
     """Place idxs in order, each at its best start that keeps every rule given the bookings.
     When a session of a module with gap rules finds no start, the module's previous session
     is moved to its next-best start and the search goes on from there (a bounded
     backtracking: the greedy choice of 14 December can leave no start for the next
-    session before the Christmas closure ends, while 7 December would have)."""
+    session before the Christmas closure ends, while 7 December would have).
+
+    The search (`scheduler.search`) passes its own `order` (the candidate starts of a session
+    after `prev`, best first) and `chooser` (takes candidates off that list until it has a
+    placement, judged by the exact cost of the schedule)."""
     out: dict[int, Placement] = {}
     module_trainer = dict(module_trainer or {})
     careful = strategy != "first-fit"
     ahead = _lookahead(problem) if careful else None
-    budget = BACKTRACKS if careful else 0
+    budget = backtracks if careful else 0
+    order = order or (lambda i, prev: _ordered_candidates(problem, i, strategy, prev))
+    chooser = chooser or (lambda i, todo, preferred, ahead: _first_fit(problem, book, i, todo, preferred, ahead))
     states: list[tuple] = []  # per position: (prev, module_trainer) before it was placed
     remaining: list[list[int]] = []  # per position: its candidates not tried yet
     j = 0
@@ -382,16 +394,8 @@ def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], str
         s, o = problem.sessions[i], problem.options[i]
         if j == len(remaining):
             states.append((prev, dict(module_trainer)))
-            remaining.append(_ordered_candidates(problem, i, strategy, prev))
-        todo = remaining[j]
-        placement = None
-        while todo:
-            k = todo.pop(0)
-            if ahead is not None and not ahead.ok(i, o.candidates[k].slot.day_number):
-                continue
-            placement = _fit(problem, book, i, k, module_trainer.get(s.module_id))
-            if placement:
-                break
+            remaining.append(order(i, prev))
+        placement = chooser(i, remaining[j], module_trainer.get(s.module_id), ahead)
         if placement is None:
             back = j - 1
             if (budget > 0 and back >= 0 and problem.sessions[idxs[back]].module_id == s.module_id
@@ -410,6 +414,21 @@ def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], str
         prev = (i, o.candidates[placement.candidate])
         j += 1
     return out
+
+
+def _first_fit(problem: PlanningProblem, book: Bookings, i: int, todo: list[int], preferred: str | None,
+               ahead: "_Lookahead | None") -> Placement | None:
+    """The first of the remaining candidate starts `todo` (taken off the list) at which
+    session i keeps every rule, with the first trainer, room and interpreters that fit."""
+    o = problem.options[i]
+    while todo:
+        k = todo.pop(0)
+        if ahead is not None and not ahead.ok(i, o.candidates[k].slot.day_number):
+            continue
+        placement = _fit(problem, book, i, k, preferred)
+        if placement:
+            return placement
+    return None
 
 
 def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: str | None) -> Placement | None:

@@ -134,13 +134,17 @@ def _longest_free(blocks: list[Interval], w0: int, w1: int) -> int:
 class PlanningProblem:
     """A scenario with its timeline, cohorts, sessions and their candidate starts."""
 
-    def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None):
+    def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None,
+                 *, unassigned: list | None = None, reuse: "PlanningProblem | None" = None):
+        """`reuse`: a problem of the same scenario whose cohorts were formed otherwise (the
+        search re-forms some): the options of every unchanged cohort are taken from it, and
+        its per-team and per-person caches are shared."""
         self.scenario = scenario
-        self.timeline = timeline or Timeline(scenario)
+        self.timeline = timeline or (reuse.timeline if reuse is not None else Timeline(scenario))
         if cohorts is None:
             cohorts, self.unassigned = form_cohorts(scenario, self.timeline)
         else:
-            self.unassigned = []
+            self.unassigned = list(unassigned or [])
         self.cohorts = cohorts
         self.cohort_by_id = {c.id: c for c in self.cohorts}
         self.sessions: list[CohortSession] = cohort_sessions(scenario, self.cohorts)
@@ -154,10 +158,10 @@ class PlanningProblem:
         self.interp_availability = {p.id: self.timeline.availability(p) for p in scenario.interpreters.values()}
         self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
                              for r in scenario.rooms.values()}
-        self._team_cache: dict = {}
-        self._free_cache: dict = {}
+        self._team_cache: dict = reuse._team_cache if reuse is not None else {}
+        self._free_cache: dict = reuse._free_cache if reuse is not None else {}
         self._times_cache: dict = {}
-        self._who_cache: dict = {}
+        self._who_cache: dict = reuse._who_cache if reuse is not None else {}
         self._slot_minutes = [sl.minute for sl in self.timeline.slots]
         self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
         self.options: list[SessionOptions] = []
@@ -165,6 +169,12 @@ class PlanningProblem:
         for s in self.sessions:
             last = s.position == len(self.by_cohort[s.key.cohort]) - 1
             key = (s.key.cohort, s.module_id)
+            old = reuse.session_index.get(s.key) if reuse is not None else None
+            if old is not None and reuse.sessions[old].cohort == s.cohort:
+                t = reuse.options[old]
+                self.options.append(SessionOptions(s, t.candidates, t.trainers, t.rooms, t.interpreters, t.languages,
+                                                   t.needs_room, t.rejected))
+                continue
             if not last and key in same_as:
                 t = same_as[key]
                 self.options.append(SessionOptions(s, t.candidates, t.trainers, t.rooms, t.interpreters, t.languages,

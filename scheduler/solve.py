@@ -24,7 +24,9 @@ from .parts import solve_in_parts, split_scenario
 from .domain import Scenario, build_scenario
 from .model import SCALE, ModelBuilder, complete_hint_status
 from .problem import PlanningProblem
-from .lns import improve, simple_lower_bound
+from .lns import simple_lower_bound
+from .search.engine import improve, schedulable_cohorts
+from .cohorts import cohorts_forced
 from .result import build_schedule, exact_costs
 from .schemas import load_scenario
 from .rules import build_model
@@ -130,6 +132,9 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
 
         prepare_replan(problem, baseline, freeze_until=freeze_until, move_weight=move_weight,
                        weights=(loaded or {}).get("weights"))
+    reserve = max(0.3, 0.02 * params.time_limit)  # for what follows the search (final check, document)
+    deadline = started + params.time_limit - reserve
+    problem = schedulable_cohorts(problem, deadline=started + params.time_limit / 4)
     total = len(problem.sessions)
     prepared = time.monotonic()
 
@@ -145,72 +150,25 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
 
     status, stats = SolveOutcome.FEASIBLE, {}
     bound = simple_lower_bound(problem) if problem.sessions else 0.0
-    remaining = params.time_limit - (time.monotonic() - started)
     literals = sum(len(o.candidates) for o in problem.options)
     stats["candidate_starts"] = literals
-    reserve = max(0.3, 0.02 * params.time_limit)
-    if literals > FULL_MODEL_LIMIT and remaining > reserve + 1 and not (cancel and cancel.is_set()):
-        # Too large for one model: improve by neighbourhoods (lns.py); the bound is the simple one.
-        stats["mode"] = "neighbourhoods"
-
+    small = literals <= FULL_MODEL_LIMIT
+    stats["mode"] = "search + full model" if small else "neighbourhoods"
+    if problem.sessions and time.monotonic() < deadline - 0.2 and not (cancel and cancel.is_set()):
+        # Ruin and recreate first (scheduler/search): complete and cheap fast. On a small
+        # programme it hands over to the CP-SAT model once it stops finding better schedules
+        # (or at the latest after half the time), which can prove optimality.
         def on_step(best, cost):
             report("optimize", cost, bound, len(best))
 
-        placed, lns_stats = improve(problem, placed, deadline=started + params.time_limit - reserve,
-                                    workers=params.num_workers, seed=params.random_seed, on_step=on_step,
-                                    cancel=cancel)
-        stats.update(lns_stats)
-    elif problem.sessions and remaining > 0.5 and not (cancel and cancel.is_set()):
-        stats["mode"] = "full model"
-        mb = build_model(problem)
-        decisions = _hint(mb, problem, placed)
-        stats["hint_complete"] = _complete_hint(mb, decisions, min(5.0, params.time_limit / 10))
-        built = time.monotonic()
-        # Keep time for what follows the search (final check, schedule document) so the whole
-        # solve ends within the limit.
-        remaining = params.time_limit - (built - started) - max(0.3, 0.02 * params.time_limit)
-        stats.update(variables=len(mb.model.proto.variables), constraints=len(mb.model.proto.constraints),
-                     build_seconds=round(built - constructed, 3))
-        if remaining > 0.2:
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = remaining
-            solver.parameters.num_workers = params.num_workers
-            solver.parameters.random_seed = params.random_seed
-            if len(mb.model.proto.variables) > PRESOLVE_LIMIT:
-                # Measured: on ~100k-variable models CP-SAT's presolve spends tens of seconds
-                # of wall time (PresolveToFixPoint) before the hinted schedule is even loaded;
-                # without it the hint is the first solution within a second.
-                solver.parameters.cp_model_presolve = False
-            if params.relative_gap:
-                solver.parameters.relative_gap_limit = params.relative_gap
-            if params.log_search:
-                solver.parameters.log_search_progress = True
-                solver.log_callback = log.info
-            watcher = _Watcher(mb, started, total, on_progress, cancel)
-            watcher.floor = bound
-            if on_progress:
-                def on_bound(b):
-                    report("optimize", watcher.best_objective, max(bound, b / SCALE), len(watcher.best))
-                solver.best_bound_callback = on_bound
-            stopper = _stop_on_cancel(solver, cancel)
-            code = solver.solve(mb.model, watcher)
-            if stopper:
-                stopper.set()
-            stats.update(cp_status=solver.status_name(code), solutions=watcher.solutions,
-                         model_objective=solver.objective_value / SCALE if watcher.solutions else None)
-            # With summed-up travel gaps the model is a little stricter than the rules, so its
-            # bound is not a bound of the real problem: then only the simple bound is reported.
-            exact = all(g.exact for g in (*problem.trainer_pads.values(), *problem.interpreter_pads.values()))
-            stats["travel_exact"] = exact
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                if exact:
-                    bound = max(bound, solver.best_objective_bound / SCALE)
-                if watcher.best_objective is not None and watcher.best_objective <= constructive:
-                    placed = watcher.best
-                if code == cp_model.OPTIMAL and exact and not (cancel and cancel.is_set()):
-                    status = SolveOutcome.OPTIMAL
-            elif code == cp_model.INFEASIBLE:
-                log.error("the model is infeasible although 'nothing scheduled' is always allowed: a bug")
+        share = deadline if not small else time.monotonic() + (deadline - time.monotonic()) / 2
+        patience = (200 + 20 * len(problem.by_cohort)) if small else None
+        placed, search_stats = improve(problem, placed, deadline=share, seed=params.random_seed, cancel=cancel,
+                                       patience=patience, on_step=on_step)
+        stats.update(search_stats)
+    if small and problem.sessions and time.monotonic() < deadline - 0.5 and not (cancel and cancel.is_set()):
+        placed, status, bound = _full_model(problem, placed, params, started, deadline, bound, stats,
+                                            on_progress, cancel, report, total)
     placed, dropped = _keep_valid(problem, placed)
     stats["dropped_by_final_check"] = dropped
     final = exact_costs(problem, placed)["objective"]
@@ -219,6 +177,8 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         final = exact_costs(problem, placed)["objective"]
     if status is SolveOutcome.OPTIMAL and (bound is None or final > bound + 1e-6):
         status = SolveOutcome.FEASIBLE  # optimal for the model's travel estimate, not proven for the exact cost
+    if bound is not None and final <= bound + 1e-6 and not (cancel and cancel.is_set()):
+        status = SolveOutcome.OPTIMAL  # the schedule costs what no schedule of the programme can undercut
     seconds = time.monotonic() - started
     stats.update(prepare_seconds=round(prepared - started, 3), construct_seconds=round(constructed - prepared, 3))
     schedule = build_schedule(problem, placed, status=status.value, bound=bound, solve_seconds=seconds)
@@ -228,6 +188,64 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         annotate(problem, schedule)
     report("done", final, bound, len(placed))
     return SolveResult(schedule, status, constructive, final, schedule["bound"], stats)
+
+
+def _full_model(problem: PlanningProblem, placed: dict[int, Placement], params: SolveParams, started: float,
+                deadline: float, bound: float, stats: dict, on_progress, cancel, report, total: int):
+    """CP-SAT on the whole model, hinted with `placed`, until the deadline; returns the better
+    schedule by the exact objective, the status and the bound."""
+    status = SolveOutcome.FEASIBLE
+    before = exact_costs(problem, placed)["objective"]
+    mb = build_model(problem)
+    decisions = _hint(mb, problem, placed)
+    stats["hint_complete"] = _complete_hint(mb, decisions, min(5.0, params.time_limit / 10))
+    built = time.monotonic()
+    remaining = deadline - built
+    stats.update(variables=len(mb.model.proto.variables), constraints=len(mb.model.proto.constraints),
+                 build_seconds=round(built - started, 3))
+    if remaining <= 0.2:
+        return placed, status, bound
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = remaining
+    solver.parameters.num_workers = params.num_workers
+    solver.parameters.random_seed = params.random_seed
+    if len(mb.model.proto.variables) > PRESOLVE_LIMIT:
+        # Measured: on ~100k-variable models CP-SAT's presolve spends tens of seconds
+        # of wall time (PresolveToFixPoint) before the hinted schedule is even loaded;
+        # without it the hint is the first solution within a second.
+        solver.parameters.cp_model_presolve = False
+    if params.relative_gap:
+        solver.parameters.relative_gap_limit = params.relative_gap
+    if params.log_search:
+        solver.parameters.log_search_progress = True
+        solver.log_callback = log.info
+    watcher = _Watcher(mb, started, total, on_progress, cancel)
+    watcher.floor = bound
+    if on_progress:
+        def on_bound(b):
+            report("optimize", watcher.best_objective, bound, len(watcher.best))
+        solver.best_bound_callback = on_bound
+    stopper = _stop_on_cancel(solver, cancel)
+    code = solver.solve(mb.model, watcher)
+    if stopper:
+        stopper.set()
+    stats.update(cp_status=solver.status_name(code), solutions=watcher.solutions,
+                 model_objective=solver.objective_value / SCALE if watcher.solutions else None)
+    # The model's bound holds for the cohorts as formed; it bounds the programme only when no
+    # other way of forming them exists, and only with exact travel gaps.
+    exact = all(g.exact for g in (*problem.trainer_pads.values(), *problem.interpreter_pads.values()))
+    stats["travel_exact"] = exact
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        proven = exact and cohorts_forced(problem)
+        if proven:
+            bound = max(bound, solver.best_objective_bound / SCALE)
+        if watcher.best_objective is not None and watcher.best_objective <= before:
+            placed = watcher.best
+        if code == cp_model.OPTIMAL and proven and not (cancel and cancel.is_set()):
+            status = SolveOutcome.OPTIMAL
+    elif code == cp_model.INFEASIBLE:
+        log.error("the model is infeasible although 'nothing scheduled' is always allowed: a bug")
+    return placed, status, bound
 
 
 def _construct_replan(problem: PlanningProblem) -> dict[int, Placement]:

@@ -445,13 +445,22 @@ def test_rule4_room_too_small_for_the_cohort_is_not_used():
 
 
 def test_rule4_no_room_big_enough_leaves_the_session_unscheduled_with_a_reason():
-    sc = scenario_factory(participants=12, track={"max_group": 12},
+    # groups of exactly 12 (min_group 12), so the cohort cannot be split to fit the room
+    sc = scenario_factory(participants=12, track={"min_group": 12, "max_group": 12},
                           workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
     sd = solve_checked(sc)
     assert sd["sessions"] == []
     (u,) = sd["unscheduled"]
     assert u["module"] == "M1" and "M1" in u["reason"] and "12 seats" in u["reason"]
     assert sd["kpis"]["objective_breakdown"]["unscheduled_session"] == 100000
+
+
+def test_rule4_a_group_larger_than_every_room_is_split_into_cohorts_that_fit():
+    # max_group 12 but the largest room has 8 seats: two cohorts of 6 meet instead of none
+    sc = scenario_factory(participants=12, track={"max_group": 12},
+                          workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    sd = solve_checked(sc)
+    assert sd["unscheduled"] == [] and sorted(cohort_sizes(sd)) == [6, 6]
 
 
 def test_rule4_unavailable_room_period_is_avoided():

@@ -1,0 +1,191 @@
+"""Cohorts inside the search: who studies with whom is changed where it decides schedulability.
+
+The first cohorts come from `cohorts.form_cohorts` (a few principles, no search). A cohort
+that cannot be scheduled even alone, or that the search leaves incomplete, is formed again
+together with the other cohorts of its pool (the cohorts of the same track that share an
+action plan with it): their participants are split anew in several ways — each team's
+members together in rota order (crews free at the same times), teams spread round robin
+(staffing slack), by action plan (windows), with one or two more cohorts (smaller groups
+fit tighter rooms, slack and windows) — within the track's group sizes (rule 5) and
+without mixing workplaces where the track does not allow it. The first split whose every
+cohort can be scheduled alone is taken (fewest cohorts first: every cohort costs trainer
+hours); cohorts whose membership does not change keep their ids (calendar UIDs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from ..cohorts import Cohort
+from ..construct import Bookings, _place_cohort
+from ..problem import PlanningProblem
+
+
+def placeable_alone(problem: PlanningProblem, cid: str) -> bool:
+    """Can the cohort's whole track be scheduled when nothing else is booked?"""
+    idxs = problem.by_cohort[cid]
+    if not idxs or any(not problem.options[i].candidates for i in idxs):
+        return False
+    for strategy in ("cheapest", "earliest"):
+        if len(_place_cohort(problem, Bookings(problem), idxs, strategy, backtracks=20)) == len(idxs):
+            return True
+    return False
+
+
+def _pool(problem: PlanningProblem, cid: str) -> list[Cohort]:
+    """The cohorts of the same track linked to `cid` through shared action plans."""
+    c0 = problem.cohort_by_id[cid]
+    same_track = [c for c in problem.cohorts if c.track == c0.track]
+    plans, pool, grew = set(c0.plans), {c0.id: c0}, True
+    while grew:
+        grew = False
+        for c in same_track:
+            if c.id not in pool and plans & set(c.plans):
+                pool[c.id] = c
+                plans |= set(c.plans)
+                grew = True
+    return list(pool.values())
+
+
+def _splits(problem: PlanningProblem, pool: list[Cohort]):
+    """Candidate splits of the pool's participants, fewest cohorts first."""
+    sc = problem.scenario
+    track = sc.tracks[pool[0].track]
+    members = sorted({pid for c in pool for pid in c.participants})
+    n = len(members)
+    gmin, gmax = track.min_group, track.max_group
+    teams = sc.teams
+
+    def rota(pid):
+        t = teams[sc.participants[pid].team]
+        cycle = len(sc.shift_patterns[t.pattern].cycle) or 1
+        return (t.pattern, t.offset_days % cycle, t.workplace, str(t.id), sc.participants[pid].language or "", pid)
+
+    by_rota = sorted(members, key=rota)
+    by_team = sorted(members, key=lambda pid: (str(sc.participants[pid].team), pid))
+    plans_of = {pid: [p for p in pool_plans(problem, pool) if pid in sc.action_plans[p].participants]
+                for pid in members}
+    by_plan = sorted(members, key=lambda pid: (plans_of[pid][0] if plans_of[pid] else "", rota(pid)))
+    k0 = len(pool)
+    lo = max(1, math.ceil(n / gmax))
+    seen = set()
+    for k in sorted({max(lo, k0), k0 + 1, k0 + 2, lo}):
+        if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
+            continue
+        sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
+        for order, how in ((by_rota, "cut"), (by_plan, "cut"), (by_team, "deal"), (by_rota, "deal")):
+            if how == "cut":
+                groups, pos = [], 0
+                for size in sizes:
+                    groups.append(order[pos:pos + size])
+                    pos += size
+            else:
+                groups = [order[j::k] for j in range(k)]
+            key = tuple(sorted(tuple(sorted(g)) for g in groups))
+            if key in seen:
+                continue
+            seen.add(key)
+            if not track.mix_workplaces and any(len({sc.action_plans[plans_of[p][0]].workplace for p in g}) > 1
+                                                for g in groups):
+                continue
+            yield groups
+
+
+def pool_plans(problem: PlanningProblem, pool: list[Cohort]) -> list[str]:
+    return sorted({p for c in pool for p in c.plans})
+
+
+def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plans: list[str]) -> Cohort:
+    sc = problem.scenario
+    ids_t = tuple(sorted(ids))
+    mine = sorted({p for p in plans if any(pid in sc.action_plans[p].participants for pid in ids_t)})
+    counts = Counter(sc.participants[pid].team for pid in ids_t)
+    return Cohort(id=cid, track=track, plans=tuple(mine),
+                  workplaces=tuple(sorted({sc.action_plans[p].workplace for p in mine})), participants=ids_t,
+                  team_counts=tuple(sorted(counts.items())),
+                  languages=frozenset(sc.participants[pid].language for pid in ids_t if sc.participants[pid].language))
+
+
+def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 12) -> PlanningProblem | None:
+    """A problem in which the pools of `cohort_ids` are split anew so that each of their
+    cohorts can be scheduled alone; None when no split tried does better."""
+    done: set[str] = set()
+    changes: dict[str, list[Cohort]] = {}
+    for cid in cohort_ids:
+        if cid in done:
+            continue
+        pool = _pool(problem, cid)
+        done |= {c.id for c in pool}
+        old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
+        old_bad = sum(not placeable_alone(problem, c.id) for c in pool)
+        plans = pool_plans(problem, pool)
+        best, best_bad = None, old_bad
+        for n, groups in enumerate(_splits(problem, pool)):
+            if n >= budget or best_bad == 0:
+                break
+            new = _named(problem, pool, groups, old_ids, plans)
+            trial = PlanningProblem(problem.scenario, cohorts=_replace(problem.cohorts, pool, new),
+                                    unassigned=problem.unassigned, reuse=problem)
+            bad = sum(not placeable_alone(trial, c.id) for c in new)
+            if bad < best_bad:
+                best, best_bad = new, bad
+        if best is not None:
+            changes[cid] = (pool, best)
+    if not changes:
+        return None
+    cohorts = list(problem.cohorts)
+    for pool, new in changes.values():
+        cohorts = _replace(cohorts, pool, new)
+    return PlanningProblem(problem.scenario, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
+
+
+def _named(problem: PlanningProblem, pool: list[Cohort], groups: list[list[str]], old_ids: list[str],
+           plans: list[str]) -> list[Cohort]:
+    """The new cohorts; one whose members are exactly an old cohort's keeps that cohort."""
+    old_by_members = {c.participants: c for c in pool}
+    free_ids = [i for i in old_ids]
+    out: list[Cohort | None] = []
+    for g in groups:
+        same = old_by_members.get(tuple(sorted(g)))
+        if same is not None:
+            free_ids.remove(same.id)
+        out.append(same)
+    extra = 0
+    for n, g in enumerate(groups):
+        if out[n] is None:
+            if free_ids:
+                cid = free_ids.pop(0)
+            else:
+                extra += 1
+                cid = f"{old_ids[0]}-r{extra}"
+            out[n] = _cohort(problem, cid, pool[0].track, g, plans)
+    return [c for c in out if c is not None]
+
+
+def _replace(cohorts: list[Cohort], pool: list[Cohort], new: list[Cohort]) -> list[Cohort]:
+    gone = {c.id for c in pool}
+    at = next((n for n, c in enumerate(cohorts) if c.id in gone), len(cohorts))
+    kept = [c for c in cohorts if c.id not in gone]
+    return kept[:at] + new + kept[at:]
+
+
+def unplaceable(problem: PlanningProblem) -> list[str]:
+    """Cohorts that cannot be scheduled even alone (with candidates for their sessions)."""
+    return [cid for cid in problem.by_cohort if not placeable_alone(problem, cid)]
+
+
+def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict:
+    """Placements of `old` that stay valid in `new`: those of cohorts that did not change."""
+    from ..construct import Placement
+
+    out = {}
+    for i, pl in placed.items():
+        j = new.session_index.get(old.sessions[i].key)
+        if j is None or new.sessions[j].cohort != old.sessions[i].cohort:
+            continue
+        out[j] = Placement(j, pl.candidate, pl.trainer, pl.room, pl.interpreters)
+    return out
+
+
+__all__ = ["carry_over", "placeable_alone", "reform", "unplaceable"]

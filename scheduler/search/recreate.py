@@ -1,0 +1,122 @@
+"""Recreate: put removed sessions back, judged by the exact cost of the whole schedule.
+
+A cohort's sessions go back in track order through the constructive schedule's own placer
+(`construct._place_cohort`: order and gap rules, lookahead over closures, bounded
+backtracking), with the search's candidate order and chooser: the candidate starts are
+tried cheapest first with a little noise (so repeated recreates explore), and of the first
+few starts at which the session fits, with each qualified free trainer (and the nearest
+fitting room, the interpreters it then needs), the one that adds least to the objective as
+the spec counts it — travel of the trainer's and interpreters' day, lateness and trainer
+changes included — is taken.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..construct import Bookings, Placement, _interpreters, _place_cohort
+from ..problem import PlanningProblem
+from .ledger import Ledger
+
+
+class Recreator:
+    """Places cohorts' sessions into a schedule (bookings + ledger)."""
+
+    def __init__(self, problem: PlanningProblem, book: Bookings, ledger: Ledger, rng: random.Random):
+        self.p, self.book, self.ledger, self.rng = problem, book, ledger, rng
+        self.noise = 0.1  # relative noise on a candidate's cost when ordering
+        self.look = 3  # feasible starts compared per session
+        self.trainers_per_start = 3
+        self.blink = 0.03  # chance to pass over a start that fits
+        self.earliest: set[str] = set()  # cohorts placed earliest first in this step (tight windows)
+        sc = problem.scenario
+        self._late_w = sc.weights["late_per_day"]
+
+    # -- candidate order ------------------------------------------------------------
+    def order(self, i: int, prev) -> list[int]:
+        p = self.p
+        s, o = p.sessions[i], p.options[i]
+        mod = p.scenario.modules[s.module_id]
+        lo_day = hi_day = None
+        start_after = None
+        if prev is not None:
+            pi, pc = prev
+            same = p.sessions[pi].module_id == s.module_id
+            start_after = pc.end
+            lo_day = pc.slot.day_number + (mod.min_gap_days if same else 0)
+            hi_day = pc.slot.day_number + mod.max_gap_days if same and mod.max_gap_days is not None else None
+        rnd, noise = self.rng.random, self.noise
+        if s.key.cohort in self.earliest:
+            return [k for k, c in enumerate(o.candidates) if start_after is None or (
+                c.start >= start_after and c.slot.day_number >= lo_day
+                and (hi_day is None or c.slot.day_number <= hi_day))]
+        base = prev[1].slot.day_number if prev else 0
+        keyed = []
+        for k, c in enumerate(o.candidates):
+            if start_after is not None:
+                d = c.slot.day_number
+                if c.start < start_after or d < lo_day or (hi_day is not None and d > hi_day):
+                    continue
+            # Waiting costs: a later start drags the cohort's end towards (or past) its target.
+            cost = c.cost + (self._late_w * (c.slot.day_number - base) if prev else 0)
+            keyed.append((cost * (1 + noise * rnd()) + 50 * rnd(), k))
+        keyed.sort()
+        return [k for _, k in keyed]
+
+    # -- choosing a placement ----------------------------------------------------------
+    def choose(self, i: int, todo: list[int], preferred: str | None, ahead) -> Placement | None:
+        p, book, ledger = self.p, self.book, self.ledger
+        s, o = p.sessions[i], p.options[i]
+        sc = p.scenario
+        best, best_delta, fits = None, None, 0
+        while todo and fits < self.look:
+            k = todo.pop(0)
+            c = o.candidates[k]
+            if ahead is not None and not ahead.ok(i, c.slot.day_number):
+                continue
+            a, b = c.start, c.end
+            if not book.people_ok(s.cohort.participants, a, b) or not book.staffing_ok(s.cohort.team_counts, a, b):
+                continue
+            rooms = [r for r, ok in o.rooms.items() if k in ok and book.room_ok(r, a, b)] if o.needs_room else [None]
+            if not rooms:
+                continue
+            trainers = [t for t, ok in o.trainers.items() if k in ok]
+            trainers.sort(key=lambda t: (t != preferred, sc.trainers[t].cost_per_hour, self.rng.random()))
+            found = 0
+            for t in trainers:
+                home = sc.trainers[t].home_site
+                for r in sorted(rooms, key=lambda r: (sc.travel_minutes(home, p.site_of_room(r)) if r else 0,
+                                                      sc.rooms[r].capacity if r else 0, r or "")):
+                    site = p.site_of_room(r) if r else home
+                    if not book.trainer_ok(t, a, b, site, c.slot.day_number, c.slot.week_number, s.duration):
+                        continue
+                    interps = _interpreters(p, book, i, k, t, r)
+                    if interps is None:
+                        continue
+                    pl = Placement(i, k, t, r, interps)
+                    delta = ledger.add_delta(pl)
+                    if best_delta is None or delta < best_delta:
+                        best, best_delta = pl, delta
+                    found += 1
+                    break
+                if found >= self.trainers_per_start:
+                    break
+            if found:
+                if best is not None and self.rng.random() < self.blink and todo:
+                    continue  # a blink: look at one more start before deciding
+                fits += 1
+        return best
+
+    # -- placing ---------------------------------------------------------------------
+    def place(self, idxs: list[int], prev, module_trainer: dict[str, str]) -> dict[int, Placement]:
+        """Place idxs (a suffix of one cohort's track) after `prev`; books and records each."""
+        book, ledger = self.book, self.ledger
+
+        def choose_and_book(i, todo, preferred, ahead):
+            return self.choose(i, todo, preferred, ahead)
+
+        got = _place_cohort(self.p, book, idxs, "cheapest", prev, module_trainer,
+                            order=self.order, chooser=choose_and_book)
+        for pl in got.values():
+            ledger.add(pl)
+        return got

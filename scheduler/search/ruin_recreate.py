@@ -1,0 +1,301 @@
+"""Ruin and recreate: the search that turns a first schedule into a complete, cheap one.
+
+Each step removes a related chunk of the schedule (a *ruin*) and puts it back greedily with
+the exact cost in view (`recreate.py`); a step is kept by Late Acceptance (Burke & Bykov):
+when the schedule is no more expensive than it was `history` steps ago, or than now. The
+objective is the spec's, with every unscheduled session at its 100 000, so completeness
+comes first on its own weight.
+
+Ruins, in the spirit of Schrimpf et al. and SISR (Christiaens & Vanden Berghe):
+
+* **blocked** (completeness first): a cohort with unplaced sessions and the sessions that
+  occupy what its first unplaced session needs at its possible starts (its qualified
+  trainers, fitting rooms, its teams' staffing, its people) are removed; the blocked cohort
+  goes back first.
+* **near**: the sessions around a random session in time that share its trainer, team,
+  room or site, with the rest of their cohorts' tracks.
+* **cohorts**: a few whole cohorts (their tracks after a random point).
+
+Only sessions that may move are removed: in a re-plan the frozen sessions (and with them
+the start of their cohort's track) stay where they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..construct import Bookings, Placement
+from ..problem import PlanningProblem
+from .ledger import Ledger
+from .recreate import Recreator
+
+log = logging.getLogger("modulplan.search")
+
+DAY = 24 * 60
+
+
+@dataclass
+class SearchStats:
+    steps: int = 0
+    accepted: int = 0
+    improved: int = 0
+    seconds: float = 0.0
+    by_ruin: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))  # tried, accepted, improved
+
+    def as_dict(self) -> dict:
+        return {"search_steps": self.steps, "search_accepted": self.accepted, "search_improved": self.improved,
+                "search_steps_per_second": round(self.steps / self.seconds, 1) if self.seconds else None,
+                "search_ruins": {k: {"tried": v[0], "accepted": v[1], "improved": v[2]} for k, v in self.by_ruin.items()}}
+
+
+class Schedule:
+    """The search state: placements, the bookings that check them, the exact cost."""
+
+    def __init__(self, problem: PlanningProblem, placed: dict[int, Placement]):
+        self.p = problem
+        self.book = Bookings(problem)
+        self.ledger = Ledger(problem)
+        self.placed: dict[int, Placement] = {}
+        self.on_day: dict[int, set[int]] = defaultdict(set)
+        replan = getattr(problem, "replan", None)
+        self.frozen = set(replan.frozen) if replan is not None else set()
+        # The first position of each cohort's track that the search may move.
+        self.movable_from = {}
+        for cid, idxs in problem.by_cohort.items():
+            q = 0
+            while q < len(idxs) and idxs[q] in self.frozen:
+                q += 1
+            self.movable_from[cid] = q
+        for i in sorted(placed, key=lambda i: problem.options[i].candidates[placed[i].candidate].start):
+            self.add(placed[i])
+
+    @property
+    def cost(self) -> float:
+        return self.ledger.total
+
+    def day_of(self, pl: Placement) -> int:
+        return self.p.options[pl.session].candidates[pl.candidate].slot.day_number
+
+    def add(self, pl: Placement, book: bool = True) -> None:
+        if book:
+            self.book.book(pl)
+        self.ledger.add(pl)
+        self.placed[pl.session] = pl
+        self.on_day[self.day_of(pl)].add(pl.session)
+
+    def remove(self, i: int) -> Placement:
+        pl = self.placed.pop(i)
+        self.book.book(pl, -1)
+        self.ledger.remove(pl)
+        self.on_day[self.day_of(pl)].discard(i)
+        return pl
+
+    def first_missing(self, cid: str) -> int | None:
+        idxs = self.p.by_cohort[cid]
+        return next((q for q, i in enumerate(idxs) if i not in self.placed), None)
+
+    def incomplete(self) -> list[str]:
+        return [cid for cid, idxs in self.p.by_cohort.items()
+                if idxs and any(i not in self.placed for i in idxs) and self.p.options[idxs[0]].candidates]
+
+
+class RuinRecreate:
+    """Late-acceptance ruin-and-recreate over a `Schedule`."""
+
+    def __init__(self, problem: PlanningProblem, placed: dict[int, Placement], *, seed: int = 0,
+                 history: int = 60):
+        self.p = problem
+        self.rng = random.Random(seed)
+        self.state = Schedule(problem, placed)
+        self.recreator = Recreator(problem, self.state.book, self.state.ledger, self.rng)
+        self.history = [self.state.cost] * history
+        self.best_cost = self.state.cost
+        self.best = dict(self.state.placed)
+        self.stats = SearchStats()
+        self.cohort_ids = sorted(problem.by_cohort)
+        self.cohorts_of_team: dict = defaultdict(set)
+        for c in problem.cohorts:
+            for t, _ in c.team_counts:
+                self.cohorts_of_team[t].add(c.id)
+        self.people_of = {c.id: set(c.participants) for c in problem.cohorts}
+
+    # -- ruins -----------------------------------------------------------------------------
+    def _blocked(self) -> tuple[dict[str, int], list[str]] | None:
+        """An incomplete cohort and the sessions in the way of its first unplaced session."""
+        st, p, rng = self.state, self.p, self.rng
+        incomplete = st.incomplete()
+        if not incomplete:
+            return None
+        cid = rng.choice(incomplete)
+        idxs = p.by_cohort[cid]
+        q = st.first_missing(cid)
+        i = idxs[q]
+        o, s = p.options[i], p.sessions[i]
+        teams = {t for t, _ in s.cohort.team_counts}
+        people = self.people_of[cid]
+        blockers: set[int] = set()
+        cands = o.candidates
+        picks = rng.sample(range(len(cands)), min(len(cands), 6))
+        for k in picks:
+            c = cands[k]
+            for j in st.on_day.get(c.slot.day_number, ()):
+                if p.sessions[j].key.cohort == cid:
+                    continue
+                pl = st.placed[j]
+                cj = p.options[j].candidates[pl.candidate]
+                if not (cj.start < c.end + 120 and c.start < cj.end + 120):
+                    continue
+                sj = p.sessions[j]
+                if (pl.trainer in o.trainers or (pl.room is not None and pl.room in o.rooms)
+                        or any(t in teams for t, _ in sj.cohort.team_counts)
+                        or not people.isdisjoint(self.people_of[sj.key.cohort])
+                        or any(x in o.interpreters for x in pl.interpreters)):
+                    blockers.add(j)
+        if rng.random() < 0.25:  # the whole track again, earliest first: a window too tight for cheapest-first
+            ruin = {cid: st.movable_from[cid]}
+            self.recreator.earliest.add(cid)
+        else:
+            ruin = {cid: max(st.movable_from[cid], q - rng.choice((0, 0, 1, 2)))}
+        for j in rng.sample(sorted(blockers), min(len(blockers), rng.randint(1, 4))):
+            other = p.sessions[j].key.cohort
+            pos = max(st.movable_from[other], p.sessions[j].position)
+            ruin[other] = min(ruin.get(other, pos), pos)
+        order = [cid] + [c for c in ruin if c != cid]
+        rng.shuffle(order[1:])
+        return ruin, order
+
+    def _near(self) -> tuple[dict[str, int], list[str]] | None:
+        """Sessions near a random session in time that share a resource or site with it."""
+        st, p, rng = self.state, self.p, self.rng
+        if not st.placed:
+            return None
+        i = rng.choice(list(st.placed))
+        pl = st.placed[i]
+        s = p.sessions[i]
+        day = st.day_of(pl)
+        teams = {t for t, _ in s.cohort.team_counts}
+        site = p.site_of_room(pl.room) if pl.room else None
+        span = rng.choice((0, 1, 2, 3, 7))
+        near = []
+        for d in range(day - span, day + span + 1):
+            for j in st.on_day.get(d, ()):
+                if j == i:
+                    continue
+                pj, sj = st.placed[j], p.sessions[j]
+                if (pj.trainer == pl.trainer or (pj.room and pj.room == pl.room)
+                        or (site and pj.room and p.site_of_room(pj.room) == site)
+                        or any(t in teams for t, _ in sj.cohort.team_counts)):
+                    near.append(j)
+        ruin: dict[str, int] = {}
+        for j in [i] + rng.sample(near, min(len(near), rng.randint(1, 5))):
+            cid = p.sessions[j].key.cohort
+            pos = max(st.movable_from[cid], p.sessions[j].position - rng.choice((0, 0, 0, 1)))
+            ruin[cid] = min(ruin.get(cid, pos), pos)
+        order = list(ruin)
+        rng.shuffle(order)
+        return ruin, order
+
+    def _cohorts(self) -> tuple[dict[str, int], list[str]] | None:
+        st, p, rng = self.state, self.p, self.rng
+        ruin = {}
+        for cid in rng.sample(self.cohort_ids, min(len(self.cohort_ids), rng.randint(1, 3))):
+            n = len(p.by_cohort[cid])
+            lo = st.movable_from[cid]
+            if lo >= n:
+                continue
+            ruin[cid] = rng.choice((lo, lo, rng.randrange(lo, n)))
+        order = list(ruin)
+        rng.shuffle(order)
+        return (ruin, order) if ruin else None
+
+    # -- one step ---------------------------------------------------------------------------
+    def step(self) -> None:
+        st, p, rng = self.state, self.p, self.rng
+        kind = "blocked" if rng.random() < 0.6 else ("near" if rng.random() < 0.7 else "cohorts")
+        got = self._blocked() if kind == "blocked" else None
+        if got is None:
+            kind = "near" if kind != "cohorts" else kind
+            got = self._near() if kind == "near" else self._cohorts()
+        if got is None:
+            return
+        ruin, order = got
+        before = st.cost
+        removed: list[Placement] = []
+        starts: dict[str, int] = {}
+        for cid, q in ruin.items():
+            idxs = p.by_cohort[cid]
+            missing = st.first_missing(cid)
+            q = q if missing is None else min(q, missing)
+            starts[cid] = q
+            for i in reversed(idxs[q:]):
+                if i in st.placed:
+                    removed.append(st.remove(i))
+        added: list[Placement] = []
+        for cid in order:
+            q = starts[cid]
+            idxs = p.by_cohort[cid]
+            prev = None
+            if q > 0:
+                pi = idxs[q - 1]
+                prev = (pi, p.options[pi].candidates[st.placed[pi].candidate])
+            trainers = {p.sessions[i].module_id: st.placed[i].trainer for i in idxs[:q]}
+            got_pl = self.recreator.place(idxs[q:], prev, trainers)
+            for pl in got_pl.values():
+                st.placed[pl.session] = pl
+                st.on_day[st.day_of(pl)].add(pl.session)
+                added.append(pl)
+        self.recreator.earliest.clear()
+        after = st.cost
+        n = self.stats.steps
+        slot = n % len(self.history)
+        rec = self.stats.by_ruin[kind]
+        rec[0] += 1
+        self.stats.steps += 1
+        if after <= before + 1e-6 or after <= self.history[slot] + 1e-6:
+            self.stats.accepted += 1
+            rec[1] += 1
+            if after < self.best_cost - 1e-6:
+                self.best_cost = after
+                self.best = dict(st.placed)
+                self.stats.improved += 1
+                rec[2] += 1
+        else:
+            for pl in added:
+                st.remove(pl.session)
+            for pl in removed:
+                st.add(pl)
+        self.history[slot] = st.cost
+
+    def run(self, deadline: float, *, cancel: threading.Event | None = None,
+            on_improve: Callable[[dict[int, Placement], float], None] | None = None,
+            report_every: float = 0.5, patience: int | None = None) -> dict[int, Placement]:
+        """Search until `deadline` (time.monotonic()), a cancel, or `patience` steps in a row
+        without a better schedule; returns the best schedule."""
+        started = last_report = time.monotonic()
+        reported = self.best_cost
+        last_better, best_seen = 0, self.best_cost
+        while True:
+            now = time.monotonic()
+            if now >= deadline or (cancel is not None and cancel.is_set()):
+                break
+            if patience is not None and self.stats.steps - last_better > patience:
+                break
+            self.step()
+            if self.best_cost < best_seen:
+                best_seen, last_better = self.best_cost, self.stats.steps
+            if on_improve and self.best_cost < reported and now - last_report >= report_every:
+                on_improve(self.best, self.best_cost)
+                reported, last_report = self.best_cost, now
+        self.stats.seconds = time.monotonic() - started
+        if on_improve and self.best_cost < reported:
+            on_improve(self.best, self.best_cost)
+        log.info("search: %d steps (%.0f/s), %d accepted, %d improving; best %.0f",
+                 self.stats.steps, self.stats.steps / max(1e-9, self.stats.seconds), self.stats.accepted,
+                 self.stats.improved, self.best_cost)
+        return self.best
