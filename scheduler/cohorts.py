@@ -29,6 +29,7 @@ import bisect
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from .domain import ActionPlan, Scenario, TeamKey
 
@@ -98,7 +99,7 @@ def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unass
                 if plan not in plans_of[pid]:
                     plans_of[pid].append(plan)
         if track.mix_workplaces:
-            pools = window_pools(scenario, track, plans, plans_of)
+            pools = window_pools(scenario, track, plans, plans_of, shaper.open_days)
             prefixes = [f"C-{track.id}"] if len(pools) == 1 else [f"C-{track.id}-{pool[0].id}" for pool in pools]
         else:
             pools = _plans_sharing_people(plans, plans_of)
@@ -122,6 +123,7 @@ class _CohortShaper:
         self.sample = [s for s in slots if s.day in set(days)]
         durations = [m.duration_minutes for m in scenario.modules.values()] or [60]
         self.probe = min(durations)
+        self.open_days = sorted({s.day for s in slots})  # days on which sessions may start
         self._fit: dict[TeamKey, frozenset[int]] = {}
         self._always_on: dict[TeamKey, bool] = {}
 
@@ -286,7 +288,7 @@ def track_span_days(scenario: Scenario, track) -> int:
 
 
 def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
-                 plans_of: dict[str, list[ActionPlan]]) -> list[list[ActionPlan]]:
+                 plans_of: dict[str, list[ActionPlan]], open_days: list | None = None) -> list[list[ActionPlan]]:
     """Pools of a mixed-workplace track: plans whose windows leave room for the whole track
     together. A cohort must meet inside the windows of all its plans, so mixing plans whose
     windows barely overlap gives cohorts that can never be scheduled. Plans are taken in
@@ -302,7 +304,21 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
         return max(p.earliest for p in g), min(p.deadline for p in g)
 
     def span(e, d):
-        return (d - e).days + 1
+        """Calendar days of a common window, 0 when the track's sessions cannot follow each
+        other on its open days with their minimum gaps (a window across the summer closure
+        is long but empty)."""
+        days = (d - e).days + 1
+        if open_days is None or days <= 0:
+            return days
+        day = e
+        for mid in track.modules:
+            m = scenario.modules[mid]
+            for n in range(m.sessions):
+                at = bisect.bisect_left(open_days, day)
+                if at == len(open_days) or open_days[at] > d:
+                    return 0
+                day = open_days[at] + timedelta(days=max(1, m.min_gap_days) if n < m.sessions - 1 else 1)
+        return days
 
     def size(g):
         return len({pid for p in g for pid in p.participants})

@@ -34,7 +34,9 @@ from .rules import build_model
 log = logging.getLogger("modulplan.solve")
 
 PRESOLVE_LIMIT = 5_000  # model variables above which CP-SAT's presolve is skipped (see solve_scenario)
-FULL_MODEL_LIMIT = 60_000  # candidate starts above which neighbourhood search replaces the one model
+# Candidate starts up to which the whole CP-SAT model follows the search (it can prove
+# optimality there); above it the search alone ("neighbourhoods") uses all of the time.
+FULL_MODEL_LIMIT = 4_000
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,10 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
 
         share = deadline if not small else time.monotonic() + (deadline - time.monotonic()) / 2
         patience = (200 + 20 * len(problem.by_cohort)) if small else None
-        placed, search_stats = improve(problem, placed, deadline=share, seed=params.random_seed, cancel=cancel,
-                                       patience=patience, on_step=on_step)
+        searched, placed, search_stats = improve(problem, placed, deadline=share, seed=params.random_seed,
+                                                 cancel=cancel, patience=patience, on_step=on_step)
+        if searched is not problem:  # cohorts moved: the constructive schedule belongs to the old ones
+            problem, first, total = searched, None, len(searched.sessions)
         stats.update(search_stats)
     if small and problem.sessions and time.monotonic() < deadline - 0.5 and not (cancel and cancel.is_set()):
         placed, status, bound = _full_model(problem, placed, params, started, deadline, bound, stats,
@@ -172,7 +176,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     placed, dropped = _keep_valid(problem, placed)
     stats["dropped_by_final_check"] = dropped
     final = exact_costs(problem, placed)["objective"]
-    if final > constructive:  # the repair could not win back what the check removed
+    if final > constructive and first is not None:  # the repair could not win back what the check removed
         placed, _ = _keep_valid(problem, first)
         final = exact_costs(problem, placed)["objective"]
     if status is SolveOutcome.OPTIMAL and (bound is None or final > bound + 1e-6):

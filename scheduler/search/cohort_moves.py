@@ -67,6 +67,7 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
     plans_of = {pid: [p for p in pool_plans(problem, pool) if pid in sc.action_plans[p].participants]
                 for pid in members}
     by_plan = sorted(members, key=lambda pid: (plans_of[pid][0] if plans_of[pid] else "", rota(pid)))
+    by_language = sorted(members, key=lambda pid: (sc.participants[pid].language or "", rota(pid)))
     k0 = len(pool)
     lo = max(1, math.ceil(n / gmax))
     seen = set()
@@ -74,7 +75,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
             continue
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
-        for order, how in ((by_rota, "cut"), (by_plan, "cut"), (by_team, "deal"), (by_rota, "deal")):
+        for order, how in ((by_rota, "cut"), (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"),
+                           (by_rota, "deal")):
             if how == "cut":
                 groups, pos = [], 0
                 for size in sizes:
@@ -107,7 +109,7 @@ def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plan
                   languages=frozenset(sc.participants[pid].language for pid in ids_t if sc.participants[pid].language))
 
 
-def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 12) -> PlanningProblem | None:
+def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16) -> PlanningProblem | None:
     """A problem in which the pools of `cohort_ids` are split anew so that each of their
     cohorts can be scheduled alone; None when no split tried does better."""
     done: set[str] = set()
@@ -188,4 +190,50 @@ def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict
     return out
 
 
-__all__ = ["carry_over", "placeable_alone", "reform", "unplaceable"]
+def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
+            deadline: float | None = None):
+    """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
+    ways `_splits` offers; for each, the pool's new cohorts are placed into the current
+    schedule (everything else stays booked) by the search's recreate. Returns (problem,
+    placements, cost) of the best split when it leaves fewer sessions unscheduled, or as
+    many at a lower cost, than the schedule as it is; else None."""
+    import random
+    import time
+
+    from .ruin_recreate import Schedule
+    from .recreate import Recreator
+
+    pool = _pool(problem, cid)
+    old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
+    plans = pool_plans(problem, pool)
+    here = Schedule(problem, placed)
+    best = None
+    best_key = (len(problem.sessions) - len(placed), here.cost)
+    rng = random.Random(seed)
+    for n, groups in enumerate(_splits(problem, pool)):
+        if n >= budget or (deadline is not None and time.monotonic() > deadline):
+            break
+        new = _named(problem, pool, groups, old_ids, plans)
+        if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
+            continue
+        trial = PlanningProblem(problem.scenario, cohorts=_replace(problem.cohorts, pool, new),
+                                unassigned=problem.unassigned, reuse=problem)
+        state = Schedule(trial, carry_over(problem, trial, placed))
+        rec = Recreator(trial, state.book, state.ledger, rng)
+        for c in sorted(new, key=lambda c: min(len(trial.options[i].candidates) for i in trial.by_cohort[c.id])):
+            idxs = trial.by_cohort[c.id]
+            got = rec.place(idxs, None, {})
+            if len(got) < len(idxs):  # earliest first for a tight window
+                for pl in got.values():
+                    state.book.book(pl, -1)
+                    state.ledger.remove(pl)
+                rec.earliest.add(c.id)
+                got = rec.place(idxs, None, {})
+            state.placed.update(got)
+        key = (len(trial.sessions) - len(state.placed), state.cost)
+        if key < best_key:
+            best, best_key = (trial, dict(state.placed), state.cost), key
+    return best
+
+
+__all__ = ["carry_over", "placeable_alone", "reform", "regroup", "unplaceable"]

@@ -16,7 +16,7 @@ from typing import Callable
 
 from ..construct import Placement
 from ..problem import PlanningProblem
-from .cohort_moves import reform, unplaceable
+from .cohort_moves import reform, regroup, unplaceable
 from .ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")
@@ -28,21 +28,62 @@ def schedulable_cohorts(problem: PlanningProblem, deadline: float | None = None)
     cohorts stay)."""
     if getattr(problem, "replan", None) is not None:
         return problem
-    bad = unplaceable(problem)
-    if not bad or (deadline is not None and time.monotonic() > deadline):
-        return problem
-    better = reform(problem, bad)
-    if better is None:
-        return problem
-    log.info("cohorts formed again so that each can be scheduled: %s", ", ".join(bad))
-    return better
+    for _round in range(3):  # a pool's best split may leave one cohort for the next round
+        bad = unplaceable(problem)
+        if not bad or (deadline is not None and time.monotonic() > deadline):
+            break
+        better = reform(problem, bad)
+        if better is None:
+            break
+        log.info("cohorts formed again so that each can be scheduled: %s", ", ".join(bad))
+        problem = better
+    return problem
 
 
 def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int = 0,
             cancel: threading.Event | None = None, patience: int | None = None,
-            on_step: Callable[[dict[int, Placement], float], None] | None = None) -> tuple[dict[int, Placement], dict]:
+            on_step: Callable[[dict[int, Placement], float], None] | None = None
+            ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
     """Ruin and recreate from `placed` until `deadline` (time.monotonic()), a cancel, or
-    `patience` steps without a better schedule. Returns the best schedule and statistics."""
+    `patience` steps without a better schedule; cohorts the search leaves incomplete are
+    formed again with their pool when that places more (`cohort_moves.regroup`). Returns
+    the problem (its cohorts may have changed), the best schedule and statistics."""
+    stats: dict = {"cohort_moves": 0}
+    replan = getattr(problem, "replan", None) is not None
     rr = RuinRecreate(problem, placed, seed=seed)
-    best = rr.run(deadline, cancel=cancel, on_improve=on_step, patience=patience)
-    return best, rr.stats.as_dict()
+    started = time.monotonic()
+    phase = max(1.0, (deadline - started) / 8)
+    tried: set[str] = set()
+    while True:
+        now = time.monotonic()
+        if now >= deadline - 0.05 or (cancel is not None and cancel.is_set()):
+            break
+        rr.run(min(deadline, now + phase), cancel=cancel, on_improve=on_step, patience=patience)
+        if patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05:
+            break  # stopped for patience: nothing better for a long while
+        incomplete = [] if replan else [c for c in rr.state.incomplete() if c not in tried]
+        moved = False
+        for cid in incomplete[:3]:
+            if time.monotonic() >= deadline - 0.05:
+                break
+            tried.add(cid)
+            got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline)
+            if got is not None:
+                problem, best, _cost = got
+                stats["cohort_moves"] += 1
+                log.info("cohort %s formed again with its pool: %d sessions unscheduled now",
+                         cid, len(problem.sessions) - len(best))
+                rr = _carry_on(rr, problem, best, seed)
+                moved = True
+                break
+        if not moved and not incomplete and patience is None and time.monotonic() >= deadline - 0.05:
+            break
+    stats.update(rr.stats.as_dict())
+    return problem, rr.best, stats
+
+
+def _carry_on(rr: RuinRecreate, problem: PlanningProblem, placed: dict[int, Placement], seed: int) -> RuinRecreate:
+    """A search on the re-formed problem that keeps the counters of the one before."""
+    new = RuinRecreate(problem, placed, seed=seed + rr.stats.steps)
+    new.stats = rr.stats
+    return new
