@@ -29,6 +29,7 @@ class Recreator:
         self.trainers_per_start = 3
         self.blink = 0.03  # chance to pass over a start that fits
         self.earliest: set[str] = set()  # cohorts placed earliest first in this step (tight windows)
+        self._room_order: dict = {}
         sc = problem.scenario
         self._late_w = sc.weights["late_per_day"]
 
@@ -77,20 +78,21 @@ class Recreator:
             a, b = c.start, c.end
             if not book.people_ok(s.cohort.participants, a, b) or not book.staffing_ok(s.cohort.team_counts, a, b):
                 continue
-            rooms = [r for r, ok in o.rooms.items() if k in ok and book.room_ok(r, a, b)] if o.needs_room else [None]
-            if not rooms:
-                continue
+            if o.needs_room:
+                free = {r for r, ok in o.rooms.items() if k in ok and book.room_ok(r, a, b)}
+                if not free:
+                    continue
             trainers = [t for t, ok in o.trainers.items() if k in ok]
             trainers.sort(key=lambda t: (t != preferred, sc.trainers[t].cost_per_hour, self.rng.random()))
             found = 0
             for t in trainers:
                 home = sc.trainers[t].home_site
-                for r in sorted(rooms, key=lambda r: (sc.travel_minutes(home, p.site_of_room(r)) if r else 0,
-                                                      sc.rooms[r].capacity if r else 0, r or "")):
+                rooms = [r for r in self._rooms_by_distance(i, home) if r in free] if o.needs_room else [None]
+                for r in rooms:
                     site = p.site_of_room(r) if r else home
                     if not book.trainer_ok(t, a, b, site, c.slot.day_number, c.slot.week_number, s.duration):
                         continue
-                    interps = _interpreters(p, book, i, k, t, r)
+                    interps = _interpreters(p, book, i, k, t, r) if o.languages else ()
                     if interps is None:
                         continue
                     pl = Placement(i, k, t, r, interps)
@@ -106,6 +108,18 @@ class Recreator:
                     continue  # a blink: look at one more start before deciding
                 fits += 1
         return best
+
+    def _rooms_by_distance(self, i: int, home: str | None) -> list[str]:
+        """Session i's rooms, nearest to `home` first (then the smallest): computed once per
+        room list and home."""
+        o = self.p.options[i]
+        key = (id(o.rooms), home)
+        hit = self._room_order.get(key)
+        if hit is None:
+            sc, p = self.p.scenario, self.p
+            hit = sorted(o.rooms, key=lambda r: (sc.travel_minutes(home, p.site_of_room(r)), sc.rooms[r].capacity, r))
+            self._room_order[key] = hit
+        return hit
 
     # -- placing ---------------------------------------------------------------------
     def place(self, idxs: list[int], prev, module_trainer: dict[str, str]) -> dict[int, Placement]:
