@@ -140,9 +140,9 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     total = len(problem.sessions)
     prepared = time.monotonic()
 
-    def report(phase, objective, bound, placed):
+    def report(phase, objective, bound, placed, sessions=None):
         if on_progress:
-            on_progress(Progress(phase, time.monotonic() - started, objective, bound, placed, total))
+            on_progress(Progress(phase, time.monotonic() - started, objective, bound, placed, sessions or total))
 
     report("prepare", None, None, 0)
     placed = first = construct(problem) if baseline is None else _construct_replan(problem)
@@ -160,8 +160,8 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         # Ruin and recreate first (scheduler/search): complete and cheap fast. On a small
         # programme it hands over to the CP-SAT model once it stops finding better schedules
         # (or at the latest after half the time), which can prove optimality.
-        def on_step(best, cost):
-            report("optimize", cost, bound, len(best))
+        def on_step(best, cost, sessions):
+            report("optimize", cost, bound, len(best), sessions)
 
         share = deadline if not small else time.monotonic() + (deadline - time.monotonic()) / 2
         patience = (200 + 20 * len(problem.by_cohort)) if small else None

@@ -42,7 +42,7 @@ def schedulable_cohorts(problem: PlanningProblem, deadline: float | None = None)
 
 def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int = 0,
             cancel: threading.Event | None = None, patience: int | None = None,
-            on_step: Callable[[dict[int, Placement], float], None] | None = None
+            on_step: Callable[[dict[int, Placement], float, int], None] | None = None
             ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
     """Ruin and recreate from `placed` until `deadline` (time.monotonic()), a cancel, or
     `patience` steps without a better schedule; cohorts the search leaves incomplete are
@@ -58,7 +58,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         now = time.monotonic()
         if now >= deadline - 0.05 or (cancel is not None and cancel.is_set()):
             break
-        rr.run(min(deadline, now + phase), cancel=cancel, on_improve=on_step, patience=patience)
+        rr.run(min(deadline, now + phase), cancel=cancel, patience=patience,
+               on_improve=(lambda best, cost: on_step(best, cost, len(rr.p.sessions))) if on_step else None)
         if patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05:
             break  # stopped for patience: nothing better for a long while
         incomplete = [] if replan else [c for c in rr.state.incomplete() if c not in tried]

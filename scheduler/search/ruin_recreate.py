@@ -170,6 +170,106 @@ class RuinRecreate:
         rng.shuffle(order[1:])
         return ruin, order
 
+    def _eject(self) -> tuple[dict[str, int], list[str]] | None:
+        """An incomplete cohort's first unplaced session at one of its possible starts, with a
+        trainer and room it could have there: everything in the way of exactly that placement
+        (the trainer's and room's sessions around it, sessions of the same people or teams at
+        that time, the trainer's other sessions that day when at the daily limit) is removed,
+        and the session goes back first (iterative forward search, as UniTime does)."""
+        st, p, rng = self.state, self.p, self.rng
+        incomplete = st.incomplete()
+        if not incomplete:
+            return None
+        cid = rng.choice(incomplete)
+        idxs = p.by_cohort[cid]
+        q = st.first_missing(cid)
+        i = idxs[q]
+        prev = None
+        if q > 0:
+            pi = idxs[q - 1]
+            prev = (pi, p.options[pi].candidates[st.placed[pi].candidate])
+        allowed = self.recreator.order(i, prev)
+        if not allowed:  # nothing fits after the placed part: move that part too
+            return ({cid: st.movable_from[cid]}, [cid]) if q > st.movable_from[cid] else None
+        k = rng.choice(allowed[: max(3, len(allowed) // 2)])
+        o, s = p.options[i], p.sessions[i]
+        c = o.candidates[k]
+        trainers = [t for t, ok in o.trainers.items() if k in ok]
+        rooms = [r for r, ok in o.rooms.items() if k in ok] if o.needs_room else [None]
+        if not trainers or not rooms:
+            return None
+        t, r = rng.choice(trainers), rng.choice(rooms)
+        teams = {x for x, _ in s.cohort.team_counts}
+        people = self.people_of[cid]
+        reach = st.book.reach
+        rest = p.rest_minutes
+        day = c.slot.day_number
+        tr = p.scenario.trainers[t]
+        ruin = {cid: q}
+        same_day_of_t = []
+        for d in range(day - 1, day + 2):
+            for j in st.on_day.get(d, ()):
+                pl = st.placed[j]
+                cj = p.options[j].candidates[pl.candidate]
+                sj = p.sessions[j]
+                if sj.key.cohort == cid:
+                    continue
+                if pl.trainer == t and cj.slot.day_number == day:
+                    same_day_of_t.append(j)
+                hit = ((pl.trainer == t and cj.start < c.end + reach and c.start < cj.end + reach)
+                       or (r is not None and pl.room == r and cj.start < c.end and c.start < cj.end)
+                       or (cj.start < c.end and c.start < cj.end
+                           and (any(x in teams for x, _ in sj.cohort.team_counts)
+                                or (o.languages and any(x in o.interpreters for x in pl.interpreters))))
+                       or (cj.start < c.end + rest and c.start < cj.end + rest
+                           and not people.isdisjoint(self.people_of[sj.key.cohort])))
+                if hit:
+                    other = sj.key.cohort
+                    pos = max(st.movable_from[other], sj.position)
+                    if pos <= sj.position:
+                        ruin[other] = min(ruin.get(other, pos), pos)
+        if tr.max_sessions_per_day is not None and len(same_day_of_t) >= tr.max_sessions_per_day:
+            j = rng.choice(same_day_of_t)
+            other = p.sessions[j].key.cohort
+            pos = max(st.movable_from[other], p.sessions[j].position)
+            ruin[other] = min(ruin.get(other, pos), pos)
+        others = [x for x in ruin if x != cid]
+        rng.shuffle(others)
+        return ruin, [cid] + others
+
+    def _crowd(self) -> tuple[dict[str, int], list[str]] | None:
+        """An incomplete cohort and every placed session inside its first unplaced session's
+        window that needs the same kind of trainer (the same module or a trainer it could
+        have): the crowd it cannot get into, rebuilt with the tightest cohorts first."""
+        st, p, rng = self.state, self.p, self.rng
+        incomplete = st.incomplete()
+        if not incomplete:
+            return None
+        cid = rng.choice(incomplete)
+        q = st.first_missing(cid)
+        i = p.by_cohort[cid][q]
+        o = p.options[i]
+        if not o.candidates:
+            return None
+        lo, hi = o.candidates[0].slot.day_number, o.candidates[-1].slot.day_number
+        crowd = []
+        for d in range(lo, hi + 1):
+            for j in st.on_day.get(d, ()):
+                pl = st.placed[j]
+                if p.sessions[j].key.cohort != cid and (p.sessions[j].module_id == p.sessions[i].module_id
+                                                          or pl.trainer in o.trainers):
+                    crowd.append(j)
+        if not crowd:
+            return None
+        ruin = {cid: max(st.movable_from[cid], q - rng.choice((0, 1)))}
+        for j in rng.sample(crowd, min(len(crowd), rng.randint(3, 12))):
+            other = p.sessions[j].key.cohort
+            pos = max(st.movable_from[other], p.sessions[j].position)
+            ruin[other] = min(ruin.get(other, pos), pos)
+        tight = {c: min(len(p.options[k].candidates) for k in p.by_cohort[c]) for c in ruin}
+        order = [cid] + sorted((c for c in ruin if c != cid), key=lambda c: (tight[c], rng.random()))
+        return ruin, order
+
     def _near(self) -> tuple[dict[str, int], list[str]] | None:
         """Sessions near a random session in time that share a resource or site with it."""
         st, p, rng = self.state, self.p, self.rng
@@ -217,8 +317,15 @@ class RuinRecreate:
     # -- one step ---------------------------------------------------------------------------
     def step(self) -> None:
         st, p, rng = self.state, self.p, self.rng
-        kind = "blocked" if rng.random() < 0.6 else ("near" if rng.random() < 0.7 else "cohorts")
-        got = self._blocked() if kind == "blocked" else None
+        # While sessions are missing, most steps go for them; then most improve the cost.
+        r = rng.random() * (0.7 if len(st.placed) < len(p.sessions) else 1.0) + (
+            0 if len(st.placed) < len(p.sessions) else 0.45)
+        kind = ("eject" if r < 0.3 else "blocked" if r < 0.5 else "crowd" if r < 0.6
+                else "near" if rng.random() < 0.7 else "cohorts")
+        ruins = {"eject": self._eject, "blocked": self._blocked, "crowd": self._crowd}
+        got = ruins[kind]() if kind in ruins else None
+        if got is None and kind in ruins:
+            kind = "near"
         if got is None:
             kind = "near" if kind != "cohorts" else kind
             got = self._near() if kind == "near" else self._cohorts()
@@ -226,6 +333,7 @@ class RuinRecreate:
             return
         ruin, order = got
         before = st.cost
+        missing_before = len(p.sessions) - len(st.placed)
         removed: list[Placement] = []
         starts: dict[str, int] = {}
         for cid, q in ruin.items():
@@ -257,7 +365,14 @@ class RuinRecreate:
         rec = self.stats.by_ruin[kind]
         rec[0] += 1
         self.stats.steps += 1
-        if after <= before + 1e-6 or after <= self.history[slot] + 1e-6:
+        missing = len(p.sessions) - len(st.placed)
+        if missing > 0:
+            # Completeness first: while sessions are missing, any step that leaves no more of
+            # them missing is taken, whatever it costs (the holes may wander to where they fill).
+            take = missing <= missing_before
+        else:
+            take = after <= before + 1e-6 or after <= self.history[slot] + 1e-6
+        if take:
             self.stats.accepted += 1
             rec[1] += 1
             if after < self.best_cost - 1e-6:
@@ -292,7 +407,7 @@ class RuinRecreate:
             if on_improve and self.best_cost < reported and now - last_report >= report_every:
                 on_improve(self.best, self.best_cost)
                 reported, last_report = self.best_cost, now
-        self.stats.seconds = time.monotonic() - started
+        self.stats.seconds += time.monotonic() - started
         if on_improve and self.best_cost < reported:
             on_improve(self.best, self.best_cost)
         log.info("search: %d steps (%.0f/s), %d accepted, %d improving; best %.0f",
