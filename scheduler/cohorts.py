@@ -228,9 +228,7 @@ class _CohortShaper:
                 k = max(math.ceil(len(rs) / gmax),
                         max(math.ceil(n / max(1, teams[t].staffing_slack)) for t, n in per_team.items()))
                 k = _valid_count(len(rs), gmin, gmax, k)
-                bins: list[list[str]] = [[] for _ in range(k)]
-                for n, pid in enumerate(rs):  # round robin: each team spread evenly
-                    bins[n % k].append(pid)
+                bins = _deal(rs, k, team_of, lang_of, teams)
                 cap = k * gmax
                 groups += bins
                 left += [p for b in bins for p in b[gmax:]] if cap < len(rs) else []
@@ -376,6 +374,34 @@ def _members(pool: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> l
                 seen.add(pid)
                 out.append((pid, plan))
     return out
+
+
+def _deal(people: list[str], k: int, team_of: dict, lang_of: dict, teams: dict) -> list[list[str]]:
+    """Deal `people` into k balanced cohorts: each team spread evenly (a team's share of a
+    cohort meeting on shift is capped by its staffing slack), and those who need the same
+    language kept together where the teams allow (every cohort with a speaker of a language
+    needs an interpreter for every session, and interpreters are few)."""
+    n = len(people)
+    sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
+    share = Counter(team_of[p] for p in people)
+    cap = {t: math.ceil(c / k) for t, c in share.items()}  # round robin's share, not more
+    bins: list[list[str]] = [[] for _ in range(k)]
+    per_bin: list[Counter] = [Counter() for _ in range(k)]
+    langs: list[set] = [set() for _ in range(k)]
+    # Speakers first (the largest language groups first), then the rest team by team.
+    groups = Counter(lang_of[p] for p in people if lang_of[p])
+    order = sorted(people, key=lambda p: (not lang_of[p], -groups[lang_of[p]] if lang_of[p] else 0,
+                                          lang_of[p], team_of[p], p))
+    for pid in order:
+        t, lang = team_of[pid], lang_of[pid]
+        open_bins = [j for j in range(k) if len(bins[j]) < sizes[j]]
+        fits = [j for j in open_bins if per_bin[j][t] < cap[t]] or open_bins
+        j = min(fits, key=lambda j: (not (lang and lang in langs[j]), per_bin[j][t], len(bins[j]), j))
+        bins[j].append(pid)
+        per_bin[j][t] += 1
+        if lang:
+            langs[j].add(lang)
+    return bins
 
 
 def _valid_count(n: int, gmin: int, gmax: int, wanted: int) -> int:

@@ -293,6 +293,35 @@ class _Lookahead:
                 self.followers[i] = rest
         self.days: dict[int, list[int]] = {}
         self.memo: dict[tuple[int, int], bool] = {}
+        self._latest: dict[int, int] = {}
+
+    def latest_start(self, i: int) -> tuple[float, float]:
+        """(last day, last start minute) at which session i can begin and still leave every
+        later session of its cohort a candidate start after it (minimum gaps within a module;
+        the next module once this session has ended), bookings aside: a later start would
+        strand the end of the track (a validation module squeezed out of the plan window)."""
+        hit = self._latest.get(i)
+        if hit is None:
+            p = self.p
+            idxs = p.by_cohort[p.sessions[i].key.cohort]
+            limit = (float("inf"), float("inf"))
+            for pos in range(len(idxs) - 1, -1, -1):
+                j = idxs[pos]
+                self._latest[j] = limit
+                last = next((c for c in reversed(p.options[j].candidates)
+                             if c.slot.day_number <= limit[0] and c.start <= limit[1]), None)
+                if pos == 0:
+                    break
+                if last is None:
+                    limit = (-1, -1)
+                    continue
+                before = p.sessions[idxs[pos - 1]]
+                if before.module_id == p.sessions[j].module_id:
+                    limit = (last.slot.day_number - p.scenario.modules[before.module_id].min_gap_days, float("inf"))
+                else:
+                    limit = (last.slot.day_number, last.start - before.duration)
+            hit = self._latest[i]
+        return hit
 
     def _candidate_days(self, i: int) -> list[int]:
         days = self.days.get(i)

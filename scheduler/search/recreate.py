@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 
-from ..construct import Bookings, Placement, _interpreters, _place_cohort
+from ..construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort
 from ..problem import PlanningProblem
 from .ledger import Ledger
 
@@ -30,39 +30,14 @@ class Recreator:
         self.blink = 0.03  # chance to pass over a start that fits
         self.earliest: set[str] = set()  # cohorts placed earliest first in this step (tight windows)
         self._room_order: dict = {}
-        self._latest: dict[int, int] = {}
         sc = problem.scenario
         self._late_w = sc.weights["late_per_day"]
 
     # -- candidate order ------------------------------------------------------------
-    def latest_day(self, i: int) -> int:
-        """The last day session i can start on and still leave every later session of its
-        cohort a candidate start after it (minimum gaps within a module, the next module on
-        the same day at the earliest), bookings aside: a start after it would strand the
-        track's end (a validation module squeezed out of the plan window)."""
-        hit = self._latest.get(i)
-        if hit is None:
-            p = self.p
-            idxs = p.by_cohort[p.sessions[i].key.cohort]
-            bound = None
-            for j in reversed(idxs):
-                days = sorted({c.slot.day_number for c in p.options[j].candidates})
-                if bound is not None:
-                    days = [d for d in days if d <= bound]
-                latest = days[-1] if days else -1
-                self._latest[j] = latest
-                prev_j = idxs.index(j) - 1
-                if prev_j >= 0:
-                    before = p.sessions[idxs[prev_j]]
-                    gap = p.scenario.modules[before.module_id].min_gap_days if before.module_id == p.sessions[j].module_id else 0
-                    bound = latest - gap
-            hit = self._latest[i]
-        return hit
-
     def order(self, i: int, prev) -> list[int]:
         p = self.p
         s, o = p.sessions[i], p.options[i]
-        last_day = self.latest_day(i)
+        last_day, last_start = _lookahead(p).latest_start(i)
         mod = p.scenario.modules[s.module_id]
         lo_day = hi_day = None
         start_after = None
@@ -74,13 +49,14 @@ class Recreator:
             hi_day = pc.slot.day_number + mod.max_gap_days if same and mod.max_gap_days is not None else None
         rnd, noise = self.rng.random, self.noise
         if s.key.cohort in self.earliest:
-            return [k for k, c in enumerate(o.candidates) if c.slot.day_number <= last_day and (start_after is None or (
+            return [k for k, c in enumerate(o.candidates) if c.slot.day_number <= last_day and c.start <= last_start
+                    and (start_after is None or (
                 c.start >= start_after and c.slot.day_number >= lo_day
                 and (hi_day is None or c.slot.day_number <= hi_day)))]
         base = prev[1].slot.day_number if prev else 0
         keyed = []
         for k, c in enumerate(o.candidates):
-            if c.slot.day_number > last_day:
+            if c.slot.day_number > last_day or c.start > last_start:
                 continue
             if start_after is not None:
                 d = c.slot.day_number
