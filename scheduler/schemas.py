@@ -10,14 +10,18 @@ Entry points
     Validates a ``modulplan/scenario-1`` document and returns a *normalized copy*:
     the same keys as the spec, with every default filled in (see "Defaults" below).
     Raises :class:`ScenarioInvalid` with **all** errors at once.
-``load_schedule(data) -> dict``
+``load_scenario_with_warnings(data) -> (dict, [FieldError])``
+    The same, and the warnings: fields the format does not know, which were ignored
+    (see "Unknown fields" below).  ``ScenarioInvalid.warnings`` holds them when it raises.
+``load_schedule(data) -> dict`` / ``load_schedule_with_warnings(data)``
     Validates a ``modulplan/schedule-1`` document (shape plus internal references).
 ``load_json_file(path) -> dict``
     Reads a JSON file; a syntax error becomes :class:`ScenarioInvalid` at path ``$``
     with line and column in the message.
-``field_errors(messages, data)``
+``field_errors(messages, data)`` / ``field_problems(messages, data) -> (errors, warnings)``
     Turns a marshmallow ``ValidationError.messages`` dict into sorted
-    :class:`FieldError`\\ s (for an API error handler that uses the schemas directly).
+    :class:`FieldError`\\ s (for an API error handler that uses the schemas directly);
+    ``field_errors`` leaves out the warnings (unknown fields that are only ignored).
 
 Every error is a :class:`FieldError` with a JSON path (``$.workplaces[1].teams[0].min_staffing``;
 indexes count from 0) and a plain English sentence that names the entities by their ids
@@ -33,9 +37,18 @@ Choices where the spec leaves room
   and the holiday country code are rewritten to their canonical form.  Integer fields accept
   integral floats (``8.0`` becomes ``8``: spreadsheets produce them) but never strings or
   booleans; number fields accept ints and finite floats; booleans must be ``true``/``false``.
-* **Unknown fields** are errors everywhere, except names starting with ``x-`` or ``x_``
-  (lower case): those are extensions, are not checked and are kept in the normalized copy.
-  ``kpis`` of a schedule (and its ``objective_breakdown``) accept any extra key.
+* **Unknown fields.**  Names starting with ``x-`` or ``x_`` (lower case) are extensions: not
+  checked, kept in the normalized copy.  Any other field an object does not know is a
+  **warning** ("team W1 has a field "name" that modulplan does not use; it is ignored") and is
+  left out of the normalized copy -- programmes written by other tools carry such fields --
+  *unless* it is a likely misspelling of one of that same object's fields (the same name up to
+  case, spaces and hyphens, or ``difflib`` similarity >= :data:`MISSPELLING_CUTOFF`, e.g.
+  ``min_stafing``, ``headcont``): that stays an **error** with "did you mean 'min_staffing'?".
+  A few names that mean something elsewhere are errors with a hint (``weights.trainer_cost``:
+  trainer cost is each trainer's ``cost_per_hour``).  The check is marshmallow's own unknown-
+  field check: each schema's ``unknown`` message carries its known field names
+  (:class:`_UnknownField`), and :func:`field_problems` sorts the findings into errors and
+  warnings.  ``kpis`` of a schedule (and its ``objective_breakdown``) accept any extra key.
 * **Required scenario keys:** ``format``, ``id``, ``horizon``, ``shift_types``,
   ``shift_patterns``, ``sites``, ``workplaces``, ``modules``, ``tracks``, ``action_plans``
   (lists may be empty).  Optional with defaults: ``name`` (= ``id``), ``timezone``,
@@ -58,7 +71,7 @@ Choices where the spec leaves room
   ``allow_on_shift true``, ``allow_off_shift false``; participants ``language null``
   (participants are kept as given, counts are *not* expanded); weights: all seven of
   :data:`DEFAULT_WEIGHTS`.  Trainer cost is each trainer's ``cost_per_hour``, not a weight;
-  an unknown weight name is an "unknown field" error.
+  a misspelt weight name is an error, any other unknown weight name a warning (ignored).
 * **Times** are ``HH:MM`` from 00:00 to 23:59.  ``24:00`` is rejected with a hint: an end
   that is not after its start already means "the next day", so ``00:00`` is midnight.
 * **Date-times** in ``unavailable`` are local ``YYYY-MM-DDTHH:MM`` or a bare ``YYYY-MM-DD``
@@ -98,6 +111,7 @@ Works with marshmallow 3.21+ and 4.x.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import json
 import math
@@ -130,10 +144,16 @@ __all__ = [
     "STATUSES",
     "FieldError",
     "ScenarioInvalid",
+    "MISSPELLING_CUTOFF",
     "load_scenario",
+    "load_scenario_with_warnings",
     "load_schedule",
+    "load_schedule_with_warnings",
     "load_json_file",
     "field_errors",
+    "field_problems",
+    "likely_meant",
+    "problem_dicts",
     "parse_date",
     "parse_time",
     "parse_local_datetime",
@@ -209,10 +229,15 @@ class FieldError:
 
 
 class ScenarioInvalid(Exception):
-    """A scenario or schedule document is not valid; ``errors`` lists every problem."""
+    """A scenario or schedule document is not valid; ``errors`` lists every problem.
 
-    def __init__(self, errors: Iterable[FieldError]):
+    ``warnings`` lists what was found besides (fields that would only have been ignored), so
+    that a caller can show both at once.
+    """
+
+    def __init__(self, errors: Iterable[FieldError], warnings: Iterable[FieldError] = ()):
         self.errors: list[FieldError] = list(errors)
+        self.warnings: list[FieldError] = list(warnings)
         super().__init__(self.errors)
 
     def __str__(self) -> str:
@@ -222,10 +247,76 @@ class ScenarioInvalid(Exception):
 
     def as_dicts(self) -> list[dict[str, str]]:
         """The errors as ``[{"path": ..., "message": ...}]`` (for JSON responses)."""
-        return [{"path": e.path, "message": e.message} for e in self.errors]
+        return problem_dicts(self.errors)
+
+    def warning_dicts(self) -> list[dict[str, str]]:
+        """The warnings as ``[{"path": ..., "message": ...}]``."""
+        return problem_dicts(self.warnings)
+
+
+def problem_dicts(problems: Iterable[FieldError]) -> list[dict[str, str]]:
+    """FieldErrors (errors or warnings) as ``[{"path": ..., "message": ...}]`` for JSON."""
+    return [{"path": e.path, "message": e.message} for e in problems]
 
 
 UNKNOWN_FIELD = 'is not a known field (extension fields must start with "x-" or "x_")'
+
+#: How similar (difflib ratio, 0..1) an unknown field name must be to a known field of the
+#: same object to count as a misspelling of it (an error) rather than a field of someone
+#: else's (a warning).  0.85 takes ``min_stafing``, ``headcont``, ``languge``, ``modules``
+#: for ``module``; it leaves ``name`` on a team, ``state`` next to ``start`` or a track's
+#: ``workplaces`` next to ``mix_workplaces`` alone.
+MISSPELLING_CUTOFF = 0.85
+
+
+def _normal_key(key: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(key).strip().lower())
+
+
+def likely_meant(key: Any, known: Iterable[str], *, cutoff: float = MISSPELLING_CUTOFF) -> str | None:
+    """The field of ``known`` that ``key`` is probably a misspelling of, or None.
+
+    Compared up to case, spaces and hyphens (``Headcount``, ``min-staffing`` are misspellings
+    too) and two neighbouring letters swapped (``cuont``), then by
+    :func:`difflib.get_close_matches` with ``cutoff``.
+    """
+    by_norm: dict[str, str] = {}
+    for name in known:
+        by_norm.setdefault(_normal_key(name), name)
+    norm = _normal_key(key)
+    if norm in by_norm:
+        return by_norm[norm]
+    for i in range(len(norm) - 1):
+        swapped = norm[:i] + norm[i + 1] + norm[i] + norm[i + 2:]
+        if swapped != norm and swapped in by_norm:
+            return by_norm[swapped]
+    close = difflib.get_close_matches(norm, list(by_norm), n=1, cutoff=cutoff)
+    return by_norm[close[0]] if close else None
+
+
+class _UnknownField(str):
+    """marshmallow's "unknown" message of one schema instance.
+
+    As a string it is :data:`UNKNOWN_FIELD`; it also carries the object's known field names
+    (and the names that mean something elsewhere, with a hint), so that :func:`field_problems`
+    can tell a misspelling (an error) from a field modulplan does not use (a warning).
+    """
+
+    known: tuple[str, ...]
+    misplaced: dict[str, str]
+
+    def __new__(cls, known: Iterable[str], misplaced: Mapping[str, str]) -> _UnknownField:
+        obj = super().__new__(cls, UNKNOWN_FIELD)
+        obj.known = tuple(known)
+        obj.misplaced = dict(misplaced)
+        return obj
+
+    def meant(self, key: Any) -> str | None:
+        return likely_meant(key, self.known)
+
+    def is_unused(self, key: Any) -> bool:
+        """True when ``key`` is only a field modulplan does not use (a warning, not an error)."""
+        return isinstance(key, str) and key not in self.misplaced and self.meant(key) is None
 
 _COMMON_MESSAGES = {
     "required": "is required",
@@ -681,12 +772,20 @@ class _Errors:
 
 
 class BaseSchema(Schema):
-    """Common behaviour: strict about unknown fields, tolerant of ``x-`` extensions."""
+    """Common behaviour: unknown fields are reported (misspellings as errors, the rest as
+    warnings, see :func:`field_problems`), ``x-`` extensions pass untouched."""
 
     error_messages = {"type": "must be a JSON object", "unknown": UNKNOWN_FIELD}
 
     #: Fields whose missing value becomes the entity's own id after loading.
     _default_to_id: tuple[str, ...] = ()
+    #: Unknown field names that are mistakes here, with what to write instead (errors).
+    _misplaced: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        known = [field.data_key or name for name, field in self.load_fields.items()]
+        self.error_messages = {**self.error_messages, "unknown": _UnknownField(known, self._misplaced)}
 
     @pre_load
     def _drop_extensions(self, data, **kwargs):
@@ -991,6 +1090,8 @@ class ActionPlanSchema(BaseSchema):
 
 
 class WeightsSchema(BaseSchema):
+    _misplaced = {"trainer_cost": "trainer cost is each trainer's cost_per_hour, not a weight"}
+
     unscheduled_session = Num(load_default=DEFAULT_WEIGHTS["unscheduled_session"], validate=_at_least(0))
     unassigned_participant = Num(load_default=DEFAULT_WEIGHTS["unassigned_participant"], validate=_at_least(0))
     backfill_per_hour = Num(load_default=DEFAULT_WEIGHTS["backfill_per_hour"], validate=_at_least(0))
@@ -1526,12 +1627,25 @@ def _show(value: Any) -> str | None:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _is_unused(path: tuple, message: Any) -> bool:
+    """An unknown field that is not a likely misspelling: a warning, the field is ignored."""
+    return isinstance(message, _UnknownField) and bool(path) and message.is_unused(path[-1])
+
+
 def _sentence(root: Any, path: tuple, message: Any, document: str) -> str:
     leaf_is_key = bool(path) and not isinstance(path[-1], int)
     owner = _owner(root, path[:-1] if leaf_is_key else path)
     if isinstance(message, _Sentence):
         return message.render(owner)
     text = str(message)
+    if isinstance(message, _UnknownField) and leaf_is_key:
+        key, who = path[-1], owner or "the " + document
+        if key in message.misplaced:
+            return f'{who} has an unknown field "{key}"; {message.misplaced[key]}'
+        meant = message.meant(key)
+        if meant is not None:
+            return f'{who} has an unknown field "{key}"; did you mean \'{meant}\'?'
+        return f'{who} has a field "{key}" that modulplan does not use; it is ignored'
     if text == UNKNOWN_FIELD and leaf_is_key:
         return (f'{owner or "the " + document} has an unknown field "{path[-1]}"; '
                 'extension fields must start with "x-" or "x_"')
@@ -1554,17 +1668,41 @@ def _sentence(root: Any, path: tuple, message: Any, document: str) -> str:
     return f"{subject}: {text}"
 
 
-def field_errors(messages: Any, data: Any, *, document: str = "scenario") -> list[FieldError]:
-    """marshmallow error messages -> FieldErrors sorted by where they appear in ``data``."""
-    found: list[tuple[tuple, int, FieldError]] = []
+def _problems(messages: Any, data: Any, document: str) -> tuple[list[FieldError], list[tuple[tuple, FieldError]]]:
+    """(errors, [(path, warning)]), each sorted by where it appears in ``data``."""
+    found: list[tuple[tuple, int, FieldError, tuple, bool]] = []
     seen: set[FieldError] = set()
-    for n, (path, message) in enumerate(_flatten(messages, ())):
+    flat = list(_flatten(messages, ()))
+    # A misspelt field already says which field it meant: no second error that that one is missing.
+    meant = {(*path[:-1], message.meant(path[-1])) for path, message in flat
+             if isinstance(message, _UnknownField) and path and isinstance(path[-1], str)}
+    for n, (path, message) in enumerate(flat):
+        if path in meant and str(message) == _COMMON_MESSAGES["required"]:
+            continue
         error = FieldError(_render_path(path), _sentence(data, path, message, document))
         if error not in seen:
             seen.add(error)
-            found.append((_order_key(data, path), n, error))
+            found.append((_order_key(data, path), n, error, path, _is_unused(path, message)))
     found.sort(key=lambda item: (item[0], item[1]))
-    return [error for _, _, error in found]
+    errors = [error for _, _, error, _, unused in found if not unused]
+    warnings = [(path, error) for _, _, error, path, unused in found if unused]
+    return errors, warnings
+
+
+def field_problems(messages: Any, data: Any, *, document: str = "scenario") -> tuple[list[FieldError],
+                                                                                     list[FieldError]]:
+    """marshmallow error messages -> (errors, warnings), each sorted by where it appears in ``data``.
+
+    Warnings are the unknown fields that are not likely misspellings (see ``Unknown fields``).
+    """
+    errors, warnings = _problems(messages, data, document)
+    return errors, [warning for _, warning in warnings]
+
+
+def field_errors(messages: Any, data: Any, *, document: str = "scenario") -> list[FieldError]:
+    """marshmallow error messages -> FieldErrors sorted by where they appear in ``data``
+    (the errors of :func:`field_problems`; warnings are left out)."""
+    return field_problems(messages, data, document=document)[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -1572,21 +1710,84 @@ def field_errors(messages: Any, data: Any, *, document: str = "scenario") -> lis
 # --------------------------------------------------------------------------------------
 
 
-def _load(schema: Schema, data: Any, document: str) -> dict:
+def _without(node: Any, removals: Mapping) -> Any:
+    """A copy of ``node`` without the keys in the ``removals`` tree ({key: None} removes key;
+    {key: {...}} recurses).  Only the containers on the way are copied."""
+    if isinstance(node, Mapping):
+        out: Any = dict(node)
+    elif isinstance(node, list):
+        out = list(node)
+    else:
+        return node
+    for seg, sub in removals.items():
+        if sub is None:
+            if isinstance(out, dict):
+                out.pop(seg, None)
+        elif (isinstance(out, dict) and seg in out) or (
+                isinstance(out, list) and isinstance(seg, int) and 0 <= seg < len(out)):
+            out[seg] = _without(out[seg], sub)
+    return out
+
+
+def _removal_tree(paths: Iterable[tuple]) -> dict:
+    tree: dict = {}
+    for path in paths:
+        node = tree
+        for seg in path[:-1]:
+            child = node.get(seg)
+            if child is None:
+                child = node[seg] = {}
+            node = child
+        node[path[-1]] = None
+    return tree
+
+
+def _load(schema: Schema, data: Any, document: str) -> tuple[dict, list[FieldError]]:
+    """(normalized copy, warnings); raises ScenarioInvalid with every error (and the warnings).
+
+    marshmallow reports every unknown field at its path; when those are all only warnings,
+    the document is loaded again without them (so they are left out of the normalized copy).
+    """
     try:
-        return schema.load(data)
+        return schema.load(data), []
     except ValidationError as err:
-        raise ScenarioInvalid(field_errors(err.messages, data, document=document)) from None
+        errors, unused = _problems(err.messages, data, document)
+    warnings = [warning for _, warning in unused]
+    if errors or not unused:
+        raise ScenarioInvalid(errors, warnings)
+    try:
+        return schema.load(_without(data, _removal_tree(path for path, _ in unused))), warnings
+    except ValidationError as err:  # not expected: leaving fields out brought up a new problem
+        errors, _ = _problems(err.messages, data, document)
+        raise ScenarioInvalid(errors or [FieldError("$", f"the {document} cannot be read")], warnings) from None
+
+
+def load_scenario_with_warnings(data: dict) -> tuple[dict, list[FieldError]]:
+    """Validate a scenario document: (normalized copy, warnings).
+
+    Warnings name the fields the format does not know (each is ignored: left out of the
+    copy); raises :class:`ScenarioInvalid` with every error (and ``warnings``) otherwise.
+    """
+    return _load(ScenarioSchema(), data, "scenario")
 
 
 def load_scenario(data: dict) -> dict:
-    """Validate a scenario document and return its normalized copy (defaults filled in)."""
-    return _load(ScenarioSchema(), data, "scenario")
+    """Validate a scenario document and return its normalized copy (defaults filled in).
+
+    Unknown fields that are not misspellings are ignored silently here; use
+    :func:`load_scenario_with_warnings` to show them.
+    """
+    return load_scenario_with_warnings(data)[0]
+
+
+def load_schedule_with_warnings(data: dict) -> tuple[dict, list[FieldError]]:
+    """Validate a schedule document: (normalized copy, warnings), as :func:`load_scenario_with_warnings`."""
+    return _load(ScheduleSchema(), data, "schedule")
 
 
 def load_schedule(data: dict) -> dict:
     """Validate a schedule document; returns a normalized copy (``interpreters``/``room`` filled)."""
-    return _load(ScheduleSchema(), data, "schedule")
+    return load_schedule_with_warnings(data)[0]
 
 
 def _reject_constant(name: str) -> Any:

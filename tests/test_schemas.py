@@ -16,9 +16,13 @@ from scheduler.schemas import (
     ScenarioSchema,
     ScheduleSchema,
     field_errors,
+    field_problems,
+    likely_meant,
     load_json_file,
     load_scenario,
+    load_scenario_with_warnings,
     load_schedule,
+    load_schedule_with_warnings,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -353,18 +357,92 @@ def test_schedule_given_as_scenario_says_so(schedule):
     assert "this document is a schedule" in errors[0].message
 
 
-def test_unknown_field_is_reported():
+def test_unknown_field_is_a_warning_and_ignored():
     data = minimal()
     data["modules"][0]["colour"] = "blå"
-    assert only_error(data) == FieldError(
-        "$.modules[0].colour",
-        'module M1 has an unknown field "colour"; extension fields must start with "x-" or "x_"')
+    scenario, warnings = load_scenario_with_warnings(data)
+    assert warnings == [FieldError(
+        "$.modules[0].colour", 'module M1 has a field "colour" that modulplan does not use; it is ignored')]
+    assert "colour" not in scenario["modules"][0]
+    assert data["modules"][0]["colour"] == "blå"  # the caller's document is not touched
+    assert load_scenario(data) == scenario
 
 
-def test_unknown_top_level_field_is_reported():
+def test_unknown_top_level_field_is_a_warning():
     data = minimal()
     data["kommentar"] = "test"
-    assert only_error(data).message.startswith('the scenario has an unknown field "kommentar"')
+    scenario, [warning] = load_scenario_with_warnings(data)
+    assert warning.path == "$.kommentar"
+    assert warning.message.startswith('the scenario has a field "kommentar" that modulplan does not use')
+    assert "kommentar" not in scenario
+
+
+def test_a_team_name_written_by_another_tool_is_a_warning_and_the_scenario_loads():
+    data = minimal()
+    data["workplaces"][0]["teams"][0]["name"] = "Dagslaget"
+    scenario, warnings = load_scenario_with_warnings(data)
+    assert warnings == [FieldError("$.workplaces[0].teams[0].name",
+                                   'team lag has a field "name" that modulplan does not use; it is ignored')]
+    assert scenario["workplaces"][0]["teams"][0] == {"id": "lag", "pattern": "dag", "offset_days": 0,
+                                                      "headcount": 5, "min_staffing": 3}
+
+
+def test_a_misspelt_field_is_an_error_with_did_you_mean():
+    data = minimal()
+    team = data["workplaces"][0]["teams"][0]
+    team["min_stafing"] = team.pop("min_staffing")
+    # The misspelling names the field it meant: no second error that min_staffing is missing.
+    assert only_error(data) == FieldError(
+        "$.workplaces[0].teams[0].min_stafing",
+        "team lag has an unknown field \"min_stafing\"; did you mean 'min_staffing'?")
+
+
+@pytest.mark.parametrize("key, meant", [("headcont", "headcount"), ("Headcount", "headcount"),
+                                        ("min-staffing", "min_staffing"), ("offset_day", "offset_days"),
+                                        ("patern", "pattern")])
+def test_likely_misspellings_of_a_team_field_are_errors(key, meant):
+    data = minimal()
+    data["workplaces"][0]["teams"][0][key] = 1
+    error = only_error(data)
+    assert error.path == f"$.workplaces[0].teams[0].{key}" or error.path.endswith(f'["{key}"]')
+    assert f"did you mean '{meant}'?" in error.message
+
+
+@pytest.mark.parametrize("key", ["name", "description", "notes", "site", "capacity", "state", "färg"])
+def test_fields_unlike_any_team_field_are_warnings(key):
+    data = minimal()
+    data["workplaces"][0]["teams"][0][key] = "x"
+    _, [warning] = load_scenario_with_warnings(data)
+    assert "does not use; it is ignored" in warning.message
+
+
+def test_likely_meant_compares_within_the_given_fields_only():
+    assert likely_meant("min_stafing", ["id", "min_staffing"]) == "min_staffing"
+    assert likely_meant("min_stafing", ["id", "headcount"]) is None
+    assert likely_meant("workplaces", ["id", "mix_workplaces"]) is None  # a track's workplaces list is not a typo
+    assert likely_meant("cuont", ["id", "count"]) == "count"  # two letters swapped
+    assert likely_meant("size", ["id", "site"]) is None  # a word of its own, one letter apart
+
+
+def test_errors_and_warnings_are_reported_together():
+    data = minimal()
+    data["workplaces"][0]["teams"][0]["name"] = "Dagslaget"
+    data["modules"][0]["sessions"] = "två"
+    data["tracks"][0]["min_grop"] = 1
+    with pytest.raises(ScenarioInvalid) as info:
+        load_scenario(data)
+    assert [e.path for e in info.value.errors] == ["$.modules[0].sessions", "$.tracks[0].min_grop"]
+    assert [w.path for w in info.value.warnings] == ["$.workplaces[0].teams[0].name"]
+    assert info.value.warning_dicts()[0]["path"] == "$.workplaces[0].teams[0].name"
+
+
+def test_a_misspelt_field_inside_a_list_entry_and_a_misspelt_weight_are_errors():
+    data = minimal()
+    data["action_plans"][0]["participants"][0]["cuont"] = 2
+    data["weights"] = {"late_per_dya": 5}
+    assert [(e.path, e.message.split("; ")[-1]) for e in errors_of(data)] == [
+        ("$.action_plans[0].participants[0].cuont", "did you mean 'count'?"),
+        ("$.weights.late_per_dya", "did you mean 'late_per_day'?")]
 
 
 def test_extension_fields_are_allowed_and_kept():
@@ -382,6 +460,16 @@ def test_unknown_weight_name_is_an_unknown_field():
     error = only_error(data)
     assert error.path == "$.weights.trainer_cost"
     assert "unknown field" in error.message
+    assert "cost_per_hour" in error.message  # trainer cost is not a weight: say where it is set
+
+
+def test_an_unrelated_unknown_weight_is_a_warning():
+    data = minimal()
+    data["weights"] = {"late_per_day": 50, "co2_per_km": 3}
+    scenario, [warning] = load_scenario_with_warnings(data)
+    assert warning == FieldError("$.weights.co2_per_km",
+                                 'weights has a field "co2_per_km" that modulplan does not use; it is ignored')
+    assert scenario["weights"] == {**DEFAULT_WEIGHTS, "late_per_day": 50}
 
 
 def test_given_weight_overrides_its_default_only():
@@ -789,10 +877,14 @@ def test_messages_are_sentences_without_marshmallow_jargon(tiny):
     tiny["rooms"][1]["features"] = "projektor"
     tiny["trainers"][0]["languages"] = [1]
     tiny["modules"][0]["sessions"] = 2.5
+    tiny["tracks"][0]["max_grupp"] = 1  # a misspelt field (an unrelated one is only a warning)
     tiny["tracks"][0]["junk"] = 1
-    errors = errors_of(tiny)
+    with pytest.raises(ScenarioInvalid) as info:
+        load_scenario(tiny)
+    errors = info.value.errors
     assert len(errors) == 8
-    for error in errors:
+    assert [w.path for w in info.value.warnings] == ["$.tracks[0].junk"]
+    for error in errors + info.value.warnings:
         for jargon in ("Not a valid", "Missing data", "Field may not", "Unknown field", "_schema", "Invalid"):
             assert jargon not in error.message, error
 
@@ -804,6 +896,18 @@ def test_field_errors_converts_a_schema_validation_error():
         ScenarioSchema().load(data)
     assert field_errors(info.value.messages, data) == [
         FieldError("$.modules[0].sessions", 'sessions of module M1 must be a whole number (got "två")')]
+
+
+def test_field_problems_sorts_errors_from_warnings():
+    data = minimal()
+    data["modules"][0]["sessions"] = "två"
+    data["modules"][0]["colour"] = "blå"
+    with pytest.raises(ValidationError) as info:
+        ScenarioSchema().load(data)
+    errors, warnings = field_problems(info.value.messages, data)
+    assert [e.path for e in errors] == ["$.modules[0].sessions"]
+    assert [w.path for w in warnings] == ["$.modules[0].colour"]
+    assert field_errors(info.value.messages, data) == errors
 
 
 # --------------------------------------------------------------------------------------
@@ -905,10 +1009,18 @@ def test_schedule_optional_extras_and_extra_kpis_are_allowed(schedule):
     assert loaded["x-solver"] == "cp-sat"
 
 
-def test_schedule_unknown_top_level_field_is_reported(schedule):
+def test_schedule_unknown_top_level_field_is_a_warning(schedule):
     schedule["score"] = 1
+    loaded, [warning] = load_schedule_with_warnings(schedule)
+    assert warning.message.startswith('the schedule has a field "score" that modulplan does not use')
+    assert "score" not in loaded
+
+
+def test_schedule_misspelt_field_is_reported(schedule):
+    schedule["sessions"][0]["trainr"] = "T1"
     [error] = schedule_errors(schedule)
-    assert error.message.startswith('the schedule has an unknown field "score"')
+    assert error.path == "$.sessions[0].trainr"
+    assert "did you mean 'trainer'?" in error.message
 
 
 def test_schedule_session_interpreters_default_to_empty(schedule):
