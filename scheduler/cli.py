@@ -25,15 +25,16 @@ def _num(x) -> str:
 
 
 def _load_scenario(path: str) -> dict:
-    from .schemas import load_json_file, load_scenario
+    """The normalized scenario; warnings (ignored fields) are printed on stderr."""
+    from .cli_common import load_scenario_file
 
-    return load_scenario(load_json_file(path))
+    return load_scenario_file(path)
 
 
 def _print_errors(path: str, exc) -> None:
-    print(f"{path}: {len(exc.errors)} error(s):", file=sys.stderr)
-    for e in exc.errors:
-        print(f"  {e.path}: {e.message}", file=sys.stderr)
+    from .cli_common import print_errors
+
+    print_errors(path, exc)
 
 
 def cmd_check(args) -> int:
@@ -151,7 +152,8 @@ def cmd_solve(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .schemas import ScenarioInvalid, load_json_file, load_schedule
+    from .cli_common import load_schedule_file
+    from .schemas import ScenarioInvalid
     from .validate import format_report, validate
 
     try:
@@ -160,14 +162,14 @@ def cmd_validate(args) -> int:
         _print_errors(args.scenario, exc)
         return EXIT_INVALID
     try:
-        schedule = load_schedule(load_json_file(args.schedule))
+        schedule = load_schedule_file(args.schedule)
     except ScenarioInvalid as exc:
         _print_errors(args.schedule, exc)
         return EXIT_INVALID
     baseline = None
     if getattr(args, "baseline", None):  # a re-plan: frozen sessions and moved/added/cancelled checked too
         try:
-            baseline = load_schedule(load_json_file(args.baseline))
+            baseline = load_schedule_file(args.baseline)
         except ScenarioInvalid as exc:
             _print_errors(args.baseline, exc)
             return EXIT_INVALID

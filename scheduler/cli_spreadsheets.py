@@ -15,16 +15,17 @@ from pathlib import Path
 
 from .cli_common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK  # noqa: F401
 from .cli_common import print_errors as _errors
+from .cli_common import print_warnings as _warnings
 from .cli_common import write_json as _write_json
 
 
 def _load_pair(args):
-    """(scenario, schedule) both validated, or raise ScenarioInvalid tagged with its file."""
-    from .schemas import load_json_file, load_scenario, load_schedule
+    """(scenario, schedule) both validated (warnings printed), or raise ScenarioInvalid tagged with its file."""
+    from .cli_common import load_scenario_file, load_schedule_file
 
-    scenario = load_scenario(load_json_file(args.scenario))
+    scenario = load_scenario_file(args.scenario)
     try:
-        schedule = load_schedule(load_json_file(args.schedule))
+        schedule = load_schedule_file(args.schedule)
     except Exception as exc:
         exc.file = args.schedule
         raise
@@ -33,12 +34,14 @@ def _load_pair(args):
 
 def cmd_template(args) -> int:
     """Write the action-plan workbook: the built-in example, or a given scenario."""
-    from .schemas import ScenarioInvalid, load_json_file
+    from .schemas import ScenarioInvalid, load_json_file, load_scenario_with_warnings
     from .workbook import template_workbook, write_workbook
 
     if args.source:
         try:
-            body = write_workbook(load_json_file(args.source))
+            doc = load_json_file(args.source)
+            _warnings(args.source, load_scenario_with_warnings(doc)[1])
+            body = write_workbook(doc)
         except ScenarioInvalid as exc:
             return _errors(args.source, exc)
     else:
@@ -53,12 +56,13 @@ def cmd_template(args) -> int:
 def cmd_import(args) -> int:
     """Read an action-plan workbook into a scenario JSON."""
     from .schemas import ScenarioInvalid
-    from .workbook import read_workbook
+    from .workbook import read_workbook_with_warnings
 
     try:
-        scenario = read_workbook(args.workbook)
+        scenario, warnings = read_workbook_with_warnings(args.workbook)
     except ScenarioInvalid as exc:
         return _errors(args.workbook, exc)
+    _warnings(args.workbook, warnings)
     _write_json(args.out, scenario)
     n = sum(len(p["participants"]) for p in scenario["action_plans"])
     print(f"{args.workbook}: scenario '{scenario['id']}' with {len(scenario['action_plans'])} action plans "
@@ -108,7 +112,7 @@ def cmd_report(args) -> int:
 def cmd_import_calendar(args) -> int:
     """Add a calendar's busy times to a trainer's, room's or interpreter's unavailable periods."""
     from .calendar_import import add_unavailable
-    from .schemas import ScenarioInvalid, load_json_file
+    from .schemas import ScenarioInvalid, load_json_file, load_scenario_with_warnings
 
     kind, owner = next((k, getattr(args, k)) for k in ("trainer", "room", "interpreter") if getattr(args, k))
     try:
@@ -120,6 +124,7 @@ def cmd_import_calendar(args) -> int:
     except ScenarioInvalid as exc:
         return _errors(args.calendar if exc.errors and exc.errors[0].path.startswith("calendar") else args.scenario,
                        exc)
+    _warnings(args.scenario, load_scenario_with_warnings(scenario)[1])
     things = {t["id"]: t for t in result[f"{kind}s"]}
     before = {t["id"]: t for t in scenario.get(f"{kind}s") or [] if isinstance(t, dict)}
     added = len(things[owner]["unavailable"]) - (0 if args.replace else len(before.get(owner, {}).get("unavailable") or []))

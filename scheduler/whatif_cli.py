@@ -17,18 +17,23 @@ from pathlib import Path
 
 from .cli_common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK  # noqa: F401
 from .cli_common import print_errors as _errors
+from .cli_common import print_warnings as _warnings
 from .cli_common import write_json as _write
 
 
 def cmd_variant(args) -> int:
     """A variant scenario from a scenario and a changes document."""
-    from .schemas import ScenarioInvalid, load_json_file
+    from .schemas import ScenarioInvalid, load_json_file, load_scenario_with_warnings
     from .variants import make_variant
 
     try:
         parent = load_json_file(args.scenario)
     except ScenarioInvalid as exc:
         return _errors(args.scenario, exc)
+    try:
+        _warnings(args.scenario, load_scenario_with_warnings(parent)[1])
+    except ScenarioInvalid:
+        pass  # make_variant reports the parent's errors
     try:
         changes = json.loads(Path(args.changes).read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as err:
@@ -49,15 +54,19 @@ def replan_options(args) -> tuple[dict | None, dict]:
     """(baseline schedule, keyword arguments for solve_scenario) from `solve`'s options;
     raises ScenarioInvalid for a bad baseline file or freeze date."""
     from .replan import parse_freeze_until
-    from .schemas import load_json_file
+    from .schemas import ScenarioInvalid, load_json_file, load_schedule_with_warnings
 
     if not getattr(args, "baseline", None):
         if args.freeze_until or args.move_weight is not None:
-            from .schemas import FieldError, ScenarioInvalid
+            from .schemas import FieldError
 
             raise ScenarioInvalid([FieldError("--freeze-until", "--freeze-until and --move-weight need --baseline")])
         return None, {}
     baseline = load_json_file(args.baseline)
+    try:
+        _warnings(args.baseline, load_schedule_with_warnings(baseline)[1])
+    except ScenarioInvalid:
+        pass  # the re-plan reports the baseline's errors (with $baseline paths)
     return baseline, {"baseline": baseline, "freeze_until": parse_freeze_until(args.freeze_until),
                       "move_weight": args.move_weight}
 
@@ -77,17 +86,18 @@ def print_replan(schedule: dict) -> None:
 def cmd_compare(args) -> int:
     """KPIs of several schedules side by side (recomputed by the validator) and their differences."""
     from .compare import compare, render_text
-    from .schemas import ScenarioInvalid, load_json_file, load_scenario, load_schedule
+    from .schemas import ScenarioInvalid, load_json_file, load_scenario_with_warnings, load_schedule_with_warnings
 
     entries, scenario = [], None
     for path in args.files:
         try:
             doc = load_json_file(path)
             if doc.get("format") == "modulplan/scenario-1":
-                load_scenario(doc)
+                _warnings(path, load_scenario_with_warnings(doc)[1])
                 scenario = doc
                 continue
-            schedule = load_schedule(doc)
+            schedule, warnings = load_schedule_with_warnings(doc)
+            _warnings(path, warnings)
         except ScenarioInvalid as exc:
             return _errors(path, exc)
         if scenario is None:

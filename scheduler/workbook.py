@@ -7,6 +7,8 @@ dates and times); ``template_workbook()`` is that for the built-in example.
 ``modulplan/scenario-1`` document through the same schemas as JSON (``schemas.load_scenario``)
 and raises :class:`~scheduler.schemas.ScenarioInvalid` with **every** problem at once. Each
 error's ``path`` names the place in the workbook: ``sheet 'Deltagare', row 7, column 'Lag'``.
+``read_workbook_with_warnings(source) -> (dict, [FieldError])`` also returns the warnings
+(columns and fields the workbook does not know, which are ignored), placed the same way.
 
 How the sheets map to the format (docs: README "Spreadsheets and reports"):
 
@@ -31,9 +33,12 @@ applies); numbers written as text ("8", "1,5") are read as numbers; ids typed as
 become text ("101"); text cells are trimmed; a text date must be written ``YYYY-MM-DD``
 (other spellings such as ``2/3 2026`` are reported, with the ISO date they would
 probably mean, because ``2/3`` is 2 March in Sweden and 3 February elsewhere); times may
-be ``8:00`` or ``08.00``.  Merged cells, unknown or repeated headers, values under an
-empty header, missing sheets that every scenario needs and such sheets without rows are
-errors; columns whose header starts with ``#`` are comments and ignored.  Extension fields
+be ``8:00`` or ``08.00``.  Merged cells, repeated headers, values under an empty header,
+missing sheets that every scenario needs and such sheets without rows are errors; columns
+whose header starts with ``#`` are comments and ignored.  An unknown column header (or an
+unknown field in ``Scenario``/``Kalender``) is a **warning** and the column is ignored, unless
+it is a likely misspelling of one of that sheet's headers (``schemas.likely_meant``, as for
+JSON fields): that is an error with "did you mean 'Minimibemanning'?".  Extension fields
 (``x-…``) of the JSON are not carried by the workbook.
 """
 
@@ -53,7 +58,9 @@ from .schemas import (
     SCENARIO_FORMAT,
     FieldError,
     ScenarioInvalid,
+    likely_meant,
     load_scenario,
+    load_scenario_with_warnings,
     parse_date,
 )
 
@@ -62,6 +69,7 @@ __all__ = [
     "XLSX_MIME",
     "example_scenario",
     "read_workbook",
+    "read_workbook_with_warnings",
     "template_workbook",
     "write_workbook",
 ]
@@ -758,12 +766,24 @@ class _Reader:
     def __init__(self, wb) -> None:
         self.wb = wb
         self.errors: list[tuple[Where, str]] = []
+        self.warnings: list[tuple[Where, str]] = []
         self.bad_cells: set[Where] = set()
         self.by_name = {_norm(name): name for name in wb.sheetnames}
 
     def problem(self, where: Where, message: str) -> None:
         self.errors.append((where, message))
         self.bad_cells.add(where)
+
+    def unknown_name(self, where: Where, name: str, known: Mapping[str, str], what: str, listing: str) -> None:
+        """A header or field name the sheet does not know: an error when it is a likely
+        misspelling of one of ``known`` (normalized name -> name as shown), else a warning."""
+        meant = likely_meant(_norm(name), list(known))
+        subject = f'"{name}" ' if what == "field" else ""  # a header is named by the place already
+        if meant is not None:
+            self.problem(where, f"{subject}is not a {what} of this sheet; did you mean '{known[meant]}'?")
+        else:
+            self.warnings.append((where, f"{subject}is not a {what} of this sheet, so it is ignored; the {what}s are "
+                                         f"{listing} (a name starting with \"#\" marks a comment)"))
 
     def worksheet(self, sheet: Sheet):
         for name in (sheet.sv, sheet.en, sheet.key):
@@ -819,9 +839,9 @@ class _Reader:
                 continue
             col = known.get(_norm(text))
             if col is None:
-                self.problem(Where(ws.title, 1, text),
-                             "is not a column of this sheet; the columns are " + ", ".join(c.sv for c in sheet.columns)
-                             + ' (a header starting with "#" marks a comment column)')
+                shown = {name: (c.sv if name == _norm(c.sv) else c.key) for name, c in known.items()}
+                self.unknown_name(Where(ws.title, 1, text), text, shown, "column",
+                                  ", ".join(c.sv for c in sheet.columns))
                 continue
             if col.key in headers:
                 self.problem(Where(ws.title, 1, text), f"repeats the column '{headers[col.key]}'")
@@ -875,8 +895,9 @@ class _Reader:
             if col is None:
                 if str(name).strip().startswith("#"):
                     continue
-                self.problem(Where(ws.title, i, "Fält"), f'"{name}" is not a field of this sheet; the fields are '
-                             + ", ".join(c.sv for c in sheet.columns))
+                shown = {key: (c.sv if key == _norm(c.sv) else c.key) for key, c in known.items()}
+                self.unknown_name(Where(ws.title, i, "Fält"), str(name).strip(), shown, "field",
+                                  ", ".join(c.sv for c in sheet.columns))
                 continue
             raw = values[1] if len(values) > 1 else None
             row = Row(sheet, i, headers={col.key: "Värde"})
@@ -1104,25 +1125,42 @@ def _open(source: str | Path | bytes | io.IOBase):
                         "save it from the spreadsheet program as Excel 2007-365 (.xlsx)")]) from None
 
 
-def read_workbook(source: str | Path | bytes | io.IOBase) -> dict:
-    """Read an action-plan workbook into a normalized scenario (``schemas.load_scenario``).
+def _placed(problems: list[tuple[Where, str]]) -> list[FieldError]:
+    ordered = sorted(enumerate(problems), key=lambda p: (p[1][0].order(), p[0]))
+    return [FieldError(str(w), msg) for _, (w, msg) in ordered]
 
-    Raises :class:`ScenarioInvalid` listing every problem, each with ``path`` =
+
+def read_workbook_with_warnings(source: str | Path | bytes | io.IOBase) -> tuple[dict, list[FieldError]]:
+    """Read an action-plan workbook: (normalized scenario, warnings).
+
+    Warnings name what is ignored (an unknown column or field, an unknown weight); raises
+    :class:`ScenarioInvalid` listing every problem (and the warnings), each with ``path`` =
     ``sheet 'Deltagare', row 7, column 'Lag'`` (or a shorter place) and a sentence.
     """
     reader = _Reader(_open(source))
     doc, where = _document(reader)
     problems: list[tuple[Where, str]] = list(reader.errors)
+    warnings: list[tuple[Where, str]] = list(reader.warnings)
     try:
-        normalized = load_scenario(doc)
+        normalized, found = load_scenario_with_warnings(doc)
     except ScenarioInvalid as exc:
         for err in exc.errors:
             place = _place(where, _parse_path(err.path))
             if place in reader.bad_cells:
                 continue  # this cell is already reported with a spreadsheet-specific message
             problems.append((place, err.message))
-        normalized = None
+        normalized, found = None, exc.warnings
+    warnings += [(_place(where, _parse_path(w.path)), w.message) for w in found]
     if problems:
-        ordered = sorted(enumerate(problems), key=lambda p: (p[1][0].order(), p[0]))
-        raise ScenarioInvalid(FieldError(str(w), msg) for _, (w, msg) in ordered)
-    return normalized
+        raise ScenarioInvalid(_placed(problems), _placed(warnings))
+    return normalized, _placed(warnings)
+
+
+def read_workbook(source: str | Path | bytes | io.IOBase) -> dict:
+    """Read an action-plan workbook into a normalized scenario (``schemas.load_scenario``);
+    :func:`read_workbook_with_warnings` without the warnings.
+
+    Raises :class:`ScenarioInvalid` listing every problem, each with ``path`` =
+    ``sheet 'Deltagare', row 7, column 'Lag'`` (or a shorter place) and a sentence.
+    """
+    return read_workbook_with_warnings(source)[0]

@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from scheduler.schemas import ScenarioInvalid, load_scenario
-from scheduler.workbook import SHEETS, example_scenario, read_workbook, template_workbook, write_workbook
+from scheduler.workbook import (SHEETS, example_scenario, read_workbook, read_workbook_with_warnings, template_workbook,
+                                write_workbook)
 from tests.conftest import repo_root
 from tests.scenario_factory import solve_checked
 
@@ -141,8 +142,8 @@ def _clear_sheet(wb):
     ws.delete_rows(1, ws.max_row)
 
 
-def _unknown_header(wb):
-    wb["Moduler"].cell(1, 10).value = "Kommentar"
+def _misspelt_header(wb):
+    wb["Moduler"].cell(1, 10).value = "Lokalkraav"
 
 
 def _unknown_trainer(wb):
@@ -162,7 +163,8 @@ MISTAKES = {
                                          "sheet 'Handlingsplaner', row 2, column 'Tidigast'", "2026-03-02"),
     "a long Swedish date": (lambda wb: set_cell(wb, "Handlingsplaner", 3, "Senast", "30 april 2026"),
                             "sheet 'Handlingsplaner', row 3, column 'Senast'", "2026-04-30"),
-    "an unknown column": (_unknown_header, "sheet 'Moduler', row 1, column 'Kommentar'", "not a column"),
+    "a misspelt column": (_misspelt_header, "sheet 'Moduler', row 1, column 'Lokalkraav'",
+                          "not a column of this sheet; did you mean 'Lokalkrav'?"),
     "an unknown place of a module": (lambda wb: set_cell(wb, "Moduler", 3, "Plats", "hemma"),
                                      "sheet 'Moduler', row 3, column 'Plats'", "distans"),
     "neither yes nor no": (lambda wb: set_cell(wb, "Handlingsplaner", 3, "Utanför arbetstid", "kanske"),
@@ -246,6 +248,50 @@ def test_a_workbook_saved_again_by_libreoffice_reads_back_the_same_and_solves(tm
 
 
 # ------------------------------------------------------------------ command line
+
+
+def test_an_unknown_column_is_a_warning_and_ignored():
+    wb = open_template()
+    wb["Moduler"].cell(1, 10).value = "Kommentar"
+    wb["Moduler"].cell(2, 10).value = "bra modul"
+    scenario, [warning] = read_workbook_with_warnings(saved(wb))
+    assert scenario == load_scenario(example_scenario())
+    assert warning.path == "sheet 'Moduler', row 1, column 'Kommentar'"
+    assert "is not a column of this sheet, so it is ignored" in warning.message
+
+
+def test_an_unknown_field_row_and_an_unknown_weight_are_warnings_a_misspelt_field_an_error():
+    wb = open_template()
+    ws = wb["Scenario"]
+    ws.append(["Ansvarig", "Eva"])
+    ws.append(["vikt: co2_per_km", 3])
+    row = ws.max_row
+    scenario, warnings = read_workbook_with_warnings(saved(wb))
+    assert scenario == load_scenario(example_scenario())
+    assert [(w.path, "ignored" in w.message) for w in warnings] == [
+        (f"sheet 'Scenario', row {row - 1}, column 'Fält'", True),
+        (f"sheet 'Scenario', row {row}, column 'Värde'", True)]
+    ws.append(["Tidzon", "Europe/Stockholm"])
+    with pytest.raises(ScenarioInvalid) as info:
+        read_workbook(saved(wb))
+    [error] = info.value.errors
+    assert error.path == f"sheet 'Scenario', row {row + 1}, column 'Fält'"
+    assert "did you mean 'Tidszon'?" in error.message
+    assert len(info.value.warnings) == 2
+
+
+def test_cli_import_prints_warnings_and_goes_on(tmp_path, capsys):
+    from scheduler.cli import main
+
+    wb = open_template()
+    wb["Lag"].cell(1, 10).value = "Lagets namn"
+    wb["Lag"].cell(2, 10).value = "Dagslaget"
+    (tmp_path / "extra.xlsx").write_bytes(saved(wb))
+    assert main(["import", str(tmp_path / "extra.xlsx"), "--out", str(tmp_path / "x.json")]) == 0
+    err = capsys.readouterr().err
+    assert "1 warning(s)" in err
+    assert "warning: sheet 'Lag', row 1, column 'Lagets namn': is not a column of this sheet, so it is ignored" in err
+    assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8")) == load_scenario(example_scenario())
 
 
 def test_cli_template_and_import_round_trip(tmp_path, tiny_example_scenario):
