@@ -181,7 +181,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         final = exact_costs(problem, placed)["objective"]
     if status is SolveOutcome.OPTIMAL and (bound is None or final > bound + 1e-6):
         status = SolveOutcome.FEASIBLE  # optimal for the model's travel estimate, not proven for the exact cost
-    if bound is not None and final <= bound + 1e-6 and not (cancel and cancel.is_set()):
+    if bound is not None and final <= bound + 1e-6 and cohorts_forced(problem) and not (cancel and cancel.is_set()):
         status = SolveOutcome.OPTIMAL  # the schedule costs what no schedule of the programme can undercut
     seconds = time.monotonic() - started
     stats.update(prepare_seconds=round(prepared - started, 3), construct_seconds=round(constructed - prepared, 3))

@@ -10,7 +10,7 @@ a night shift over the spring change is one hour shorter, an 08:00 session is
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -58,15 +58,14 @@ class Slot:
     day: date
     start_time: time
     minute: int
+    # Derived once (the search asks for them millions of times): the day's ordinal, and a
+    # running ISO-week number (weeks since 0001-01-01's Monday).
+    day_number: int = field(init=False, compare=False, repr=False)
+    week_number: int = field(init=False, compare=False, repr=False)
 
-    @property
-    def day_number(self) -> int:
-        return self.day.toordinal()
-
-    @property
-    def week_number(self) -> int:
-        """A running ISO-week number (weeks since 0001-01-01's Monday)."""
-        return (self.day.toordinal() - self.day.weekday()) // 7
+    def __post_init__(self):
+        object.__setattr__(self, "day_number", self.day.toordinal())
+        object.__setattr__(self, "week_number", (self.day.toordinal() - self.day.weekday()) // 7)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
     k0 = len(pool)
     lo = max(1, math.ceil(n / gmax))
     seen = set()
-    for k in sorted({max(lo, k0), k0 + 1, k0 + 2, lo}):
+    for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo}):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
             continue
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]

@@ -63,6 +63,10 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05:
             break  # stopped for patience: nothing better for a long while
         incomplete = [] if replan else [c for c in rr.state.incomplete() if c not in tried]
+        if not replan and not rr.state.incomplete():
+            # Complete: try whether other groupings of a few pools cost less (fewer cohorts
+            # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
+            incomplete = _regroup_targets(problem, rr.rng, tried)
         moved = False
         for cid in incomplete[:3]:
             if time.monotonic() >= deadline - 0.05:
@@ -88,3 +92,21 @@ def _carry_on(rr: RuinRecreate, problem: PlanningProblem, placed: dict[int, Plac
     new = RuinRecreate(problem, placed, seed=seed + rr.stats.steps)
     new.stats = rr.stats
     return new
+
+
+def _regroup_targets(problem: PlanningProblem, rng, tried: set[str]) -> list[str]:
+    """Cohorts whose pool could be grouped otherwise, those in pools with more cohorts than
+    the group size needs first (a merge saves a whole cohort's trainer hours)."""
+    sc = problem.scenario
+    pools: dict[tuple, list] = {}
+    for c in problem.cohorts:
+        pools.setdefault((c.track, c.plans if not sc.tracks[c.track].mix_workplaces else c.track), []).append(c)
+    scored = []
+    for cohorts in pools.values():
+        n = sum(c.size for c in cohorts)
+        spare = len(cohorts) - -(-n // sc.tracks[cohorts[0].track].max_group)
+        cid = rng.choice(cohorts).id
+        if cid not in tried:
+            scored.append((-spare, rng.random(), cid))
+    scored.sort()
+    return [cid for _, _, cid in scored[:2]]
