@@ -1,0 +1,596 @@
+"""A lower bound on the objective of *every* valid schedule of a programme.
+
+CP-SAT's bound is a bound for the cohorts the solver fixed up front; who studies with whom
+is itself a decision, so that figure is not a bound for the programme. This module proves one
+that is: for every way of forming cohorts, with any number of unscheduled sessions and
+unassigned participants, the spec's objective (scenario-v1.md, "Objective") is at least
+:func:`programme_lower_bound`'s ``total``.
+
+The argument
+============
+
+Notation: ``Us`` = weight ``unscheduled_session``, ``Up`` = ``unassigned_participant``.
+A *unit* is one person in one track (one person in two plans of a track is one unit: they are
+in at most one cohort of the track). A *pool* is a set of units that may share a cohort: all
+units of a ``mix_workplaces`` track, otherwise the units whose plans of the track are at one
+workplace (rule 5: a cohort's workplaces are those of its members' plans, one without mixing),
+joined where one person has plans at several. Merging pools only relaxes the bound, so doing
+it where in doubt is safe.
+
+Every objective term is a sum over units, cohorts or sessions, so the objective is the sum,
+over units and cohorts, of what is charged to them below; we bound each piece from below and
+take the minimum over every choice the schedule could make, *per pool* (pools share nothing
+here), so no cost is counted twice.
+
+1. **Per unit and module** (``att``). A scheduled session of module m that unit u attends
+   starts at a calendar slot (rule 2) inside the windows of all of u's plans of the track,
+   fitting u's shifts (rule 8, u's first plan of the track as the validator reads it), not
+   overlapping u's team's shifts if the team has no staffing slack (rule 7: with
+   ``headcount == min_staffing`` no member may be in a session while on shift), with a
+   qualified trainer available for all of it (rule 3), a room with the features (at a site of
+   the pool for ``workplace`` modules) not unavailable (rule 4), and language support for u
+   (rule 10). Among those slots the participant cost of u (session minutes inside the union of
+   u's shifts at ``backfill_per_hour``, the rest at ``overtime_per_hour``) is at least
+   ``att[u,m]``, the minimum over them (+inf if there is none). Daily rest is deliberately
+   *not* used: a session that breaks the rest alone may be legal next to another session
+   (blocks merge and the rule's exemption is judged per window), so it is no proof.
+2. **Unscheduled sessions are shared.** A cohort has at most ``G = max(max_group,
+   min_group - 1)`` members, so the ``Us`` of an unscheduled cohort-session is at least
+   ``G * Us / G``; we charge each member ``a[u,m] = min(Us / G, att[u,m])`` per session of m
+   -- whether the session is scheduled (then u pays ``att >= a``) or not (``Us`` pays it).
+   What is left of an unscheduled session's ``Us`` after its members' ``a`` is at least
+   ``slack[m](n) = Us - n * max_u a[u,m]`` for a cohort of n members.
+3. **Per cohort** (``rho``). A scheduled cohort-session of m costs its trainer's
+   ``cost_per_hour`` x hours, plus a share of travel: a trainer's travel on a day is split
+   equally over that day's sessions (the shares add up to exactly the travel). A trainer whose
+   home is not at any site where the pool's module m may be held (no fitting room there; not
+   a remote module) travels at least home -> some other site and some other site -> home that
+   day, i.e. ``2 * min_x travel(home, x)`` over all room sites x != home, shared by at most
+   ``cap_t`` sessions (``max_sessions_per_day`` and the start slots of a day at which the
+   trainer is available). ``rho[m]`` is the minimum of cost + travel share over the qualified
+   trainers available at some slot admissible for some unit of the pool. A cohort whose
+   sessions are *all* scheduled ("full") is also ``late_per_day`` x days late at least as
+   much as its least-late member allows: its sessions, in track order with ``min_gap_days``
+   (max gaps ignored), lie on slots admissible for each member, so its last session is no
+   earlier than the greedy earliest chain ``E[u]`` of any member, and its target is at most
+   each member's; ``L`` = the smallest such lateness in the pool. Hence a full cohort costs,
+   beyond its members' ``a``, at least ``opt_all = sum_m sessions_m * rho[m] + L``, and it can
+   have at most ``Gs = min(G, largest fitting room of each room module)`` members. A cohort
+   with some unscheduled session ("broken", n members) costs at least ``opt_some(n)``: per
+   session the min of ``rho`` and ``slack(n)`` (just ``slack`` when the room is too small for
+   n), and at least one session at ``slack`` (no lateness counted).
+4. **Staffing within a full cohort** (rule 7). All members of a team work the same shifts. If
+   a cohort session overlaps team θ's shifts, at most ``s_θ = headcount - min_staffing`` of
+   θ's members are in it. Members whose plan forbids off-shift training must sit inside their
+   shift, so a full cohort holds at most ``s_θ`` of them: K full cohorts hold at most
+   ``K * s_θ``. Members that may train on or off shift ("flex") beyond ``K * s_θ`` (with θ's
+   other on-shift-capable members) train off shift for the whole track: each pays at least
+   ``Δ_θ`` more, the smallest (cheapest fully off-shift track) - (sum of its ``a``) over θ's
+   flex units.
+5. **The pool's choice.** The schedule picks the assigned units (the others cost ``Up`` per
+   plan), how many members sit in broken cohorts (m) and in full ones (x), and the number K of
+   full cohorts. For given numbers, the cheapest choice of assigned units are those with the
+   smallest ``sum a - Up``; broken cohorts cost at least ``B(m)``, the cheapest split of m into
+   sizes <= G under ``opt_some``; full cohorts at least ``K * opt_all`` plus the staffing
+   extras, with ``K >= ceil(x / Gs)`` and ``K >= ceil(on_θ / s_θ)``, where the counts of each
+   team's members among x are bounded below by ``x - (eligible units not of θ)``. Only units
+   with a finite ``att`` for every module and a finite ``E`` can be in full cohorts. The pool's
+   bound is the minimum over a, m and K of the sum: every valid schedule is one of these
+   choices and costs at least its value.
+
+The total is the sum of the pools' bounds; trainer changes and interpreter travel are counted
+as 0 (allowed: every term is >= 0). ``terms`` splits the total by objective term *as the
+minimising choice charges it* (participant costs of the cheapest slots, trainer cost and
+travel of ``rho``, lateness ``L``, the unscheduled shares and slack, the unassigned
+penalties, the staffing extra as overtime); they add up to ``total``, but each is *not* on its
+own a bound on that term of a schedule (the minimum may trade one term against another).
+
+Cost: numpy over the calendar slots, per (team, duration), (person, duration) and per
+profile (units with the same team, plan window, flags, language and pool); O(P^2) per pool of
+P units for the choice, vectorised.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+
+from ..domain import Scenario
+from ..timeline import Timeline
+
+TERMS = ("unscheduled_session", "unassigned_participant", "backfill_per_hour", "overtime_per_hour",
+         "trainer_cost", "travel_per_minute", "late_per_day", "trainer_change")
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class ProgrammeBound:
+    """``total`` <= the objective of every valid schedule of the programme; ``terms`` is how
+    the bound's minimising choice charges it to the objective terms (they sum to ``total``;
+    see the module docstring: not a bound per term); ``notes`` say what was left out."""
+
+    total: float
+    terms: dict[str, float]
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+    pools: int = 0
+
+
+@dataclass
+class _Unit:
+    pid: str
+    track: str
+    team: tuple
+    plans: list
+    kind: str  # "on": must lie inside a shift; "flex": on or off; "off": never on shift
+    profile: tuple = ()
+    key: float = 0.0  # sum a - Up penalty
+    upen: float = 0.0
+    asum: float = 0.0
+    eligible: bool = False
+    late: float = INF
+    delta: float = INF
+    attr: dict = field(default_factory=dict)
+
+
+class _Slots:
+    """Calendar slots as numpy arrays, and per-slot facts computed once per key."""
+
+    def __init__(self, scenario: Scenario, tl: Timeline):
+        self.sc, self.tl = scenario, tl
+        slots = tl.slots
+        order = sorted(range(len(slots)), key=lambda i: slots[i].minute)
+        self.slots = [slots[i] for i in order]
+        self.start = np.array([s.minute for s in self.slots], dtype=np.int64)
+        self.day = np.array([s.day.toordinal() for s in self.slots], dtype=np.int64)
+        self._team: dict = {}
+        self._free: dict = {}
+        self._room: dict = {}
+
+    def team(self, key, d: int):
+        """(minutes on shift, inside one shift instance) per slot for a session of d minutes."""
+        hit = self._team.get((key, d))
+        if hit is None:
+            a, b = self.start, self.start + d
+            union = self.tl.shift_union.get(key, [])
+            if union:
+                us = np.array([x for x, _ in union], dtype=np.int64)
+                ue = np.array([y for _, y in union], dtype=np.int64)
+                cum = np.concatenate(([0], np.cumsum(ue - us)))
+
+                def before(t):
+                    i = np.searchsorted(us, t, side="right") - 1
+                    ok = i >= 0
+                    ic = np.maximum(i, 0)
+                    return np.where(ok, cum[ic] + np.clip(t - us[ic], 0, ue[ic] - us[ic]), 0)
+
+                on = before(b) - before(a)
+            else:
+                on = np.zeros(len(a), dtype=np.int64)
+            inst = self.tl.shift_instances.get(key, [])
+            if inst:
+                ist = sorted((s.start, s.end) for s in inst)
+                ps = np.array([x for x, _ in ist], dtype=np.int64)
+                pe = np.maximum.accumulate(np.array([y for _, y in ist], dtype=np.int64))
+                i = np.searchsorted(ps, a, side="right") - 1
+                inside = (i >= 0) & (pe[np.maximum(i, 0)] >= b)
+            else:
+                inside = np.zeros(len(a), dtype=bool)
+            hit = self._team[(key, d)] = (on, inside)
+        return hit
+
+    def free(self, kind: str, person, d: int) -> np.ndarray:
+        """Per slot: the trainer/interpreter is available for all of [start, start + d)."""
+        key = (kind, person.id, d)
+        hit = self._free.get(key)
+        if hit is None:
+            av = self.tl.availability(person)
+            if not av:
+                hit = np.zeros(len(self.start), dtype=bool)
+            else:
+                s0 = np.array([x for x, _ in av], dtype=np.int64)
+                e0 = np.array([y for _, y in av], dtype=np.int64)
+                i = np.searchsorted(s0, self.start, side="right") - 1
+                hit = (i >= 0) & (e0[np.maximum(i, 0)] >= self.start + d)
+            self._free[key] = hit
+        return hit
+
+    def room_free(self, room, d: int) -> np.ndarray:
+        key = (room.id, d)
+        hit = self._room.get(key)
+        if hit is None:
+            from ..timeline import merge_intervals
+            blocked = merge_intervals([self.tl.period(p) for p in room.unavailable])
+            if not blocked:
+                hit = np.ones(len(self.start), dtype=bool)
+            else:
+                bs = np.array([x for x, _ in blocked], dtype=np.int64)
+                be = np.array([y for _, y in blocked], dtype=np.int64)
+                i = np.searchsorted(bs, self.start + d, side="left") - 1
+                hit = ~((i >= 0) & (be[np.maximum(i, 0)] > self.start))
+            self._room[key] = hit
+        return hit
+
+
+def _usable(trainer, d: int) -> bool:
+    if trainer.max_sessions_per_day is not None and trainer.max_sessions_per_day < 1:
+        return False
+    return trainer.max_minutes_per_week is None or trainer.max_minutes_per_week >= d
+
+
+def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, *,
+                          deadline: float | None = None) -> ProgrammeBound:
+    """A lower bound on the objective of every valid schedule of `scenario` (see the module
+    docstring for the proof). `deadline` is a `time.monotonic()` instant: pools not reached by
+    then count 0 (still a bound) and a note says so."""
+    t0 = _time.monotonic()
+    sc = scenario
+    tl = timeline if timeline is not None else Timeline(sc)
+    W = sc.weights
+    Us, Up = float(W["unscheduled_session"]), float(W["unassigned_participant"])
+    wb, wo = float(W["backfill_per_hour"]), float(W["overtime_per_hour"])
+    wt, wl = float(W["travel_per_minute"]), float(W["late_per_day"])
+    S = _Slots(sc, tl)
+    nslots = len(S.start)
+    notes: list[str] = []
+    terms = dict.fromkeys(TERMS, 0.0)
+
+    # ---- units and pools -------------------------------------------------------------
+    units: list[_Unit] = []
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for track in sc.tracks.values():
+        plans = sc.plans_of_track(track.id)
+        by_pid: dict[str, list] = defaultdict(list)
+        for pl in plans:
+            for pid in dict.fromkeys(pl.participants):
+                by_pid[pid].append(pl)
+        for pid, pls in by_pid.items():
+            first = pls[0]
+            kind = "on" if not first.allow_off_shift else ("flex" if first.allow_on_shift else "off")
+            u = _Unit(pid, track.id, sc.participants[pid].team, pls, kind)
+            units.append(u)
+            nodes = [("T", track.id)] if track.mix_workplaces else [("W", track.id, p.workplace) for p in pls]
+            for n in nodes[1:]:
+                parent[find(n)] = find(nodes[0])
+            u.profile = nodes[0]
+    pools: dict = defaultdict(list)
+    for u in units:
+        pools[find(u.profile)].append(u)
+
+    # ---- per module and pool: resources per slot -------------------------------------
+    room_sites = frozenset(r.site for r in sc.rooms.values())
+    start_times = len(sc.calendar.start_times)
+    trainer_cap: dict[str, int] = {}
+
+    def cap_of(t) -> int:
+        """Most sessions trainer t can hold on one local date."""
+        hit = trainer_cap.get(t.id)
+        if hit is None:
+            ds = [m.duration_minutes for m in sc.modules.values() if m.qualification in t.qualifications]
+            per_day = 0
+            if ds:
+                f = S.free("trainer", t, min(ds))
+                if f.any():
+                    per_day = int(np.bincount(S.day[f] - S.day.min()).max())
+            hit = min(per_day or start_times, t.max_sessions_per_day or start_times, start_times)
+            trainer_cap[t.id] = max(1, hit)
+        return trainer_cap[t.id]
+
+    def min_trip(home) -> float:
+        others = [sc.travel_minutes(home, x) for x in room_sites if x != home]
+        return float(min(others)) if others else 0.0
+
+    res_cache: dict = {}
+
+    def resources(m, sites: frozenset, lang):
+        """(slot mask where module m can be held for a cohort of the pool with language lang,
+        fitting rooms, qualified usable trainers)."""
+        key = (m.id, sites if m.location == "workplace" else None, lang)
+        hit = res_cache.get(key)
+        if hit is None:
+            d = m.duration_minutes
+            qual = [t for t in sc.trainers.values() if m.qualification in t.qualifications and _usable(t, d)]
+            mask = np.zeros(nslots, dtype=bool)
+            for t in qual:
+                mask |= S.free("trainer", t, d)
+            rooms = []
+            if m.location != "remote":
+                rooms = [r for r in sc.rooms.values() if r.capacity >= 1 and m.room_features <= r.features
+                         and (m.location != "workplace" or r.site in sites)]
+                rm = np.zeros(nslots, dtype=bool)
+                for r in rooms:
+                    rm |= S.room_free(r, d)
+                mask &= rm
+            if lang is not None:
+                lm = np.zeros(nslots, dtype=bool)
+                for t in qual:
+                    if lang in t.languages:
+                        lm |= S.free("trainer", t, d)
+                for i in sc.interpreters.values():
+                    if lang in i.languages:
+                        lm |= S.free("interpreter", i, d)
+                mask &= lm
+            hit = res_cache[key] = (mask, rooms, qual)
+        return hit
+
+    day_start_cache: dict = {}
+
+    def window(u: _Unit):
+        e = max(p.earliest for p in u.plans)
+        dl = min(p.deadline for p in u.plans)
+        k = (e, dl)
+        if k not in day_start_cache:
+            day_start_cache[k] = (tl.day_start(e), tl.day_end(dl))
+        return day_start_cache[k]
+
+    n_pools = 0
+    skipped = 0
+    for pkey, members in pools.items():
+        if deadline is not None and _time.monotonic() > deadline:
+            skipped += len(members)
+            continue
+        n_pools += 1
+        track = sc.tracks[members[0].track]
+        mods = [sc.modules[m] for m in track.modules]
+        wps = {p.workplace for u in members for p in u.plans}
+        sites = frozenset(sc.workplaces[w].site for w in wps if w in sc.workplaces)
+        G = max(track.max_group, track.min_group - 1, 1)
+        share = Us / G
+        # profiles: units alike in everything the per-unit bound looks at
+        prof: dict = {}
+        union_mask = {m.id: np.zeros(nslots, dtype=bool) for m in mods}
+        for u in members:
+            lang = sc.participants[u.pid].language
+            first = u.plans[0]
+            pk = (u.team, first.allow_on_shift, first.allow_off_shift, window(u), lang)
+            res = prof.get(pk)
+            if res is None:
+                res = prof[pk] = _profile(sc, S, u, mods, sites, lang, window(u), resources, wb, wo, union_mask)
+            att, att_off, chain_day, costs = res
+            a = {m.id: min(share, att[m.id]) for m in mods}
+            u.asum = sum(a[m.id] * m.sessions for m in mods)
+            u.upen = Up * len(u.plans)
+            u.key = u.asum - u.upen
+            target = min(p.target for p in u.plans)
+            u.eligible = all(math.isfinite(att[m.id]) for m in mods) and chain_day is not None
+            if u.eligible:
+                u.late = max(0, chain_day - target.toordinal()) * wl
+                if u.kind == "flex":
+                    off = sum(att_off[m.id] * m.sessions for m in mods)
+                    u.delta = max(0.0, off - u.asum) if math.isfinite(off) else INF
+            attr = defaultdict(float)
+            for m in mods:
+                if att[m.id] <= share:
+                    bf, ot = costs[m.id]
+                    attr["backfill_per_hour"] += bf * m.sessions
+                    attr["overtime_per_hour"] += ot * m.sessions
+                else:
+                    attr["unscheduled_session"] += share * m.sessions
+            u.attr = attr
+        amax = {m.id: max(min(share, prof_a) for prof_a in
+                          (p[0][m.id] for p in prof.values())) for m in mods}
+        # rho per module: cheapest trainer cost + travel share
+        rho: dict = {}
+        rho_parts: dict = {}
+        caps: dict = {}
+        for m in mods:
+            d = m.duration_minutes
+            _, rooms, qual = resources(m, sites, None)
+            room_sites_m = {r.site for r in rooms}
+            caps[m.id] = max((r.capacity for r in rooms), default=0) if m.location != "remote" else G
+            best, parts = INF, (0.0, 0.0)
+            for t in qual:
+                if not (S.free("trainer", t, d) & union_mask[m.id]).any():
+                    continue
+                cost = t.cost_per_hour * d / 60.0
+                trav = 0.0
+                if m.location != "remote" and t.home_site is not None and t.home_site not in room_sites_m:
+                    trav = 2 * min_trip(t.home_site) * wt / cap_of(t)
+                if cost + trav < best:
+                    best, parts = cost + trav, (cost, trav)
+            rho[m.id], rho_parts[m.id] = best, parts
+        bound, pattr = _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc)
+        for k, v in pattr.items():
+            terms[k] += v
+    total = sum(terms.values())
+    if skipped:
+        notes.append(f"deadline reached: {skipped} participants' pools were not bounded (counted 0)")
+    notes.append("trainer changes, interpreter travel and daily rest are not used (counted 0 / ignored)")
+    return ProgrammeBound(total=total, terms=terms, notes=tuple(notes), seconds=_time.monotonic() - t0,
+                          pools=n_pools)
+
+
+def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo, union_mask):
+    """Per module: the cheapest participant cost over the slots admissible for u alone
+    (`att`), the cheapest one fully off shift (`att_off`), the local date of the greedy
+    earliest last session of the track (ordinal, or None), and the (backfill, overtime) cost
+    split at the cheapest slot."""
+    first = u.plans[0]
+    team = sc.teams.get(u.team)
+    slack = team.staffing_slack if team is not None else 0
+    e0, e1 = win
+    att, att_off, costs = {}, {}, {}
+    chain_ok = True
+    prev_end, prev_day = -(1 << 60), None
+    for m in mods:
+        d = m.duration_minutes
+        on, inside = S.team(u.team, d)
+        mask = (S.start >= e0) & (S.start + d <= e1)
+        mask &= resources(m, sites, lang)[0]
+        if not first.allow_on_shift or slack < 1:
+            mask &= on == 0
+        if not first.allow_off_shift:
+            mask &= inside
+        union_mask[m.id] |= mask
+        cost = on * (wb / 60.0) + (d - on) * (wo / 60.0)
+        if mask.any():
+            idx = np.flatnonzero(mask)
+            j = idx[np.argmin(cost[idx])]
+            att[m.id] = float(cost[j])
+            costs[m.id] = (float(on[j] * wb / 60.0), float((d - on[j]) * wo / 60.0))
+            offm = mask & (on == 0)
+            att_off[m.id] = float(cost[offm].min()) if offm.any() else INF
+        else:
+            att[m.id], att_off[m.id], costs[m.id] = INF, INF, (0.0, 0.0)
+            chain_ok = False
+            continue
+        if not chain_ok:
+            continue
+        st, dy = S.start[idx], S.day[idx]
+        for k in range(m.sessions):
+            p = int(np.searchsorted(st, prev_end, side="left"))
+            if k > 0:
+                p = max(p, int(np.searchsorted(dy, prev_day + m.min_gap_days, side="left")))
+            if p >= len(idx):
+                chain_ok = False
+                break
+            prev_end, prev_day = int(st[p]) + d, int(dy[p])
+    return att, att_off, (prev_day if chain_ok else None), costs
+
+
+def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
+    """Step 5 of the argument: the cheapest choice of assigned units, broken and full cohorts."""
+    P = len(members)
+    order = sorted(members, key=lambda u: u.key)
+    pref = np.concatenate(([0.0], np.cumsum([u.key for u in order])))
+    upen_all = sum(u.upen for u in members)
+    elig = [u for u in members if u.eligible]
+    PE = len(elig)
+    sess = {m.id: m.sessions for m in mods}
+    room_mods = [m for m in mods if m.location != "remote"]
+    Gs = min([G] + [caps[m.id] for m in room_mods])
+    full_rho = sum(rho[m.id] * sess[m.id] for m in mods)
+    L = min((u.late for u in elig), default=INF)
+    opt_all = full_rho + L if PE and math.isfinite(full_rho) else INF
+
+    # broken cohorts: opt_some(n), and the cheapest split B(m)
+    opt_some = np.full(G + 1, INF)
+    some_parts: dict = {}
+    for n in range(1, G + 1):
+        base, parts, forced, spare = 0.0, defaultdict(float), False, INF
+        for m in mods:
+            sl = max(0.0, Us - n * amax[m.id])
+            f = m.location != "remote" and n > caps[m.id]
+            if f or rho[m.id] > sl:
+                forced = forced or f or rho[m.id] > sl
+                base += sl * sess[m.id]
+                parts["unscheduled_session"] += sl * sess[m.id]
+            else:
+                base += rho[m.id] * sess[m.id]
+                c, t = rho_parts[m.id]
+                parts["trainer_cost"] += c * sess[m.id]
+                parts["travel_per_minute"] += t * sess[m.id]
+                spare = min(spare, sl - rho[m.id])
+        if not forced:
+            spare = 0.0 if not math.isfinite(spare) else spare
+            base += spare
+            parts["unscheduled_session"] += spare
+        opt_some[n] = base
+        some_parts[n] = parts
+    B = np.full(P + 1, INF)
+    Bc = np.zeros(P + 1, dtype=np.int64)
+    B[0] = 0.0
+    for x in range(1, P + 1):
+        best, bn = INF, 0
+        for n in range(1, min(G, x) + 1):
+            v = opt_some[n] + B[x - n]
+            if v < best:
+                best, bn = v, n
+        B[x], Bc[x] = best, bn
+
+    # full cohorts: F(x), x members in K full cohorts
+    teams: dict = defaultdict(lambda: [0, 0, INF])  # team -> [on units, on+flex units, min delta]
+    for u in elig:
+        if u.kind == "off":
+            continue
+        tm = teams[u.team]
+        tm[1] += 1
+        if u.kind == "on" or not math.isfinite(u.delta):
+            tm[0] += 1
+        else:
+            tm[2] = min(tm[2], u.delta)
+    slack = {k: (sc.teams[k].staffing_slack if k in sc.teams else 0) for k in teams}
+    F = np.full(P + 1, INF)
+    Fk = np.zeros(P + 1, dtype=np.int64)
+    Fx = np.zeros(P + 1)
+    F[0] = 0.0
+    if math.isfinite(opt_all) and Gs >= 1:
+        tl = [(slack[k], PE - v[0], PE - v[1], v[2]) for k, v in teams.items()]
+        for x in range(1, PE + 1):
+            K0 = -(-x // Gs)
+            ok = True
+            for s, not_on, not_all, dm in tl:
+                # members who must sit inside their shift: at most s per full cohort; without
+                # any flex member able to go off shift, that holds for all of the team
+                need = x - (not_all if not math.isfinite(dm) else not_on)
+                if need > 0:
+                    if s < 1:
+                        ok = False
+                        break
+                    K0 = max(K0, -(-need // s))
+            if not ok or K0 > x:
+                continue
+            best, bk, bx, prev = INF, 0, 0.0, INF
+            for K in range(K0, x + 1):
+                extra = 0.0
+                for s, not_on, not_all, dm in tl:
+                    over = x - not_all - K * s
+                    if over > 0 and math.isfinite(dm):
+                        extra += dm * over
+                v = K * opt_all + extra
+                if v < best:
+                    best, bk, bx = v, K, extra
+                if v > prev:
+                    break  # convex in K
+                prev = v
+            F[x], Fk[x], Fx[x] = best, bk, bx
+
+    # the choice: a assigned (cheapest keys), m of them in broken cohorts
+    best, choice = INF, (0, 0)
+    for a in range(P + 1):
+        lo = max(0, a - PE)
+        ms = np.arange(lo, a + 1)
+        vals = B[ms] + F[a - ms]
+        i = int(np.argmin(vals))
+        v = pref[a] + upen_all + vals[i]
+        if v < best:
+            best, choice = v, (a, int(ms[i]))
+    attr = defaultdict(float)
+    if not math.isfinite(best):  # cannot happen (a = 0 is always possible); keep it safe
+        return 0.0, attr
+    a, m = choice
+    for u in order[:a]:
+        for k, v in u.attr.items():
+            attr[k] += v
+    attr["unassigned_participant"] += sum(u.upen for u in order[a:])
+    x = m
+    while x > 0:
+        n = int(Bc[x])
+        for k, v in some_parts[n].items():
+            attr[k] += v
+        x -= n
+    x = a - m
+    if x > 0:
+        K = int(Fk[x])
+        for mm in mods:
+            c, t = rho_parts[mm.id]
+            attr["trainer_cost"] += K * c * sess[mm.id]
+            attr["travel_per_minute"] += K * t * sess[mm.id]
+        attr["late_per_day"] += K * L
+        attr["overtime_per_hour"] += float(Fx[x])
+    got = sum(attr.values())
+    if abs(got - best) > 1e-6 * max(1.0, abs(best)):  # attribution must add up
+        attr["unscheduled_session"] += best - got
+    return best, attr
