@@ -68,6 +68,71 @@ def test_check_reports_five_different_errors_with_their_json_paths_and_exits_2(t
     assert "5 error" in proc.stderr
 
 
+def _with_team_names(tiny_path: Path, tmp_path: Path) -> Path:
+    """The tiny example with a team ``name`` on every team, as other tools write it."""
+    data = json.loads(tiny_path.read_text(encoding="utf-8"))
+    for wp in data["workplaces"]:
+        for team in wp["teams"]:
+            team["name"] = f"Lag {team['id']}"
+    path = tmp_path / "named-teams.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_check_warns_about_a_field_it_does_not_use_and_exits_0(tmp_path, tiny_path):
+    proc = cli("check", _with_team_names(tiny_path, tmp_path))
+    assert proc.returncode == 0, explain(proc)
+    assert "valid" in proc.stdout
+    assert "warning(s)" in proc.stderr
+    assert ('warning: $.workplaces[0].teams[0].name: team skiftlag-1 has a field "name" that modulplan '
+            "does not use; it is ignored") in proc.stderr, explain(proc)
+    assert "error" not in proc.stderr
+
+
+def test_check_reports_a_misspelt_field_with_did_you_mean_and_exits_2(tmp_path, tiny_path):
+    data = json.loads(tiny_path.read_text(encoding="utf-8"))
+    team = data["workplaces"][0]["teams"][0]
+    team["min_stafing"] = team.pop("min_staffing")
+    team["name"] = "Skiftlag A"
+    bad = tmp_path / "misspelt.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    proc = cli("check", bad)
+    assert proc.returncode == 2, explain(proc)
+    assert "$.workplaces[0].teams[0].min_stafing" in proc.stderr
+    assert "did you mean 'min_staffing'?" in proc.stderr
+    assert "1 error(s)" in proc.stderr and "1 warning(s)" in proc.stderr  # both shown at once
+
+
+PUBLIC_PROGRAMMES = Path("/work/shared/bench/programmes")
+
+
+@pytest.mark.parametrize("name", ["M-seed3", "L-seed3"])
+def test_the_public_programmes_with_team_names_pass_check(name):
+    path = PUBLIC_PROGRAMMES / name / "scenario.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is not on this machine")
+    proc = cli("check", path)
+    assert proc.returncode == 0, explain(proc)
+    assert "valid modulplan/scenario-1" in proc.stdout
+    assert 'has a field "name" that modulplan does not use; it is ignored' in proc.stderr
+
+
+def test_solve_and_validate_warn_and_go_on(tmp_path, tiny_path, solved):
+    named = _with_team_names(tiny_path, tmp_path)
+    out = tmp_path / "named.schedule.json"
+    proc = cli("solve", named, "--out", out, "--time-limit", 2, "--workers", 1, "--quiet")
+    assert proc.returncode == 0, explain(proc)
+    assert "$.workplaces[0].teams[0].name" in proc.stderr and out.exists()
+    doc = json.loads(solved[1].read_text(encoding="utf-8"))
+    doc["solver_host"] = "build-7"  # a schedule field of another tool
+    sched = tmp_path / "extra.schedule.json"
+    sched.write_text(json.dumps(doc), encoding="utf-8")
+    proc = cli("validate", named, sched)
+    assert proc.returncode == 0, explain(proc)
+    assert "$.workplaces[0].teams[0].name" in proc.stderr
+    assert 'the schedule has a field "solver_host" that modulplan does not use' in proc.stderr
+
+
 @pytest.mark.parametrize("command", ["check", "solve", "validate"])
 def test_invalid_json_file_exits_2(tmp_path, tiny_path, command):
     broken = tmp_path / "broken.json"
