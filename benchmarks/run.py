@@ -1,26 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmarks: solve generated programmes of growing size with fixed time limits.
+"""Benchmarks: modulplan against the first-fit schedule that comes with each programme.
 
-    python benchmarks/run.py                          # S M L at 60 s, 2 workers
-    python benchmarks/run.py --sizes S M --time-limit 60 300
-    python benchmarks/run.py --xl                     # S M L XL (XL: a long, memory-hungry solve)
-    python benchmarks/run.py --sizes XL --baseline-only   # XL: generate, prepare, construct only
-    python benchmarks/run.py --sizes M --profile      # also cProfile both children (profile-*.txt)
+    python benchmarks/run.py                              # public + planted S M L, 60 s, 2 workers
+    python benchmarks/run.py --time-limit 10 60 120 300   # four solves per programme
+    python benchmarks/run.py --programmes public          # only ../shared/bench/programmes/*/
+    python benchmarks/run.py --programmes planted --sizes S M --families mixed care --seeds 1 2
+    python benchmarks/run.py --scenario S.json --reference first-fit.json --time-limit 10
+    python benchmarks/run.py --programmes generated --sizes S M   # the generate.py figures (bench.csv)
 
-Every measurement runs in a child process of its own, so its peak memory (the child's
-ru_maxrss, from os.wait4) belongs to that run alone:
+Each programme comes with a reference schedule made by simple code (`first-fit.json`,
+`planted.json`, or the witness of `benchmarks/planted.py`) that proves it feasible; its
+objective is the figure to beat. For every programme and time limit, `modulplan solve` runs
+in a child process of its own (its peak memory, ru_maxrss from os.wait4, belongs to that solve
+alone), and the independent validator (scheduler/validate.py) checks the schedule it wrote.
+A table row is printed as each solve ends, the whole table at the end; `engine.md` and
+`engine.csv` in --out-dir (default benchmarks/results) hold the same with the machine. The
+exit status is 1 when a solve failed or the validator rejected a solved schedule.
 
-* the **baseline** child: generate the scenario, build the `PlanningProblem` (prepare),
-  the first-fit schedule (`construct(problem, "first-fit")`) and the constructive schedule
-  the solver starts from (`construct(problem)`), both timed and costed with `exact_costs`,
-  the simple lower bound, and the validator on the first-fit schedule;
-* the **solve** child (one per time limit): `solve_scenario` with the progress callback
-  (the trace), then the validator on the final schedule.
-
-Output (in --out-dir, default benchmarks/results): `bench.csv` (one row per size x time
-limit; rows of earlier runs with other sizes or limits are kept), `trace-<size>-<limit>.csv`,
-`objective-<size>.png` (needs matplotlib: `pip install matplotlib`, the `bench` extra) and
-`report.md`. What every column means: benchmarks/README.md.
+`--programmes generated` is the older runner on generated programmes (generate.py): a baseline
+child (prepare, first-fit, constructive, lower bounds) and a solve child per time limit,
+`bench.csv`, `trace-<size>-<limit>.csv`, `objective-<size>.png` (matplotlib) and `report.md`.
+What every column means: benchmarks/README.md.
 """
 from __future__ import annotations
 
@@ -30,11 +30,15 @@ import json
 import math
 import os
 import platform
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -239,8 +243,8 @@ def child_solve(size: str, seed: int, regional: bool, limit: float, workers: int
 
 def child_main(argv) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["baseline", "solve"])
-    ap.add_argument("size")
+    ap.add_argument("mode", choices=["baseline", "solve", "firstfit"])
+    ap.add_argument("size", help="the size; with firstfit: the scenario file")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=float, default=60)
     ap.add_argument("--workers", type=int, default=2)
@@ -254,6 +258,8 @@ def child_main(argv) -> int:
     regional = not a.no_regional_rooms
 
     def work():
+        if a.mode == "firstfit":
+            return child_firstfit(a.size)
         if a.mode == "baseline":
             return child_baseline(a.size, a.seed, regional, not a.no_validate)
         return child_solve(a.size, a.seed, regional, a.limit, a.workers, a.trace, parts=not a.no_parts)
@@ -503,6 +509,479 @@ def report(out_dir: Path, rows: list[dict], info: dict, plots: list[str], xl_not
 
 
 # ------------------------------------------------------------------------------------------
+# The engine against first-fit (the default): programmes that come with a reference schedule
+# ------------------------------------------------------------------------------------------
+
+PUBLIC_DIR = ROOT.parent / "shared" / "bench" / "programmes"  # /work/shared beside the project
+FAMILIES = ["mixed", "network", "care", "industry"]
+TEAM_FIELDS = {"id", "pattern", "offset_days", "headcount", "min_staffing"}
+ENGINE_COLUMNS = [
+    "programme", "source", "participants", "sessions", "reference", "firstfit_objective", "firstfit_valid",
+    "engine_firstfit_objective", "engine_firstfit_unscheduled", "engine_firstfit_sessions", "engine_firstfit_s",
+    "engine_firstfit_valid", "engine_firstfit_peak_mb",
+    "time_limit", "workers", "objective", "bound", "unscheduled", "sessions_total", "ratio", "gap", "status",
+    "peak_mb", "wall_s", "solve_seconds", "valid", "violations", "violation_rules",
+    "load_before", "load_after", "started", "commit",
+]
+
+
+@dataclass
+class Programme:
+    name: str
+    source: str  # public | planted | file
+    scenario: Path  # the file the solver reads
+    reference: Path | None  # the schedule that comes with it (first-fit.json, planted.json, witness)
+    reference_label: str  # first-fit | planted | witness | reference
+    notes: list[str] = field(default_factory=list)
+
+
+def child_firstfit(scenario_path: str) -> dict:
+    """modulplan's own first-fit (`construct(problem, "first-fit")`) on a scenario file: the
+    objective, sessions left out, and the validator's verdict on it."""
+    from scheduler.construct import construct
+    from scheduler.domain import build_scenario
+    from scheduler.problem import PlanningProblem
+    from scheduler.result import build_schedule, exact_costs
+    from scheduler.schemas import load_json_file, load_scenario
+    from scheduler.validate import validate
+
+    data = load_scenario(load_json_file(scenario_path))
+    t = time.monotonic()
+    problem = PlanningProblem(build_scenario(data))
+    ff = construct(problem, "first-fit")
+    costs = exact_costs(problem, ff)
+    took = time.monotonic() - t
+    n = len(problem.sessions)
+    doc = build_schedule(problem, ff, status="feasible", bound=None, solve_seconds=took)
+    rep = validate(data, doc)
+    return {"engine_firstfit_objective": costs["objective"], "engine_firstfit_unscheduled": n - len(ff),
+            "engine_firstfit_sessions": n, "engine_firstfit_s": took, "engine_firstfit_valid": bool(rep.ok)}
+
+
+def _strip_unknown_team_fields(raw: dict) -> tuple[dict, set[str]]:
+    """A copy of `raw` without team fields the format does not list (not `x-` extensions)."""
+    data = json.loads(json.dumps(raw))
+    removed: set[str] = set()
+    for wp in data.get("workplaces") or []:
+        for team in (wp.get("teams") or []) if isinstance(wp, dict) else []:
+            if isinstance(team, dict):
+                for k in [k for k in team if k not in TEAM_FIELDS and not str(k).startswith(("x-", "x_"))]:
+                    removed.add(k)
+                    del team[k]
+    return data, removed
+
+
+def load_programme_scenario(prog: Programme, work: Path) -> dict:
+    """The normalized scenario. Should the loader refuse it only for unknown team fields, they
+    are stripped and the solver is given the stripped copy (noted in `prog.notes`)."""
+    from scheduler.schemas import ScenarioInvalid, load_json_file, load_scenario
+
+    raw = load_json_file(prog.scenario)
+    try:
+        return load_scenario(raw)
+    except ScenarioInvalid:
+        stripped, removed = _strip_unknown_team_fields(raw)
+        if not removed:
+            raise
+        data = load_scenario(stripped)  # anything else wrong: raise
+        path = work / f"{prog.name}-stripped.json"
+        path.write_text(json.dumps(stripped, ensure_ascii=False))
+        prog.scenario = path
+        prog.notes.append(f"the loader refused team fields {', '.join(sorted(removed))}: stripped")
+        return data
+
+
+def count_participants(data: dict) -> int:
+    """Distinct persons over all action plans (counted participants expanded as the spec says)."""
+    ids: set[str] = set()
+    for plan in data.get("action_plans", []):
+        for p in plan.get("participants", []):
+            if p.get("id") is not None:
+                ids.add(p["id"])
+            else:
+                ids.update(f"{plan['id']}-{p['team']}-{i}" for i in range(1, int(p.get("count", 0)) + 1))
+    return len(ids)
+
+
+def check_schedule(data: dict, schedule: dict) -> tuple[bool, int, str, dict]:
+    """The independent validator (scheduler/validate.py): (ok, violations, rules broken, its KPIs)."""
+    from scheduler.schemas import ScenarioInvalid, load_schedule
+    from scheduler.validate import validate
+
+    try:
+        schedule = load_schedule(schedule)
+    except ScenarioInvalid as exc:
+        return False, len(exc.errors), "format", {}
+    rep = validate(data, schedule)
+    rules = sorted({v.name for v in rep.violations})
+    return bool(rep.ok), len(rep.violations), " ".join(rules), rep.kpis
+
+
+def public_programmes(folder: Path) -> list[Programme]:
+    out = []
+    for d in sorted(p for p in folder.glob("*/") if (p / "scenario.json").exists()):
+        ref = next((d / f for f in ("first-fit.json", "planted.json", "witness.json") if (d / f).exists()), None)
+        out.append(Programme(d.name, "public", d / "scenario.json", ref, ref.stem if ref else "–"))
+    return out
+
+
+def planted_programmes(sizes: list[str], families: list[str], seeds: list[int], work: Path) -> tuple[list[Programme], int]:
+    """Our planted-feasible families (benchmarks/planted.py), written to `work` as files so the
+    solve children read them like any other programme. Returns (programmes, failures)."""
+    try:
+        from planted import planted
+    except ImportError as exc:
+        _say(f"benchmarks/planted.py cannot be imported ({exc}): no planted programmes")
+        return [], 0
+    out, failed = [], 0
+    for size in sizes:
+        for family in families:
+            for seed in seeds:
+                name = f"planted-{family}-{size}-seed{seed}"
+                t = time.monotonic()
+                try:
+                    scenario, witness = planted(size, seed, family)
+                except Exception as exc:  # noqa: BLE001 - report and go on with the others
+                    _say(f"{name}: planted() failed: {type(exc).__name__}: {exc}")
+                    failed += 1
+                    continue
+                (work / f"{name}.json").write_text(json.dumps(scenario, ensure_ascii=False))
+                (work / f"{name}.witness.json").write_text(json.dumps(witness, ensure_ascii=False))
+                out.append(Programme(name, "planted", work / f"{name}.json", work / f"{name}.witness.json", "witness",
+                                     [f"generated in {time.monotonic() - t:.1f} s"]))
+    return out, failed
+
+
+def solve_child(prog: Programme, limit: float, workers: int, out_path: Path,
+                progress_every: float) -> tuple[int, float, float, list[str]]:
+    """`modulplan solve` in a child process (the command as users run it: its time limit
+    covers loading too). Echoes its progress lines (every `progress_every` s and at each
+    phase change). Returns (exit code, peak RSS MB of the child from os.wait4, wall s, the
+    last lines it printed)."""
+    cmd = [sys.executable, "-m", "scheduler.cli", "solve", str(prog.scenario), "--out", str(out_path),
+           "--time-limit", f"{limit:g}", "--workers", str(workers), "--seed", "0"]
+    t = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            bufsize=1)
+    # a child that hangs far beyond its limit is killed (by its own pid), so the run goes on
+    killer = threading.Timer(2 * limit + 600, proc.kill)
+    killer.daemon = True
+    killer.start()
+    tail: list[str] = []
+    last, phase = -1e9, None
+    tag = f"  [{prog.name} {limit:g}s]"
+    for line in proc.stdout:
+        line = line.rstrip("\r\n")
+        tail = (tail + [line])[-25:]
+        m = re.match(r"\[\s*([\d.]+)s\]\s+(\w+)", line.strip())
+        if m:
+            now = time.monotonic()
+            if m.group(2) != phase or now - last >= progress_every:
+                _say(f"{tag} {line.strip()}")
+                last, phase = now, m.group(2)
+    _, status, usage = os.wait4(proc.pid, 0)
+    killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024, time.monotonic() - t, tail
+
+
+# the printed table: (header, row key or function)
+def _num(v, digits=0) -> str:
+    return _fmt(v, digits)
+
+
+def _pct(v) -> str:
+    return "–" if v in (None, "") else f"{float(v) * 100:.1f} %"
+
+
+def _ratio(v) -> str:
+    return "–" if v in (None, "") else f"{float(v):.3f}"
+
+
+def _verdict(r: dict) -> str:
+    if r.get("valid") in (True, "True"):
+        return "ok"
+    if r.get("valid") in (False, "False"):
+        return f"REJECTED ({r.get('violations')}: {r.get('violation_rules')})"
+    return r.get("status") or "–"
+
+
+def _ref_cell(r: dict) -> str:
+    s = _num(r.get("firstfit_objective"))
+    if r.get("firstfit_valid") in (False, "False"):
+        s += " (rejected)"
+    return s
+
+
+def _engine_ff_cell(r: dict) -> str:
+    if r.get("engine_firstfit_objective") in (None, ""):
+        return "–"
+    s = _num(r["engine_firstfit_objective"])
+    if str(r.get("engine_firstfit_unscheduled")) not in ("0", "", "None"):
+        s += f" ({r['engine_firstfit_unscheduled']} unsch.)"
+    return s
+
+
+def _unsched_cell(r: dict) -> str:
+    if r.get("unscheduled") in (None, ""):
+        return "–"
+    return f"{r['unscheduled']} of {r['sessions_total']}"
+
+
+TABLE = [
+    ("programme", lambda r: r["programme"]),
+    ("participants", lambda r: _num(r.get("participants"))),
+    ("sessions", lambda r: _num(r.get("sessions"))),
+    ("first-fit", _ref_cell),
+    ("engine first-fit", _engine_ff_cell),
+    ("limit s", lambda r: _num(r.get("time_limit"))),
+    ("objective", lambda r: _num(r.get("objective"))),
+    ("unscheduled", _unsched_cell),
+    ("ratio", lambda r: _ratio(r.get("ratio"))),
+    ("gap", lambda r: _pct(r.get("gap"))),
+    ("peak MB", lambda r: _num(r.get("peak_mb"))),
+    ("wall s", lambda r: _num(r.get("wall_s"), 1)),
+    ("validator", _verdict),
+]
+WIDTHS = [26, 12, 8, 14, 24, 7, 12, 13, 6, 7, 7, 7, 9]
+
+
+def table_line(cells: list[str], widths: list[int]) -> str:
+    return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+
+def table_lines(rows: list[dict], widths: list[int] | None = None) -> list[str]:
+    head = [h for h, _ in TABLE]
+    body = [[f(r) for _, f in TABLE] for r in rows]
+    if widths is None:
+        widths = [max(len(c) for c in col) for col in zip(head, *body)]
+    return [table_line(head, widths), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + \
+        [table_line(b, widths) for b in body]
+
+
+def pivot_lines(rows: list[dict], limits: list[float]) -> list[str]:
+    """programme | first-fit | ratio (unscheduled) at each limit: the short form."""
+    head = ["programme", "first-fit"] + [f"{lim:g} s" for lim in limits]
+    body = []
+    for name in dict.fromkeys(r["programme"] for r in rows):
+        rs = [r for r in rows if r["programme"] == name]
+        cells = [name, _ref_cell(rs[0])]
+        for lim in limits:
+            r = next((x for x in rs if x.get("time_limit") not in (None, "") and float(x["time_limit"]) == lim), None)
+            if r is None or r.get("objective") in (None, ""):
+                cells.append("–" if r is None else (r.get("status") or "–"))
+                continue
+            c = f"{_ratio(r.get('ratio'))} ({r['unscheduled']} unsch.)"
+            if r.get("valid") not in (True, "True"):
+                c += " REJECTED"
+            cells.append(c)
+        body.append(cells)
+    widths = [max(len(c) for c in col) for col in zip(head, *body)]
+    return [table_line(head, widths), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + \
+        [table_line(b, widths) for b in body]
+
+
+def write_engine_results(out_dir: Path, rows: list[dict], info: dict, load_start: tuple, a, limits) -> None:
+    with (out_dir / "engine.csv").open("w", newline="") as f:
+        wr = csv.DictWriter(f, fieldnames=ENGINE_COLUMNS, extrasaction="ignore")
+        wr.writeheader()
+        for r in rows:
+            wr.writerow({k: ("" if r.get(k) is None else round(r[k], 6) if isinstance(r.get(k), float) else r[k])
+                         for k in ENGINE_COLUMNS})
+    notes = sorted({f"{r['programme']}: {n}" for r in rows for n in r.get("notes", [])})
+    lines = [
+        "# modulplan against first-fit", "",
+        f"`benchmarks/run.py` ({' '.join(a.argv_shown) or 'defaults'}), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        "one run on one machine. Columns: [../README.md](../README.md#the-engine-against-first-fit-the-default).", "",
+        "## Machine", "",
+        f"* {info['nproc']} cores (`os.cpu_count()`), CPU: {info['cpu']}, memory {info['memory']}, Linux "
+        f"{info['kernel']}, Python {info['python']}, OR-Tools {info['ortools']}.",
+        f"* Load average at the start: {load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f} (1 / 5 / 15 "
+        "min); each row's 1-minute load before and after its solve is in `engine.csv`.",
+        f"* Code: commit {info['commit']}; {a.workers} workers per solve.", "",
+        "## Results", "", *table_lines(rows), "",
+        "## Ratio to first-fit by time limit", "", *pivot_lines(rows, limits), "",
+        "*ratio*: modulplan's objective / the first-fit objective (below 1: cheaper than first-fit); "
+        "*unsch.*: sessions modulplan left unscheduled (each costs the `unscheduled_session` weight, "
+        "included in the objective).", "",
+    ]
+    if notes:
+        lines += ["## Notes", "", *[f"* {n}" for n in notes], ""]
+    (out_dir / "engine.md").write_text("\n".join(lines))
+
+
+def run_engine(a, progs: list[Programme], out_dir: Path, work: Path, info: dict) -> int:
+    limits = a.time_limit
+    load_start = os.getloadavg()
+    _say(f"load average at start: {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}; "
+         f"time limits {', '.join(f'{x:g}' for x in limits)} s, {a.workers} workers; {len(progs)} programmes")
+    widths = WIDTHS
+    rows: list[dict] = []
+    failed = 0
+    for prog in progs:
+        _say(f"== {prog.name} ({prog.source}: {prog.scenario if prog.source != 'planted' else 'planted.py'})")
+        try:
+            data = load_programme_scenario(prog, work)
+        except Exception as exc:  # noqa: BLE001
+            _say(f"  [{prog.name}] cannot be loaded: {exc}")
+            failed += 1
+            continue
+        for n in prog.notes:
+            _say(f"  [{prog.name}] {n}")
+        base = {"programme": prog.name, "source": prog.source, "participants": count_participants(data),
+                "reference": prog.reference_label, "notes": prog.notes, "workers": a.workers,
+                "commit": info["commit"]}
+        if prog.reference is not None:
+            ref = json.loads(prog.reference.read_text())
+            ok, nviol, rules, kpis = check_schedule(data, ref)
+            base.update(sessions=len(ref.get("sessions", [])), firstfit_valid=ok,
+                        firstfit_objective=kpis.get("objective", ref.get("objective")))
+            _say(f"  [{prog.name}] {prog.reference_label}: objective {_num(base['firstfit_objective'])}, "
+                 f"{base['sessions']} sessions, validator {'ok' if ok else f'REJECTED ({nviol}: {rules})'}")
+            if not ok:
+                prog.notes.append(f"the validator rejects the {prog.reference_label} schedule ({nviol}: {rules})")
+        if not a.no_engine_first_fit:
+            res, peak, wall, code = run_child(["firstfit", str(prog.scenario)])
+            if res is None:
+                _say(f"  [{prog.name}] engine first-fit child failed (exit {code})")
+            else:
+                base.update(res, engine_firstfit_peak_mb=peak)
+                _say(f"  [{prog.name}] engine first-fit: objective {_num(res['engine_firstfit_objective'])}, "
+                     f"{res['engine_firstfit_unscheduled']} of {res['engine_firstfit_sessions']} unscheduled, "
+                     f"{res['engine_firstfit_s']:.1f} s, validator "
+                     f"{'ok' if res['engine_firstfit_valid'] else 'REJECTED'}")
+        for limit in limits:
+            row = dict(base, time_limit=limit, started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                       load_before=round(os.getloadavg()[0], 2))
+            out_path = work / f"{prog.name}-{limit:g}s.schedule.json"
+            code, peak, wall, tail = solve_child(prog, limit, a.workers, out_path, a.progress_every)
+            row.update(load_after=round(os.getloadavg()[0], 2), peak_mb=peak, wall_s=wall)
+            if code != 0 or not out_path.exists():
+                row["status"] = f"failed (exit {code})"
+                failed += 1
+                _say(f"  [{prog.name} {limit:g}s] modulplan solve failed (exit {code}):")
+                for line in tail:
+                    _say(f"    {line}")
+            else:
+                sched = json.loads(out_path.read_text())
+                k = sched.get("kpis", {})
+                obj, bound = sched.get("objective"), sched.get("bound")
+                row.update(objective=obj, bound=bound, status=sched.get("status"),
+                           solve_seconds=sched.get("solve_seconds"),
+                           sessions_total=k.get("sessions_total"),
+                           unscheduled=(k.get("sessions_total", 0) - k.get("sessions_scheduled", 0)))
+                if obj and row.get("firstfit_objective"):
+                    row["ratio"] = obj / row["firstfit_objective"]
+                if obj and bound is not None:
+                    row["gap"] = (obj - bound) / obj
+                ok, nviol, rules, _k = check_schedule(data, sched)
+                row.update(valid=ok, violations=nviol, violation_rules=rules)
+                if not ok:
+                    failed += 1
+            rows.append(row)
+            if len(rows) == 1:
+                _say("")
+                for line in table_lines([], widths)[:2]:
+                    _say(line)
+            _say(table_lines([row], widths)[2])
+            write_engine_results(out_dir, rows, info, load_start, a, limits)
+    _say("")
+    if rows:
+        for line in table_lines(rows):
+            _say(line)
+        _say("")
+        for line in pivot_lines(rows, limits):
+            _say(line)
+        _say("")
+        _say(f"wrote {out_dir / 'engine.md'}, {out_dir / 'engine.csv'}")
+    else:
+        _say("no programme was solved")
+        failed += 1
+    return 1 if failed else 0
+
+
+# ------------------------------------------------------------------------------------------
+# The generated programmes (generate.py S/M/L/XL): `--programmes generated`
+# ------------------------------------------------------------------------------------------
+
+def run_generated(a, out_dir: Path, info: dict) -> int:
+    sizes = [] if a.report_only else (a.sizes or (["S", "M", "L"] + (["XL"] if a.xl else [])))
+    bench = out_dir / "bench.csv"
+    rows = read_rows(bench)
+    failed = 0
+    for seed in a.seeds:
+        common = ["--seed", str(seed)] + (["--no-regional-rooms"] if a.no_regional_rooms else [])
+        for size in sizes:
+            _say(f"== {size} (seed {seed})")
+            args = ["baseline", size, *common] + (["--no-validate"] if a.no_validate_baseline else [])
+            if a.profile:
+                args += ["--profile", str(out_dir / f"profile-{size}-baseline.txt")]
+            base, base_peak, base_wall, code = run_child(args)
+            if base is None:
+                _say(f"  [{size}] baseline child failed (exit {code}, peak {base_peak:.0f} MB, {base_wall:.0f} s)")
+                failed += 1
+                continue
+            base["baseline_peak_mb"] = base_peak
+            _say(f"  [{size}] baseline child: {base_wall:.1f} s wall, peak {base_peak:.0f} MB")
+            limits = [None] if a.baseline_only else a.time_limit
+            for limit in limits:
+                row = {k: base.get(k) for k in COLUMNS if k in base}
+                row.update(size=size, seed=seed, time_limit="" if limit is None else limit, workers=a.workers,
+                           started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                           load_before=round(os.getloadavg()[0], 2), commit=info["commit"])
+                if limit is not None:
+                    trace = out_dir / f"trace-{size}-{limit:g}.csv"
+                    args = ["solve", size, *common, "--limit", str(limit), "--workers", str(a.workers),
+                            "--trace", str(trace)] + (["--no-parts"] if a.no_parts else [])
+                    if a.profile:
+                        args += ["--profile", str(out_dir / f"profile-{size}-solve-{limit:g}.txt")]
+                    res, peak, wall, code = run_child(args)
+                    row["load_after"] = round(os.getloadavg()[0], 2)
+                    if res is None:
+                        _say(f"  [{size} {limit:g}s] solve child failed (exit {code}, peak {peak:.0f} MB)")
+                        failed += 1
+                        row.update(status=f"failed (exit {code})", solve_peak_mb=peak)
+                    else:
+                        row.update({k: res.get(k) for k in COLUMNS if k in res})
+                        (out_dir / f"stats-{size}-{limit:g}.json").write_text(json.dumps(
+                            {"baseline": base, "solve": res, "solve_peak_mb": peak}, indent=1, default=str))
+                        row["solve_peak_mb"] = peak
+                        if res.get("bound") is not None and res["final_objective"]:
+                            row["gap"] = (res["final_objective"] - res["bound"]) / res["final_objective"]
+                        ff, lb, cl = base["firstfit_objective"], base["simple_lb"], base["candidate_lb"]
+                        if ff > lb:
+                            row["removed_share"] = (ff - res["final_objective"]) / (ff - lb)
+                            row["removed_share_by_search"] = (base["constructive_objective"] - res["final_objective"]) / (ff - lb)
+                        if ff > cl:
+                            row["removed_share_candidate_lb"] = (ff - res["final_objective"]) / (ff - cl)
+                        if not res["valid"]:
+                            failed += 1
+                            _say(f"  [{size}] VALIDATOR: {res['violation_samples']}")
+                for k in ("generate_s", "prepare_s", "firstfit_s", "construct_s", "candidates_per_session",
+                          "trainers_per_session", "rooms_per_session",
+                          "simple_lb", "candidate_lb", "gap", "removed_share", "removed_share_candidate_lb",
+                          "removed_share_by_search",
+                          "solve_wall_s", "validate_s", "baseline_peak_mb", "solve_peak_mb", "first_valid_s",
+                          "zero_unscheduled_s"):
+                    if isinstance(row.get(k), float):
+                        row[k] = round(row[k], 4 if k.startswith(("gap", "removed")) else 2)
+                rows = [r for r in rows if not (r["size"] == size and str(r["seed"]) == str(seed)
+                                                and str(r["time_limit"]) in (str(row["time_limit"]),
+                                                                             f"{row['time_limit']}")
+                                                and str(r["workers"]) == str(a.workers))]
+                rows.append({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
+                write_rows(bench, rows)
+                _say("  " + ", ".join(f"{k}={row.get(k)}" for k in (
+                    "time_limit", "first_valid_s", "zero_unscheduled_s", "firstfit_objective", "constructive_objective",
+                    "final_objective", "bound", "gap", "simple_lb", "removed_share", "solve_peak_mb", "valid")))
+    rows = read_rows(bench)
+    plots = plot(out_dir, rows)
+    report(out_dir, rows, info, plots, None)
+    _say(f"wrote {bench}, {out_dir / 'report.md'}" + (f", {', '.join(plots)}" if plots else ""))
+    return 1 if failed else 0
+
+
+# ------------------------------------------------------------------------------------------
 # Main
 # ------------------------------------------------------------------------------------------
 
@@ -512,97 +991,79 @@ def main(argv=None) -> int:
         return child_main(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--sizes", nargs="+", type=str.upper, choices=ORDER, help="default: S M L (with --xl: + XL)")
-    ap.add_argument("--xl", action="store_true", help="also run XL (8 000 persons)")
-    ap.add_argument("--time-limit", nargs="+", type=float, default=[60.0], help="seconds; several allowed")
+    ap.add_argument("--programmes", choices=["all", "public", "planted", "generated", "none"],
+                    help="which programmes (default: all = public + planted; none when --scenario is given)")
+    ap.add_argument("--public-dir", default=str(PUBLIC_DIR),
+                    help="folders with scenario.json and first-fit.json or planted.json (default: %(default)s)")
+    ap.add_argument("--scenario", action="append", default=[], help="also this scenario file (repeatable)")
+    ap.add_argument("--reference", action="append", default=[],
+                    help="the reference schedule of the --scenario at the same position (repeatable)")
+    ap.add_argument("--sizes", nargs="+", type=str.upper, choices=ORDER,
+                    help="planted (and generated) sizes; default: S M L (with --xl: + XL)")
+    ap.add_argument("--xl", action="store_true", help="also XL")
+    ap.add_argument("--families", nargs="+", choices=FAMILIES, default=FAMILIES, help="planted families (default: all)")
+    ap.add_argument("--seeds", nargs="+", type=int, default=[1], help="planted (and generated) seeds (default: 1)")
+    ap.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # the old spelling: one seed
+    ap.add_argument("--time-limit", nargs="+", type=float, default=[60.0],
+                    help="seconds, several allowed, e.g. 10 60 120 300 (default: 60)")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=1, help="scenario seed (generate.py)")
-    ap.add_argument("--baseline-only", action="store_true", help="generate, prepare and construct only; no solve")
-    ap.add_argument("--no-regional-rooms", action="store_true", help="see generate.py")
-    ap.add_argument("--no-validate-baseline", action="store_true", help="skip the validator on the first-fit schedule")
-    ap.add_argument("--profile", action="store_true", help="cProfile each child into profile-<size>-<phase>.txt")
-    ap.add_argument("--no-parts", action="store_true",
-                    help="solve as one problem even when it splits into independent parts")
+    ap.add_argument("--no-engine-first-fit", action="store_true",
+                    help="skip modulplan's own first-fit (construct(problem, 'first-fit')) per programme")
+    ap.add_argument("--progress-every", type=float, default=15.0,
+                    help="seconds between echoed progress lines of a solve (default: %(default)s)")
+    ap.add_argument("--keep-work", help="keep the planted programmes and solved schedules in this folder "
+                                        "(default: a temporary folder, removed at the end)")
     ap.add_argument("--out-dir", default=str(HERE / "results"))
-    ap.add_argument("--report-only", action="store_true", help="only redraw the plots and report.md from bench.csv")
+    g = ap.add_argument_group("--programmes generated (generate.py; results in bench.csv and report.md)")
+    g.add_argument("--baseline-only", action="store_true", help="generate, prepare and construct only; no solve")
+    g.add_argument("--no-regional-rooms", action="store_true", help="see generate.py")
+    g.add_argument("--no-validate-baseline", action="store_true", help="skip the validator on the first-fit schedule")
+    g.add_argument("--profile", action="store_true", help="cProfile each child into profile-<size>-<phase>.txt")
+    g.add_argument("--no-parts", action="store_true",
+                   help="solve as one problem even when it splits into independent parts")
+    g.add_argument("--report-only", action="store_true", help="only redraw the plots and report.md from bench.csv")
     a = ap.parse_args(argv)
-    sizes = [] if a.report_only else (a.sizes or (["S", "M", "L"] + (["XL"] if a.xl else [])))
+    a.argv_shown = argv
+    if a.seed is not None:
+        a.seeds = [a.seed]
+    if len(a.reference) > len(a.scenario):
+        ap.error("more --reference than --scenario")
+    which = a.programmes or ("generated" if a.report_only else "none" if a.scenario else "all")
     out_dir = Path(a.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     info = machine()
-    _say(f"machine: {info['nproc']} cores, {info['cpu']}, {info['memory']}; OR-Tools {info['ortools']}")
-    bench = out_dir / "bench.csv"
-    rows = read_rows(bench)
-    common = ["--seed", str(a.seed)] + (["--no-regional-rooms"] if a.no_regional_rooms else [])
-    failed = 0
-    for size in sizes:
-        _say(f"== {size} (seed {a.seed})")
-        args = ["baseline", size, *common] + (["--no-validate"] if a.no_validate_baseline else [])
-        if a.profile:
-            args += ["--profile", str(out_dir / f"profile-{size}-baseline.txt")]
-        base, base_peak, base_wall, code = run_child(args)
-        if base is None:
-            _say(f"  [{size}] baseline child failed (exit {code}, peak {base_peak:.0f} MB, {base_wall:.0f} s)")
-            failed += 1
-            continue
-        base["baseline_peak_mb"] = base_peak
-        _say(f"  [{size}] baseline child: {base_wall:.1f} s wall, peak {base_peak:.0f} MB")
-        limits = [None] if a.baseline_only else a.time_limit
-        for limit in limits:
-            row = {k: base.get(k) for k in COLUMNS if k in base}
-            row.update(size=size, seed=a.seed, time_limit="" if limit is None else limit, workers=a.workers,
-                       started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       load_before=round(os.getloadavg()[0], 2), commit=info["commit"])
-            if limit is not None:
-                trace = out_dir / f"trace-{size}-{limit:g}.csv"
-                args = ["solve", size, *common, "--limit", str(limit), "--workers", str(a.workers),
-                        "--trace", str(trace)] + (["--no-parts"] if a.no_parts else [])
-                if a.profile:
-                    args += ["--profile", str(out_dir / f"profile-{size}-solve-{limit:g}.txt")]
-                res, peak, wall, code = run_child(args)
-                row["load_after"] = round(os.getloadavg()[0], 2)
-                if res is None:
-                    _say(f"  [{size} {limit:g}s] solve child failed (exit {code}, peak {peak:.0f} MB)")
-                    failed += 1
-                    row.update(status=f"failed (exit {code})", solve_peak_mb=peak)
-                else:
-                    row.update({k: res.get(k) for k in COLUMNS if k in res})
-                    (out_dir / f"stats-{size}-{limit:g}.json").write_text(json.dumps(
-                        {"baseline": base, "solve": res, "solve_peak_mb": peak}, indent=1, default=str))
-                    row["solve_peak_mb"] = peak
-                    if res.get("bound") is not None and res["final_objective"]:
-                        row["gap"] = (res["final_objective"] - res["bound"]) / res["final_objective"]
-                    ff, lb, cl = base["firstfit_objective"], base["simple_lb"], base["candidate_lb"]
-                    if ff > lb:
-                        row["removed_share"] = (ff - res["final_objective"]) / (ff - lb)
-                        row["removed_share_by_search"] = (base["constructive_objective"] - res["final_objective"]) / (ff - lb)
-                    if ff > cl:
-                        row["removed_share_candidate_lb"] = (ff - res["final_objective"]) / (ff - cl)
-                    if not res["valid"]:
-                        failed += 1
-                        _say(f"  [{size}] VALIDATOR: {res['violation_samples']}")
-            for k in ("generate_s", "prepare_s", "firstfit_s", "construct_s", "candidates_per_session",
-                      "trainers_per_session", "rooms_per_session",
-                      "simple_lb", "candidate_lb", "gap", "removed_share", "removed_share_candidate_lb",
-                      "removed_share_by_search",
-                      "solve_wall_s", "validate_s", "baseline_peak_mb", "solve_peak_mb", "first_valid_s",
-                      "zero_unscheduled_s"):
-                if isinstance(row.get(k), float):
-                    row[k] = round(row[k], 4 if k.startswith(("gap", "removed")) else 2)
-            rows = [r for r in rows if not (r["size"] == size and str(r["seed"]) == str(a.seed)
-                                            and str(r["time_limit"]) in (str(row["time_limit"]),
-                                                                         f"{row['time_limit']}")
-                                            and str(r["workers"]) == str(a.workers))]
-            rows.append({k: ("" if row.get(k) is None else row.get(k)) for k in COLUMNS})
-            write_rows(bench, rows)
-            _say("  " + ", ".join(f"{k}={row.get(k)}" for k in (
-                "time_limit", "first_valid_s", "zero_unscheduled_s", "firstfit_objective", "constructive_objective",
-                "final_objective", "bound", "gap", "simple_lb", "removed_share", "solve_peak_mb", "valid")))
-    rows = read_rows(bench)
-    plots = plot(out_dir, rows)
-    report(out_dir, rows, info, plots, None)
-    _say(f"wrote {bench}, {out_dir / 'report.md'}" + (f", {', '.join(plots)}" if plots else ""))
-    return 1 if failed else 0
+    _say(f"machine: {info['nproc']} cores, {info['cpu']}, {info['memory']}; OR-Tools {info['ortools']}; "
+         f"commit {info['commit']}")
+    if which == "generated":
+        return run_generated(a, out_dir, info)
+
+    sizes = a.sizes or (["S", "M", "L"] + (["XL"] if a.xl else []))
+    if a.keep_work:
+        work = Path(a.keep_work)
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="modulplan-bench-"))
+    try:
+        progs: list[Programme] = []
+        failed = 0
+        for i, s in enumerate(a.scenario):
+            ref = Path(a.reference[i]) if i < len(a.reference) else None
+            progs.append(Programme(Path(s).stem, "file", Path(s), ref, "reference" if ref else "–"))
+        if which in ("all", "public"):
+            pub = Path(a.public_dir)
+            if pub.is_dir():
+                progs += public_programmes(pub)
+            else:
+                _say(f"{pub} does not exist: no public programmes")
+        if which in ("all", "planted"):
+            planted_progs, bad = planted_programmes(sizes, a.families, a.seeds, work)
+            progs += planted_progs
+            failed += bad
+        code = run_engine(a, progs, out_dir, work, info)
+        return 1 if failed else code
+    finally:
+        if not a.keep_work:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
