@@ -603,18 +603,20 @@ def count_participants(data: dict) -> int:
     return len(ids)
 
 
-def check_schedule(data: dict, schedule: dict) -> tuple[bool, int, str, dict]:
-    """The independent validator (scheduler/validate.py): (ok, violations, rules broken, its KPIs)."""
+def check_schedule(data: dict, schedule: dict) -> tuple[bool, int, str, dict, list[str]]:
+    """The independent validator (scheduler/validate.py): (ok, violations, rules broken, its
+    KPIs, the first three violations as sentences)."""
     from scheduler.schemas import ScenarioInvalid, load_schedule
     from scheduler.validate import validate
 
     try:
         schedule = load_schedule(schedule)
     except ScenarioInvalid as exc:
-        return False, len(exc.errors), "format", {}
+        return False, len(exc.errors), "format", {}, [f"{e.path}: {e.message}" for e in exc.errors[:3]]
     rep = validate(data, schedule)
-    rules = sorted({v.name for v in rep.violations})
-    return bool(rep.ok), len(rep.violations), " ".join(rules), rep.kpis
+    rules = sorted({v.rule_name for v in rep.violations})
+    return (bool(rep.ok), len(rep.violations), " ".join(rules), rep.kpis,
+            [f"[{v.rule_name}] {v.message}" for v in rep.violations[:3]])
 
 
 def public_programmes(folder: Path) -> list[Programme]:
@@ -833,13 +835,14 @@ def run_engine(a, progs: list[Programme], out_dir: Path, work: Path, info: dict)
                 "commit": info["commit"]}
         if prog.reference is not None:
             ref = json.loads(prog.reference.read_text())
-            ok, nviol, rules, kpis = check_schedule(data, ref)
+            ok, nviol, rules, kpis, samples = check_schedule(data, ref)
             base.update(sessions=len(ref.get("sessions", [])), firstfit_valid=ok,
                         firstfit_objective=kpis.get("objective", ref.get("objective")))
             _say(f"  [{prog.name}] {prog.reference_label}: objective {_num(base['firstfit_objective'])}, "
                  f"{base['sessions']} sessions, validator {'ok' if ok else f'REJECTED ({nviol}: {rules})'}")
             if not ok:
-                prog.notes.append(f"the validator rejects the {prog.reference_label} schedule ({nviol}: {rules})")
+                prog.notes.append(f"the validator rejects the {prog.reference_label} schedule ({nviol}: {rules}), "
+                                  f"e.g. {samples[0]}")
         if not a.no_engine_first_fit:
             res, peak, wall, code = run_child(["firstfit", str(prog.scenario)])
             if res is None:
@@ -874,10 +877,14 @@ def run_engine(a, progs: list[Programme], out_dir: Path, work: Path, info: dict)
                     row["ratio"] = obj / row["firstfit_objective"]
                 if obj and bound is not None:
                     row["gap"] = (obj - bound) / obj
-                ok, nviol, rules, _k = check_schedule(data, sched)
+                ok, nviol, rules, _k, samples = check_schedule(data, sched)
                 row.update(valid=ok, violations=nviol, violation_rules=rules)
                 if not ok:
                     failed += 1
+                    row["notes"] = row["notes"] + [f"{limit:g} s: the validator rejects the schedule ({nviol}: "
+                                                   f"{rules}), e.g. {samples[0]}"]
+                    for line in samples:
+                        _say(f"  [{prog.name} {limit:g}s] VALIDATOR: {line}")
             rows.append(row)
             if len(rows) == 1:
                 _say("")

@@ -1,0 +1,99 @@
+"""benchmarks/run.py, the engine against first-fit: one tiny programme end to end (3 s limit),
+and the validator's verdict deciding the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import repo_root
+
+RUNNER = repo_root() / "benchmarks" / "run.py"
+COLUMNS = ["programme", "participants", "sessions", "first-fit", "engine first-fit", "limit s", "objective",
+           "unscheduled", "ratio", "gap", "peak MB", "wall s", "validator"]
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("bench_run", RUNNER)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # its dataclass looks itself up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def test_tiny_programme_table(examples_dir, tmp_path):
+    out = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, str(RUNNER), "--scenario", str(examples_dir / "tiny-scenario.json"),
+         "--reference", str(examples_dir / "tiny-schedule.json"), "--time-limit", "3", "--workers", "1",
+         "--out-dir", str(out)],
+        cwd=repo_root(), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    headers = [i for i, line in enumerate(lines) if line.startswith("| programme ") and "validator" in line]
+    assert headers, proc.stdout
+    head = _cells(lines[headers[-1]])  # the whole table at the end
+    assert head == COLUMNS
+    row = dict(zip(head, _cells(lines[headers[-1] + 2])))
+    assert row["programme"] == "tiny-scenario"
+    assert row["first-fit"] == "29 630"  # the hand-checked objective of tiny-schedule.json
+    assert row["limit s"] == "3"
+    assert row["validator"] == "ok"
+    assert row["unscheduled"].endswith("of 6")
+    assert 0 < float(row["ratio"]) < 2
+    assert float(row["wall s"]) < 30 and float(row["peak MB"]) > 0
+    # the row was also printed as soon as its solve ended, before the whole table
+    assert any(line.startswith("| tiny-scenario ") for line in lines[:headers[-1]])
+    assert "Load average at the start" in (out / "engine.md").read_text()
+    with (out / "engine.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 1 and rows[0]["valid"] == "True" and float(rows[0]["objective"]) > 0
+    assert rows[0]["engine_firstfit_objective"] != ""  # modulplan's own first-fit beside the reference
+
+
+def test_rejected_schedule_fails_the_run(examples_dir, tmp_path, monkeypatch, capsys):
+    """A schedule the validator rejects is marked in the table and makes the exit status 1."""
+    run = _runner()
+    broken = json.loads((examples_dir / "tiny-schedule.json").read_text())
+    broken = copy.deepcopy(broken)
+    broken["sessions"] = broken["sessions"][1:]  # a session missing: completeness (and the KPIs)
+
+    def fake_solve(prog, limit, workers, out_path, every):
+        out_path.write_text(json.dumps(broken))
+        return 0, 10.0, 0.1, []
+
+    monkeypatch.setattr(run, "solve_child", fake_solve)
+    prog = run.Programme("tiny", "file", examples_dir / "tiny-scenario.json", examples_dir / "tiny-schedule.json",
+                         "reference")
+    a = argparse.Namespace(time_limit=[3.0], workers=1, no_engine_first_fit=True, progress_every=15.0,
+                           argv_shown=[])
+    info = {"nproc": 2, "cpu": "?", "memory": "?", "kernel": "?", "python": "?", "ortools": "?", "commit": "?"}
+    assert run.run_engine(a, [prog], tmp_path, tmp_path, info) == 1
+    printed = capsys.readouterr().out
+    assert "REJECTED" in printed
+    assert "REJECTED" in (tmp_path / "engine.md").read_text()
+
+
+@pytest.mark.parametrize("team_field", ["name"])
+def test_unknown_team_fields_stripped_only_when_refused(examples_dir, team_field):
+    run = _runner()
+    data = json.loads((examples_dir / "tiny-scenario.json").read_text())
+    data["workplaces"][0]["teams"][0][team_field] = "Skiftlag 1"
+    data["workplaces"][0]["teams"][0]["x-note"] = "kept"
+    stripped, removed = run._strip_unknown_team_fields(data)
+    assert removed == {team_field}
+    assert team_field not in stripped["workplaces"][0]["teams"][0]
+    assert stripped["workplaces"][0]["teams"][0]["x-note"] == "kept"
+    assert team_field in data["workplaces"][0]["teams"][0]  # the original is left alone
