@@ -311,6 +311,15 @@ class _UnknownField(str):
         obj.misplaced = dict(misplaced)
         return obj
 
+    def __reduce__(self):  # schemas are deep-copied (apispec, flask-smorest) and may be pickled
+        return (_UnknownField, (self.known, self.misplaced))
+
+    def __copy__(self) -> _UnknownField:
+        return self
+
+    def __deepcopy__(self, memo) -> _UnknownField:
+        return self
+
     def meant(self, key: Any) -> str | None:
         return likely_meant(key, self.known)
 

@@ -93,6 +93,13 @@ def cmd_load(args) -> int:
             print(f"modulplan board load: {args.schedule} breaks the rules of {args.scenario}:\n"
                   + format_report(report), file=sys.stderr)
             return 1
+    from scheduler.cli_common import print_warnings
+    from scheduler.schemas import load_scenario_with_warnings
+
+    try:
+        print_warnings(args.scenario, load_scenario_with_warnings(scenario)[1])  # ignored fields
+    except ScenarioInvalid:
+        pass  # reported below, with the errors
     db = _database()
     try:
         row, new = stored_scenario(db, scenario)

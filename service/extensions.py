@@ -27,6 +27,8 @@ class ProblemDetailsSchema(ma.Schema):
     status = ma.fields.Integer()
     detail = ma.fields.String()
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+    warnings = ma.fields.List(ma.fields.Nested(FieldErrorSchema), metadata={
+        "description": "found besides the errors: fields the format does not know, which would be ignored"})
 
 
 class Api(flask_smorest.Api):
@@ -39,7 +41,7 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error: HTTPException):
         if isinstance(error, Problem):
             return problem_response(error.code, error.title, error.detail, errors=error.errors,
-                                    type_=error.type, headers=error.extra_headers)
+                                    type_=error.type, headers=error.extra_headers, warnings=error.warnings)
         data = getattr(error, "data", None) or {}
         errors = None
         if "messages" in data or "errors" in data:

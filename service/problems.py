@@ -1,6 +1,7 @@
 """RFC 9457 problem details: ``application/problem+json`` with type, title, status,
 detail and ``errors: [{path, message}]`` (JSON paths into the request body or
-``$query.<name>`` / ``$path.<name>`` for parameters)."""
+``$query.<name>`` / ``$path.<name>`` for parameters); a problem with an uploaded scenario
+also carries ``warnings: [{path, message}]`` (fields that would only have been ignored)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ MIMETYPE = "application/problem+json"
 
 class Problem(HTTPException):
     def __init__(self, status: int, title: str, detail: str | None = None, *,
-                 errors: list[dict] | None = None, type_: str | None = None, headers: dict | None = None):
+                 errors: list[dict] | None = None, type_: str | None = None, headers: dict | None = None,
+                 warnings: list[dict] | None = None):
         super().__init__(description=detail)
         self.code = status
         self.title = title
         self.detail = detail
         self.errors = errors
+        self.warnings = warnings
         self.type = type_
         self.extra_headers = headers or {}
 
@@ -35,7 +38,8 @@ def _slug(title: str) -> str:
 
 
 def problem_response(status: int, title: str, detail: str | None = None, *, errors: list[dict] | None = None,
-                     type_: str | None = None, headers: dict | None = None) -> Response:
+                     type_: str | None = None, headers: dict | None = None,
+                     warnings: list[dict] | None = None) -> Response:
     body: dict[str, Any] = {
         "type": type_ or (PROBLEM_BASE + _slug(title) if status != 500 else "about:blank"),
         "title": title,
@@ -45,6 +49,8 @@ def problem_response(status: int, title: str, detail: str | None = None, *, erro
         body["detail"] = detail
     if errors is not None:
         body["errors"] = errors
+    if warnings:
+        body["warnings"] = warnings
     resp = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=MIMETYPE)
     for k, v in (headers or {}).items():
         resp.headers[k] = v

@@ -8,6 +8,11 @@ from marshmallow import fields, validate
 
 from scheduler.schemas import ScenarioSchema, ScheduleSchema
 
+from .extensions import FieldErrorSchema
+
+WARNINGS_DESCRIPTION = ("what was read but ignored: fields the format does not know (a likely misspelling "
+                        "of a known field is an error instead), or for a workbook unknown columns")
+
 
 class Passthrough:
     """Documented by its fields, but the object is served as it is (it was validated on the way in)."""
@@ -33,11 +38,13 @@ class ScenarioResourceSchema(ma.Schema):
     latest_schedule_id = fields.String(allow_none=True)
     document = fields.Nested(ScenarioDocument, metadata={"description": "the scenario as submitted"})
     links = fields.Dict(keys=fields.String(), values=fields.String())
+    warnings = fields.List(fields.Nested(FieldErrorSchema), metadata={
+        "description": "when the scenario is created: " + WARNINGS_DESCRIPTION})
 
 
 class ScenarioSummarySchema(ScenarioResourceSchema):
     class Meta:
-        exclude = ("document",)
+        exclude = ("document", "warnings")
 
 
 class ListQuerySchema(ma.Schema):

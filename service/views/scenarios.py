@@ -4,7 +4,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from scheduler.schemas import ScenarioInvalid, load_scenario
+from scheduler.schemas import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
 
 from ..auth import WRITE_ROLES, require
 from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow
@@ -52,19 +52,27 @@ def _latest(s, lineage: str) -> str | None:
 @blp.alt_response(413, schema="ProblemDetails", description="body too large")
 @blp.alt_response(422, schema="ProblemDetails", description="not a valid scenario; errors name every field")
 def create():
-    """Store a scenario. Every problem in the document is reported at once with its JSON path."""
+    """Store a scenario. Every problem in the document is reported at once with its JSON path.
+
+    A field the format does not know is a warning (``warnings`` in the answer) and is ignored;
+    a likely misspelling of a known field ("min_stafing") is an error with "did you mean"."""
     principal = require(*WRITE_ROLES)
     data = json_body("a modulplan/scenario-1 JSON object")
     return store_document(data, principal)
 
 
-def store_document(data: dict, principal):
-    """Validate and store a scenario document: the one path of JSON, workbook and calendar uploads."""
+def store_document(data: dict, principal, warnings: list | None = None):
+    """Validate and store a scenario document: the one path of JSON, workbook and calendar uploads.
+
+    The 201 answer carries ``warnings`` (``[{path, message}]``: fields that are ignored, and
+    the caller's own ``warnings``, e.g. a workbook's unknown columns); a 422 carries them too."""
+    warnings = list(warnings or [])
     try:
-        normalized = load_scenario(data)
+        normalized, found = load_scenario_with_warnings(data)
     except ScenarioInvalid as exc:
         raise problem(422, "Invalid scenario", f"{len(exc.errors)} problem(s) in the scenario",
-                      errors=exc.as_dicts()) from None
+                      errors=exc.as_dicts(), warnings=warnings + exc.warning_dicts()) from None
+    warnings += problem_dicts(found)
     row = ScenarioRow(lineage=str(normalized["id"]), name=str(normalized.get("name") or normalized["id"])[:500],
                       workplaces=scenario_workplaces(normalized), document=data, created_by=principal.token_id)
     if len(row.lineage) > 200:
@@ -72,7 +80,8 @@ def store_document(data: dict, principal):
                       errors=[{"path": "$.id", "message": "id must be at most 200 characters"}])
     with db().Session.begin() as s:
         s.add(row)
-    return scenario_dict(row, None, with_document=True), 201, {"Location": url_for("scenarios.scenario", scenario=row.id)}
+    body = {**scenario_dict(row, None, with_document=True), "warnings": warnings}
+    return body, 201, {"Location": url_for("scenarios.scenario", scenario=row.id)}
 
 
 @blp.route("", methods=["GET"])

@@ -24,12 +24,13 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from scheduler.schemas import ScenarioInvalid, load_scenario
+from scheduler.schemas import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
 
 from ..auth import WRITE_ROLES, require
 from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
 from ..problems import problem
-from ..schemas import JobSchema, SolveOptionsSchema
+from ..extensions import FieldErrorSchema
+from ..schemas import WARNINGS_DESCRIPTION, JobSchema, SolveOptionsSchema
 from ..store import scenario_workplaces, store_schedule
 from .common import db, json_body, state
 from .jobs import job_dict
@@ -52,6 +53,8 @@ class VariantSchema(ma.Schema):
     created_at = fields.DateTime()
     document = fields.Dict(metadata={"description": "the variant scenario (with x-variant: its lineage)"})
     links = fields.Dict(keys=fields.String(), values=fields.String())
+    warnings = fields.List(fields.Nested(FieldErrorSchema), metadata={
+        "description": "when the variant is created: " + WARNINGS_DESCRIPTION})
 
 
 class ReplanOptionsSchema(SolveOptionsSchema):
@@ -124,7 +127,7 @@ def create_variant(scenario: str):
     except ScenarioInvalid as exc:
         raise problem(422, "Invalid changes", f"{len(exc.errors)} problem(s) in the changes",
                       errors=exc.as_dicts()) from None
-    normalized = load_scenario(doc)
+    normalized, warnings = load_scenario_with_warnings(doc)
     row_id = new_id()
     with db().Session.begin() as s:
         root = root_lineage(s, parent)
@@ -134,7 +137,8 @@ def create_variant(scenario: str):
         s.flush()
         v = VariantRow(scenario_id=row_id, parent_id=parent.id, root_lineage=root, changes=doc["x-variant"]["changes"])
         s.add(v)
-    return variant_dict(row, v, with_document=True), 201, {"Location": url_for("whatif.variant", scenario=row_id)}
+    body = {**variant_dict(row, v, with_document=True), "warnings": problem_dicts(warnings)}
+    return body, 201, {"Location": url_for("whatif.variant", scenario=row_id)}
 
 
 @blp.route("/scenarios/<scenario>/variants", methods=["GET"], endpoint="variants")

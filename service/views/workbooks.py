@@ -20,7 +20,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from scheduler.schemas import ScenarioInvalid
+from scheduler.schemas import ScenarioInvalid, problem_dicts
 
 from ..auth import WRITE_ROLES, require
 from ..problems import problem
@@ -79,7 +79,8 @@ def uploaded_bytes(what: str, accepted: tuple[str, ...]) -> bytes:
 
 
 def _scenario_problem(exc: ScenarioInvalid, title: str) -> Exception:
-    return problem(422, title, f"{len(exc.errors)} problem(s)", errors=exc.as_dicts())
+    return problem(422, title, f"{len(exc.errors)} problem(s)", errors=exc.as_dicts(),
+                   warnings=exc.warning_dicts())
 
 
 @blp.route("/workbooks/template", methods=["GET"], endpoint="template")
@@ -102,16 +103,17 @@ def template():
 @blp.alt_response(415, schema="ProblemDetails", description="not a workbook upload")
 @blp.alt_response(422, schema="ProblemDetails", description="errors name sheet, row and column")
 def upload():
-    """Store the scenario of a filled action-plan workbook (the same path as a JSON upload)."""
+    """Store the scenario of a filled action-plan workbook (the same path as a JSON upload).
+    An unknown column is a warning (``warnings``, named by sheet and column) and is ignored."""
     principal = require(*WRITE_ROLES)
-    from scheduler.workbook import read_workbook
+    from scheduler.workbook import read_workbook_with_warnings
 
     raw = uploaded_bytes("an .xlsx workbook", (XLSX,))
     try:
-        data = read_workbook(raw)
+        data, warnings = read_workbook_with_warnings(raw)
     except ScenarioInvalid as exc:
         raise _scenario_problem(exc, "Invalid workbook") from None
-    return store_document(data, principal)
+    return store_document(data, principal, problem_dicts(warnings))
 
 
 @blp.route("/scenarios/<scenario>/workbook.xlsx", methods=["GET"], endpoint="scenario_workbook")

@@ -183,6 +183,35 @@ def test_problem_details(client, tiny):
     _problem(client.http.delete(f"/api/v1/scenarios/{sid}", headers=client.h("coordinator")), 405)
 
 
+def test_a_field_the_format_does_not_use_is_a_warning_in_the_answer(client, tiny):
+    r = client.post("/api/v1/scenarios", json=tiny)
+    assert r.status_code == 201 and r.get_json()["warnings"] == []
+    for wp in tiny["workplaces"]:
+        for team in wp["teams"]:
+            team["name"] = f"Lag {team['id']}"  # as other tools write programmes
+    r = client.post("/api/v1/scenarios", json=tiny)
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert len(body["warnings"]) == 3
+    assert body["warnings"][0] == {
+        "path": "$.workplaces[0].teams[0].name",
+        "message": 'team skiftlag-1 has a field "name" that modulplan does not use; it is ignored'}
+    assert client.get(f"/api/v1/scenarios/{body['id']}").get_json()["document"] == tiny  # stored as submitted
+    job = _solve(client, body["id"], time_limit=2, workers=1)
+    assert client.wait_job(job["id"])["state"] == "succeeded"
+
+
+def test_a_misspelt_field_is_a_422_with_did_you_mean_and_the_warnings(client, tiny):
+    team = tiny["workplaces"][0]["teams"][0]
+    team["min_stafing"] = team.pop("min_staffing")
+    team["name"] = "Skiftlag 1"
+    body = _problem(client.post("/api/v1/scenarios", json=tiny), 422)
+    assert body["errors"] == [{
+        "path": "$.workplaces[0].teams[0].min_stafing",
+        "message": "team skiftlag-1 has an unknown field \"min_stafing\"; did you mean 'min_staffing'?"}]
+    assert [w["path"] for w in body["warnings"]] == ["$.workplaces[0].teams[0].name"]
+
+
 def test_tokens_and_roles(client, tiny):
     _problem(client.get("/api/v1/scenarios", role=None), 401)
     _problem(client.http.get("/api/v1/scenarios", headers={"Authorization": "Bearer mp_wrong"}), 401)

@@ -63,6 +63,13 @@ def test_a_variant_is_stored_with_its_parent_and_changes(client, published):
     assert again["root_lineage"] == "tiny-1"
 
 
+def test_a_variant_of_a_scenario_with_unused_fields_carries_the_warnings(client, tiny):
+    tiny["workplaces"][0]["teams"][0]["name"] = "Skiftlag 1"
+    sid = _post(client, "/api/v1/scenarios", tiny, 201)["id"]
+    v = _post(client, f"/api/v1/scenarios/{sid}/variants", {"changes": AWAY}, 201)
+    assert [w["path"] for w in v["warnings"]] == ["$.workplaces[0].teams[0].name"]
+
+
 def test_invalid_changes_are_a_422_naming_each_change(client, published):
     sid, _ = published
     r = client.post(f"/api/v1/scenarios/{sid}/variants", json={"changes": [

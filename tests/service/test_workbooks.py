@@ -79,6 +79,27 @@ def test_a_workbook_with_mistakes_is_422_naming_sheet_row_and_column(client):
     assert "sheet 'Lag', row 2, column 'Antal per skift'" in paths
 
 
+def test_an_unknown_column_is_a_warning_and_a_misspelt_one_an_error(client):
+    wb = load_workbook(io.BytesIO(write_workbook(example_scenario())))
+    wb["Lag"].cell(1, 10).value = "Lagets namn"
+    wb["Lag"].cell(2, 10).value = "Dagslaget"
+    out = io.BytesIO()
+    wb.save(out)
+    r = upload(client, out.getvalue())
+    assert r.status_code == 201, r.get_json()
+    [warning] = r.get_json()["warnings"]
+    assert warning["path"] == "sheet 'Lag', row 1, column 'Lagets namn'"
+    assert "is not a column of this sheet, so it is ignored" in warning["message"]
+    wb["Lag"].cell(1, 11).value = "Minimibemaning"
+    out = io.BytesIO()
+    wb.save(out)
+    body = upload(client, out.getvalue()).get_json()
+    assert body["status"] == 422
+    assert body["errors"] == [{"path": "sheet 'Lag', row 1, column 'Minimibemaning'",
+                               "message": "is not a column of this sheet; did you mean 'Minimibemanning'?"}]
+    assert [w["path"] for w in body["warnings"]] == ["sheet 'Lag', row 1, column 'Lagets namn'"]
+
+
 def test_a_body_that_is_not_a_workbook_is_422_not_500(client):
     r = upload(client, b"PK\x03\x04 not really a zip")
     assert r.status_code == 422
