@@ -288,9 +288,38 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
             trainer_cap[t.id] = max(1, hit)
         return trainer_cap[t.id]
 
-    def min_trip(home) -> float:
-        others = [sc.travel_minutes(home, x) for x in room_sites if x != home]
-        return float(min(others)) if others else 0.0
+    # shortest travel between sites over any chain of trips (the travel table need not keep
+    # the triangle inequality): a day's route through x is at least home -> x -> home of these
+    site_ids = sorted({*sc.sites, *room_sites, *(t.home_site for t in sc.trainers.values() if t.home_site)})
+    pos = {x: i for i, x in enumerate(site_ids)}
+    D = np.array([[sc.travel_minutes(a, b) for b in site_ids] for a in site_ids], dtype=float)
+    for k in range(len(site_ids)):
+        np.minimum(D, D[:, k:k + 1] + D[k:k + 1, :], out=D)
+
+    def dist(a, b) -> float:
+        return float(D[pos[a], pos[b]]) if a != b else 0.0
+
+    def trainer_minutes(t) -> float:
+        """Most session minutes trainer t can teach in the horizon: per ISO week at most
+        max_minutes_per_week, per day at most (sessions a day) x (longest module)."""
+        ds = [m.duration_minutes for m in sc.modules.values() if m.qualification in t.qualifications]
+        if not ds:
+            return 0.0
+        f = S.free("trainer", t, min(ds))
+        if not f.any():
+            return 0.0
+        days, counts = np.unique(S.day[f], return_counts=True)
+        if t.max_sessions_per_day is not None:
+            counts = np.minimum(counts, t.max_sessions_per_day)
+        per_day = counts * max(ds)
+        weeks = (days - (days - 1) % 7)  # ordinal 1 is a Monday
+        total = 0.0
+        for w in np.unique(weeks):
+            v = float(per_day[weeks == w].sum())
+            if t.max_minutes_per_week is not None:
+                v = min(v, float(t.max_minutes_per_week))
+            total += v
+        return total
 
     res_cache: dict = {}
 
@@ -337,6 +366,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
 
     n_pools = 0
     skipped = 0
+    pool_data: list = []
     for pkey, members in pools.items():
         if deadline is not None and _time.monotonic() > deadline:
             skipped += len(members)
@@ -381,29 +411,76 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
             u.attr = attr
         amax = {m.id: max(min(share, prof_a) for prof_a in
                           (p[0][m.id] for p in prof.values())) for m in mods}
-        # rho per module: cheapest trainer cost + travel share
-        rho: dict = {}
-        rho_parts: dict = {}
+        # per module: the qualified trainers who could teach it for this pool, with their
+        # cost and travel share per session
+        options: dict = {}
         caps: dict = {}
         for m in mods:
             d = m.duration_minutes
             _, rooms, qual = resources(m, sites, None)
             room_sites_m = {r.site for r in rooms}
             caps[m.id] = max((r.capacity for r in rooms), default=0) if m.location != "remote" else G
-            best, parts = INF, (0.0, 0.0)
+            opts = []
             for t in qual:
                 if not (S.free("trainer", t, d) & union_mask[m.id]).any():
                     continue
-                cost = t.cost_per_hour * d / 60.0
                 trav = 0.0
-                if m.location != "remote" and t.home_site is not None and t.home_site not in room_sites_m:
-                    trav = 2 * min_trip(t.home_site) * wt / cap_of(t)
-                if cost + trav < best:
-                    best, parts = cost + trav, (cost, trav)
-            rho[m.id], rho_parts[m.id] = best, parts
-        bound, pattr = _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc)
-        for k, v in pattr.items():
-            terms[k] += v
+                if m.location != "remote" and t.home_site is not None and room_sites_m:
+                    trip = min(dist(t.home_site, x) for x in room_sites_m)
+                    trav = 2 * trip * wt / cap_of(t)
+                opts.append((t.id, t.cost_per_hour * d / 60.0, trav, d))
+            options[m.id] = opts
+        pool_data.append((members, mods, G, share, Us, amax, options, caps))
+
+    # ---- the pools' bounds, and trainer capacity priced in (Lagrangian) ----------------
+    capacity = {t.id: trainer_minutes(t) for t in sc.trainers.values()}
+
+    def evaluate(price):
+        tot, attr, use = 0.0, defaultdict(float), defaultdict(float)
+        for pd in pool_data:
+            b, pattr, puse = _pool_bound(*pd, price, sc)
+            tot += b
+            for k, v in pattr.items():
+                attr[k] += v
+            for k, v in puse.items():
+                use[k] += v
+        lag = sum(price[t] * capacity[t] for t in price)
+        return tot - lag, attr, use, lag
+
+    price: dict = {}
+    best_total, best_attr, use, lag = evaluate(price)
+    best_price = dict(price)
+    over = {t: u - capacity[t] for t, u in use.items() if u > capacity[t]}
+    iters = 0
+    if over:
+        # subgradient steps on the prices of trainers used beyond their capacity
+        base_cost = {t.id: t.cost_per_hour / 60.0 for t in sc.trainers.values()}
+        step = 0.5 * (sum(base_cost.values()) / max(1, len(base_cost)))
+        stop = t0 + 0.2 + 1.5 * (_time.monotonic() - t0)
+        if deadline is not None:
+            stop = min(stop, deadline)
+        while iters < 40 and _time.monotonic() < stop:
+            iters += 1
+            g = {t: use.get(t, 0.0) - capacity[t] for t in capacity}
+            for t, v in g.items():
+                rel = max(-1.0, min(1.0, v / max(1.0, capacity[t], use.get(t, 0.0))))
+                p = max(0.0, price.get(t, 0.0) + step * rel / iters ** 0.5)
+                if p > 0:
+                    price[t] = p
+                else:
+                    price.pop(t, None)
+            val, attr, use, lag = evaluate(price)
+            if val > best_total:
+                best_total, best_attr, best_price = val, attr, dict(price)
+            if all(use.get(t, 0) <= capacity[t] for t in capacity) and not price:
+                break
+    terms = dict.fromkeys(TERMS, 0.0)
+    for k, v in best_attr.items():
+        terms[k] += v
+    if best_price:
+        # the priced-in capacity is charged to the trainers' cost
+        terms["trainer_cost"] -= sum(best_price[t] * capacity[t] for t in best_price)
+        notes.append(f"trainer capacity priced in ({len(best_price)} trainers, {iters} steps)")
     total = sum(terms.values())
     if skipped:
         notes.append(f"deadline reached: {skipped} participants' pools were not bounded (counted 0)")
@@ -460,8 +537,19 @@ def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo,
     return att, att_off, (prev_day if chain_ok else None), costs
 
 
-def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
-    """Step 5 of the argument: the cheapest choice of assigned units, broken and full cohorts."""
+def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
+    """Step 5 of the argument: the cheapest choice of assigned units, broken and full cohorts.
+    `price` adds a price per minute to trainers (the Lagrangian of their capacity). Returns the
+    bound, its attribution to the terms and the trainer minutes its choice uses."""
+    rho, rho_parts, who = {}, {}, {}
+    for m in mods:
+        best, parts, tid = INF, (0.0, 0.0), None
+        for t, cost, trav, d in options[m.id]:
+            c = cost + price.get(t, 0.0) * d
+            if c + trav < best:
+                best, parts, tid = c + trav, (c, trav), t
+        rho[m.id], rho_parts[m.id], who[m.id] = best, parts, tid
+    use = defaultdict(float)
     P = len(members)
     order = sorted(members, key=lambda u: u.key)
     pref = np.concatenate(([0.0], np.cumsum([u.key for u in order])))
@@ -478,8 +566,10 @@ def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
     # broken cohorts: opt_some(n), and the cheapest split B(m)
     opt_some = np.full(G + 1, INF)
     some_parts: dict = {}
+    some_used: dict = {}
     for n in range(1, G + 1):
         base, parts, forced, spare = 0.0, defaultdict(float), False, INF
+        used = {}
         for m in mods:
             sl = max(0.0, Us - n * amax[m.id])
             f = m.location != "remote" and n > caps[m.id]
@@ -492,6 +582,7 @@ def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
                 c, t = rho_parts[m.id]
                 parts["trainer_cost"] += c * sess[m.id]
                 parts["travel_per_minute"] += t * sess[m.id]
+                used[m.id] = sess[m.id]
                 spare = min(spare, sl - rho[m.id])
         if not forced:
             spare = 0.0 if not math.isfinite(spare) else spare
@@ -499,6 +590,7 @@ def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
             parts["unscheduled_session"] += spare
         opt_some[n] = base
         some_parts[n] = parts
+        some_used[n] = used
     B = np.full(P + 1, INF)
     Bc = np.zeros(P + 1, dtype=np.int64)
     B[0] = 0.0
@@ -569,7 +661,7 @@ def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
             best, choice = v, (a, int(ms[i]))
     attr = defaultdict(float)
     if not math.isfinite(best):  # cannot happen (a = 0 is always possible); keep it safe
-        return 0.0, attr
+        return 0.0, attr, use
     a, m = choice
     for u in order[:a]:
         for k, v in u.attr.items():
@@ -580,6 +672,8 @@ def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
         n = int(Bc[x])
         for k, v in some_parts[n].items():
             attr[k] += v
+        for mid, cnt in some_used[n].items():
+            use[who[mid]] += cnt * sc.modules[mid].duration_minutes
         x -= n
     x = a - m
     if x > 0:
@@ -588,9 +682,11 @@ def _pool_bound(members, mods, G, share, Us, amax, rho, rho_parts, caps, sc):
             c, t = rho_parts[mm.id]
             attr["trainer_cost"] += K * c * sess[mm.id]
             attr["travel_per_minute"] += K * t * sess[mm.id]
+            if who[mm.id] is not None:
+                use[who[mm.id]] += K * sess[mm.id] * mm.duration_minutes
         attr["late_per_day"] += K * L
         attr["overtime_per_hour"] += float(Fx[x])
     got = sum(attr.values())
     if abs(got - best) > 1e-6 * max(1.0, abs(best)):  # attribution must add up
         attr["unscheduled_session"] += best - got
-    return best, attr
+    return best, attr, use
