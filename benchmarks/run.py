@@ -574,10 +574,17 @@ def _strip_unknown_team_fields(raw: dict) -> tuple[dict, set[str]]:
 def load_programme_scenario(prog: Programme, work: Path) -> dict:
     """The normalized scenario. Should the loader refuse it only for unknown team fields, they
     are stripped and the solver is given the stripped copy (noted in `prog.notes`)."""
+    from scheduler import schemas
     from scheduler.schemas import ScenarioInvalid, load_json_file, load_scenario
 
     raw = load_json_file(prog.scenario)
     try:
+        if hasattr(schemas, "load_scenario_with_warnings"):
+            data, warnings = schemas.load_scenario_with_warnings(raw)
+            if warnings:
+                prog.notes.append(f"the loader ignored {len(warnings)} field(s) the format does not list, e.g. "
+                                  f"{warnings[0].path}")
+            return data
         return load_scenario(raw)
     except ScenarioInvalid:
         stripped, removed = _strip_unknown_team_fields(raw)

@@ -97,3 +97,27 @@ def test_unknown_team_fields_stripped_only_when_refused(examples_dir, team_field
     assert team_field not in stripped["workplaces"][0]["teams"][0]
     assert stripped["workplaces"][0]["teams"][0]["x-note"] == "kept"
     assert team_field in data["workplaces"][0]["teams"][0]  # the original is left alone
+
+
+def test_planted_programmes_are_written_as_files(examples_dir, tmp_path, monkeypatch):
+    """planted(size, seed, family) -> (scenario, witness) becomes a programme with its witness."""
+    import types
+
+    run = _runner()
+    scenario = json.loads((examples_dir / "tiny-scenario.json").read_text())
+    witness = json.loads((examples_dir / "tiny-schedule.json").read_text())
+    calls = []
+
+    def planted(size, seed, family="mixed"):
+        calls.append((size, seed, family))
+        if family == "care":
+            raise ValueError("no care today")
+        return copy.deepcopy(scenario), copy.deepcopy(witness)
+
+    monkeypatch.setitem(sys.modules, "planted", types.SimpleNamespace(planted=planted))
+    progs, failed = run.planted_programmes(["S"], ["mixed", "care"], [1, 2], tmp_path)
+    assert calls == [("S", 1, "mixed"), ("S", 2, "mixed"), ("S", 1, "care"), ("S", 2, "care")]
+    assert failed == 2
+    assert [p.name for p in progs] == ["planted-mixed-S-seed1", "planted-mixed-S-seed2"]
+    assert json.loads(progs[0].reference.read_text())["objective"] == witness["objective"]
+    assert json.loads(progs[0].scenario.read_text())["id"] == scenario["id"]
