@@ -92,6 +92,7 @@ P units for the choice, vectorised.
 
 from __future__ import annotations
 
+import heapq
 import math
 import time as _time
 from collections import defaultdict
@@ -106,6 +107,11 @@ from ..timeline import Timeline
 TERMS = ("unscheduled_session", "unassigned_participant", "backfill_per_hour", "overtime_per_hour",
          "trainer_cost", "travel_per_minute", "late_per_day", "trainer_change")
 INF = math.inf
+CP_MAX_UNITS = 16  # the cohort relaxation is built for pools up to this many units
+CP_MAX_POOLS = 64  # and for at most this many pools (those whose members' cheapest slots differ most)
+CP_SECONDS = 0.2  # per pool
+CP_BUDGET = 0.5  # in all (or as long as the rest took, if longer)
+SCALE = 60  # the relaxation's integer costs: 1/60 of a currency unit, rounded down
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class ProgrammeBound:
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
     pools: int = 0
+    cohorts: int = 0  # cohorts in the bound's cheapest choice (for the record)
 
 
 @dataclass
@@ -135,6 +142,7 @@ class _Unit:
     eligible: bool = False
     late: float = INF
     delta: float = INF
+    comp: int = 0  # compatibility component within the pool
     attr: dict = field(default_factory=dict)
 
 
@@ -367,6 +375,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
     n_pools = 0
     skipped = 0
     pool_data: list = []
+    cp_input: list = []
     for pkey, members in pools.items():
         if deadline is not None and _time.monotonic() > deadline:
             skipped += len(members)
@@ -380,6 +389,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
         share = Us / G
         # profiles: units alike in everything the per-unit bound looks at
         prof: dict = {}
+        groups: dict = defaultdict(list)
         union_mask = {m.id: np.zeros(nslots, dtype=bool) for m in mods}
         for u in members:
             lang = sc.participants[u.pid].language
@@ -388,7 +398,8 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
             res = prof.get(pk)
             if res is None:
                 res = prof[pk] = _profile(sc, S, u, mods, sites, lang, window(u), resources, wb, wo, union_mask)
-            att, att_off, chain_day, costs = res
+            att, att_off, chain_day, costs, _ = res
+            groups[pk].append(u)
             a = {m.id: min(share, att[m.id]) for m in mods}
             u.asum = sum(a[m.id] * m.sessions for m in mods)
             u.upen = Up * len(u.plans)
@@ -409,6 +420,29 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
                 else:
                     attr["unscheduled_session"] += share * m.sessions
             u.attr = attr
+        # compatibility: two profiles may share a full cohort only if, for every module, some
+        # slot is admissible for both; full cohorts lie inside a connected component
+        keys = [pk for pk in groups if groups[pk][0].eligible]
+        comp = {pk: i for i, pk in enumerate(keys)}
+
+        def root(i):
+            while comp_parent[i] != i:
+                comp_parent[i] = comp_parent[comp_parent[i]]
+                i = comp_parent[i]
+            return i
+
+        comp_parent = list(range(len(keys)))
+        for i in range(len(keys)):
+            vi = prof[keys[i]][4]
+            for j in range(i + 1, len(keys)):
+                if root(i) == root(j):
+                    continue
+                vj = prof[keys[j]][4]
+                if all((vi[m.id][0] & vj[m.id][0]).any() for m in mods):
+                    comp_parent[root(j)] = root(i)
+        for pk in keys:
+            for u in groups[pk]:
+                u.comp = root(comp[pk])
         amax = {m.id: max(min(share, prof_a) for prof_a in
                           (p[0][m.id] for p in prof.values())) for m in mods}
         # per module: the qualified trainers who could teach it for this pool, with their
@@ -431,14 +465,38 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
                 opts.append((t.id, t.cost_per_hour * d / 60.0, trav, d))
             options[m.id] = opts
         pool_data.append((members, mods, G, share, Us, amax, options, caps))
+        ci = (len(pool_data) - 1, prof, groups, mods, G, Us, amax, options, caps)
+        gain = _conflict(ci)
+        if gain > 0 and len(members) <= CP_MAX_UNITS:
+            heapq.heappush(cp_input, (gain, len(pool_data), ci))
+            if len(cp_input) > CP_MAX_POOLS:
+                heapq.heappop(cp_input)
 
     # ---- the pools' bounds, and trainer capacity priced in (Lagrangian) ----------------
     capacity = {t.id: trainer_minutes(t) for t in sc.trainers.values()}
 
+    # the cohort relaxation (CP-SAT) on the pools where members' cheapest slots differ
+    cp_bound: dict[int, float] = {}
+    t_base = _time.monotonic() - t0
+    cp_stop = _time.monotonic() + max(CP_BUDGET, t_base)
+    if deadline is not None:
+        cp_stop = min(cp_stop, deadline)
+    for gain, _, ci in sorted(cp_input, key=lambda x: -x[0]):
+        if _time.monotonic() > cp_stop:
+            break
+        v = _pool_cpsat(ci, sc, wl, min(CP_SECONDS, cp_stop - _time.monotonic()))
+        if v is not None:
+            cp_bound[ci[0]] = v
+    del cp_input
+
     def evaluate(price):
         tot, attr, use = 0.0, defaultdict(float), defaultdict(float)
-        for pd in pool_data:
+        for i, pd in enumerate(pool_data):
             b, pattr, puse = _pool_bound(*pd, price, sc)
+            cp = cp_bound.get(i)
+            if cp is not None and cp > b:  # valid at any price >= 0 (prices only add cost)
+                pattr["overtime_per_hour"] += cp - b
+                b = cp
             tot += b
             for k, v in pattr.items():
                 attr[k] += v
@@ -450,7 +508,8 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
     price: dict = {}
     best_total, best_attr, use, lag = evaluate(price)
     best_price = dict(price)
-    over = {t: u - capacity[t] for t, u in use.items() if u > capacity[t]}
+    over = {t: u - capacity[t] for t, u in use.items() if t is not None and u > capacity[t]}
+    cohorts = int(use.get(None, 0))
     iters = 0
     if over:
         # subgradient steps on the prices of trainers used beyond their capacity
@@ -472,6 +531,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
             val, attr, use, lag = evaluate(price)
             if val > best_total:
                 best_total, best_attr, best_price = val, attr, dict(price)
+                cohorts = int(use.get(None, 0))
             if all(use.get(t, 0) <= capacity[t] for t in capacity) and not price:
                 break
     terms = dict.fromkeys(TERMS, 0.0)
@@ -486,7 +546,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
         notes.append(f"deadline reached: {skipped} participants' pools were not bounded (counted 0)")
     notes.append("trainer changes, interpreter travel and daily rest are not used (counted 0 / ignored)")
     return ProgrammeBound(total=total, terms=terms, notes=tuple(notes), seconds=_time.monotonic() - t0,
-                          pools=n_pools)
+                          pools=n_pools, cohorts=cohorts)
 
 
 def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo, union_mask):
@@ -498,7 +558,7 @@ def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo,
     team = sc.teams.get(u.team)
     slack = team.staffing_slack if team is not None else 0
     e0, e1 = win
-    att, att_off, costs = {}, {}, {}
+    att, att_off, costs, vec = {}, {}, {}, {}
     chain_ok = True
     prev_end, prev_day = -(1 << 60), None
     for m in mods:
@@ -512,6 +572,7 @@ def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo,
             mask &= inside
         union_mask[m.id] |= mask
         cost = on * (wb / 60.0) + (d - on) * (wo / 60.0)
+        vec[m.id] = (mask, cost, on)
         if mask.any():
             idx = np.flatnonzero(mask)
             j = idx[np.argmin(cost[idx])]
@@ -534,7 +595,7 @@ def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo,
                 chain_ok = False
                 break
             prev_end, prev_day = int(st[p]) + d, int(dy[p])
-    return att, att_off, (prev_day if chain_ok else None), costs
+    return att, att_off, (prev_day if chain_ok else None), costs, vec
 
 
 def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
@@ -602,52 +663,34 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
                 best, bn = v, n
         B[x], Bc[x] = best, bn
 
-    # full cohorts: F(x), x members in K full cohorts
-    teams: dict = defaultdict(lambda: [0, 0, INF])  # team -> [on units, on+flex units, min delta]
+    # full cohorts: F(x), x members in full cohorts; a full cohort lies inside one component
+    # (its members share a slot for every module), so F is the cheapest split of x over them
+    F = np.zeros(1)
+    parts_of: list = []  # per component: (F_c, Fk_c, Fx_c)
+    splits: list = []  # back-pointers of the min-plus convolution
+    comps: dict = defaultdict(list)
     for u in elig:
-        if u.kind == "off":
-            continue
-        tm = teams[u.team]
-        tm[1] += 1
-        if u.kind == "on" or not math.isfinite(u.delta):
-            tm[0] += 1
-        else:
-            tm[2] = min(tm[2], u.delta)
-    slack = {k: (sc.teams[k].staffing_slack if k in sc.teams else 0) for k in teams}
-    F = np.full(P + 1, INF)
-    Fk = np.zeros(P + 1, dtype=np.int64)
-    Fx = np.zeros(P + 1)
-    F[0] = 0.0
-    if math.isfinite(opt_all) and Gs >= 1:
-        tl = [(slack[k], PE - v[0], PE - v[1], v[2]) for k, v in teams.items()]
-        for x in range(1, PE + 1):
-            K0 = -(-x // Gs)
-            ok = True
-            for s, not_on, not_all, dm in tl:
-                # members who must sit inside their shift: at most s per full cohort; without
-                # any flex member able to go off shift, that holds for all of the team
-                need = x - (not_all if not math.isfinite(dm) else not_on)
-                if need > 0:
-                    if s < 1:
-                        ok = False
-                        break
-                    K0 = max(K0, -(-need // s))
-            if not ok or K0 > x:
+        comps[u.comp].append(u)
+    for cu in comps.values():
+        Lc = min(u.late for u in cu)
+        oa = full_rho + Lc if math.isfinite(full_rho) else INF
+        Fc, Fkc, Fxc = _full_cost(cu, Gs, oa, sc)
+        parts_of.append((Fc, Fkc, Fxc, Lc))
+        n0, n1 = len(F), len(Fc)
+        G2 = np.full(n0 + n1 - 1, INF)
+        arg = np.zeros(n0 + n1 - 1, dtype=np.int64)
+        for j in range(n1):
+            if not math.isfinite(Fc[j]):
                 continue
-            best, bk, bx, prev = INF, 0, 0.0, INF
-            for K in range(K0, x + 1):
-                extra = 0.0
-                for s, not_on, not_all, dm in tl:
-                    over = x - not_all - K * s
-                    if over > 0 and math.isfinite(dm):
-                        extra += dm * over
-                v = K * opt_all + extra
-                if v < best:
-                    best, bk, bx = v, K, extra
-                if v > prev:
-                    break  # convex in K
-                prev = v
-            F[x], Fk[x], Fx[x] = best, bk, bx
+            cand = F + Fc[j]
+            seg = G2[j:j + n0]
+            better = cand < seg
+            seg[better] = cand[better]
+            arg[j:j + n0][better] = j
+        F = G2
+        splits.append(arg)
+    if len(F) < P + 1:
+        F = np.concatenate((F, np.full(P + 1 - len(F), INF)))
 
     # the choice: a assigned (cheapest keys), m of them in broken cohorts
     best, choice = INF, (0, 0)
@@ -672,21 +715,254 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
         n = int(Bc[x])
         for k, v in some_parts[n].items():
             attr[k] += v
+        use[None] += 1  # a broken cohort
         for mid, cnt in some_used[n].items():
             use[who[mid]] += cnt * sc.modules[mid].duration_minutes
         x -= n
     x = a - m
-    if x > 0:
-        K = int(Fk[x])
+    for (Fc, Fkc, Fxc, Lc), arg in zip(reversed(parts_of), reversed(splits)):
+        j = int(arg[x]) if x < len(arg) else 0
+        x -= j
+        if j == 0:
+            continue
+        K = int(Fkc[j])
         for mm in mods:
             c, t = rho_parts[mm.id]
             attr["trainer_cost"] += K * c * sess[mm.id]
             attr["travel_per_minute"] += K * t * sess[mm.id]
             if who[mm.id] is not None:
                 use[who[mm.id]] += K * sess[mm.id] * mm.duration_minutes
-        attr["late_per_day"] += K * L
-        attr["overtime_per_hour"] += float(Fx[x])
+        attr["late_per_day"] += K * Lc
+        attr["overtime_per_hour"] += float(Fxc[j])
+        use[None] += K  # full cohorts (counted, not a trainer)
     got = sum(attr.values())
     if abs(got - best) > 1e-6 * max(1.0, abs(best)):  # attribution must add up
         attr["unscheduled_session"] += best - got
     return best, attr, use
+
+
+def _conflict(ci) -> float:
+    """How much more than the sum of its members' cheapest slots one cohort of the whole pool
+    would pay at common slots (inf when some module has no common slot): where this is 0 the
+    cohort relaxation cannot add anything to the per-unit bound."""
+    _, prof, groups, mods, *_ = ci
+    live = [(pk, len(groups[pk])) for pk in prof if pk in groups]
+    if len(live) < 2:
+        return 0.0
+    gain = 0.0
+    for m in mods:
+        masks = [prof[pk][4][m.id][0] for pk, _ in live]
+        if not all(mk.any() for mk in masks):
+            continue
+        common = np.logical_and.reduce(masks)
+        own = sum(n * prof[pk][0][m.id] for pk, n in live)
+        if not common.any():
+            return INF
+        joint = sum(n * prof[pk][4][m.id][1] for pk, n in live)
+        gain += m.sessions * (float(joint[common].min()) - own)
+    return gain
+
+
+def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
+    """The cohort relaxation of one pool, solved by CP-SAT; returns its proven bound (or None).
+
+    Cohorts k = 1..P (P units: no schedule has more non-empty cohorts), each empty, *full*
+    (every session scheduled) or *broken*. n[k,p] members of profile p (units alike in every
+    per-unit fact). A full cohort picks, per module, one *slot class* -- the slots that cost
+    every profile the same and overlap the same teams' shifts (dominated classes dropped): the
+    cheapest class among those its sessions really use is no dearer than their average, and it
+    is admissible for every member (else n = 0) and keeps the staffing slack of every team whose
+    shift it overlaps; it pays sessions x (members' costs at the class + rho), its lateness is at
+    least that of each member profile, and it has at most Gs members. A broken cohort pays at
+    least its members' ``a`` sums and the smallest ``opt_some``. Members not in a cohort cost
+    Up per plan (the fewest plans of the profile's units). All costs are floored to 1/60, so
+    the model's optimum, and so CP-SAT's proven bound, is a lower bound for the pool."""
+    from ortools.sat.python import cp_model
+
+    _, prof, groups, mods, G, Us, amax, options, caps = ci
+    live = [pk for pk in prof if pk in groups]
+    P = sum(len(groups[pk]) for pk in live)
+    N = [len(groups[pk]) for pk in live]
+    units = [groups[pk] for pk in live]
+    A = [min(u.asum for u in us) for us in units]
+    upen = [min(u.upen for u in us) for us in units]
+    late = [min(u.late for u in us) for us in units]
+    team_of = [us[0].team for us in units]
+    teams = sorted(set(team_of))
+    slack = {t: (sc.teams[t].staffing_slack if t in sc.teams else 0) for t in teams}
+    rho = {}
+    for m in mods:
+        rho[m.id] = min((c + t for _, c, t, _ in options[m.id]), default=INF)
+    share = Us / G
+    # the smallest broken-cohort residual over sizes 1..G (see _opt_some in _pool_bound)
+    os_min = INF
+    for n in range(1, G + 1):
+        base, forced, spare = 0.0, False, INF
+        for m in mods:
+            sl = max(0.0, Us - n * amax[m.id])
+            f = m.location != "remote" and n > caps[m.id]
+            if f or rho[m.id] > sl:
+                forced = True
+                base += sl * m.sessions
+            else:
+                base += rho[m.id] * m.sessions
+                spare = min(spare, sl - rho[m.id])
+        if not forced:
+            base += 0.0 if not math.isfinite(spare) else spare
+        os_min = min(os_min, base)
+    room_mods = [m for m in mods if m.location != "remote"]
+    Gs = min([G] + [caps[m.id] for m in room_mods])
+    full_ok = Gs >= 1 and all(math.isfinite(rho[m.id]) for m in mods)
+    # slot classes per module
+    classes: dict = {}
+    for m in mods:
+        vecs = [prof[pk][4][m.id] for pk in live]
+        union = np.logical_or.reduce([v[0] for v in vecs])
+        if not union.any():
+            classes[m.id] = []
+            continue
+        idx = np.flatnonzero(union)
+        BIG = 1 << 40
+        cost_cols = [np.where(v[0][idx], np.floor(v[1][idx] * SCALE), BIG) for v in vecs]
+        team_on = {}
+        for pi, t in enumerate(team_of):
+            team_on.setdefault(t, vecs[pi][2][idx] > 0)
+        cols = cost_cols + [team_on[t].astype(np.int64) for t in teams]
+        mat = np.unique(np.stack(cols, axis=1).astype(np.int64), axis=0)
+        # drop dominated classes (another is no dearer for anyone and overlaps no more shifts)
+        keep = []
+        for i in range(len(mat)):
+            dom = np.all(mat <= mat[i], axis=1) & np.any(mat < mat[i], axis=1)
+            if not dom.any():
+                keep.append(mat[i])
+        if len(keep) > 24:
+            return None
+        classes[m.id] = [(list(r[:len(live)]), [teams[j] for j, f in enumerate(r[len(live):]) if f]) for r in keep]
+    model = cp_model.CpModel()
+    K = P
+    obj = []
+    size_prev = None
+    ns = []
+    for k in range(K):
+        n = [model.NewIntVar(0, N[p], "") for p in range(len(live))]
+        ns.append(n)
+        full = model.NewBoolVar("")
+        broken = model.NewBoolVar("")
+        model.Add(full + broken <= 1)
+        size = sum(n)
+        model.Add(size <= G * full + G * broken)
+        model.Add(size >= 1).OnlyEnforceIf(full)
+        model.Add(size >= 1).OnlyEnforceIf(broken)
+        if size_prev is not None:
+            model.Add(size <= size_prev)  # cohorts in order of size (symmetry)
+        size_prev = size
+        # broken: members' a sums + the smallest residual
+        for p in range(len(live)):
+            w = model.NewIntVar(0, N[p], "")
+            model.Add(w >= n[p] - N[p] * (1 - broken))
+            obj.append(int(math.floor(A[p] * SCALE)) * w)
+        obj.append(int(math.floor(os_min * SCALE)) * broken)
+        if not full_ok:
+            model.Add(full == 0)
+            continue
+        model.Add(size <= Gs).OnlyEnforceIf(full)
+        obj.append(int(math.floor(sum(rho[m.id] * m.sessions for m in mods) * SCALE)) * full)
+        lk = model.NewIntVar(0, int(max([x for x in late if math.isfinite(x)] + [0]) * SCALE) + 1, "")
+        obj.append(lk)
+        for p in range(len(live)):
+            if not math.isfinite(late[p]):
+                model.Add(n[p] == 0).OnlyEnforceIf(full)
+                continue
+            has = model.NewBoolVar("")
+            model.Add(n[p] <= N[p] * has)
+            lp = int(math.floor(late[p] * SCALE))
+            if lp > 0:
+                model.Add(lk >= lp).OnlyEnforceIf([has, full])
+        for m in mods:
+            cls = classes[m.id]
+            if not cls:
+                model.Add(full == 0)
+                continue
+            ys = [model.NewBoolVar("") for _ in cls]
+            model.Add(sum(ys) == full)
+            for y, (costs, overlapped) in zip(ys, cls):
+                for p in range(len(live)):
+                    if costs[p] >= (1 << 40):
+                        model.Add(n[p] == 0).OnlyEnforceIf(y)
+                    elif costs[p] > 0:
+                        z = model.NewIntVar(0, N[p], "")
+                        model.Add(z >= n[p] - N[p] * (1 - y))
+                        obj.append(int(costs[p]) * m.sessions * z)
+                for t in overlapped:
+                    members_t = [n[p] for p in range(len(live)) if team_of[p] == t]
+                    model.Add(sum(members_t) <= slack[t]).OnlyEnforceIf(y)
+    # everyone is in one cohort or unassigned
+    for p in range(len(live)):
+        un = model.NewIntVar(0, N[p], "")
+        model.Add(sum(n[p] for n in ns) + un == N[p])
+        model.AddHint(un, N[p])
+        for n in ns:
+            model.AddHint(n[p], 0)
+        obj.append(int(math.floor(upen[p] * SCALE)) * un)
+    model.Minimize(sum(obj))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    solver.parameters.num_workers = 1
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return math.floor(solver.BestObjectiveBound()) / SCALE
+
+
+def _full_cost(elig, Gs, opt_all, sc):
+    """For x = 0..len(elig) members (of these eligible units) in full cohorts: the least cost
+    of K full cohorts beyond the members' ``a`` (K * opt_all + the staffing extras, step 4),
+    with the K that gives it and the extra."""
+    PE = len(elig)
+    teams: dict = defaultdict(lambda: [0, 0, INF])  # team -> [on units, on+flex units, min delta]
+    for u in elig:
+        if u.kind == "off":
+            continue
+        tm = teams[u.team]
+        tm[1] += 1
+        if u.kind == "on" or not math.isfinite(u.delta):
+            tm[0] += 1
+        else:
+            tm[2] = min(tm[2], u.delta)
+    slack = {k: (sc.teams[k].staffing_slack if k in sc.teams else 0) for k in teams}
+    F = np.full(PE + 1, INF)
+    Fk = np.zeros(PE + 1, dtype=np.int64)
+    Fx = np.zeros(PE + 1)
+    F[0] = 0.0
+    if not math.isfinite(opt_all) or Gs < 1:
+        return F, Fk, Fx
+    tl = [(slack[k], PE - v[0], PE - v[1], v[2]) for k, v in teams.items()]
+    for x in range(1, PE + 1):
+        K0 = -(-x // Gs)
+        ok = True
+        for s, not_on, not_all, dm in tl:
+            # members who must sit inside their shift: at most s per full cohort; without any
+            # flex member able to go off shift, that holds for all of the team
+            need = x - (not_all if not math.isfinite(dm) else not_on)
+            if need > 0:
+                if s < 1:
+                    ok = False
+                    break
+                K0 = max(K0, -(-need // s))
+        if not ok or K0 > x:
+            continue
+        best, bk, bx, prev = INF, 0, 0.0, INF
+        for K in range(K0, x + 1):
+            extra = 0.0
+            for s, not_on, not_all, dm in tl:
+                over = x - not_all - K * s
+                if over > 0 and math.isfinite(dm):
+                    extra += dm * over
+            v = K * opt_all + extra
+            if v < best:
+                best, bk, bx = v, K, extra
+            if v > prev:
+                break  # convex in K
+            prev = v
+        F[x], Fk[x], Fx[x] = best, bk, bx
+    return F, Fk, Fx
