@@ -26,7 +26,7 @@ from .timeline import Interval, Slot, Timeline, covers, intervals_near, merge_in
 DAY = 24 * 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     slot: Slot
     start: int

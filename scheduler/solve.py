@@ -24,7 +24,7 @@ from .parts import solve_in_parts, split_scenario
 from .domain import Scenario, build_scenario
 from .model import SCALE, ModelBuilder, complete_hint_status
 from .problem import PlanningProblem
-from .lns import simple_lower_bound
+from .search.bound import programme_lower_bound
 from .search.engine import improve, schedulable_cohorts
 from .cohorts import cohorts_forced
 from .result import build_schedule, exact_costs
@@ -151,7 +151,11 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     constructed = time.monotonic()
 
     status, stats = SolveOutcome.FEASIBLE, {}
-    bound = simple_lower_bound(problem) if problem.sessions else 0.0
+    # A bound for the programme itself (every way of forming cohorts), not for these cohorts.
+    proven = programme_lower_bound(scenario, problem.timeline,
+                                   deadline=time.monotonic() + min(15.0, 0.1 * params.time_limit))
+    bound = proven.total
+    stats["bound_seconds"] = round(proven.seconds, 3)
     literals = sum(len(o.candidates) for o in problem.options)
     stats["candidate_starts"] = literals
     small = literals <= FULL_MODEL_LIMIT
@@ -181,7 +185,7 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         final = exact_costs(problem, placed)["objective"]
     if status is SolveOutcome.OPTIMAL and (bound is None or final > bound + 1e-6):
         status = SolveOutcome.FEASIBLE  # optimal for the model's travel estimate, not proven for the exact cost
-    if bound is not None and final <= bound + 1e-6 and cohorts_forced(problem) and not (cancel and cancel.is_set()):
+    if bound is not None and final <= bound + 1e-6 and not (cancel and cancel.is_set()):
         status = SolveOutcome.OPTIMAL  # the schedule costs what no schedule of the programme can undercut
     seconds = time.monotonic() - started
     stats.update(prepare_seconds=round(prepared - started, 3), construct_seconds=round(constructed - prepared, 3))

@@ -127,8 +127,8 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16)
             if n >= budget or best_bad == 0:
                 break
             new = _named(problem, pool, groups, old_ids, plans)
-            trial = PlanningProblem(problem.scenario, cohorts=_replace(problem.cohorts, pool, new),
-                                    unassigned=problem.unassigned, reuse=problem)
+            # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
+            trial = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
             bad = sum(not placeable_alone(trial, c.id) for c in new)
             if bad < best_bad:
                 best, best_bad = new, bad

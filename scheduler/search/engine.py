@@ -21,6 +21,10 @@ from .ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")
 
+# Sessions up to which complete schedules also try other groupings for cost: each try builds
+# the programme's problem anew, which at national size costs more than the steps it replaces.
+REGROUP_FOR_COST_LIMIT = 3_000
+
 
 def schedulable_cohorts(problem: PlanningProblem, deadline: float | None = None) -> PlanningProblem:
     """The problem with every cohort that cannot be scheduled even alone formed again with
@@ -63,7 +67,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05:
             break  # stopped for patience: nothing better for a long while
         incomplete = [] if replan else [c for c in rr.state.incomplete() if c not in tried]
-        if not replan and not rr.state.incomplete():
+        if not replan and not rr.state.incomplete() and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT:
             # Complete: try whether other groupings of a few pools cost less (fewer cohorts
             # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
             incomplete = _regroup_targets(problem, rr.rng, tried)
