@@ -119,7 +119,10 @@ def test_public_programme_bound_below_its_complete_schedule(folder):
     sched_file = d / ("planted.json" if (d / "planted.json").exists() else "first-fit.json")
     schedule = json.loads(sched_file.read_text())
     data, sc = _load(raw)
-    known = schedule["objective"]
+    report = validate(raw, schedule)
+    assert report.ok, format_report(report)
+    known = _true_objective(raw, schedule)
+    assert known == pytest.approx(schedule["objective"])
     b = _check(folder, sc, known)
     assert b.total >= 0.6 * known  # worth printing
 

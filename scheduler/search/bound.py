@@ -19,8 +19,8 @@ it where in doubt is safe.
 
 Every objective term is a sum over units, cohorts or sessions, so the objective is the sum,
 over units and cohorts, of what is charged to them below; we bound each piece from below and
-take the minimum over every choice the schedule could make, *per pool* (pools share nothing
-here), so no cost is counted twice.
+take the minimum over every choice the schedule could make, *per pool* (pools are coupled
+only through trainers, see 8), so no cost is counted twice.
 
 1. **Per unit and module** (``att``). A scheduled session of module m that unit u attends
    starts at a calendar slot (rule 2) inside the windows of all of u's plans of the track,
@@ -44,8 +44,9 @@ here), so no cost is counted twice.
    ``cost_per_hour`` x hours, plus a share of travel: a trainer's travel on a day is split
    equally over that day's sessions (the shares add up to exactly the travel). A trainer whose
    home is not at any site where the pool's module m may be held (no fitting room there; not
-   a remote module) travels at least home -> some other site and some other site -> home that
-   day, i.e. ``2 * min_x travel(home, x)`` over all room sites x != home, shared by at most
+   a remote module) travels at least home -> x and x -> home that
+   day, i.e. ``2 * dist(home, x)`` (shortest chain of trips: the table need not keep the
+   triangle inequality) for the session's site x among the fitting rooms' sites, shared by at most
    ``cap_t`` sessions (``max_sessions_per_day`` and the start slots of a day at which the
    trainer is available). ``rho[m]`` is the minimum of cost + travel share over the qualified
    trainers available at some slot admissible for some unit of the pool. A cohort whose
@@ -67,7 +68,11 @@ here), so no cost is counted twice.
    other on-shift-capable members) train off shift for the whole track: each pays at least
    ``Δ_θ`` more, the smallest (cheapest fully off-shift track) - (sum of its ``a``) over θ's
    flex units.
-5. **The pool's choice.** The schedule picks the assigned units (the others cost ``Up`` per
+5. **Compatibility.** Two profiles (units alike in team, flags, window, language) can sit in
+   one full cohort only if, for every module, some slot is admissible for both; so a full
+   cohort lies inside one connected component of that relation, and the full cohorts' cost is
+   the cheapest split of their members over the components (a min-plus convolution).
+6. **The pool's choice.** The schedule picks the assigned units (the others cost ``Up`` per
    plan), how many members sit in broken cohorts (m) and in full ones (x), and the number K of
    full cohorts. For given numbers, the cheapest choice of assigned units are those with the
    smallest ``sum a - Up``; broken cohorts cost at least ``B(m)``, the cheapest split of m into
@@ -77,12 +82,26 @@ here), so no cost is counted twice.
    with a finite ``att`` for every module and a finite ``E`` can be in full cohorts. The pool's
    bound is the minimum over a, m and K of the sum: every valid schedule is one of these
    choices and costs at least its value.
+7. **Cohort relaxation (CP-SAT), where it can add.** For small pools whose profiles' cheapest
+   slots differ, a relaxed model of the pool that lets each full cohort pick one *slot class*
+   per module (see :func:`_pool_cpsat`) is given CP-SAT for a fraction of a second; its
+   *proven* bound (floored to 1/60) replaces the pool's bound when higher. It is a bound of a
+   relaxation, so valid whether or not CP-SAT finished.
+8. **Trainer capacity (Lagrangian).** A trainer teaches at most ``Cap_t`` minutes in the
+   horizon (per ISO week ``max_minutes_per_week``, per day ``min(max_sessions_per_day, start
+   slots the trainer is free at) x`` the longest module). For any prices ``λ_t >= 0`` per
+   minute, objective >= (the bound computed with ``cost_per_hour / 60 + λ_t`` per minute)
+   ``- sum_t λ_t Cap_t``, since the priced minutes never exceed ``Cap_t``. A few subgradient
+   steps on λ (from 0, so never below the unpriced bound) keep the best value. The CP-SAT pool
+   bounds are computed at λ = 0, which only lowers them (prices add cost), so they stay valid
+   inside this sum.
 
 The total is the sum of the pools' bounds; trainer changes and interpreter travel are counted
 as 0 (allowed: every term is >= 0). ``terms`` splits the total by objective term *as the
 minimising choice charges it* (participant costs of the cheapest slots, trainer cost and
 travel of ``rho``, lateness ``L``, the unscheduled shares and slack, the unassigned
-penalties, the staffing extra as overtime); they add up to ``total``, but each is *not* on its
+penalties, the staffing extra and what the CP-SAT relaxation adds as overtime, the capacity
+prices off the trainer cost); they add up to ``total``, but each is *not* on its
 own a bound on that term of a schedule (the minimum may trade one term against another).
 
 Cost: numpy over the calendar slots, per (team, duration), (person, duration) and per
@@ -111,6 +130,7 @@ CP_MAX_UNITS = 16  # the cohort relaxation is built for pools up to this many un
 CP_MAX_POOLS = 64  # and for at most this many pools (those whose members' cheapest slots differ most)
 CP_SECONDS = 0.2  # per pool
 CP_BUDGET = 0.5  # in all (or as long as the rest took, if longer)
+LAGRANGE_STEPS = 30  # subgradient steps on the trainers' capacity prices
 SCALE = 60  # the relaxation's integer costs: 1/60 of a currency unit, rounded down
 
 
@@ -478,7 +498,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
     # the cohort relaxation (CP-SAT) on the pools where members' cheapest slots differ
     cp_bound: dict[int, float] = {}
     t_base = _time.monotonic() - t0
-    cp_stop = _time.monotonic() + max(CP_BUDGET, t_base)
+    cp_stop = _time.monotonic() + min(max(CP_BUDGET, 0.25 * t_base), 2.0)
     if deadline is not None:
         cp_stop = min(cp_stop, deadline)
     for gain, _, ci in sorted(cp_input, key=lambda x: -x[0]):
@@ -515,10 +535,12 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
         # subgradient steps on the prices of trainers used beyond their capacity
         base_cost = {t.id: t.cost_per_hour / 60.0 for t in sc.trainers.values()}
         step = 0.5 * (sum(base_cost.values()) / max(1, len(base_cost)))
-        stop = t0 + 0.2 + 1.5 * (_time.monotonic() - t0)
+        # a fixed number of steps (the same bound on every run), unless that takes far
+        # longer than everything before it
+        stop = t0 + 1.0 + 3.0 * (_time.monotonic() - t0)
         if deadline is not None:
             stop = min(stop, deadline)
-        while iters < 40 and _time.monotonic() < stop:
+        while iters < LAGRANGE_STEPS and _time.monotonic() < stop:
             iters += 1
             g = {t: use.get(t, 0.0) - capacity[t] for t in capacity}
             for t, v in g.items():
@@ -907,6 +929,7 @@ def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
     model.Minimize(sum(obj))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    solver.parameters.max_deterministic_time = CP_SECONDS  # the same bound on every run
     solver.parameters.num_workers = 1
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
