@@ -115,9 +115,29 @@ def test_planted_programmes_are_written_as_files(examples_dir, tmp_path, monkeyp
         return copy.deepcopy(scenario), copy.deepcopy(witness)
 
     monkeypatch.setitem(sys.modules, "planted", types.SimpleNamespace(planted=planted))
-    progs, failed = run.planted_programmes(["S"], ["mixed", "care"], [1, 2], tmp_path)
-    assert calls == [("S", 1, "mixed"), ("S", 2, "mixed"), ("S", 1, "care"), ("S", 2, "care")]
-    assert failed == 2
-    assert [p.name for p in progs] == ["planted-mixed-S-seed1", "planted-mixed-S-seed2"]
-    assert json.loads(progs[0].reference.read_text())["objective"] == witness["objective"]
-    assert json.loads(progs[0].scenario.read_text())["id"] == scenario["id"]
+    progs = run.planted_programmes(["S"], ["mixed", "care"], [1, 2], tmp_path)
+    assert [p.name for p in progs] == ["planted-mixed-S-seed1", "planted-mixed-S-seed2", "planted-care-S-seed1",
+                                       "planted-care-S-seed2"]
+    assert calls == []  # each is generated just before it is solved
+    progs[1].make()
+    assert calls == [("S", 2, "mixed")]
+    assert json.loads(progs[1].reference.read_text())["objective"] == witness["objective"]
+    assert json.loads(progs[1].scenario.read_text())["id"] == scenario["id"]
+    with pytest.raises(ValueError):
+        progs[2].make()
+
+
+def test_a_programme_that_cannot_be_made_is_a_row_and_fails_the_run(tmp_path, capsys):
+    run = _runner()
+    prog = run.Programme("broken", "planted", tmp_path / "x.json", tmp_path / "x.witness.json", "witness")
+
+    def make():
+        raise RuntimeError("no witness")
+
+    prog.make = make
+    a = argparse.Namespace(time_limit=[3.0], workers=1, no_engine_first_fit=True, progress_every=15.0,
+                           argv_shown=[])
+    info = {"nproc": 2, "cpu": "?", "memory": "?", "kernel": "?", "python": "?", "ortools": "?", "commit": "?"}
+    assert run.run_engine(a, [prog], tmp_path, tmp_path, info) == 1
+    assert "not loaded (RuntimeError)" in capsys.readouterr().out
+    assert "no witness" in (tmp_path / "engine.md").read_text()
