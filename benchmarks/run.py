@@ -805,7 +805,8 @@ def write_engine_results(out_dir: Path, rows: list[dict], info: dict, load_start
     notes = sorted({f"{r['programme']}: {n}" for r in rows for n in r.get("notes", [])})
     lines = [
         "# modulplan against first-fit", "",
-        f"`benchmarks/run.py` ({' '.join(a.argv_shown) or 'defaults'}), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"`benchmarks/run.py` ({' '.join(a.argv_shown) or 'defaults'}), "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
         "one run on one machine. Columns: [../README.md](../README.md#the-engine-against-first-fit-the-default).", "",
         "## Machine", "",
         f"* {info['nproc']} cores (`os.cpu_count()`), CPU: {info['cpu']}, memory {info['memory']}, Linux "
@@ -977,7 +978,8 @@ def run_generated(a, out_dir: Path, info: dict) -> int:
                         ff, lb, cl = base["firstfit_objective"], base["simple_lb"], base["candidate_lb"]
                         if ff > lb:
                             row["removed_share"] = (ff - res["final_objective"]) / (ff - lb)
-                            row["removed_share_by_search"] = (base["constructive_objective"] - res["final_objective"]) / (ff - lb)
+                            row["removed_share_by_search"] = \
+                                (base["constructive_objective"] - res["final_objective"]) / (ff - lb)
                         if ff > cl:
                             row["removed_share_candidate_lb"] = (ff - res["final_objective"]) / (ff - cl)
                         if not res["valid"]:
