@@ -39,7 +39,7 @@ only through trainers, see 8), so no cost is counted twice.
    ``G * Us / G``; we charge each member ``a[u,m] = min(Us / G, att[u,m])`` per session of m
    -- whether the session is scheduled (then u pays ``att >= a``) or not (``Us`` pays it).
    What is left of an unscheduled session's ``Us`` after its members' ``a`` is at least
-   ``slack[m](n) = Us - n * max_u a[u,m]`` for a cohort of n members.
+   ``slack[m](n) = Us - (the n largest a[u,m] of the pool)`` for a cohort of n members.
 3. **Per cohort** (``rho``). A scheduled cohort-session of m costs its trainer's
    ``cost_per_hour`` x hours, plus a share of travel: a trainer's travel on a day is split
    equally over that day's sessions (the shares add up to exactly the travel). A trainer whose
@@ -463,8 +463,15 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
         for pk in keys:
             for u in groups[pk]:
                 u.comp = root(comp[pk])
-        amax = {m.id: max(min(share, prof_a) for prof_a in
-                          (p[0][m.id] for p in prof.values())) for m in mods}
+        # per module: the largest possible sum of the members' a in a cohort of n (the n
+        # largest a of the pool), n = 0..G
+        amax = {}
+        for m in mods:
+            vals = sorted((min(share, prof[pk][0][m.id]) for pk, us in groups.items() for _ in us), reverse=True)
+            top = np.concatenate(([0.0], np.cumsum(vals[:G])))
+            if len(top) < G + 1:
+                top = np.concatenate((top, np.full(G + 1 - len(top), top[-1])))
+            amax[m.id] = top
         # per module: the qualified trainers who could teach it for this pool, with their
         # cost and travel share per session
         options: dict = {}
@@ -563,6 +570,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
         # the priced-in capacity is charged to the trainers' cost
         terms["trainer_cost"] -= sum(best_price[t] * capacity[t] for t in best_price)
         notes.append(f"trainer capacity priced in ({len(best_price)} trainers, {iters} steps)")
+    terms = {k: float(v) for k, v in terms.items()}
     total = sum(terms.values())
     if skipped:
         notes.append(f"deadline reached: {skipped} participants' pools were not bounded (counted 0)")
@@ -654,7 +662,7 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
         base, parts, forced, spare = 0.0, defaultdict(float), False, INF
         used = {}
         for m in mods:
-            sl = max(0.0, Us - n * amax[m.id])
+            sl = max(0.0, Us - amax[m.id][n])
             f = m.location != "remote" and n > caps[m.id]
             if f or rho[m.id] > sl:
                 forced = forced or f or rho[m.id] > sl
@@ -821,7 +829,7 @@ def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
     for n in range(1, G + 1):
         base, forced, spare = 0.0, False, INF
         for m in mods:
-            sl = max(0.0, Us - n * amax[m.id])
+            sl = max(0.0, Us - amax[m.id][n])
             f = m.location != "remote" and n > caps[m.id]
             if f or rho[m.id] > sl:
                 forced = True
