@@ -189,13 +189,13 @@ class _Cohort:
 
 
 class Planted:
-    def __init__(self, size: str, seed: int, family: str):
+    def __init__(self, size: str, seed: int, family: str, attempt: int = 0):
         if size not in SIZE:
             raise ValueError(f"size must be one of {SIZES}, not {size!r}")
         if family not in FAMILY:
             raise ValueError(f"family must be one of {FAMILIES}, not {family!r}")
         self.size, self.seed, self.family = size, seed, family
-        self.r = random.Random(f"planted/{size}/{seed}/{family}")
+        self.r = random.Random(f"planted/{size}/{seed}/{family}" + (f"/{attempt}" if attempt else ""))
         self.f = FAMILY[family]
         self.small = size == "S"
 
@@ -290,7 +290,7 @@ class Planted:
                 mods = []
                 for k in range(1, nmod + 1):
                     mid = f"{code}{k}"
-                    sess = r.choice((1, 2, 3, 3, 4)) if not self.small else r.choice((1, 2, 2, 3, 3))
+                    sess = r.choice((1, 2, 3, 3, 4)) if not self.small else r.choice((1, 2, 2, 3, 3, 4))
                     dur = r.choice((90, 120, 150, 180, 180, 240) if kind != "office" else (90, 120, 120, 150, 180))
                     if kind == "care" and r.random() < 0.5:
                         dur = min(dur, 150)  # must fit inside a shift with its start
@@ -404,7 +404,7 @@ class Planted:
         reg["waves"] = {}
         for tid, tr in self.tracks.items():
             if tr["mix_workplaces"] and tid != self.val_track:
-                nw = 1 if self.small else r.randint(2, 4)
+                nw = 2 if self.small else r.randint(2, 4)
                 reg["waves"][tid] = [self._window(tid, True) for _ in range(nw)]
         # workplaces until the participant target is met
         tracks_by_kind = defaultdict(list)
@@ -413,19 +413,24 @@ class Planted:
         kinds = [k for k in kinds_w if tracks_by_kind.get(k)]
         weights = [kinds_w[k] for k in kinds]
         n = 0
-        wi = 0
-        order = kinds[:]
         if self.small:
-            # a small programme still mixes kinds: two or three kinds, few people each
-            r.shuffle(order)
-            order = order[:r.randint(2, 3)] if len(order) > 1 else order
-        while n < target:
-            kind = order[wi % len(order)] if self.small else r.choices(kinds, weights)[0]
-            wi += 1
+            # one workplace of the family's main kind with a plan of its own track (a care home on
+            # shift, a mill's crews), then small workplaces that share a mixed-workplace track
+            own_kinds = [k for k in kinds if any(not self.tracks[t]["mix_workplaces"] for t in tracks_by_kind[k])]
+            if own_kinds:
+                main = r.choices(own_kinds, [kinds_w[k] for k in own_kinds])[0]
+                n += self._workplace(reg, main, tracks_by_kind, r.randint(6, 11), mixed_only=False)
+            k = 0
+            while n < target and k < 12:
+                k += 1
+                kind = r.choices(kinds, weights)[0]
+                n += self._workplace(reg, kind, tracks_by_kind, min(3, target - n), mixed_only=True)
+        while n < target and not self.small:
+            kind = r.choices(kinds, weights)[0]
             n += self._workplace(reg, kind, tracks_by_kind, target - n)
         self._plans_val(reg)
 
-    def _workplace(self, reg, kind, tracks_by_kind, left) -> int:
+    def _workplace(self, reg, kind, tracks_by_kind, left, mixed_only=None) -> int:
         r = self.r
         rc = reg["code"]
         k = len(self.workplaces) + 1
@@ -477,6 +482,8 @@ class Planted:
         n = 0
         own = [t for t in tracks_by_kind.get(kind, []) if not self.tracks[t]["mix_workplaces"]]
         r.shuffle(own)
+        if mixed_only:
+            own = []
         for tid in own[:r.randint(1, len(own))] if own else []:
             if left - n <= 0 and n:
                 break
@@ -484,8 +491,8 @@ class Planted:
         for tid in reg["waves"]:
             tk = self.track_kind[tid]
             p = 0.9 if tk == kind else (0.5 if kind == "care" and tk == "office" else 0.25)
-            if self.small and tk != kind:
-                p = 0.0
+            if self.small:
+                p = 0.0 if mixed_only is False else 1.0
             if r.random() < p and left - n > 0:
                 n += self._mixed_plan(reg, wp, tid)
         return n
@@ -892,7 +899,9 @@ class Planted:
         dropped = []
         order = sorted(self.cohorts, key=lambda c: (c.lo, c.hi, c.id))
         repairs = defaultdict(int)
-        for c in order:
+        order.reverse()
+        while order:
+            c = order.pop()
             if self._place_cohort(c):
                 continue
             # written around the schedule: one more trainer for the track where trainers ran short
@@ -909,7 +918,7 @@ class Planted:
                 half = len(c.members) // 2
                 parts = []
                 for k, mem in enumerate((c.members[:half], c.members[half:])):
-                    x = _Cohort(f"{c.id}{'ab'[k]}", c.track, mem, sorted({c._plan_of[m]["id"] for m in mem}),
+                    x = _Cohort(f"{c.id}{'ab'[k]}" if len(c.id) == 6 else f"{c.id}{k + 1}", c.track, mem, sorted({c._plan_of[m]["id"] for m in mem}),
                                 c.region)
                     x.workplaces = sorted({c._plan_of[m]["workplace"] for m in mem})
                     x.lo, x.hi, x._plan_of = c.lo, c.hi, c._plan_of
@@ -918,8 +927,7 @@ class Planted:
                 self.cohorts.remove(c)
                 for x in parts:
                     self.cohorts.append(x)
-                    if not self._place_cohort(x):
-                        dropped.append(x)
+                order += parts[::-1]  # tried next, and split again if need be
             else:
                 dropped.append(c)
         for c in dropped:
@@ -1436,11 +1444,29 @@ class Planted:
                 "kpis": kpis}
 
 
+# what each size should come to: persons and sessions (a draw outside is drawn again, a few times)
+BOUNDS = {"S": ((15, 30), (20, 40)), "M": ((200, 270), (300, 560)), "L": ((900, 1150), (1300, 2100)),
+          "XL": ((0, 10 ** 9), (0, 10 ** 9))}
+
+
 def planted(size: str, seed: int, family: str = "mixed") -> tuple[dict, dict]:
     """(scenario, witness): a planted-feasible programme and a complete schedule for it.
 
-    Deterministic: the same (size, seed, family) gives the same JSON."""
-    return Planted(size, seed, family).build()
+    Deterministic: the same (size, seed, family) gives the same JSON. A draw whose persons or
+    sessions fall outside the size's bounds is drawn again from the next stream (at most 12
+    draws; the closest one is kept)."""
+    (p0, p1), (s0, s1) = BOUNDS[size]
+    best = None
+    for attempt in range(12 if size != "XL" else 1):
+        g = Planted(size, seed, family, attempt)
+        sc, w = g.build()
+        f = figures(sc, w)
+        miss = max(0, p0 - f["persons"], f["persons"] - p1) / p0 + max(0, s0 - f["sessions"], f["sessions"] - s1) / s0
+        if best is None or miss < best[0]:
+            best = (miss, sc, w)
+        if miss == 0:
+            break
+    return best[1], best[2]
 
 
 def check(scenario: dict, witness: dict):
