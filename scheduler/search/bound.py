@@ -163,6 +163,7 @@ class _Unit:
     late: float = INF
     delta: float = INF
     comp: int = 0  # compatibility component within the pool
+    anchor_extra: float = 0.0  # extra cost in a full cohort with an inside-shift member
     attr: dict = field(default_factory=dict)
 
 
@@ -463,6 +464,31 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
         for pk in keys:
             for u in groups[pk]:
                 u.comp = root(comp[pk])
+        # anchoring: a full cohort holding a member v who must train inside her shift has
+        # every session at a slot admissible for v, so another member u pays at least her
+        # cheapest cost among the slots admissible for both; over the possible anchors v of
+        # u's component that is u's anchored cost, the extra over u's a-sum is `anchor_extra`
+        anchors = [pk for pk in keys if groups[pk][0].kind == "on"]
+        for pk in keys:
+            us = groups[pk]
+            if us[0].kind == "on" or not anchors:
+                continue
+            vu = prof[pk][4]
+            best = INF
+            for pv in anchors:
+                if root(comp[pv]) != root(comp[pk]):
+                    continue
+                vv = prof[pv][4]
+                tot = 0.0
+                for m in mods:
+                    both = vu[m.id][0] & vv[m.id][0]
+                    if not both.any():
+                        tot = INF
+                        break
+                    tot += m.sessions * float(vu[m.id][1][both].min())
+                best = min(best, tot)
+            for u in us:
+                u.anchor_extra = max(0.0, best - u.asum) if math.isfinite(best) else INF
         # per module: the largest possible sum of the members' a in a cohort of n (the n
         # largest a of the pool), n = 0..G
         amax = {}
@@ -704,7 +730,7 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
     for cu in comps.values():
         Lc = min(u.late for u in cu)
         oa = full_rho + Lc if math.isfinite(full_rho) else INF
-        Fc, Fkc, Fxc = _full_cost(cu, Gs, oa, sc)
+        Fc, Fkc, Fxc = _full_cost_anchored(cu, Gs, oa, sc)
         parts_of.append((Fc, Fkc, Fxc, Lc))
         n0, n1 = len(F), len(Fc)
         G2 = np.full(n0 + n1 - 1, INF)
@@ -995,5 +1021,71 @@ def _full_cost(elig, Gs, opt_all, sc):
             if v > prev:
                 break  # convex in K
             prev = v
+        F[x], Fk[x], Fx[x] = best, bk, bx
+    return F, Fk, Fx
+
+
+def _full_cost_anchored(elig, Gs, opt_all, sc):
+    """`_full_cost` with anchoring (step 4b): full cohorts are *anchored* (they hold a member
+    who must train inside her shift: an "on" unit) or *free* (none). The x members split into
+    x_O "on" units and z others in anchored cohorts and y others in free ones. Anchored
+    cohorts: K_a >= ceil((x_O + z) / Gs), >= ceil(on_θ / s_θ) per team, <= x_O; the z others
+    pay at least the z smallest anchor extras. Free cohorts: `_full_cost` of the others alone
+    (their own staffing extras). The staffing extras of others inside anchored cohorts are
+    left out (a lower bound may leave costs out, never count them twice)."""
+    O = [u for u in elig if u.kind == "on"]
+    R = [u for u in elig if u.kind != "on"]
+    if not O or not R or not any(u.anchor_extra > 0 for u in R):
+        return _full_cost(elig, Gs, opt_all, sc)
+    PE, PO, PR = len(elig), len(O), len(R)
+    F = np.full(PE + 1, INF)
+    Fk = np.zeros(PE + 1, dtype=np.int64)
+    Fx = np.zeros(PE + 1)
+    F[0] = 0.0
+    if not math.isfinite(opt_all) or Gs < 1:
+        return F, Fk, Fx
+    Fr, Fkr, Fxr = _full_cost(R, Gs, opt_all, sc)
+    ex = sorted(u.anchor_extra for u in R)
+    ER = np.concatenate(([0.0], np.cumsum(ex)))
+    ER[~np.isfinite(ER)] = INF
+    o_teams: dict = defaultdict(int)
+    for u in O:
+        o_teams[u.team] += 1
+    o_tl = [(sc.teams[k].staffing_slack if k in sc.teams else 0, PO - v) for k, v in o_teams.items()]
+    # A[x_O][z]: K_a and cost of the anchored cohorts
+    A = np.full((PO + 1, PR + 1), INF)
+    Ak = np.zeros((PO + 1, PR + 1), dtype=np.int64)
+    A[0, 0] = 0.0
+    for xo in range(1, PO + 1):
+        k_staff, ok = 1, True
+        for s_, not_t in o_tl:
+            need = xo - not_t
+            if need > 0:
+                if s_ < 1:
+                    ok = False
+                    break
+                k_staff = max(k_staff, -(-need // s_))
+        if not ok:
+            continue
+        for z in range(0, PR + 1):
+            if not math.isfinite(ER[z]):
+                break
+            K = max(k_staff, -(-(xo + z) // Gs))
+            if K > xo:
+                continue
+            A[xo, z] = K * opt_all + ER[z]
+            Ak[xo, z] = K
+    for x in range(1, PE + 1):
+        best, bk, bx = INF, 0, 0.0
+        for xo in range(max(0, x - PR), min(PO, x) + 1):
+            r = x - xo
+            zs = np.arange(0, r + 1)
+            vals = A[xo, zs] + Fr[r - zs]
+            i = int(np.argmin(vals))
+            if vals[i] < best:
+                z = int(zs[i])
+                best = float(vals[i])
+                bk = int(Ak[xo, z] + Fkr[r - z])
+                bx = float(ER[z] + Fxr[r - z])
         F[x], Fk[x], Fx[x] = best, bk, bx
     return F, Fk, Fx
