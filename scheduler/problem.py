@@ -147,6 +147,8 @@ class PlanningProblem:
             self.unassigned = list(unassigned or [])
         self.cohorts = cohorts
         self.cohort_by_id = {c.id: c for c in self.cohorts}
+        if len(self.cohort_by_id) != len(self.cohorts):
+            raise ValueError("two cohorts share an id")  # their sessions would merge: a bug upstream
         self.sessions: list[CohortSession] = cohort_sessions(scenario, self.cohorts)
         self.session_index = {s.key: i for i, s in enumerate(self.sessions)}
         self.by_cohort: dict[str, list[int]] = defaultdict(list)

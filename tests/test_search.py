@@ -18,7 +18,7 @@ from scheduler.domain import build_scenario
 from scheduler.problem import PlanningProblem
 from scheduler.result import build_schedule, exact_costs
 from scheduler.schemas import load_scenario
-from scheduler.search.cohort_moves import carry_over, placeable_alone, reform
+from scheduler.search.cohort_moves import _named, carry_over, placeable_alone, reform
 from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
 from scheduler.timeline import Timeline
@@ -129,6 +129,20 @@ def test_cohorts_whose_members_do_not_change_keep_their_ids_and_placements():
         assert moved.cohort_by_id[c.id] == c
     kept = carry_over(problem, moved, placed)
     assert {moved.sessions[i].key.cohort for i in kept} >= {c.id for c in hp2}
+
+
+def test_a_pool_split_again_and_again_gets_ids_no_other_cohort_has():
+    sc = scenario_factory(participants=9, track={"max_group": 9},
+                          workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    problem = problem_of(sc)
+    members = sorted(p for c in problem.cohorts for p in c.participants)
+    for groups in ([members[:5], members[5:]], [members[:3], members[3:6], members[6:]],
+                   [members[:2], members[2:4], members[4:6], members[6:]]):
+        pool = list(problem.cohorts)
+        new = _named(problem, pool, groups, sorted(c.id for c in pool), ["HP1"])
+        problem = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+        assert len({c.id for c in new}) == len(new) == len(groups)
+        assert sorted(p for c in problem.cohorts for p in c.participants) == members
 
 
 # ----------------------------------------------------------------------------- completeness, limits

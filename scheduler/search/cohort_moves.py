@@ -153,14 +153,18 @@ def _named(problem: PlanningProblem, pool: list[Cohort], groups: list[list[str]]
         if same is not None:
             free_ids.remove(same.id)
         out.append(same)
+    taken = set(problem.cohort_by_id)
     extra = 0
     for n, g in enumerate(groups):
         if out[n] is None:
             if free_ids:
                 cid = free_ids.pop(0)
-            else:
+            else:  # a new cohort: an id no cohort of the programme has
                 extra += 1
+                while f"{old_ids[0]}-r{extra}" in taken:
+                    extra += 1
                 cid = f"{old_ids[0]}-r{extra}"
+            taken.add(cid)
             out[n] = _cohort(problem, cid, pool[0].track, g, plans)
     return [c for c in out if c is not None]
 
