@@ -68,6 +68,13 @@ only through trainers, see 8), so no cost is counted twice.
    other on-shift-capable members) train off shift for the whole track: each pays at least
    ``Δ_θ`` more, the smallest (cheapest fully off-shift track) - (sum of its ``a``) over θ's
    flex units.
+   **Anchoring.** A full cohort holding a member v whose plan forbids off-shift training
+   holds every session at a slot admissible for v, so each other member u pays at least her
+   cheapest cost over the slots admissible for both (an evening worker in a day workers'
+   cohort pays overtime). Per u the least such sum over the possible anchors of its component,
+   minus u's ``a``-sum, is u's *anchor extra*; full cohorts are anchored (K_a of them, each
+   with an anchor, so K_a <= anchors in them) or free (none), and the z others in anchored
+   cohorts pay at least the z smallest extras (see :func:`_full_cost_anchored`).
 5. **Compatibility.** Two profiles (units alike in team, flags, window, language) can sit in
    one full cohort only if, for every module, some slot is admissible for both; so a full
    cohort lies inside one connected component of that relation, and the full cohorts' cost is
@@ -542,10 +549,18 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
             cp_bound[ci[0]] = v
     del cp_input
 
+    pool_trainers = [sorted({o[0] for opts in pd[6].values() for o in opts}) for pd in pool_data]
+    pool_cache: dict = {}
+
     def evaluate(price):
         tot, attr, use = 0.0, defaultdict(float), defaultdict(float)
         for i, pd in enumerate(pool_data):
-            b, pattr, puse = _pool_bound(*pd, price, sc)
+            key = (i, tuple(price.get(t, 0.0) for t in pool_trainers[i]))
+            hit = pool_cache.get(key)
+            if hit is None:  # a pool's bound depends on the prices of its trainers only
+                hit = pool_cache[key] = _pool_bound(*pd, price, sc)
+            b, pattr, puse = hit
+            pattr = defaultdict(float, pattr)
             cp = cp_bound.get(i)
             if cp is not None and cp > b:  # valid at any price >= 0 (prices only add cost)
                 pattr["overtime_per_hour"] += cp - b
