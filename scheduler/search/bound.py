@@ -103,8 +103,14 @@ only through trainers, see 8), so no cost is counted twice.
    bounds are computed at λ = 0, which only lowers them (prices add cost), so they stay valid
    inside this sum.
 
-The total is the sum of the pools' bounds; trainer changes and interpreter travel are counted
-as 0 (allowed: every term is >= 0). ``terms`` splits the total by objective term *as the
+**Interpreters.** A full cohort holding a member who needs language L, in a module none of
+the pool's qualified trainers speaks L, has an interpreter speaking L at every session, who
+travels home -> site -> home that day like a trainer (shares as in 3). At least
+``ceil(x_L / Gs)`` full cohorts hold one of the x_L such members; since one interpreter may
+speak several languages, only the dearest language is counted.
+
+The total is the sum of the pools' bounds; trainer changes are counted as 0 (allowed: every
+term is >= 0). ``terms`` splits the total by objective term *as the
 minimising choice charges it* (participant costs of the cheapest slots, trainer cost and
 travel of ``rho``, lateness ``L``, the unscheduled shares and slack, the unassigned
 penalties, the staffing extra and what the CP-SAT relaxation adds as overtime, the capacity
@@ -324,6 +330,17 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
             trainer_cap[t.id] = max(1, hit)
         return trainer_cap[t.id]
 
+    interp_cap: dict = {}
+    d_min = min((m.duration_minutes for m in sc.modules.values()), default=60)
+
+    def cap_of_interpreter(i) -> int:
+        """Most sessions interpreter i can attend on one local date."""
+        if i.id not in interp_cap:
+            f = S.free("interpreter", i, d_min)
+            per_day = int(np.bincount(S.day[f] - S.day.min()).max()) if f.any() else 0
+            interp_cap[i.id] = max(1, min(per_day or start_times, start_times))
+        return interp_cap[i.id]
+
     # shortest travel between sites over any chain of trips (the travel table need not keep
     # the triangle inequality): a day's route through x is at least home -> x -> home of these
     site_ids = sorted({*sc.sites, *room_sites, *(t.home_site for t in sc.trainers.values() if t.home_site)})
@@ -524,7 +541,34 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
                     trav = 2 * trip * wt / cap_of(t)
                 opts.append((t.id, t.cost_per_hour * d / 60.0, trav, d))
             options[m.id] = opts
-        pool_data.append((members, mods, G, share, Us, amax, options, caps))
+        # interpreters: a full cohort with a member needing language L, for a module no
+        # qualified trainer of the pool speaks L in, has an interpreter speaking L at every
+        # session, who travels home -> the session's site -> home that day (shares as for
+        # trainers); per language the least such travel over the track
+        lang_cost: dict = {}
+        for lang in {sc.participants[u.pid].language for u in members} - {None}:
+            total_l = 0.0
+            for m in mods:
+                if m.location == "remote":
+                    continue
+                if any(lang in sc.trainers[o[0]].languages for o in options[m.id]):
+                    continue
+                _, rooms, _ = resources(m, sites, None)
+                room_sites_m = {r.site for r in rooms}
+                best = INF
+                for i in sc.interpreters.values():
+                    if lang not in i.languages:
+                        continue
+                    if i.home_site is None or not room_sites_m:
+                        best = 0.0
+                        break
+                    trip = min(dist(i.home_site, x) for x in room_sites_m)
+                    best = min(best, 2 * trip * wt / cap_of_interpreter(i))
+                if math.isfinite(best):
+                    total_l += best * m.sessions
+            if total_l > 0:
+                lang_cost[lang] = total_l
+        pool_data.append((members, mods, G, share, Us, amax, options, caps, lang_cost))
         ci = (len(pool_data) - 1, prof, groups, mods, G, Us, amax, options, caps)
         gain = _conflict(ci)
         if gain > 0 and len(members) <= CP_MAX_UNITS:
@@ -615,7 +659,8 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
     total = sum(terms.values())
     if skipped:
         notes.append(f"deadline reached: {skipped} participants' pools were not bounded (counted 0)")
-    notes.append("trainer changes, interpreter travel and daily rest are not used (counted 0 / ignored)")
+    notes.append("trainer changes and daily rest are not used (counted 0 / ignored); interpreter travel only "
+                 "where no qualified trainer speaks the language")
     return ProgrammeBound(total=total, terms=terms, notes=tuple(notes), seconds=_time.monotonic() - t0,
                           pools=n_pools, cohorts=cohorts)
 
@@ -669,7 +714,7 @@ def _profile(sc, S: _Slots, u: _Unit, mods, sites, lang, win, resources, wb, wo,
     return att, att_off, (prev_day if chain_ok else None), costs, vec
 
 
-def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
+def _pool_bound(members, mods, G, share, Us, amax, options, caps, lang_cost, price, sc):
     """Step 5 of the argument: the cheapest choice of assigned units, broken and full cohorts.
     `price` adds a price per minute to trainers (the Lagrangian of their capacity). Returns the
     bound, its attribution to the terms and the trainer minutes its choice uses."""
@@ -746,7 +791,20 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
         Lc = min(u.late for u in cu)
         oa = full_rho + Lc if math.isfinite(full_rho) else INF
         Fc, Fkc, Fxc = _full_cost_anchored(cu, Gs, oa, sc)
-        parts_of.append((Fc, Fkc, Fxc, Lc))
+        # interpreters (see lang_cost): at least ceil(x_L / Gs) full cohorts hold one of the
+        # component's L-members; one interpreter may speak several languages, so only the
+        # dearest language counts
+        Fl = np.zeros(len(Fc))
+        if lang_cost and Gs >= 1:
+            PEc = len(cu)
+            xs = np.arange(len(Fc))
+            for lang, cost_l in lang_cost.items():
+                n_l = sum(1 for u in cu if sc.participants[u.pid].language == lang)
+                if n_l:
+                    x_l = np.maximum(0, xs - (PEc - n_l))
+                    Fl = np.maximum(Fl, -(-x_l // Gs) * cost_l)
+            Fc = Fc + Fl
+        parts_of.append((Fc, Fkc, Fxc, Lc, Fl))
         n0, n1 = len(F), len(Fc)
         G2 = np.full(n0 + n1 - 1, INF)
         arg = np.zeros(n0 + n1 - 1, dtype=np.int64)
@@ -791,7 +849,7 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
             use[who[mid]] += cnt * sc.modules[mid].duration_minutes
         x -= n
     x = a - m
-    for (Fc, Fkc, Fxc, Lc), arg in zip(reversed(parts_of), reversed(splits)):
+    for (Fc, Fkc, Fxc, Lc, Fl), arg in zip(reversed(parts_of), reversed(splits)):
         j = int(arg[x]) if x < len(arg) else 0
         x -= j
         if j == 0:
@@ -805,6 +863,7 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, price, sc):
                 use[who[mm.id]] += K * sess[mm.id] * mm.duration_minutes
         attr["late_per_day"] += K * Lc
         attr["overtime_per_hour"] += float(Fxc[j])
+        attr["travel_per_minute"] += float(Fl[j])
         use[None] += K  # full cohorts (counted, not a trainer)
     got = sum(attr.values())
     if abs(got - best) > 1e-6 * max(1.0, abs(best)):  # attribution must add up
