@@ -208,7 +208,7 @@ class Planted:
         if self.small:
             # a short horizon that still holds a DST change and a closure
             start = r.choice((date(year, 9, 21), date(year, 2, 22), date(year, 3, 1), date(year, 10, 5),
-                              date(year, 11, 16)))
+                              date(year, 10, 19)))
         elif weeks < 30:
             start = r.choice((date(year, 8, 10), date(year, 8, 24), date(year, 1, 11), date(year, 2, 1)))
         else:
@@ -372,7 +372,7 @@ class Planted:
         return sid
 
     def _room(self, reg, site, cap, feats, label):
-        rid = f"R-{site[2:]}-{len([x for x in self.rooms if x['site'] == site]) + 1}"
+        rid = f"R{site[1:]}-{len([x for x in self.rooms if x['site'] == site]) + 1}"
         self.rooms.append({"id": rid, "name": label, "site": site, "capacity": cap, "features": feats,
                            "unavailable": []})
         reg.setdefault("rooms", []).append(rid)
@@ -442,7 +442,7 @@ class Planted:
         if site_share:
             site = r.choice([self.region_of_wp[w]["site"] for w in reg["wps"]])
         else:
-            site = self._site(reg, f"S-{wid[1:]}", f"{r.choice(names[kind])} {k}")
+            site = self._site(reg, f"S{wid[1:]}", f"{r.choice(names[kind])} {k}")
         wp = {"id": wid, "name": f"{r.choice(names[kind])} {k}", "site": site, "teams": []}
         self.workplaces.append(wp)
         self.region_of_wp[wid] = wp
@@ -560,7 +560,7 @@ class Planted:
     def _plan(self, wp, tid, kind, left) -> int:
         r = self.r
         tr = self.tracks[tid]
-        pid = f"HP-{wp['id'][1:]}-{tid[2:]}"
+        pid = f"HP{wp['id'][1:]}-{tid[2:]}"
         if kind == "care":
             n = r.randint(tr["min_group"], 2 * tr["max_group"] + 2)
             on, off = True, r.random() < 0.3
@@ -574,6 +574,15 @@ class Planted:
             n = min(n, max(left, tr["min_group"]), tr["max_group"] + 2)
         n = max(1, min(n, left + 3))
         entries, people = self._people(wp, pid, kind, n, on_shift_only=not off)
+        # people in two tracks: some named people of the workplace's earlier plan take this one too
+        earlier = [(p, t) for p, t in wp.get("_named", []) if p not in {x for x, _ in people}]
+        if earlier and off and r.random() < self.f["two_track"] * 2:
+            r.shuffle(earlier)
+            for p, t in earlier[:r.randint(1, min(4, len(earlier)))]:
+                people.append((p, t))
+                entries.append({"id": p, "team": t, **({"language": self.person_lang[p]}
+                                                      if p in self.person_lang else {})})
+        wp.setdefault("_named", []).extend((p, t) for p, t in people if not p.startswith(pid + "-"))
         if not people:
             return 0
         s, e = self._window(tid, r.random() < self.f["narrow"])
@@ -597,7 +606,7 @@ class Planted:
         e2 = min(len(self.open_days) - 1, e + r.randint(-2, 6))
         if e2 - s2 + 1 < self.track_days(tid) + 2:
             s2, e2 = s, e
-        pid = f"HP-{wp['id'][1:]}-{tid[2:]}"
+        pid = f"HP{wp['id'][1:]}-{tid[2:]}"
         n = r.randint(1, 5) if not self.small else r.randint(1, 3)
         entries, people = self._people(wp, pid, "office", n)
         if not people:
@@ -615,8 +624,13 @@ class Planted:
         if self.val_track:
             tid = self.val_track
             s, e = self._window(tid, False)
-            for wp, pick in [x for x in self._pending_val if x[0]["_region"] == reg["i"]]:
-                pid = f"HP-{wp['id'][1:]}-VAL"
+            per_wp = {}
+            for wp, pick in self._pending_val:
+                if wp["_region"] == reg["i"]:
+                    have = per_wp.setdefault(wp["id"], (wp, []))[1]
+                    have += [x for x in pick if x not in have]
+            for wp, pick in per_wp.values():
+                pid = f"HP{wp['id'][1:]}-VAL"
                 entries = [{"id": p, "team": t, **({"language": self.person_lang[p]} if p in self.person_lang
                                                   else {})} for p, t in pick]
                 s2 = max(0, s + r.randint(-3, 3))
@@ -1354,6 +1368,7 @@ class Planted:
             pl["participants"] = self._entries(pl, people)
             plans.append(pl)
         self.plans = plans
+        assert len({p["id"] for p in plans}) == len(plans), "plan ids are unique"
         self.tighten()
         self.cohort_by_id = {c.id: c for c in self.cohorts}
         scenario = self.scenario_json()
@@ -1446,7 +1461,7 @@ class Planted:
 
 # what each size should come to: persons and sessions (a draw outside is drawn again, a few times)
 BOUNDS = {"S": ((15, 30), (20, 40)), "M": ((200, 270), (300, 560)), "L": ((900, 1150), (1300, 2100)),
-          "XL": ((0, 10 ** 9), (0, 10 ** 9))}
+          "XL": ((6500, 9500), (9000, 15000))}
 
 
 def planted(size: str, seed: int, family: str = "mixed") -> tuple[dict, dict]:
@@ -1461,7 +1476,8 @@ def planted(size: str, seed: int, family: str = "mixed") -> tuple[dict, dict]:
         g = Planted(size, seed, family, attempt)
         sc, w = g.build()
         f = figures(sc, w)
-        miss = max(0, p0 - f["persons"], f["persons"] - p1) / p0 + max(0, s0 - f["sessions"], f["sessions"] - s1) / s0
+        miss = (max(0, p0 - f["persons"], f["persons"] - p1) / max(1, p0)
+                + max(0, s0 - f["sessions"], f["sessions"] - s1) / max(1, s0))
         if best is None or miss < best[0]:
             best = (miss, sc, w)
         if miss == 0:
