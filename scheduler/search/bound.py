@@ -343,7 +343,8 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
 
     # shortest travel between sites over any chain of trips (the travel table need not keep
     # the triangle inequality): a day's route through x is at least home -> x -> home of these
-    site_ids = sorted({*sc.sites, *room_sites, *(t.home_site for t in sc.trainers.values() if t.home_site)})
+    site_ids = sorted({*sc.sites, *room_sites, *(t.home_site for t in sc.trainers.values() if t.home_site),
+                       *(i.home_site for i in sc.interpreters.values() if i.home_site)})
     pos = {x: i for i, x in enumerate(site_ids)}
     D = np.array([[sc.travel_minutes(a, b) for b in site_ids] for a in site_ids], dtype=float)
     for k in range(len(site_ids)):
