@@ -91,7 +91,17 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
             if not track.mix_workplaces and any(len({sc.action_plans[plans_of[p][0]].workplace for p in g}) > 1
                                                 for g in groups):
                 continue
+            if any(_over_slack(sc, g, plans_of) for g in groups):
+                continue
             yield groups
+
+
+def _over_slack(sc, group: list[str], plans_of: dict) -> bool:
+    """More members of one team who may only train on shift than the team's staffing slack:
+    such a cohort could never meet (rule 7 with rule 8)."""
+    on_only = Counter(sc.participants[pid].team for pid in group
+                      if plans_of[pid] and not all(sc.action_plans[p].allow_off_shift for p in plans_of[pid]))
+    return any(n > sc.teams[t].staffing_slack for t, n in on_only.items())
 
 
 def pool_plans(problem: PlanningProblem, pool: list[Cohort]) -> list[str]:
