@@ -143,3 +143,43 @@ def test_example_scenario_bound_below_a_solved_schedule(path):
     report = validate(data, schedule)
     assert report.ok, format_report(report)
     _check(name, sc, _true_objective(data, schedule))
+
+
+ANCHOR = {
+    "format": "modulplan/scenario-1", "id": "anchor",
+    "horizon": {"start": "2027-03-01", "end": "2027-03-05"},
+    "calendar": {"holidays": None, "start_times": ["08:00", "16:00"]},
+    "shift_types": [{"id": "D", "start": "07:00", "end": "15:00"}, {"id": "E", "start": "15:00", "end": "23:00"}],
+    "shift_patterns": [{"id": "day", "anchor": "2027-03-01", "cycle": ["D", "D", "D", "D", "D", "-", "-"]},
+                       {"id": "eve", "anchor": "2027-03-01", "cycle": ["E", "E", "E", "E", "E", "-", "-"]}],
+    "sites": [{"id": "S1"}],
+    "workplaces": [{"id": "W", "site": "S1", "teams": [
+        {"id": "A", "pattern": "day", "headcount": 10, "min_staffing": 5},
+        {"id": "B", "pattern": "eve", "headcount": 10, "min_staffing": 5}]}],
+    "rooms": [{"id": "R", "site": "S1", "capacity": 10, "features": []}],
+    "trainers": [{"id": "T", "qualifications": ["M"], "home_site": "S1", "cost_per_hour": 600}],
+    "modules": [{"id": "M", "sessions": 1, "duration_minutes": 60, "location": "workplace"}],
+    "tracks": [{"id": "TR", "modules": ["M"], "min_group": 1, "max_group": 10}],
+    "action_plans": [
+        {"id": "P1", "workplace": "W", "track": "TR", "participants": [{"team": "A", "count": 2}]},
+        {"id": "P2", "workplace": "W", "track": "TR", "participants": [{"team": "B", "count": 2}],
+         "allow_off_shift": True},
+    ],
+}
+
+
+def test_anchoring_charges_the_evening_workers_in_a_day_cohort():
+    """Two day workers who must train inside their shift and two evening workers who may
+    train off shift: one cohort at 08:00 (the evening workers on overtime, 2 800) beats two
+    cohorts (3 000); the bound proves 2 800 exactly -- without anchoring it would see each
+    person at their own cheapest hour (2 400)."""
+    _, sc = _load(ANCHOR)
+    b, _ = _bound(sc)
+    assert b.total == pytest.approx(2 * 450 + 2 * 650 + 600)
+
+
+def test_a_passed_deadline_still_gives_a_bound():
+    """Pools not reached by the deadline count 0: smaller, still a bound, and said so."""
+    _, sc = _load(MICRO)
+    b = programme_lower_bound(sc, deadline=time.monotonic() - 1)
+    assert b.total == 0 and any("deadline" in n for n in b.notes)
