@@ -118,7 +118,7 @@ def test_public_programme_bound_below_its_complete_schedule(folder):
     raw = json.loads((d / "scenario.json").read_text())
     sched_file = d / ("planted.json" if (d / "planted.json").exists() else "first-fit.json")
     schedule = json.loads(sched_file.read_text())
-    data, sc = _load(raw)
+    _, sc = _load(raw)
     report = validate(raw, schedule)
     assert report.ok, format_report(report)
     known = _true_objective(raw, schedule)

@@ -54,7 +54,7 @@ only through trainers, see 8), so no cost is counted twice.
    much as its least-late member allows: its sessions, in track order with ``min_gap_days``
    (max gaps ignored), lie on slots admissible for each member, so its last session is no
    earlier than the greedy earliest chain ``E[u]`` of any member, and its target is at most
-   each member's; ``L`` = the smallest such lateness in the pool. Hence a full cohort costs,
+   each member's; ``L`` = the smallest such lateness in its component (5). Hence a full cohort costs,
    beyond its members' ``a``, at least ``opt_all = sum_m sessions_m * rho[m] + L``, and it can
    have at most ``Gs = min(G, largest fitting room of each room module)`` members. A cohort
    with some unscheduled session ("broken", n members) costs at least ``opt_some(n)``: per
@@ -129,7 +129,6 @@ import math
 import time as _time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import numpy as np
 
@@ -422,7 +421,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
     skipped = 0
     pool_data: list = []
     cp_input: list = []
-    for pkey, members in pools.items():
+    for members in pools.values():
         if deadline is not None and _time.monotonic() > deadline:
             skipped += len(members)
             continue
@@ -738,8 +737,6 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, lang_cost, pri
     room_mods = [m for m in mods if m.location != "remote"]
     Gs = min([G] + [caps[m.id] for m in room_mods])
     full_rho = sum(rho[m.id] * sess[m.id] for m in mods)
-    L = min((u.late for u in elig), default=INF)
-    opt_all = full_rho + L if PE and math.isfinite(full_rho) else INF
 
     # broken cohorts: opt_some(n), and the cheapest split B(m)
     opt_some = np.full(G + 1, INF)
@@ -924,8 +921,7 @@ def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
     rho = {}
     for m in mods:
         rho[m.id] = min((c + t for _, c, t, _ in options[m.id]), default=INF)
-    share = Us / G
-    # the smallest broken-cohort residual over sizes 1..G (see _opt_some in _pool_bound)
+    # the smallest broken-cohort residual over sizes 1..G (as opt_some in _pool_bound)
     os_min = INF
     for n in range(1, G + 1):
         base, forced, spare = 0.0, False, INF
@@ -974,7 +970,7 @@ def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
     obj = []
     size_prev = None
     ns = []
-    for k in range(K):
+    for _ in range(K):
         n = [model.NewIntVar(0, N[p], "") for p in range(len(live))]
         ns.append(n)
         full = model.NewBoolVar("")
