@@ -25,7 +25,7 @@ from .domain import Scenario, build_scenario
 from .model import SCALE, ModelBuilder, complete_hint_status
 from .problem import PlanningProblem
 from .search.bound import programme_lower_bound
-from .search.engine import improve, schedulable_cohorts
+from .search.engine import improve, improve_in_parallel, schedulable_cohorts
 from .cohorts import cohorts_forced
 from .result import build_schedule, exact_costs
 from .schemas import load_scenario
@@ -169,8 +169,13 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
 
         share = deadline if not small else time.monotonic() + (deadline - time.monotonic()) / 2
         patience = (200 + 20 * len(problem.by_cohort)) if small else None
-        searched, placed, search_stats = improve(problem, placed, deadline=share, seed=params.random_seed,
-                                                 cancel=cancel, patience=patience, on_step=on_step)
+        if small:  # a few seconds of one search, then CP-SAT (on the other core too)
+            searched, placed, search_stats = improve(problem, placed, deadline=share, seed=params.random_seed,
+                                                     cancel=cancel, patience=patience, on_step=on_step)
+        else:
+            searched, placed, search_stats = improve_in_parallel(
+                problem, placed, deadline=share, seed=params.random_seed, searches=min(2, params.num_workers),
+                cancel=cancel, on_step=on_step)
         if searched is not problem:  # cohorts moved: the constructive schedule belongs to the old ones
             problem, first, total = searched, None, len(searched.sessions)
         stats.update(search_stats)

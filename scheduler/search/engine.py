@@ -114,3 +114,91 @@ def _regroup_targets(problem: PlanningProblem, rng, tried: set[str]) -> list[str
             scored.append((-spare, rng.random(), cid))
     scored.sort()
     return [cid for _, _, cid in scored[:2]]
+
+
+# -- both cores --------------------------------------------------------------------------
+def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int = 0,
+                        searches: int = 2, cancel: threading.Event | None = None,
+                        on_step: Callable[[dict[int, Placement], float, int], None] | None = None
+                        ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
+    """`improve` in `searches` processes at once, each from the same schedule with its own
+    seed (a portfolio: ruin and recreate is one thread of Python, and runs of different seeds
+    differ most in the hard tail); the best schedule wins. The other searches run in forked
+    children that share the prepared problem copy-on-write and send back their cohorts and
+    placements; progress is reported from this process's own search."""
+    import multiprocessing as mp
+
+    if searches <= 1 or "fork" not in mp.get_all_start_methods():
+        return improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, on_step=on_step)
+    ctx = mp.get_context("fork")
+    stop = ctx.Event()
+    children = []
+    for n in range(1, searches):
+        here, there = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child_search, args=(problem, placed, deadline, seed + 7919 * n, stop, there),
+                           daemon=True)
+        proc.start()
+        there.close()
+        children.append((proc, here))
+    watcher = None
+    if cancel is not None:
+        def mirror():
+            while not stop.is_set():
+                if cancel.wait(0.2):
+                    stop.set()
+        watcher = threading.Thread(target=mirror, daemon=True)
+        watcher.start()
+    try:
+        best_problem, best, stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel,
+                                            on_step=on_step)
+    finally:
+        stop.set()
+    stats["searches"] = searches
+    mine = (len(best_problem.sessions) - len(best), _cost(best_problem, best))
+    for proc, pipe in children:
+        got = pipe.recv() if pipe.poll(max(1.0, deadline - time.monotonic() + 5)) else None
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+        if got is None:
+            continue
+        other_problem, other = _rebuild(problem, *got[:2])
+        theirs = (len(other_problem.sessions) - len(other), _cost(other_problem, other))
+        if theirs < mine:
+            best_problem, best, mine = other_problem, other, theirs
+            stats["best_search"] = "child"
+    return best_problem, best, stats
+
+
+def _cost(problem: PlanningProblem, placed: dict[int, Placement]) -> float:
+    from ..result import exact_costs
+
+    return exact_costs(problem, placed)["objective"]
+
+
+def _child_search(problem, placed, deadline, seed, stop, pipe) -> None:
+    """A forked search: improve, then send back (cohorts, placements by session key and slot)."""
+    try:
+        found, best, _stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=stop)
+        rows = [(found.sessions[i].key, found.options[i].candidates[pl.candidate].slot.index, pl.trainer, pl.room,
+                 pl.interpreters) for i, pl in best.items()]
+        pipe.send((found.cohorts, rows))
+    except Exception:  # noqa: BLE001 - the parent's own search stands; say why this one did not
+        log.exception("a parallel search failed")
+        pipe.send(None)
+    finally:
+        pipe.close()
+
+
+def _rebuild(problem: PlanningProblem, cohorts, rows) -> tuple[PlanningProblem, dict[int, Placement]]:
+    """The child's schedule in this process: its cohorts (options shared where unchanged),
+    its placements mapped by session key and start slot."""
+    if cohorts != problem.cohorts:
+        problem = PlanningProblem(problem.scenario, cohorts=list(cohorts), unassigned=problem.unassigned,
+                                  reuse=problem)
+    placed: dict[int, Placement] = {}
+    for key, slot, trainer, room, interps in rows:
+        i = problem.session_index[key]
+        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.index == slot)
+        placed[i] = Placement(i, k, trainer, room, tuple(interps))
+    return problem, placed
