@@ -38,7 +38,7 @@ class ModelBuilder:
     """Owns every CP-SAT variable of one model.
 
     `options` may replace the problem's session options (for a neighbourhood of a large
-    problem, see `lns.py`): sessions with no candidates are left out, and the `pinned`
+    problem): sessions with no candidates are left out, and the `pinned`
     sessions keep their one given candidate, trainer, room and interpreters: they are part
     of the model only as fixed occupancy of the resources the free sessions might use."""
 

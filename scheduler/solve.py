@@ -37,6 +37,10 @@ PRESOLVE_LIMIT = 5_000  # model variables above which CP-SAT's presolve is skipp
 # Candidate starts up to which the whole CP-SAT model follows the search (it can prove
 # optimality there); above it the search alone ("neighbourhoods") uses all of the time.
 FULL_MODEL_LIMIT = 4_000
+# Sessions up to which a second search runs in a forked process: the child shares the problem
+# copy-on-write, but Python's reference counts touch every page it reads, so at national size
+# the copy would double the memory.
+PORTFOLIO_LIMIT = 4_000
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,8 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
                                                      cancel=cancel, patience=patience, on_step=on_step)
         else:
             searched, placed, search_stats = improve_in_parallel(
-                problem, placed, deadline=share, seed=params.random_seed, searches=min(2, params.num_workers),
+                problem, placed, deadline=share, seed=params.random_seed,
+                searches=min(2, params.num_workers) if total <= PORTFOLIO_LIMIT else 1,
                 cancel=cancel, on_step=on_step)
         if searched is not problem:  # cohorts moved: the constructive schedule belongs to the old ones
             problem, first, total = searched, None, len(searched.sessions)
