@@ -607,7 +607,7 @@ class Planted:
         if e2 - s2 + 1 < self.track_days(tid) + 2:
             s2, e2 = s, e
         pid = f"HP{wp['id'][1:]}-{tid[2:]}"
-        n = r.randint(1, 5) if not self.small else r.randint(1, 3)
+        n = r.randint(1, 3 if self.family == "network" else 4) if not self.small else r.randint(1, 3)
         entries, people = self._people(wp, pid, "office", n)
         if not people:
             return 0

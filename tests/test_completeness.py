@@ -21,7 +21,7 @@ from scheduler.validate import format_report, validate
 
 TIME_LIMIT = 8.0
 WORKERS = 2
-CASES = [(family, seed) for family in ("mixed", "network", "care", "industry") for seed in (1, 2, 3, 4)]
+CASES = [(family, seed) for family in ("mixed", "network", "care", "industry") for seed in (1, 2, 3, 4, 5, 6)]
 
 
 @pytest.mark.slow
