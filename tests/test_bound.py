@@ -183,3 +183,14 @@ def test_a_passed_deadline_still_gives_a_bound():
     _, sc = _load(MICRO)
     b = programme_lower_bound(sc, deadline=time.monotonic() - 1)
     assert b.total == 0 and any("deadline" in n for n in b.notes)
+
+
+@pytest.mark.parametrize("family", ["mixed", "network", "care", "industry"])
+def test_planted_programme_bound_below_its_witness(family):
+    """Small planted programmes of every family (benchmarks/planted.py) come with a complete
+    schedule: the bound stays below the objective the validator computes for it."""
+    planted = pytest.importorskip("benchmarks.planted")
+    raw, witness = planted.planted("S", 3, family)
+    assert validate(raw, witness).ok
+    _, sc = _load(raw)
+    _check(f"planted S/{family}", sc, _true_objective(raw, witness))

@@ -140,8 +140,8 @@ TERMS = ("unscheduled_session", "unassigned_participant", "backfill_per_hour", "
 INF = math.inf
 CP_MAX_UNITS = 16  # the cohort relaxation is built for pools up to this many units
 CP_MAX_POOLS = 64  # and for at most this many pools (those whose members' cheapest slots differ most)
-CP_SECONDS = 0.2  # per pool
-CP_BUDGET = 0.5  # in all (or as long as the rest took, if longer)
+CP_SECONDS = 0.1  # per pool
+CP_BUDGET = 0.25  # in all (or as long as the rest took, if longer)
 LAGRANGE_STEPS = 30  # subgradient steps on the trainers' capacity prices
 SCALE = 60  # the relaxation's integer costs: 1/60 of a currency unit, rounded down
 
