@@ -93,10 +93,6 @@ def hm(s: str) -> int:
     return int(h) * 60 + int(m)
 
 
-def fmt_hm(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
 def local_date(ts: float) -> date:
     return datetime.fromtimestamp(ts, TZ).date()
 
@@ -1225,7 +1221,6 @@ class Planted:
         r = self.r
         od = self.open_days
         # plans: windows (some shrink around their sessions), targets
-        sess_of_cohort = {c.id: c.sessions for c in self.cohorts}
         span = {}
         for c in self.cohorts:
             for pid in c.plans:
@@ -1245,7 +1240,6 @@ class Planted:
             # the target: often the deadline, sometimes earlier (then the witness may be late)
             tgt = dl - timedelta(days=r.choice((0, 0, 0, 7, 14, 21)))
             pl["target"] = max(e, tgt).isoformat()
-        del sess_of_cohort
         # staffing: slack = what the schedule needs on care teams, some spare elsewhere
         for key, t in self.teams.items():
             n = t["_n"]
@@ -1297,7 +1291,7 @@ class Planted:
         return out
 
     # ------------------------------------------------------------ objective (the spec's count)
-    def objective(self, cohort_sessions):
+    def objective(self):
         W = self.W
         backfill = overtime = tcost = 0.0
         for s in self.sessions:
@@ -1437,7 +1431,7 @@ class Planted:
         return json.loads(json.dumps(sc))  # plain JSON (no tuples, no private keys shared)
 
     def witness_json(self):
-        obj = self.objective(None)
+        obj = self.objective()
         sessions = []
         for s in sorted(self.sessions, key=lambda s: (s["_a"], s["cohort"], s["module"], s["index"])):
             sessions.append({"id": f"S{len(sessions) + 1:05d}", "cohort": s["cohort"], "module": s["module"],
