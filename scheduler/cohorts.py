@@ -334,14 +334,24 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             pools.append(list(g))
         else:
             best += g
+    workplace_modules = [scenario.modules[m] for m in track.modules if scenario.modules[m].location == "workplace"]
+
+    def roomless(pool) -> bool:
+        """A module held at the workplace has no room with its features at any of the pool's
+        workplaces: the pool's people can only meet together with another workplace's."""
+        sites = {scenario.workplaces[p.workplace].site for p in pool}
+        return any(not any(m.room_features <= r.features and r.site in sites and r.capacity >= track.min_group
+                           for r in scenario.rooms.values()) for m in workplace_modules)
+
     while len(pools) > 1:
-        small = [pool for pool in pools if size(pool) < track.min_group]
-        if not small:
+        stuck = [pool for pool in pools if size(pool) < track.min_group or roomless(pool)]
+        if not stuck:
             break
-        pool = min(small, key=size)
+        pool = min(stuck, key=size)
         pools.remove(pool)
         e, d = window(pool)
-        other = max(pools, key=lambda q: (span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
+        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)),
+                                          span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
         other += pool
     return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]
 
