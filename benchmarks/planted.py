@@ -749,7 +749,7 @@ class Planted:
                     continue
                 load = by_reg_q[(ri, q)] / weeks
                 # few trainers: a trainer gives some 300-600 minutes a week to one qualification
-                n = max(1, min(6, round(load / r.uniform(250, 550) + r.random())))
+                n = max(1, min(5, round(load / r.uniform(400, 800) + 0.3 * r.random())))
                 have = [t for t in made if q in t["qualifications"]]
                 for _ in range(max(0, n - len(have))):
                     tcount += 1
@@ -767,7 +767,7 @@ class Planted:
                     made.append(t)
                 # second qualifications: some trainers can take over another trainer's module
                 for t in made:
-                    if q not in t["qualifications"] and r.random() < 0.15:
+                    if q not in t["qualifications"] and r.random() < 0.3:
                         t["qualifications"].append(q)
             if self.val_track and any(c.region == ri and c.track == self.val_track for c in self.cohorts):
                 tcount += 1
