@@ -176,6 +176,7 @@ class _Unit:
     delta: float = INF
     comp: int = 0  # compatibility component within the pool
     anchor_extra: float = 0.0  # extra cost in a full cohort with an inside-shift member
+    off_extra: dict = field(default_factory=dict)  # per module: fully off shift - a
     attr: dict = field(default_factory=dict)
 
 
@@ -456,6 +457,7 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
                 if u.kind == "flex":
                     off = sum(att_off[m.id] * m.sessions for m in mods)
                     u.delta = max(0.0, off - u.asum) if math.isfinite(off) else INF
+                    u.off_extra = {m.id: max(0.0, att_off[m.id] - a[m.id]) for m in mods}
             attr = defaultdict(float)
             for m in mods:
                 if att[m.id] <= share:
@@ -568,6 +570,23 @@ def programme_lower_bound(scenario: Scenario, timeline: Timeline | None = None, 
                     total_l += best * m.sessions
             if total_l > 0:
                 lang_cost[lang] = total_l
+        # crews: in one session at slot s, the members on shift number at most the slack of
+        # the pool's teams whose shift overlaps s; C[m] = the most over m's possible slots
+        team_n: dict = defaultdict(int)
+        for u in members:
+            if u.kind != "off":
+                team_n[u.team] += 1
+        crew: dict = {}
+        for m in mods:
+            if not union_mask[m.id].any():
+                continue
+            capv = np.zeros(nslots, dtype=np.int64)
+            for t, n_t in team_n.items():
+                sl = sc.teams[t].staffing_slack if t in sc.teams else 0
+                if sl > 0:
+                    capv += (S.team(t, m.duration_minutes)[0] > 0) * min(sl, n_t)
+            crew[m.id] = (m.sessions, int(capv[union_mask[m.id]].max()))
+        caps = dict(caps, __crew__=crew)
         pool_data.append((members, mods, G, share, Us, amax, options, caps, lang_cost))
         ci = (len(pool_data) - 1, prof, groups, mods, G, Us, amax, options, caps)
         gain = _conflict(ci)
@@ -788,7 +807,7 @@ def _pool_bound(members, mods, G, share, Us, amax, options, caps, lang_cost, pri
     for cu in comps.values():
         Lc = min(u.late for u in cu)
         oa = full_rho + Lc if math.isfinite(full_rho) else INF
-        Fc, Fkc, Fxc = _full_cost_anchored(cu, Gs, oa, sc)
+        Fc, Fkc, Fxc = _full_cost_anchored(cu, Gs, oa, sc, caps.get("__crew__", {}))
         # interpreters (see lang_cost): at least ceil(x_L / Gs) full cohorts hold one of the
         # component's L-members; one interpreter may speak several languages, so only the
         # dearest language counts
@@ -1042,11 +1061,21 @@ def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
     return math.floor(solver.BestObjectiveBound()) / SCALE
 
 
-def _full_cost(elig, Gs, opt_all, sc):
+def _full_cost(elig, Gs, opt_all, sc, crew=None):
     """For x = 0..len(elig) members (of these eligible units) in full cohorts: the least cost
     of K full cohorts beyond the members' ``a`` (K * opt_all + the staffing extras, step 4),
-    with the K that gives it and the extra."""
+    with the K that gives it and the extra. With `crew` (module -> (sessions, C)): in every
+    session at most C members are on shift, so of f flex members in K cohorts at least
+    f - K * C are fully off shift, each paying at least the least `off_extra`; this and the
+    per-team extra both charge off-shift members, so only the larger of the two counts."""
     PE = len(elig)
+    flex = [u for u in elig if u.kind == "flex" and u.off_extra]
+    crew_terms = []
+    for mid, (n_s, C) in (crew or {}).items():
+        dm = min((u.off_extra.get(mid, INF) for u in flex), default=INF)
+        if flex and math.isfinite(dm) and dm > 0:
+            crew_terms.append((n_s * dm, C))
+    not_flex = PE - len(flex)
     teams: dict = defaultdict(lambda: [0, 0, INF])  # team -> [on units, on+flex units, min delta]
     for u in elig:
         if u.kind == "off":
@@ -1086,6 +1115,9 @@ def _full_cost(elig, Gs, opt_all, sc):
                 over = x - not_all - K * s
                 if over > 0 and math.isfinite(dm):
                     extra += dm * over
+            if crew_terms:
+                f = x - not_flex
+                extra = max(extra, sum(w * max(0, f - K * C) for w, C in crew_terms))
             v = K * opt_all + extra
             if v < best:
                 best, bk, bx = v, K, extra
@@ -1096,7 +1128,7 @@ def _full_cost(elig, Gs, opt_all, sc):
     return F, Fk, Fx
 
 
-def _full_cost_anchored(elig, Gs, opt_all, sc):
+def _full_cost_anchored(elig, Gs, opt_all, sc, crew=None):
     """`_full_cost` with anchoring (step 4b): full cohorts are *anchored* (they hold a member
     who must train inside her shift: an "on" unit) or *free* (none). The x members split into
     x_O "on" units and z others in anchored cohorts and y others in free ones. Anchored
@@ -1107,7 +1139,7 @@ def _full_cost_anchored(elig, Gs, opt_all, sc):
     O = [u for u in elig if u.kind == "on"]
     R = [u for u in elig if u.kind != "on"]
     if not O or not R or not any(u.anchor_extra > 0 for u in R):
-        return _full_cost(elig, Gs, opt_all, sc)
+        return _full_cost(elig, Gs, opt_all, sc, crew)
     PE, PO, PR = len(elig), len(O), len(R)
     F = np.full(PE + 1, INF)
     Fk = np.zeros(PE + 1, dtype=np.int64)
@@ -1115,7 +1147,7 @@ def _full_cost_anchored(elig, Gs, opt_all, sc):
     F[0] = 0.0
     if not math.isfinite(opt_all) or Gs < 1:
         return F, Fk, Fx
-    Fr, Fkr, Fxr = _full_cost(R, Gs, opt_all, sc)
+    Fr, Fkr, Fxr = _full_cost(R, Gs, opt_all, sc, crew)
     ex = sorted(u.anchor_extra for u in R)
     ER = np.concatenate(([0.0], np.cumsum(ex)))
     ER[~np.isfinite(ER)] = INF
