@@ -68,6 +68,12 @@ only through trainers, see 8), so no cost is counted twice.
    other on-shift-capable members) train off shift for the whole track: each pays at least
    ``Δ_θ`` more, the smallest (cheapest fully off-shift track) - (sum of its ``a``) over θ's
    flex units.
+   **Crews.** In one session at slot s the members on shift number at most the sum of
+   ``min(s_θ, θ's units in the pool)`` over the teams whose shift overlaps s (rotating crews
+   are rarely on shift together); ``C[m]`` is the most over m's possible slots. So of f flex
+   members in K full cohorts at least ``f - K * C[m]`` sit each session of m fully off shift,
+   paying at least the least (cheapest fully-off-shift cost - ``a``). This and the per-team
+   extra charge the same kind of cost, so only the larger of the two is counted.
    **Anchoring.** A full cohort holding a member v whose plan forbids off-shift training
    holds every session at a slot admissible for v, so each other member u pays at least her
    cheapest cost over the slots admissible for both (an evening worker in a day workers'
