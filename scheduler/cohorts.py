@@ -343,14 +343,22 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
         return any(not any(m.room_features <= r.features and r.site in sites and r.capacity >= track.min_group
                            for r in scenario.rooms.values()) for m in workplace_modules)
 
+    def overfull(pool) -> bool:
+        """More members of a team who may only train on shift than the team's slack lets the
+        pool's cohorts hold: with few members they must meet with other workplaces' people."""
+        kmax = max(1, size(pool) // max(1, track.min_group))
+        on_only = Counter(scenario.participants[pid].team for p in pool if not p.allow_off_shift
+                          for pid in p.participants)
+        return any(n > scenario.teams[t].staffing_slack * kmax for t, n in on_only.items())
+
     while len(pools) > 1:
-        stuck = [pool for pool in pools if size(pool) < track.min_group or roomless(pool)]
+        stuck = [pool for pool in pools if size(pool) < track.min_group or roomless(pool) or overfull(pool)]
         if not stuck:
             break
         pool = min(stuck, key=size)
         pools.remove(pool)
         e, d = window(pool)
-        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)),
+        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
                                           span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
         other += pool
     return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]

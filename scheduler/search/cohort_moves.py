@@ -18,26 +18,71 @@ import math
 from collections import Counter
 
 from ..cohorts import Cohort
-from ..construct import Bookings, _place_cohort
+from ..construct import Bookings, _fit, _ordered_candidates, _place_cohort
 from ..problem import PlanningProblem
 
 
-def placeable_alone(problem: PlanningProblem, cid: str) -> bool:
-    """Can the cohort's whole track be scheduled when nothing else is booked?"""
+def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 3000) -> bool:
+    """Can the cohort's whole track be scheduled when nothing else is booked? The greedy
+    placer first; when it fails, a depth-first search over the track's candidate starts
+    (earliest first, its own sessions booked as it goes: order, gaps, daily rest between
+    them, trainers' daily limits), up to `nodes` placements tried."""
     idxs = problem.by_cohort[cid]
     if not idxs or any(not problem.options[i].candidates for i in idxs):
         return False
-    for strategy in ("cheapest", "earliest"):
-        if len(_place_cohort(problem, Bookings(problem), idxs, strategy, backtracks=20)) == len(idxs):
+    if len(_place_cohort(problem, Bookings(problem), idxs, "cheapest", backtracks=20)) == len(idxs):
+        return True
+    book = Bookings(problem)
+    budget = [nodes]
+
+    def dfs(j: int, prev) -> bool:
+        if j == len(idxs):
             return True
-    return False
+        i = idxs[j]
+        o = problem.options[i]
+        for k in _ordered_candidates(problem, i, "earliest", prev):
+            if budget[0] <= 0:
+                return False
+            budget[0] -= 1
+            pl = _fit(problem, book, i, k, None)
+            if pl is None:
+                continue
+            book.book(pl)
+            if dfs(j + 1, (i, o.candidates[k])):
+                return True
+            book.book(pl, -1)
+        return False
+
+    return dfs(0, None)
 
 
-def _pool(problem: PlanningProblem, cid: str) -> list[Cohort]:
-    """The cohorts of the same track linked to `cid` through shared action plans."""
+def _window(problem: PlanningProblem, c: Cohort):
+    plans = [problem.scenario.action_plans[p] for p in c.plans]
+    return max(p.earliest for p in plans), min(p.deadline for p in plans)
+
+
+def _pool(problem: PlanningProblem, cid: str, wide: bool = False) -> list[Cohort]:
+    """The cohorts of the same track linked to `cid` through shared action plans and, where
+    the track mixes workplaces, those whose common window leaves room for the track together
+    with this one's (their people could study together)."""
     c0 = problem.cohort_by_id[cid]
     same_track = [c for c in problem.cohorts if c.track == c0.track]
-    plans, pool, grew = set(c0.plans), {c0.id: c0}, True
+    if wide and problem.scenario.tracks[c0.track].mix_workplaces:
+        from ..cohorts import track_span_days
+
+        need = track_span_days(problem.scenario, problem.scenario.tracks[c0.track])
+        own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
+        near = []
+        for c in same_track:
+            e, d = _window(problem, c)
+            if any((min(d, d0) - max(e, e0)).days + 1 >= need for e0, d0 in own):
+                near.append(c)
+        pool = {c.id: c for c in near}
+        pool[c0.id] = c0
+        same_track = [c for c in problem.cohorts if c.track == c0.track]
+    else:
+        pool = {c0.id: c0}
+    plans, grew = {p for c in pool.values() for p in c.plans}, True
     while grew:
         grew = False
         for c in same_track:
@@ -66,18 +111,53 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
     by_team = sorted(members, key=lambda pid: (str(sc.participants[pid].team), pid))
     plans_of = {pid: [p for p in pool_plans(problem, pool) if pid in sc.action_plans[p].participants]
                 for pid in members}
-    by_plan = sorted(members, key=lambda pid: (plans_of[pid][0] if plans_of[pid] else "", rota(pid)))
+    def window_of(pid):
+        ps = [sc.action_plans[p] for p in plans_of[pid]]
+        return (max(p.earliest for p in ps), min(p.deadline for p in ps)) if ps else (None, None)
+
+    by_plan = sorted(members, key=lambda pid: (window_of(pid), plans_of[pid][0] if plans_of[pid] else "", rota(pid)))
     by_language = sorted(members, key=lambda pid: (sc.participants[pid].language or "", rota(pid)))
     k0 = len(pool)
     lo = max(1, math.ceil(n / gmax))
     seen = set()
+    features: dict[str, frozenset] = {}
+
+    def compat(sizes: list[int]) -> list[list[str]]:
+        """Members who could meet at the same starts together: each member's own starts (as a
+        cohort of one), the tightest placed first into the cohort whose common starts it keeps
+        most of, within the sizes and the teams' slack."""
+        if not features:
+            features.update(_own_starts(problem, members, plans_of, pool[0].track))
+        k = len(sizes)
+        bins: list[list[str]] = [[] for _ in range(k)]
+        common: list[frozenset | None] = [None] * k
+        for pid in sorted(members, key=lambda pid: (len(features[pid]), pid)):
+            f = features[pid]
+            best, best_score = None, None
+            team = sc.participants[pid].team
+            for j in range(k):
+                if len(bins[j]) >= sizes[j] or _over_slack(sc, bins[j] + [pid], plans_of):
+                    continue
+                if sum(sc.participants[x].team == team for x in bins[j]) >= sc.teams[team].staffing_slack:
+                    continue  # more of the team than its slack could only ever meet off shift
+                score = len(f) / 2 if common[j] is None else len(common[j] & f)
+                if best_score is None or score > best_score:
+                    best, best_score = j, score
+            if best is None:
+                best = min((j for j in range(k) if len(bins[j]) < sizes[j]), key=lambda j: len(bins[j]))
+            bins[best].append(pid)
+            common[best] = f if common[best] is None else common[best] & f
+        return bins
+
     for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo}):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
             continue
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
-        for order, how in ((by_rota, "cut"), (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"),
-                           (by_rota, "deal")):
-            if how == "cut":
+        for order, how in ((members, "compat"), (by_rota, "cut"), (by_plan, "cut"), (by_team, "deal"),
+                           (by_language, "cut"), (by_rota, "deal")):
+            if how == "compat":
+                groups = compat(sizes)
+            elif how == "cut":
                 groups, pos = [], 0
                 for size in sizes:
                     groups.append(order[pos:pos + size])
@@ -94,6 +174,18 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
             if any(_over_slack(sc, g, plans_of) for g in groups):
                 continue
             yield groups
+
+
+def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, track: str) -> dict[str, frozenset]:
+    """Per member, the (session position, start slot) pairs at which they could meet as a
+    cohort of one: the starts a cohort with them in it must choose from."""
+    singles = [_cohort(problem, f"probe-{n}", track, [pid], plans_of[pid]) for n, pid in enumerate(members)]
+    probe = PlanningProblem(problem.scenario, cohorts=singles, reuse=problem)
+    out = {}
+    for pid, c in zip(members, singles):
+        out[pid] = frozenset((probe.sessions[i].position, cand.slot.index)
+                             for i in probe.by_cohort[c.id] for cand in probe.options[i].candidates)
+    return out
 
 
 def _over_slack(sc, group: list[str], plans_of: dict) -> bool:
@@ -127,23 +219,27 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16)
     for cid in cohort_ids:
         if cid in done:
             continue
-        pool = _pool(problem, cid)
-        done |= {c.id for c in pool}
-        old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
-        old_bad = sum(not placeable_alone(problem, c.id) for c in pool)
-        plans = pool_plans(problem, pool)
-        best, best_bad = None, old_bad
-        for n, groups in enumerate(_splits(problem, pool)):
-            if n >= budget or best_bad == 0:
+        for wide in (False, True):  # its own plans' pool first, then every cohort it could mix with
+            pool = _pool(problem, cid, wide)
+            if any(c.id in done for c in pool):
                 break
-            new = _named(problem, pool, groups, old_ids, plans)
-            # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
-            trial = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
-            bad = sum(not placeable_alone(trial, c.id) for c in new)
-            if bad < best_bad:
-                best, best_bad = new, bad
-        if best is not None:
-            changes[cid] = (pool, best)
+            old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
+            old_bad = sum(not placeable_alone(problem, c.id) for c in pool)
+            plans = pool_plans(problem, pool)
+            best, best_bad = None, old_bad
+            for n, groups in enumerate(_splits(problem, pool)):
+                if n >= budget or best_bad == 0:
+                    break
+                new = _named(problem, pool, groups, old_ids, plans)
+                # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
+                trial = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+                bad = sum(not placeable_alone(trial, c.id) for c in new)
+                if bad < best_bad:
+                    best, best_bad = new, bad
+            if best is not None:
+                changes[cid] = (pool, best)
+                done |= {c.id for c in pool}
+                break
     if not changes:
         return None
     cohorts = list(problem.cohorts)
@@ -205,7 +301,7 @@ def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict
 
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
-            deadline: float | None = None):
+            deadline: float | None = None, wide: bool = False):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
     ways `_splits` offers; for each, the pool's new cohorts are placed into the current
     schedule (everything else stays booked) by the search's recreate. Returns (problem,
@@ -217,7 +313,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     from .ruin_recreate import Schedule
     from .recreate import Recreator
 
-    pool = _pool(problem, cid)
+    pool = _pool(problem, cid, wide)
     old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
     plans = pool_plans(problem, pool)
     here = Schedule(problem, placed)

@@ -66,7 +66,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                on_improve=(lambda best, cost: on_step(best, cost, len(rr.p.sessions))) if on_step else None)
         if patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05:
             break  # stopped for patience: nothing better for a long while
-        incomplete = [] if replan else [c for c in rr.state.incomplete() if c not in tried]
+        still_missing = set() if replan else set(rr.state.incomplete())
+        incomplete = [c for c in sorted(still_missing) if c not in tried]
         if not replan and not rr.state.incomplete() and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT:
             # Complete: try whether other groupings of a few pools cost less (fewer cohorts
             # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
@@ -77,6 +78,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 break
             tried.add(cid)
             got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline)
+            if got is None and cid in still_missing:  # then with every cohort it could mix with
+                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline, wide=True)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
