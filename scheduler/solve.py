@@ -176,6 +176,11 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         if small:  # a few seconds of one search, then CP-SAT (on the other core too)
             searched, placed, search_stats = improve(problem, placed, deadline=share, seed=params.random_seed,
                                                      cancel=cancel, patience=patience, on_step=on_step)
+            if len(placed) < len(searched.sessions) and time.monotonic() < deadline - 0.2:
+                # Still incomplete: CP-SAT cannot change the cohorts, the search can; it keeps the time.
+                searched, placed, more = improve(searched, placed, deadline=deadline, seed=params.random_seed + 1,
+                                                 cancel=cancel, on_step=on_step)
+                search_stats["search_steps"] += more["search_steps"]
         else:
             searched, placed, search_stats = improve_in_parallel(
                 problem, placed, deadline=share, seed=params.random_seed,

@@ -140,7 +140,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
                     continue
                 if sum(sc.participants[x].team == team for x in bins[j]) >= sc.teams[team].staffing_slack:
                     continue  # more of the team than its slack could only ever meet off shift
-                score = len(f) / 2 if common[j] is None else len(common[j] & f)
+                # the share of the cohort's common starts this member keeps (an empty cohort: half)
+                score = 0.5 if common[j] is None else len(common[j] & f) / max(1, len(common[j]))
                 if best_score is None or score > best_score:
                     best, best_score = j, score
             if best is None:

@@ -64,8 +64,9 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             break
         rr.run(min(deadline, now + phase), cancel=cancel, patience=patience,
                on_improve=(lambda best, cost: on_step(best, cost, len(rr.p.sessions))) if on_step else None)
-        if patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05:
-            break  # stopped for patience: nothing better for a long while
+        if (patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05
+                and len(rr.best) == len(problem.sessions)):
+            break  # stopped for patience: complete, and nothing better for a long while
         still_missing = set() if replan else set(rr.state.incomplete())
         incomplete = [c for c in sorted(still_missing) if c not in tried]
         if not replan and not rr.state.incomplete() and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT:
@@ -77,15 +78,17 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             if time.monotonic() >= deadline - 0.05:
                 break
             tried.add(cid)
-            got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline)
-            if got is None and cid in still_missing:  # then with every cohort it could mix with
-                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline, wide=True)
+            missing = cid in still_missing
+            got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline, budget=18 if missing else 8)
+            if got is None and missing:  # then with every cohort it could mix with
+                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline, wide=True, budget=18)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
                 log.info("cohort %s formed again with its pool: %d sessions unscheduled now",
                          cid, len(problem.sessions) - len(best))
                 rr = _carry_on(rr, problem, best, seed)
+                tried = {cid}  # the others may fare differently among the new cohorts
                 moved = True
                 break
         if not moved and not incomplete and patience is None and time.monotonic() >= deadline - 0.05:

@@ -399,8 +399,9 @@ class RuinRecreate:
             now = time.monotonic()
             if now >= deadline or (cancel is not None and cancel.is_set()):
                 break
-            if patience is not None and self.stats.steps - last_better > patience:
-                break
+            if (patience is not None and self.stats.steps - last_better > patience
+                    and len(self.best) == len(self.p.sessions)):
+                break  # complete, and nothing better for a long while (never stop while sessions are missing)
             self.step()
             if self.best_cost < best_seen:
                 best_seen, last_better = self.best_cost, self.stats.steps
