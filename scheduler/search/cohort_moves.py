@@ -122,7 +122,7 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
     seen = set()
     features: dict[str, frozenset] = {}
 
-    def compat(sizes: list[int]) -> list[list[str]]:
+    def compat(sizes: list[int], share: bool = True) -> list[list[str]]:
         """Members who could meet at the same starts together: each member's own starts (as a
         cohort of one), the tightest placed first into the cohort whose common starts it keeps
         most of, within the sizes and the teams' slack."""
@@ -140,8 +140,12 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
                     continue
                 if sum(sc.participants[x].team == team for x in bins[j]) >= sc.teams[team].staffing_slack:
                     continue  # more of the team than its slack could only ever meet off shift
-                # the share of the cohort's common starts this member keeps (an empty cohort: half)
-                score = 0.5 if common[j] is None else len(common[j] & f) / max(1, len(common[j]))
+                # the share of the cohort's common starts this member keeps (an empty cohort: half),
+                # or how many common starts are left
+                if share:
+                    score = 0.5 if common[j] is None else len(common[j] & f) / max(1, len(common[j]))
+                else:
+                    score = len(f) / 2 if common[j] is None else len(common[j] & f)
                 if best_score is None or score > best_score:
                     best, best_score = j, score
             if best is None:
@@ -154,10 +158,10 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
             continue
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
-        for order, how in ((members, "compat"), (by_rota, "cut"), (by_plan, "cut"), (by_team, "deal"),
-                           (by_language, "cut"), (by_rota, "deal")):
-            if how == "compat":
-                groups = compat(sizes)
+        for order, how in ((members, "compat"), (members, "compat-count"), (by_rota, "cut"), (by_plan, "cut"),
+                           (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")):
+            if how.startswith("compat"):
+                groups = compat(sizes, share=how == "compat")
             elif how == "cut":
                 groups, pos = [], 0
                 for size in sizes:
