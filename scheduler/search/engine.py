@@ -139,9 +139,12 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     ctx = mp.get_context("fork")
     stop = ctx.Event()
     children = []
+    # The children stop a little earlier: their schedule must still be sent and, when it wins,
+    # its cohorts' problem rebuilt here before the solve's own deadline.
+    child_deadline = deadline - max(0.5, 0.04 * (deadline - time.monotonic()))
     for n in range(1, searches):
         here, there = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child_search, args=(problem, placed, deadline, seed + 7919 * n, stop, there),
+        proc = ctx.Process(target=_child_search, args=(problem, placed, child_deadline, seed + 7919 * n, stop, there),
                            daemon=True)
         proc.start()
         there.close()
