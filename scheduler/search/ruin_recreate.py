@@ -126,16 +126,24 @@ class RuinRecreate:
         self.people_of = {c.id: set(c.participants) for c in problem.cohorts}
 
     # -- ruins -----------------------------------------------------------------------------
+    def _missing_seed(self) -> tuple[str, list[int], int, int] | None:
+        """A random incomplete cohort: (its id, its sessions, the position and index of its
+        first unplaced session)."""
+        incomplete = self.state.incomplete()
+        if not incomplete:
+            return None
+        cid = self.rng.choice(incomplete)
+        idxs = self.p.by_cohort[cid]
+        q = self.state.first_missing(cid)
+        return cid, idxs, q, idxs[q]
+
     def _blocked(self) -> tuple[dict[str, int], list[str]] | None:
         """An incomplete cohort and the sessions in the way of its first unplaced session."""
         st, p, rng = self.state, self.p, self.rng
-        incomplete = st.incomplete()
-        if not incomplete:
+        seed = self._missing_seed()
+        if seed is None:
             return None
-        cid = rng.choice(incomplete)
-        idxs = p.by_cohort[cid]
-        q = st.first_missing(cid)
-        i = idxs[q]
+        cid, idxs, q, i = seed
         o, s = p.options[i], p.sessions[i]
         teams = {t for t, _ in s.cohort.team_counts}
         people = self.people_of[cid]
@@ -177,13 +185,10 @@ class RuinRecreate:
         that time, the trainer's other sessions that day when at the daily limit) is removed,
         and the session goes back first (iterative forward search, as UniTime does)."""
         st, p, rng = self.state, self.p, self.rng
-        incomplete = st.incomplete()
-        if not incomplete:
+        seed = self._missing_seed()
+        if seed is None:
             return None
-        cid = rng.choice(incomplete)
-        idxs = p.by_cohort[cid]
-        q = st.first_missing(cid)
-        i = idxs[q]
+        cid, idxs, q, i = seed
         prev = None
         if q > 0:
             pi = idxs[q - 1]
@@ -242,12 +247,10 @@ class RuinRecreate:
         window that needs the same kind of trainer (the same module or a trainer it could
         have): the crowd it cannot get into, rebuilt with the tightest cohorts first."""
         st, p, rng = self.state, self.p, self.rng
-        incomplete = st.incomplete()
-        if not incomplete:
+        seed = self._missing_seed()
+        if seed is None:
             return None
-        cid = rng.choice(incomplete)
-        q = st.first_missing(cid)
-        i = p.by_cohort[cid][q]
+        cid, _idxs, q, i = seed
         o = p.options[i]
         if not o.candidates:
             return None
