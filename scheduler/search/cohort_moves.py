@@ -308,47 +308,80 @@ def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
             deadline: float | None = None, wide: bool = False):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
-    ways `_splits` offers; for each, the pool's new cohorts are placed into the current
-    schedule (everything else stays booked) by the search's recreate. Returns (problem,
-    placements, cost) of the best split when it leaves fewer sessions unscheduled, or as
-    many at a lower cost, than the schedule as it is; else None."""
+    ways `_splits` offers; for each, the pool's new cohorts are placed by the search's
+    recreate into the current schedule's bookings with the pool's own sessions taken out
+    (everything else stays booked). Only the new cohorts get a problem of their own while a
+    split is judged (cheap at any size); their cost is counted on their own (a trainer's
+    day shared with other cohorts' sessions is not merged: a little pessimistic). Returns
+    (problem, placements, cost) of the best split when it leaves fewer sessions unscheduled,
+    or as many at a lower cost, than the schedule as it is; else None."""
     import random
     import time
 
-    from .ruin_recreate import Schedule
+    from .ledger import Ledger
     from .recreate import Recreator
+    from .ruin_recreate import Schedule
 
     pool = _pool(problem, cid, wide)
+    pool_ids = {c.id for c in pool}
     old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
     plans = pool_plans(problem, pool)
     here = Schedule(problem, placed)
-    best = None
     best_key = (len(problem.sessions) - len(placed), here.cost)
+    for i in [i for i in here.placed if problem.sessions[i].key.cohort in pool_ids]:
+        here.remove(i)
+    us = problem.scenario.weights["unscheduled_session"]
+    pool_sessions = sum(len(problem.by_cohort[c]) for c in pool_ids)
+    others_missing = len(problem.sessions) - pool_sessions - len(here.placed)
+    others_cost = here.cost - pool_sessions * us
     rng = random.Random(seed)
+    best = None
+    book = here.book
     for n, groups in enumerate(_splits(problem, pool)):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
         new = _named(problem, pool, groups, old_ids, plans)
         if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
             continue
-        trial = PlanningProblem(problem.scenario, cohorts=_replace(problem.cohorts, pool, new),
-                                unassigned=problem.unassigned, reuse=problem)
-        state = Schedule(trial, carry_over(problem, trial, placed))
-        rec = Recreator(trial, state.book, state.ledger, rng)
-        for c in sorted(new, key=lambda c: min(len(trial.options[i].candidates) for i in trial.by_cohort[c.id])):
-            idxs = trial.by_cohort[c.id]
-            got = rec.place(idxs, None, {})
-            if len(got) < len(idxs):  # earliest first for a tight window
-                for pl in got.values():
-                    state.book.book(pl, -1)
-                    state.ledger.remove(pl)
-                rec.earliest.add(c.id)
+        sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+        ledger = Ledger(sub)
+        book.p = sub  # the bookings record and check the new cohorts' sessions
+        try:
+            rec = Recreator(sub, book, ledger, rng)
+            got_all: dict = {}
+            for c in sorted(new, key=lambda c: min(len(sub.options[i].candidates) for i in sub.by_cohort[c.id])):
+                idxs = sub.by_cohort[c.id]
                 got = rec.place(idxs, None, {})
-            state.placed.update(got)
-        key = (len(trial.sessions) - len(state.placed), state.cost)
-        if key < best_key:
-            best, best_key = (trial, dict(state.placed), state.cost), key
-    return best
+                if len(got) < len(idxs):  # earliest first for a tight window
+                    for pl in got.values():
+                        book.book(pl, -1)
+                        ledger.remove(pl)
+                    rec.earliest.add(c.id)
+                    got = rec.place(idxs, None, {})
+                got_all.update(got)
+            key = (others_missing + len(sub.sessions) - len(got_all), others_cost + ledger.total)
+            if key < best_key:
+                best_key = key
+                best = (new, [(sub.sessions[i].key, sub.options[i].candidates[pl.candidate].slot.index, pl.trainer,
+                               pl.room, pl.interpreters) for i, pl in got_all.items()])
+            for pl in got_all.values():
+                book.book(pl, -1)
+        finally:
+            book.p = problem
+    if best is None:
+        return None
+    new, rows = best
+    trial = PlanningProblem(problem.scenario, cohorts=_replace(problem.cohorts, pool, new),
+                            unassigned=problem.unassigned, reuse=problem)
+    fresh = {c.id for c in new}  # the pool's cohorts were all placed anew while judging the split
+    out = {i: pl for i, pl in carry_over(problem, trial, placed).items() if trial.sessions[i].key.cohort not in fresh}
+    from ..construct import Placement
+
+    for key, slot, trainer, room, interps in rows:
+        i = trial.session_index[key]
+        k = next(k for k, c in enumerate(trial.options[i].candidates) if c.slot.index == slot)
+        out[i] = Placement(i, k, trainer, room, interps)
+    return trial, out, best_key[1]
 
 
 __all__ = ["carry_over", "placeable_alone", "reform", "regroup", "unplaceable"]
