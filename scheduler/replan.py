@@ -109,6 +109,52 @@ class Replan:
 
 # ---------------------------------------------------------------------------------- set-up
 
+def baseline_cohorts(problem: PlanningProblem, baseline: dict) -> PlanningProblem:
+    """The re-plan's problem with the baseline's cohorts: the search may have formed them
+    otherwise than `form_cohorts` would (and calendar UIDs follow them), so a re-plan keeps
+    who studies with whom. Members the variant no longer has leave their cohort; participants
+    the baseline had in no cohort join a baseline cohort of their pool with room (rule 5's
+    sizes kept), or form the cohorts the variant's own formation gives them."""
+    from .search.cohort_moves import _cohort
+
+    sc = problem.scenario
+    people = {t: {pid for p in sc.plans_of_track(t) for pid in p.participants} for t in sc.tracks}
+    plans = {t: [p.id for p in sc.plans_of_track(t)] for t in sc.tracks}
+    covered: set[tuple[str, str]] = set()
+    cohorts = []
+    for c in baseline.get("cohorts") or []:
+        track = c.get("track")
+        if track not in sc.tracks:
+            continue
+        ids = [pid for pid in c.get("participants") or [] if pid in people[track] and (track, pid) not in covered]
+        if ids:
+            covered |= {(track, pid) for pid in ids}
+            cohorts.append(_cohort(problem, c["id"], track, ids, plans[track]))
+    if not cohorts:
+        return problem
+    used = {c.id for c in cohorts}
+    for fresh in problem.cohorts:
+        rest = [pid for pid in fresh.participants if (fresh.track, pid) not in covered]
+        if not rest:
+            continue
+        track = sc.tracks[fresh.track]
+        home = next((n for n, c in enumerate(cohorts) if c.track == fresh.track and c.size + len(rest) <= track.max_group
+                     and (track.mix_workplaces or set(c.workplaces) == set(fresh.workplaces))), None)
+        if len(rest) < track.min_group and home is not None:
+            joined = cohorts[home]
+            cohorts[home] = _cohort(problem, joined.id, joined.track, list(joined.participants) + rest, plans[fresh.track])
+        else:
+            cid, n = fresh.id, 1
+            while cid in used:
+                n += 1
+                cid = f"{fresh.id}-n{n}"
+            used.add(cid)
+            cohorts.append(_cohort(problem, cid, fresh.track, rest, plans[fresh.track]))
+        covered |= {(fresh.track, pid) for pid in rest}
+    unassigned = [u for u in problem.unassigned if (sc.action_plans[u.action_plan].track, u.participant) not in covered]
+    return PlanningProblem(sc, cohorts=cohorts, unassigned=unassigned, reuse=problem)
+
+
 def prepare_replan(problem: PlanningProblem, baseline: dict, *, freeze_until: date | None = None,
                    move_weight: float | None = None, weights: dict | None = None) -> Replan:
     """Check the baseline against the (variant) problem, fix its frozen sessions, keep every

@@ -134,8 +134,9 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
             return _solve_parts(loaded, parts, params, started, on_progress, cancel)
     problem = PlanningProblem(scenario)
     if baseline is not None:
-        from .replan import prepare_replan
+        from .replan import baseline_cohorts, prepare_replan
 
+        problem = baseline_cohorts(problem, baseline)
         prepare_replan(problem, baseline, freeze_until=freeze_until, move_weight=move_weight,
                        weights=(loaded or {}).get("weights"))
     reserve = max(0.3, 0.02 * params.time_limit)  # for what follows the search (final check, document)

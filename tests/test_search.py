@@ -177,3 +177,21 @@ def test_cohorts_are_formed_deterministically():
     first, _ = form_cohorts(sc, Timeline(sc))
     again, _ = form_cohorts(sc, Timeline(sc))
     assert first == again
+
+
+def test_a_replan_keeps_the_cohorts_of_its_baseline_even_where_the_search_formed_them():
+    from scheduler.replan import baseline_cohorts
+
+    sc = scenario_factory(participants=6, track={"min_group": 2, "max_group": 6},
+                          workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    fresh = problem_of(sc)
+    members = sorted(p for c in fresh.cohorts for p in c.participants)
+    assert len(fresh.cohorts) == 1  # formed from scratch: one cohort of six
+    baseline = {"cohorts": [{"id": "C-HP1-1", "track": "K1", "participants": members[:3]},
+                            {"id": "C-HP1-1-r1", "track": "K1", "participants": members[3:5]}]}
+    problem = baseline_cohorts(fresh, baseline)
+    # The baseline's grouping stays; the one member it had in no cohort joins a cohort with room.
+    assert sorted(c.id for c in problem.cohorts) == ["C-HP1-1", "C-HP1-1-r1"]
+    assert sorted(p for c in problem.cohorts for p in c.participants) == members
+    assert set(members[:3]) <= set(problem.cohort_by_id["C-HP1-1"].participants)
+    assert set(members[3:5]) <= set(problem.cohort_by_id["C-HP1-1-r1"].participants)
