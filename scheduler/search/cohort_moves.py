@@ -17,9 +17,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import time
+
 from ..cohorts import Cohort
 from ..construct import Bookings, _fit, _ordered_candidates, _place_cohort
 from ..problem import PlanningProblem
+
+
+WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
 
 
 def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 3000) -> bool:
@@ -75,13 +80,20 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False) -> list[Cohort
         near = []
         for c in same_track:
             e, d = _window(problem, c)
-            if any((min(d, d0) - max(e, e0)).days + 1 >= need for e0, d0 in own):
-                near.append(c)
-        pool = {c.id: c for c in near}
-        pool[c0.id] = c0
-        same_track = [c for c in problem.cohorts if c.track == c0.track]
-    else:
+            overlap = max((min(d, d0) - max(e, e0)).days + 1 for e0, d0 in own)
+            if overlap >= need and c.id != c0.id:
+                near.append((-overlap, c.id, c))
+        # The closest in window first, up to a few cohorts' worth of people: splitting a pool
+        # of hundreds costs more than it can win in one move.
         pool = {c0.id: c0}
+        room = WIDE_POOL_GROUPS * problem.scenario.tracks[c0.track].max_group - c0.size
+        for _, _, c in sorted(near):
+            if c.size > room:
+                break
+            pool[c.id] = c
+            room -= c.size
+        return list(pool.values())
+    pool = {c0.id: c0}
     plans, grew = {p for c in pool.values() for p in c.plans}, True
     while grew:
         grew = False
@@ -216,7 +228,8 @@ def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plan
                   languages=frozenset(sc.participants[pid].language for pid in ids_t if sc.participants[pid].language))
 
 
-def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16) -> PlanningProblem | None:
+def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
+           deadline: float | None = None) -> PlanningProblem | None:
     """A problem in which the pools of `cohort_ids` are split anew so that each of their
     cohorts can be scheduled alone; None when no split tried does better."""
     done: set[str] = set()
@@ -233,7 +246,7 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16)
             plans = pool_plans(problem, pool)
             best, best_bad = None, old_bad
             for n, groups in enumerate(_splits(problem, pool)):
-                if n >= budget or best_bad == 0:
+                if n >= budget or best_bad == 0 or (deadline is not None and time.monotonic() > deadline):
                     break
                 new = _named(problem, pool, groups, old_ids, plans)
                 # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
@@ -287,9 +300,16 @@ def _replace(cohorts: list[Cohort], pool: list[Cohort], new: list[Cohort]) -> li
     return kept[:at] + new + kept[at:]
 
 
-def unplaceable(problem: PlanningProblem) -> list[str]:
-    """Cohorts that cannot be scheduled even alone (with candidates for their sessions)."""
-    return [cid for cid in problem.by_cohort if not placeable_alone(problem, cid)]
+def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list[str]:
+    """Cohorts that cannot be scheduled even alone (with candidates for their sessions); those
+    not looked at by `deadline` count as placeable."""
+    out = []
+    for cid in problem.by_cohort:
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        if not placeable_alone(problem, cid):
+            out.append(cid)
+    return out
 
 
 def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict:
@@ -316,7 +336,6 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     (problem, placements, cost) of the best split when it leaves fewer sessions unscheduled,
     or as many at a lower cost, than the schedule as it is; else None."""
     import random
-    import time
 
     from .ledger import Ledger
     from .recreate import Recreator

@@ -33,10 +33,10 @@ def schedulable_cohorts(problem: PlanningProblem, deadline: float | None = None)
     if getattr(problem, "replan", None) is not None:
         return problem
     for _round in range(3):  # a pool's best split may leave one cohort for the next round
-        bad = unplaceable(problem)
+        bad = unplaceable(problem, deadline=deadline)
         if not bad or (deadline is not None and time.monotonic() > deadline):
             break
-        better = reform(problem, bad)
+        better = reform(problem, bad, deadline=deadline)
         if better is None:
             break
         log.info("cohorts formed again so that each can be scheduled: %s", ", ".join(bad))
