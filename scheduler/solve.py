@@ -139,10 +139,12 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
         problem = baseline_cohorts(problem, baseline)
         prepare_replan(problem, baseline, freeze_until=freeze_until, move_weight=move_weight,
                        weights=(loaded or {}).get("weights"))
-    reserve = max(0.3, 0.02 * params.time_limit)  # for what follows the search (final check, document)
-    deadline = started + params.time_limit - reserve
     problem = schedulable_cohorts(problem, deadline=started + params.time_limit / 4)
     total = len(problem.sessions)
+    # Time kept for what follows the search (final check, reasons, the document): it grows
+    # with the programme (measured: about 1 s per 1 000 sessions, more with many unscheduled).
+    reserve = max(0.3, 0.02 * params.time_limit, 0.0015 * total)
+    deadline = started + params.time_limit - reserve
     prepared = time.monotonic()
 
     def report(phase, objective, bound, placed, sessions=None):

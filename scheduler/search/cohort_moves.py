@@ -27,7 +27,7 @@ from ..problem import PlanningProblem
 WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
 
 
-def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 3000) -> bool:
+def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 400) -> bool:
     """Can the cohort's whole track be scheduled when nothing else is booked? The greedy
     placer first; when it fails, a depth-first search over the track's candidate starts
     (earliest first, its own sessions booked as it goes: order, gaps, daily rest between
@@ -234,15 +234,21 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
     cohorts can be scheduled alone; None when no split tried does better."""
     done: set[str] = set()
     changes: dict[str, list[Cohort]] = {}
+    bad_now = set(cohort_ids)
+    def late() -> bool:
+        return deadline is not None and time.monotonic() > deadline
+
     for cid in cohort_ids:
         if cid in done:
             continue
         for wide in (False, True):  # its own plans' pool first, then every cohort it could mix with
+            if late():
+                break
             pool = _pool(problem, cid, wide)
             if any(c.id in done for c in pool):
                 break
             old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
-            old_bad = sum(not placeable_alone(problem, c.id) for c in pool)
+            old_bad = sum(c.id in bad_now for c in pool)  # the others were found placeable
             plans = pool_plans(problem, pool)
             best, best_bad = None, old_bad
             for n, groups in enumerate(_splits(problem, pool)):
@@ -251,9 +257,14 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
                 new = _named(problem, pool, groups, old_ids, plans)
                 # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
                 trial = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
-                bad = sum(not placeable_alone(trial, c.id) for c in new)
-                if bad < best_bad:
-                    best, best_bad = new, bad
+                bad = 0
+                for c in new:  # stop counting once this split cannot beat the best one
+                    bad += not placeable_alone(trial, c.id)
+                    if bad >= best_bad or (deadline is not None and time.monotonic() > deadline):
+                        break
+                else:
+                    if bad < best_bad:
+                        best, best_bad = new, bad
             if best is not None:
                 changes[cid] = (pool, best)
                 done |= {c.id for c in pool}

@@ -74,14 +74,16 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
             incomplete = _regroup_targets(problem, rr.rng, tried)
         moved = False
+        # A cohort move builds problems and places whole pools: not in the last moments.
+        margin = max(2.0, 0.08 * (deadline - started))
         for cid in incomplete[:3]:
-            if time.monotonic() >= deadline - 0.05:
+            if time.monotonic() >= deadline - margin:
                 break
             tried.add(cid)
             missing = cid in still_missing
-            got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline, budget=18 if missing else 8)
+            got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, budget=18 if missing else 8)
             if got is None and missing:  # then with every cohort it could mix with
-                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline, wide=True, budget=18)
+                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, wide=True, budget=18)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
@@ -165,8 +167,9 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     stats["searches"] = searches
     mine = (len(best_problem.sessions) - len(best), _cost(best_problem, best))
     for proc, pipe in children:
-        got = pipe.recv() if pipe.poll(max(1.0, deadline - time.monotonic() + 5)) else None
-        proc.join(timeout=5)
+        # The child was told to stop before the deadline; one that is still busy then is left out.
+        got = pipe.recv() if pipe.poll(max(0.0, deadline - time.monotonic()) + 0.3) else None
+        proc.join(timeout=0.2)
         if proc.is_alive():
             proc.kill()
         if got is None:
