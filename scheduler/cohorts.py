@@ -395,30 +395,29 @@ def _members(pool: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> l
 
 
 def _deal(people: list[str], k: int, team_of: dict, lang_of: dict, teams: dict) -> list[list[str]]:
-    """Deal `people` into k balanced cohorts: each team spread evenly (a team's share of a
-    cohort meeting on shift is capped by its staffing slack), and those who need the same
-    language kept together where the teams allow (every cohort with a speaker of a language
-    needs an interpreter for every session, and interpreters are few)."""
-    n = len(people)
-    sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
-    share = Counter(team_of[p] for p in people)
-    cap = {t: math.ceil(c / k) for t, c in share.items()}  # round robin's share, not more
+    """Deal `people` (sorted by team) round robin into k cohorts, so each team is spread evenly
+    (a team's share of a cohort meeting on shift is capped by its staffing slack); then bring
+    those who need the same language together by swapping them with members of their own team
+    (a swap keeps every cohort's size and team shares): every cohort with a speaker of a
+    language needs an interpreter for every session, and interpreters are few."""
     bins: list[list[str]] = [[] for _ in range(k)]
-    per_bin: list[Counter] = [Counter() for _ in range(k)]
-    langs: list[set] = [set() for _ in range(k)]
-    # Speakers first (the largest language groups first), then the rest team by team.
-    groups = Counter(lang_of[p] for p in people if lang_of[p])
-    order = sorted(people, key=lambda p: (not lang_of[p], -groups[lang_of[p]] if lang_of[p] else 0,
-                                          lang_of[p], team_of[p], p))
-    for pid in order:
-        t, lang = team_of[pid], lang_of[pid]
-        open_bins = [j for j in range(k) if len(bins[j]) < sizes[j]]
-        fits = [j for j in open_bins if per_bin[j][t] < cap[t]] or open_bins
-        j = min(fits, key=lambda j: (not (lang and lang in langs[j]), per_bin[j][t], len(bins[j]), j))
-        bins[j].append(pid)
-        per_bin[j][t] += 1
-        if lang:
-            langs[j].add(lang)
+    for n, pid in enumerate(people):
+        bins[n % k].append(pid)
+    speakers = Counter(lang_of[p] for p in people if lang_of[p])
+    for lang, _ in sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0])):
+        home = max(range(k), key=lambda j: (sum(lang_of[p] == lang for p in bins[j]), -j))
+        for j in range(k):
+            if j == home:
+                continue
+            for pid in [p for p in bins[j] if lang_of[p] == lang]:
+                # a member of the same team in the home cohort who does not need this language
+                # (one who needs none first)
+                swap = sorted((q for q in bins[home] if team_of[q] == team_of[pid] and lang_of[q] != lang),
+                              key=lambda q: (bool(lang_of[q]), q))
+                if swap:
+                    q = swap[0]
+                    bins[home][bins[home].index(q)] = pid
+                    bins[j][bins[j].index(pid)] = q
     return bins
 
 
