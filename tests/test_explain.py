@@ -52,8 +52,10 @@ def missing_interpreter_language() -> dict:
 
 
 def room_too_small() -> dict:
-    """Eight participants in one cohort; the only room has six seats."""
-    return scenario_factory(participants=8, room={"capacity": 6}, team={"headcount": 20})
+    """Eight participants who must study together (the track's smallest group is eight); the only
+    room has six seats. (With a smaller minimum the cohorts would simply be formed to fit the room.)"""
+    return scenario_factory(participants=8, room={"capacity": 6}, team={"headcount": 20},
+                            track={"min_group": 8})
 
 
 def trainer_hours_short() -> dict:
