@@ -80,13 +80,14 @@ class Unassigned:
     reason: str
 
 
-def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unassigned]]:
+def form_cohorts(scenario: Scenario, timeline, team_cache: dict | None = None,
+                 shaper: "CohortShaper | None" = None) -> tuple[list[Cohort], list[Unassigned]]:
     """All cohorts of the scenario, and the participants no valid cohort can hold.
 
     A person listed in several plans of one track is one participant of that track: they
     join a cohort in the pool of the first plan that lists them, and the cohort then
     answers to all of their plans (windows, targets, shift-fit flags)."""
-    shaper = _CohortShaper(scenario, timeline)
+    shaper = shaper or CohortShaper(scenario, timeline, team_cache)
     cohorts: list[Cohort] = []
     left_out: list[Unassigned] = []
     for track in scenario.tracks.values():
@@ -111,12 +112,12 @@ def form_cohorts(scenario: Scenario, timeline) -> tuple[list[Cohort], list[Unass
     return cohorts, left_out
 
 
-class _CohortShaper:
+class CohortShaper:
     """Splits a pool of participants into cohorts (see the module docstring)."""
 
     SAMPLE_DAYS = 42
 
-    def __init__(self, scenario: Scenario, timeline):
+    def __init__(self, scenario: Scenario, timeline, team_cache: dict | None = None):
         self.sc, self.tl = scenario, timeline
         slots = timeline.slots
         days = sorted({s.day for s in slots})[: self.SAMPLE_DAYS]
@@ -126,13 +127,28 @@ class _CohortShaper:
         self.open_days = sorted({s.day for s in slots})  # days on which sessions may start
         self._fit: dict[TeamKey, frozenset[int]] = {}
         self._always_on: dict[TeamKey, bool] = {}
+        # (team, a, b) -> (minutes on shift, inside one shift, rest kept), shared with the
+        # planning problem's candidate starts (the same question, asked again there)
+        self.team_cache: dict = team_cache if team_cache is not None else {}
+        self._instances: dict[TeamKey, list] = {}
+        self._slot_minutes = [sl.minute for sl in slots]
+        self._rest_minutes = int(round(scenario.calendar.daily_rest_hours * 60))
+        self._masks: dict[tuple, int] = {}
 
     def fits(self, team: TeamKey) -> frozenset[int]:
         """The sampled start slots at which a short session lies inside one of the team's shifts."""
         if team not in self._fit:
-            inst = [(x.start, x.end) for x in self.tl.shift_instances[team]]
-            self._fit[team] = frozenset(
-                s.index for s in self.sample if any(a <= s.minute and s.minute + self.probe <= b for a, b in inst))
+            inst = sorted((x.start, x.end) for x in self.tl.shift_instances[team])
+            starts = [a for a, _ in inst]
+            longest = max((b - a for a, b in inst), default=0)
+            fit = set()
+            for s in self.sample:
+                # the shifts that start before the slot and could still cover it
+                hi = bisect.bisect_right(starts, s.minute)
+                lo = bisect.bisect_left(starts, s.minute - longest)
+                if any(s.minute + self.probe <= inst[j][1] for j in range(lo, hi)):
+                    fit.add(s.index)
+            self._fit[team] = frozenset(fit)
         return self._fit[team]
 
     def always_on_shift(self, team: TeamKey) -> bool:
@@ -148,6 +164,43 @@ class _CohortShaper:
                     hits += 1
             cache[team] = bool(self.sample) and hits >= 0.95 * len(self.sample)
         return cache[team]
+
+    def slot_range(self, earliest, deadline, duration: int) -> tuple[int, int]:
+        """Indices [first, last) of the slots at which a session of `duration` lies inside the
+        days earliest..deadline (slots are in time order)."""
+        tl = self.tl
+        first = bisect.bisect_left(self._slot_minutes, tl.day_start(earliest))
+        last = bisect.bisect_right(self._slot_minutes, tl.day_end(deadline) - duration)
+        return first, max(first, last)
+
+    def team_mask(self, team: TeamKey, duration: int, on_ok: bool, off_ok: bool, over_slack: bool,
+                  first: int, last: int) -> int:
+        """Bit k set when team members (as many as `over_slack` says) may be in a session of
+        `duration` starting at slot k, by rules 7-9 for them alone (the same test as the
+        candidate starts'); slots outside first..last are left unset."""
+        key = (team, duration, on_ok, off_ok, over_slack, first, last)
+        hit = self._masks.get(key)
+        if hit is None:
+            from .shiftfit import team_fit_at
+
+            inst = self._instances.get(team)
+            if inst is None:
+                inst = self._instances[team] = [(x.start, x.end) for x in self.tl.shift_instances[team]]
+            union = self.tl.shift_union[team]
+            cache = self.team_cache
+            hit = 0
+            for k in range(first, last):
+                a = self._slot_minutes[k]
+                b = a + duration
+                fit = cache.get((team, a, b))
+                if fit is None:
+                    fit = cache[(team, a, b)] = team_fit_at(union, inst, self._rest_minutes, a, b)
+                on, inside, rest = fit
+                if (on and (not on_ok or over_slack)) or (not off_ok and not inside) or not rest:
+                    continue
+                hit |= 1 << k
+            self._masks[key] = hit
+        return hit
 
     def room_capacity(self, track, pool: list[ActionPlan]) -> int:
         """The largest cohort every module of the track has a room for: a module held in a room
@@ -198,6 +251,7 @@ class _CohortShaper:
         gmax = max(gmin, min(gmax, self.room_capacity(track, pool)))
         groups: list[list[str]] = []
         left: list[str] = []
+        on: list[str] = []
         if len(members) < gmin:
             groups = [[pid for pid, _ in members]]  # the one smaller cohort the rules allow
         else:
@@ -256,8 +310,13 @@ class _CohortShaper:
                 for b in bins:
                     groups.append(b[:gmax])
                     left += b[gmax:]
-        out = []
         left_set = set(left)
+        groups = [[p for p in g if p not in left_set] for g in groups]
+        groups = [g for g in groups if g]
+        if len(groups) > 1 or len(members) >= 2 * gmin:
+            groups = _GroupRepair(self, track, members, plans_of, team_of, lang_of,
+                                  gmin, gmax).repair(groups)
+        out = []
         for n, g in enumerate((g for g in groups if g), start=1):
             ids = tuple(sorted(p for p in g if p not in left_set))
             if not ids:
@@ -274,6 +333,181 @@ class _CohortShaper:
         return out, [Unassigned(p, q.id, reason) for p in sorted(left_set) for q in plans_of[p]]
 
 
+class _GroupRepair:
+    """Moves and swaps of single participants between a pool's cohorts until each cohort can
+    meet at all, as far as can be seen before scheduling: the common window of its members'
+    plans holds the whole track, a module held at the workplace has a room big enough at one
+    of the cohort's workplaces, no team has more on-shift-only members in it than its staffing
+    slack, and the on-shift members' shifts share start times. The dealing that made the
+    groups looks at teams and languages only; in a mixed-workplace pool the members' windows,
+    sites and rooms differ, and a cohort that breaks one of these can never be scheduled.
+    Among groupings that keep all of them, fewer languages per cohort (interpreters are
+    scarce) and roomier windows are preferred."""
+
+    HARD = 1000.0
+    MAX_EVALUATIONS = 4000
+
+    def __init__(self, shaper, track, members, plans_of, team_of, lang_of, gmin: int, gmax: int):
+        sc = shaper.sc
+        self.shaper, self.sc, self.track = shaper, sc, track
+        self.team_of, self.lang_of = team_of, lang_of
+        self.gmin, self.gmax = gmin, gmax
+        self.need = track_span_days(sc, track)
+        self.window = {}
+        self.site = {}
+        for pid, plan in members:
+            plans = plans_of[pid]
+            self.window[pid] = (max(q.earliest for q in plans), min(q.deadline for q in plans))
+            self.site[pid] = sc.workplaces[plan.workplace].site
+        # per workplace-held module: the largest fitting room per site
+        self.room_by_site: list[dict[str, int]] = []
+        for mid in track.modules:
+            m = sc.modules[mid]
+            if m.location != "workplace":
+                continue
+            best: dict[str, int] = {}
+            for r in sc.rooms.values():
+                if m.room_features <= r.features:
+                    best[r.site] = max(best.get(r.site, 0), r.capacity)
+            self.room_by_site.append(best)
+        self._span_cache: dict[tuple, int] = {}
+        # per member: (team, may train on shift, may train off shift), as the rules judge them
+        self.flags = {pid: (team_of[pid], all(q.allow_on_shift for q in plans_of[pid]),
+                            all(q.allow_off_shift for q in plans_of[pid])) for pid, _ in members}
+        e0 = min(w[0] for w in self.window.values())
+        d0 = max(w[1] for w in self.window.values())
+        by_duration: dict[int, int] = {}
+        for mid in track.modules:
+            m = sc.modules[mid]
+            by_duration[m.duration_minutes] = max(by_duration.get(m.duration_minutes, 0), m.sessions)
+        self.ranges = [(dur, *shaper.slot_range(e0, d0, dur), n) for dur, n in sorted(by_duration.items())]
+        spans: dict[TeamKey, tuple] = {}
+        for pid, _plan in members:
+            t, (e, d) = team_of[pid], self.window[pid]
+            old = spans.get(t)
+            spans[t] = (e, d) if old is None else (min(old[0], e), max(old[1], d))
+        self.team_range = {(t, dur): shaper.slot_range(e, d, dur) for t, (e, d) in spans.items() for dur in by_duration}
+
+    def _span(self, e, d) -> int:
+        key = (e, d)
+        if key not in self._span_cache:
+            self._span_cache[key] = window_span(self.sc, self.track, e, d, self.shaper.open_days)
+        return self._span_cache[key]
+
+    def window_mask(self, e, d, duration: int, first: int, last: int) -> int:
+        lo, hi = self.shaper.slot_range(e, d, duration)
+        lo, hi = max(lo, first), min(hi, last)
+        return ((1 << hi) - (1 << lo)) if hi > lo else 0
+
+    def penalty(self, group: list[str]) -> float:
+        """How far the cohort is from one that can meet (HARD per unit), plus preferences."""
+        if not group:
+            return 0.0
+        hard = 0.0
+        e = max(self.window[p][0] for p in group)
+        d = min(self.window[p][1] for p in group)
+        span = self._span(e, d)
+        if span < self.need:
+            hard += 5 + min(self.need, self.need - span)
+        size = len(group)
+        if self.room_by_site:
+            sites = {self.site[p] for p in group}
+            for best in self.room_by_site:
+                cap = max((best.get(x, 0) for x in sites), default=0)
+                if cap < size:
+                    hard += 3 + (size - cap)
+        # rules 7-9 for every member at once: the start slots the whole cohort could use
+        groups = Counter(self.flags[p] for p in group)
+        fewest = None
+        for duration, first, last, sessions in self.ranges:
+            mask = self.window_mask(e, d, duration, first, last)
+            for (team, on_ok, off_ok), n in groups.items():
+                if not mask:
+                    break
+                lo, hi = self.team_range[team, duration]  # the team's members' windows: beyond them the mask is 0 anyway
+                mask &= self.shaper.team_mask(team, duration, on_ok, off_ok,
+                                              n > self.sc.teams[team].staffing_slack, lo, hi)
+            free = mask.bit_count()
+            if free < sessions:
+                hard += 5 + (sessions - free)
+            fewest = free if fewest is None else min(fewest, free)
+        langs = len({self.lang_of[p] for p in group if self.lang_of[p]})
+        return self.HARD * hard + langs - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50)
+
+    def repair(self, groups: list[list[str]]) -> list[list[str]]:
+        import random
+
+        groups = [list(g) for g in groups]
+        pen = [self.penalty(g) for g in groups]
+        if max(pen) < self.HARD:
+            return groups
+        rng = random.Random(len(groups) * 7919 + sum(len(g) for g in groups))
+        evaluations = 0
+        improved = True
+        while improved and evaluations < self.MAX_EVALUATIONS:
+            improved = False
+            bad = [j for j in range(len(groups)) if pen[j] >= self.HARD]
+            if not bad:
+                break
+            rng.shuffle(bad)
+            for a in bad:
+                best = None  # (gain, kind, x, b, y)
+                members = list(groups[a])
+                rng.shuffle(members)
+                for x in members:
+                    for b in range(len(groups)):
+                        if b == a:
+                            continue
+                        # move x from a to b
+                        if len(groups[a]) > self.gmin and len(groups[b]) < self.gmax:
+                            na = [p for p in groups[a] if p != x]
+                            nb = groups[b] + [x]
+                            gain = pen[a] + pen[b] - self.penalty(na) - self.penalty(nb)
+                            evaluations += 1
+                            if gain > 1e-9 and (best is None or gain > best[0]):
+                                best = (gain, na, b, nb)
+                        # swap x with y of b
+                        for y in groups[b]:
+                            na = [p for p in groups[a] if p != x] + [y]
+                            nb = [p for p in groups[b] if p != y] + [x]
+                            gain = pen[a] + pen[b] - self.penalty(na) - self.penalty(nb)
+                            evaluations += 1
+                            if gain > 1e-9 and (best is None or gain > best[0]):
+                                best = (gain, na, b, nb)
+                    if best is not None and best[0] >= self.HARD:
+                        break  # a hard fault mended: take it (first improvement keeps it fast)
+                    if evaluations >= self.MAX_EVALUATIONS:
+                        break
+                if best is not None:
+                    _gain, na, b, nb = best
+                    groups[a], groups[b] = na, nb
+                    pen[a], pen[b] = self.penalty(na), self.penalty(nb)
+                    improved = True
+                if evaluations >= self.MAX_EVALUATIONS:
+                    break
+        return groups
+
+
+def repair_groups(scenario: Scenario, timeline, track_id: str, groups: list[list[str]],
+                  team_cache: dict | None = None, shaper: "CohortShaper | None" = None) -> list[list[str]]:
+    """`groups` (participants of one track) with members moved and swapped until each group
+    could meet as far as can be seen before scheduling (`_GroupRepair`); sizes stay within the
+    track's group sizes."""
+    track = scenario.tracks[track_id]
+    shaper = shaper or CohortShaper(scenario, timeline, team_cache)
+    people = {pid for g in groups for pid in g}
+    plans_of: dict[str, list[ActionPlan]] = defaultdict(list)
+    for plan in scenario.plans_of_track(track_id):
+        for pid in plan.participants:
+            if pid in people and plan not in plans_of[pid]:
+                plans_of[pid].append(plan)
+    members = [(pid, plans_of[pid][0]) for g in groups for pid in g]
+    team_of = {pid: scenario.participants[pid].team for pid, _ in members}
+    lang_of = {pid: scenario.participants[pid].language or "" for pid, _ in members}
+    return _GroupRepair(shaper, track, members, plans_of, team_of, lang_of,
+                        track.min_group, track.max_group).repair(groups)
+
+
 def track_span_days(scenario: Scenario, track) -> int:
     """The fewest calendar days a cohort needs from its first session to its last: every
     module's sessions kept apart by their minimum gap, a day per module, and weekends."""
@@ -283,6 +517,24 @@ def track_span_days(scenario: Scenario, track) -> int:
         work_days += (m.sessions - 1) * max(1, m.min_gap_days) + 1
     per_week = max(1, len(scenario.calendar.weekdays))
     return math.ceil(work_days * 7 / per_week)
+
+
+def window_span(scenario: Scenario, track, e, d, open_days: list | None = None) -> int:
+    """Calendar days of a common window e..d, 0 when the track's sessions cannot follow each
+    other on its open days with their minimum gaps (a window across the summer closure is
+    long but empty)."""
+    days = (d - e).days + 1
+    if open_days is None or days <= 0:
+        return days
+    day = e
+    for mid in track.modules:
+        m = scenario.modules[mid]
+        for n in range(m.sessions):
+            at = bisect.bisect_left(open_days, day)
+            if at == len(open_days) or open_days[at] > d:
+                return 0
+            day = open_days[at] + timedelta(days=max(1, m.min_gap_days) if n < m.sessions - 1 else 1)
+    return days
 
 
 def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
@@ -302,21 +554,7 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
         return max(p.earliest for p in g), min(p.deadline for p in g)
 
     def span(e, d):
-        """Calendar days of a common window, 0 when the track's sessions cannot follow each
-        other on its open days with their minimum gaps (a window across the summer closure
-        is long but empty)."""
-        days = (d - e).days + 1
-        if open_days is None or days <= 0:
-            return days
-        day = e
-        for mid in track.modules:
-            m = scenario.modules[mid]
-            for n in range(m.sessions):
-                at = bisect.bisect_left(open_days, day)
-                if at == len(open_days) or open_days[at] > d:
-                    return 0
-                day = open_days[at] + timedelta(days=max(1, m.min_gap_days) if n < m.sessions - 1 else 1)
-        return days
+        return window_span(scenario, track, e, d, open_days)
 
     def size(g):
         return len({pid for p in g for pid in p.participants})

@@ -74,16 +74,16 @@ class Bookings:
         self.reach = max([sc.travel_default, *sc.travel_pairs.values()], default=0)
 
     # -- checks -----------------------------------------------------------------
-    def _traveller_free(self, items, a: int, b: int, site: str | None, gaps) -> bool:
+    def _traveller_free(self, items, a: int, b: int, site: str | None) -> bool:
         """Free, with the travel time kept between this session and the person's sessions at
-        other sites (on any day: stricter than the rule only across midnight), as the model
-        keeps it (`TravelGaps`)."""
+        other sites (on any day: stricter than the rule only across midnight). The rule itself,
+        not the model's summary of it (`TravelGaps` lists only the pairs that can bind for
+        the sessions of one problem; the search places cohorts through sub-problems and moves
+        cohorts between problems, where such a list would miss pairs)."""
         sc = self.p.scenario
         for x, y, s in items.near(a, b, self.reach):
             travel = sc.travel_minutes(site, s)
-            before = gaps.after(site, s, travel) if gaps else travel  # the new session first
-            after = gaps.after(s, site, travel) if gaps else travel  # the booked one first
-            if x < b + before and a < y + after:
+            if x < b + travel and a < y + travel:
                 return False
         return True
 
@@ -93,10 +93,10 @@ class Bookings:
             return False
         if tr.max_minutes_per_week is not None and self.trainer_week[t, week] + dur > tr.max_minutes_per_week:
             return False
-        return self._traveller_free(self.trainer[t], a, b, site, self.p.trainer_pads.get(t))
+        return self._traveller_free(self.trainer[t], a, b, site)
 
     def interpreter_ok(self, j: str, a: int, b: int, site) -> bool:
-        return self._traveller_free(self.interp[j], a, b, site, self.p.interpreter_pads.get(j))
+        return self._traveller_free(self.interp[j], a, b, site)
 
     def room_ok(self, r: str, a: int, b: int) -> bool:
         return not self.room[r].near(a, b)

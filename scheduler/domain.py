@@ -213,7 +213,10 @@ class Scenario:
         if site is None:
             return 0
         nbrs = self.travel_neighbours.get(site, {})
-        explicit = [m for b, m in nbrs.items() if b in others]
+        if len(nbrs) <= len(others):
+            explicit = [m for b, m in nbrs.items() if b in others]
+        else:
+            explicit = [nbrs[b] for b in others if b in nbrs]
         rest = len(others) - (site in others) - len(explicit) - sum(1 for b in others if b is None)
         return max([*explicit, *([self.travel_default] if rest > 0 else [])], default=0)
 

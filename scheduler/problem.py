@@ -19,9 +19,10 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .cohorts import Cohort, CohortSession, cohort_sessions, form_cohorts
+from .cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from .domain import Scenario, TeamKey
-from .timeline import Interval, Slot, Timeline, covers, intervals_near, merge_intervals, overlap_minutes
+from .shiftfit import rest_ok, shift_fit, team_fit_at  # noqa: F401 - rest_ok, shift_fit: their users import them here
+from .timeline import Slot, Timeline, covers, merge_intervals, overlap_minutes
 
 DAY = 24 * 60
 
@@ -76,61 +77,6 @@ class TravelGaps:
         return travel
 
 
-def rest_ok(shifts: list[Interval], extra: list[Interval], rest_minutes: int) -> bool:
-    """Daily rest (rule 9) for one person: adding `extra` work blocks to `shifts` must not
-    make any 24-hour window starting at a block start have a longest free stretch below
-    the rest hours, unless that window already fails with the shifts alone."""
-    if rest_minutes <= 0 or not extra:
-        return True
-    lo = min(a for a, _ in extra) - 2 * DAY
-    hi = max(b for _, b in extra) + 2 * DAY
-    near = intervals_near(shifts, lo, hi)
-    blocks = merge_intervals(near + list(extra))
-    first_extra = min(a for a, _ in extra)
-    last_extra = max(b for _, b in extra)
-    for w, _ in blocks:
-        if w + DAY <= first_extra or w >= last_extra:
-            continue  # the window does not touch a session: the shifts' own business
-        if _longest_free(blocks, w, w + DAY) < rest_minutes and _longest_free(near, w, w + DAY) >= rest_minutes:
-            return False
-    return True
-
-
-def shift_fit(groups, team_fit, teams, a: int, b: int) -> tuple[str | None, int, int]:
-    """Rules 7-9 for a cohort starting a session [a, b): its members on shift only where their
-    plans allow it, off shift only where allowed, never more of a team than its staffing slack
-    while on shift, and daily rest kept. `groups` are the cohort's (team, allow_on_shift,
-    allow_off_shift, members); `team_fit(team, a, b)` gives (minutes on shift, inside one
-    shift, rest kept). Returns (the first rule broken or None, backfill and overtime
-    participant-minutes)."""
-    backfill = overtime = 0
-    for team, on_ok, off_ok, n in groups:
-        on, inside, rest = team_fit(team, a, b)
-        if on and not on_ok:
-            return "on_shift_not_allowed", 0, 0
-        if not off_ok and not inside:
-            return "off_shift_not_allowed", 0, 0
-        if on and n > teams[team].staffing_slack:
-            return "staffing", 0, 0
-        if not rest:
-            return "daily_rest", 0, 0
-        backfill += n * on
-        overtime += n * (b - a - on)
-    return None, backfill, overtime
-
-
-def _longest_free(blocks: list[Interval], w0: int, w1: int) -> int:
-    best, cur = 0, w0
-    for a, b in blocks:
-        if b <= cur:
-            continue
-        if a >= w1:
-            break
-        best = max(best, a - cur)
-        cur = max(cur, b)
-    return max(best, w1 - cur)
-
-
 class PlanningProblem:
     """A scenario with its timeline, cohorts, sessions and their candidate starts."""
 
@@ -141,8 +87,13 @@ class PlanningProblem:
         its per-team and per-person caches are shared."""
         self.scenario = scenario
         self.timeline = timeline or (reuse.timeline if reuse is not None else Timeline(scenario))
+        self._team_cache: dict = reuse._team_cache if reuse is not None else {}
+        self._pads_cache: dict = reuse._pads_cache if reuse is not None else {}
+        self._longest_cache: dict = reuse._longest_cache if reuse is not None else {}
+        # The cohort shaper's slot masks serve every later re-forming of cohorts (search/cohort_moves).
+        self.shaper = reuse.shaper if reuse is not None else CohortShaper(scenario, self.timeline, self._team_cache)
         if cohorts is None:
-            cohorts, self.unassigned = form_cohorts(scenario, self.timeline)
+            cohorts, self.unassigned = form_cohorts(scenario, self.timeline, shaper=self.shaper)
         else:
             self.unassigned = list(unassigned or [])
         self.cohorts = cohorts
@@ -155,12 +106,16 @@ class PlanningProblem:
         for i, s in enumerate(self.sessions):
             self.by_cohort[s.key.cohort].append(i)
         self.rest_minutes = int(round(scenario.calendar.daily_rest_hours * 60))
-        self._team_instances = {k: [(s.start, s.end) for s in v] for k, v in self.timeline.shift_instances.items()}
-        self.availability = {p.id: self.timeline.availability(p) for p in scenario.trainers.values()}
-        self.interp_availability = {p.id: self.timeline.availability(p) for p in scenario.interpreters.values()}
-        self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
-                             for r in scenario.rooms.values()}
-        self._team_cache: dict = reuse._team_cache if reuse is not None else {}
+        self._team_instances = reuse._team_instances if reuse is not None else {
+            k: [(s.start, s.end) for s in v] for k, v in self.timeline.shift_instances.items()}
+        if reuse is not None:  # the people and rooms are the same: only the cohorts differ
+            self.availability, self.interp_availability = reuse.availability, reuse.interp_availability
+            self.room_blocked = reuse.room_blocked
+        else:
+            self.availability = {p.id: self.timeline.availability(p) for p in scenario.trainers.values()}
+            self.interp_availability = {p.id: self.timeline.availability(p) for p in scenario.interpreters.values()}
+            self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
+                                 for r in scenario.rooms.values()}
         self._free_cache: dict = reuse._free_cache if reuse is not None else {}
         self._times_cache: dict = {}
         self._who_cache: dict = reuse._who_cache if reuse is not None else {}
@@ -234,6 +189,14 @@ class PlanningProblem:
                 gaps = [t2 - (t1 + d1) for t1 in t1s for t2 in t2s if t2 >= t1 + d1]
                 if gaps:
                     closest[(t1s, d1), (t2s, d2)] = min(gaps)
+        memo = (home, frozenset(classes.items()))  # the same question again after cohorts moved
+        hit = self._pads_cache.get(memo)
+        if hit is None:
+            hit = self._pads_cache[memo] = self._travel_pads(classes, closest)
+        return hit
+
+    def _travel_pads(self, classes: dict, closest: dict) -> "TravelGaps":
+        sc = self.scenario
         pads: dict[tuple[str, str], int] = {}
         nbrs, default = sc.travel_neighbours, sc.travel_default
         for (k1, k2), gap in closest.items():
@@ -264,10 +227,13 @@ class PlanningProblem:
         could follow it too soon (computed per site, without listing the pairs)."""
         sc = self.scenario
         per_site: dict[str, int] = {}
+        longest = self._longest_cache
         for (k1, k2), gap in closest.items():
             others = classes[k2]
             for a in classes[k1]:
-                need = sc.longest_travel(a, others)
+                need = longest.get((a, others))
+                if need is None:
+                    need = longest[a, others] = sc.longest_travel(a, others)
                 if need > gap and a is not None:
                     per_site[a] = max(per_site.get(a, 0), need)
         return TravelGaps({}, per_site)
@@ -292,13 +258,7 @@ class PlanningProblem:
         key = (team, a, b)
         hit = self._team_cache.get(key)
         if hit is None:
-            union = self.timeline.shift_union[team]
-            on = overlap_minutes(union, a, b)
-            inst = self._team_instances[team]
-            i = bisect.bisect_right(inst, (a, float("inf"))) - 1
-            inside = any(inst[j][0] <= a and b <= inst[j][1] for j in range(max(0, i - 1), i + 1))
-            # Inside the shifts the session adds no work time, so it cannot cut anyone's rest.
-            hit = (on, inside, on == b - a or rest_ok(union, [(a, b)], self.rest_minutes))
+            hit = team_fit_at(self.timeline.shift_union[team], self._team_instances[team], self.rest_minutes, a, b)
             self._team_cache[key] = hit
         return hit
 
@@ -321,6 +281,29 @@ class PlanningProblem:
         if hit is None:
             frees = [(pid, self._free_slots(kind, pid, duration)) for pid in people]
             hit = [tuple(pid for pid, free in frees if free[k]) for k in range(len(self.timeline.slots))]
+            self._who_cache[key] = hit
+        return hit
+
+    def _rooms_free(self, rooms: tuple[str, ...], duration: int):
+        """A function giving, per slot, which of `rooms` are free (not closed) for a session of
+        this length starting there; shared by every session asking about the same rooms."""
+        key = ("rooms", rooms, duration)
+        hit = self._who_cache.get(key)
+        if hit is None:
+            blocked = [r for r in rooms if self.room_blocked[r]]
+            if not blocked:
+                def hit(slot, rooms=list(rooms)):
+                    return rooms
+            else:
+                memo: dict[int, list[str]] = {}
+
+                def hit(slot):
+                    got = memo.get(slot.index)
+                    if got is None:
+                        a, b = slot.minute, slot.minute + duration
+                        got = memo[slot.index] = [r for r in rooms if not self.room_blocked[r]
+                                                  or not overlap_minutes(self.room_blocked[r], a, b)]
+                    return got
             self._who_cache[key] = hit
         return hit
 
@@ -361,7 +344,7 @@ class PlanningProblem:
         interpreters = [i for i in sc.interpreters.values() if i.languages & cohort.languages]
         trainers_at = self._who_is_free("trainer", tuple(t.id for t in qualified), s.duration)
         interps_at = self._who_is_free("interpreter", tuple(i.id for i in interpreters), s.duration)
-        blocked_rooms = [r for r in rooms if self.room_blocked[r]]
+        rooms_at = self._rooms_free(tuple(rooms), s.duration) if opts.needs_room else None
         for slot in tl.slots[first:max(first, last)]:
             a = slot.minute
             b = a + s.duration
@@ -376,8 +359,7 @@ class PlanningProblem:
             if not trainers:
                 opts.rejected["trainer_unavailable"] += 1
                 continue
-            free_rooms = rooms if not blocked_rooms else [
-                r for r in rooms if not self.room_blocked[r] or not overlap_minutes(self.room_blocked[r], a, b)]
+            free_rooms = rooms_at(slot) if rooms_at is not None else ()
             if opts.needs_room and not free_rooms:
                 opts.rejected["room_unavailable"] += 1
                 continue

@@ -19,12 +19,15 @@ from collections import Counter
 
 import time
 
-from ..cohorts import Cohort
+from ..cohorts import Cohort, repair_groups
 from ..construct import Bookings, _fit, _ordered_candidates, _place_cohort
 from ..problem import PlanningProblem
 
 
 WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
+# Pools of up to this many people judge who fits with whom by each one's exact candidate
+# starts (a problem of single-person cohorts); larger ones by the shaper's slot masks.
+EXACT_STARTS_LIMIT = 24
 
 
 def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 400) -> bool:
@@ -142,8 +145,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
             features.update(_own_starts(problem, members, plans_of, pool[0].track))
         k = len(sizes)
         bins: list[list[str]] = [[] for _ in range(k)]
-        common: list[frozenset | None] = [None] * k
-        for pid in sorted(members, key=lambda pid: (len(features[pid]), pid)):
+        common: list[int | None] = [None] * k
+        for pid in sorted(members, key=lambda pid: (features[pid].bit_count(), pid)):
             f = features[pid]
             best, best_score = None, None
             team = sc.participants[pid].team
@@ -155,9 +158,9 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
                 # the share of the cohort's common starts this member keeps (an empty cohort: half),
                 # or how many common starts are left
                 if share:
-                    score = 0.5 if common[j] is None else len(common[j] & f) / max(1, len(common[j]))
+                    score = 0.5 if common[j] is None else (common[j] & f).bit_count() / max(1, common[j].bit_count())
                 else:
-                    score = len(f) / 2 if common[j] is None else len(common[j] & f)
+                    score = f.bit_count() / 2 if common[j] is None else (common[j] & f).bit_count()
                 if best_score is None or score > best_score:
                     best, best_score = j, score
             if best is None:
@@ -170,9 +173,14 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
             continue
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
-        for order, how in ((members, "compat"), (members, "compat-count"), (by_rota, "cut"), (by_plan, "cut"),
-                           (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")):
-            if how.startswith("compat"):
+        for order, how in ((members, "compat"), (members, "compat-count"), (by_plan, "repair"), (by_rota, "cut"),
+                           (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")):
+            if how == "repair":
+                # by window, dealt round the cohorts, then mended where a cohort could never meet
+                # (windows, rooms at the workplaces, staffing, shifts: `cohorts.repair_groups`)
+                groups = repair_groups(sc, problem.timeline, track.id, [order[j::k] for j in range(k)],
+                                       shaper=problem.shaper)
+            elif how.startswith("compat"):
                 groups = compat(sizes, share=how == "compat")
             elif how == "cut":
                 groups, pos = [], 0
@@ -193,15 +201,42 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
             yield groups
 
 
-def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, track: str) -> dict[str, frozenset]:
-    """Per member, the (session position, start slot) pairs at which they could meet as a
-    cohort of one: the starts a cohort with them in it must choose from."""
-    singles = [_cohort(problem, f"probe-{n}", track, [pid], plans_of[pid]) for n, pid in enumerate(members)]
-    probe = PlanningProblem(problem.scenario, cohorts=singles, reuse=problem)
+def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, track: str) -> dict[str, int]:
+    """Per member, the start slots (a bit per slot, a block of bits per session length of the
+    track) at which they could be in a session by their own window, shifts, staffing and
+    rest: the starts a cohort with them in it must choose from."""
+    sc, shaper = problem.scenario, problem.shaper
+    width = len(problem.timeline.slots)
+    if len(members) <= EXACT_STARTS_LIMIT:
+        # Exactly: each member as a cohort of one, with every rule a cohort of one meets
+        # (trainers' and rooms' availability per module included), a bit per session and slot.
+        singles = [_cohort(problem, f"probe-{n}", track, [pid], plans_of[pid]) for n, pid in enumerate(members)]
+        probe = PlanningProblem(sc, cohorts=singles, reuse=problem)
+        exact = {}
+        for pid, c in zip(members, singles):
+            bits = 0
+            for i in probe.by_cohort[c.id]:
+                shift = probe.sessions[i].position * width
+                for cand in probe.options[i].candidates:
+                    bits |= 1 << (shift + cand.slot.index)
+            exact[pid] = bits
+        return exact
+    # Many members: by their window, shifts, staffing and rest alone (the shaper's slot masks).
+    durations = sorted({sc.modules[m].duration_minutes for m in sc.tracks[track].modules})
     out = {}
-    for pid, c in zip(members, singles):
-        out[pid] = frozenset((probe.sessions[i].position, cand.slot.index)
-                             for i in probe.by_cohort[c.id] for cand in probe.options[i].candidates)
+    for pid in members:
+        plans = [sc.action_plans[p] for p in plans_of[pid]]
+        if not plans:
+            out[pid] = 0
+            continue
+        e, d = max(p.earliest for p in plans), min(p.deadline for p in plans)
+        team = sc.participants[pid].team
+        on_ok, off_ok = all(p.allow_on_shift for p in plans), all(p.allow_off_shift for p in plans)
+        bits = 0
+        for j, dur in enumerate(durations):
+            lo, hi = shaper.slot_range(e, d, dur)
+            bits |= shaper.team_mask(team, dur, on_ok, off_ok, False, lo, hi) << (j * width)
+        out[pid] = bits
     return out
 
 
