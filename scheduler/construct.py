@@ -88,12 +88,33 @@ class Bookings:
         return True
 
     def trainer_ok(self, t: str, a: int, b: int, site, day: int, week: int, dur: int) -> bool:
+        return self.trainer_limits_ok(t, day, week, dur) and self._traveller_free(self.trainer[t], a, b, site)
+
+    def trainer_limits_ok(self, t: str, day: int, week: int, dur: int) -> bool:
+        """The trainer's daily session and weekly minute limits leave room for one more session."""
         tr = self.p.scenario.trainers[t]
         if tr.max_sessions_per_day is not None and self.trainer_day[t, day] >= tr.max_sessions_per_day:
             return False
         if tr.max_minutes_per_week is not None and self.trainer_week[t, week] + dur > tr.max_minutes_per_week:
             return False
-        return self._traveller_free(self.trainer[t], a, b, site)
+        return True
+
+    def traveller_near(self, kind: str, who: str, a: int, b: int) -> list[tuple] | None:
+        """The person's blocks near [a, b), or None when one overlaps it (busy wherever the
+        session is held): asked once per person, then `travel_clear` per site."""
+        near = (self.trainer if kind == "trainer" else self.interp)[who].near(a, b, self.reach)
+        if any(x < b and a < y for x, y, _ in near):
+            return None
+        return near
+
+    def travel_clear(self, near: list[tuple], a: int, b: int, site: str | None) -> bool:
+        """`_traveller_free` on blocks already fetched by `traveller_near`."""
+        sc = self.p.scenario
+        for x, y, s in near:
+            travel = sc.travel_minutes(site, s)
+            if x < b + travel and a < y + travel:
+                return False
+        return True
 
     def interpreter_ok(self, j: str, a: int, b: int, site) -> bool:
         return self._traveller_free(self.interp[j], a, b, site)
@@ -476,14 +497,25 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
         tr = sc.trainers[t]
         return (t != preferred, tr.cost_per_hour * s.duration / 60, t)
 
+    # The same answers as asking trainer_ok and _interpreters for every (trainer, room) pair,
+    # asked once per trainer (busy, limits) and once per site (travel, interpreters).
+    interps_at: dict = {}
     for t in sorted(trainers, key=trainer_key):
         tr = sc.trainers[t]
+        if not book.trainer_limits_ok(t, c.slot.day_number, c.slot.week_number, s.duration):
+            continue
+        near = book.traveller_near("trainer", t, a, b)
+        if near is None:
+            continue
         for r in sorted(rooms, key=lambda r: (sc.travel_minutes(tr.home_site, problem.site_of_room(r)) if r else 0,
                                               sc.rooms[r].capacity if r else 0, r or "")):
             site = problem.site_of_room(r) if r else tr.home_site
-            if not book.trainer_ok(t, a, b, site, c.slot.day_number, c.slot.week_number, s.duration):
+            if near and not book.travel_clear(near, a, b, site):
                 continue
-            interps = _interpreters(problem, book, i, k, t, r)
+            key = (site if r else None, o.languages - tr.languages)
+            if key not in interps_at:
+                interps_at[key] = _interpreters(problem, book, i, k, t, r)
+            interps = interps_at[key]
             if interps is None:
                 continue
             return Placement(i, k, t, r, interps)

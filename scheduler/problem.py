@@ -118,6 +118,7 @@ class PlanningProblem:
                                  for r in scenario.rooms.values()}
         self._free_cache: dict = reuse._free_cache if reuse is not None else {}
         self._times_cache: dict = {}
+        self._sites_cache: dict = {}
         self._who_cache: dict = reuse._who_cache if reuse is not None else {}
         self._slot_minutes = [sl.minute for sl in self.timeline.slots]
         self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
@@ -170,7 +171,12 @@ class PlanningProblem:
     def sites_of(self, i: int, home: str | None) -> frozenset:
         """Where session i may take place for a person living at `home`."""
         o = self.options[i]
-        return frozenset(self.scenario.rooms[r].site for r in o.rooms) if o.needs_room else frozenset([home])
+        if not o.needs_room:
+            return frozenset([home])
+        hit = self._sites_cache.get(id(o.rooms))  # sessions sharing a room list share the answer
+        if hit is None or hit[0] is not o.rooms:
+            hit = self._sites_cache[id(o.rooms)] = (o.rooms, frozenset(self.scenario.rooms[r].site for r in o.rooms))
+        return hit[1]
 
     def travel_pads(self, home: str | None, idxs: list[int]) -> "TravelGaps":
         """For a person who may hold sessions `idxs`: the ordered site pairs (S, S') for which

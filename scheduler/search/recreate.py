@@ -89,14 +89,27 @@ class Recreator:
             trainers = [t for t, ok in o.trainers.items() if k in ok]
             trainers.sort(key=lambda t: (t != preferred, sc.trainers[t].cost_per_hour, self.rng.random()))
             found = 0
+            interps_at: dict = {}  # per (site, languages the trainer lacks): the same answer
             for t in trainers:
-                home = sc.trainers[t].home_site
+                tr = sc.trainers[t]
+                home = tr.home_site
+                if not book.trainer_limits_ok(t, c.slot.day_number, c.slot.week_number, s.duration):
+                    continue
+                near = book.traveller_near("trainer", t, a, b)
+                if near is None:
+                    continue  # busy then, wherever the session is held
                 rooms = [r for r in self._rooms_by_distance(i, home) if r in free] if o.needs_room else [None]
                 for r in rooms:
                     site = p.site_of_room(r) if r else home
-                    if not book.trainer_ok(t, a, b, site, c.slot.day_number, c.slot.week_number, s.duration):
+                    if near and not book.travel_clear(near, a, b, site):
                         continue
-                    interps = _interpreters(p, book, i, k, t, r) if o.languages else ()
+                    if o.languages:
+                        key = (site if r else None, o.languages - tr.languages)
+                        if key not in interps_at:
+                            interps_at[key] = _interpreters(p, book, i, k, t, r)
+                        interps = interps_at[key]
+                    else:
+                        interps = ()
                     if interps is None:
                         continue
                     pl = Placement(i, k, t, r, interps)
