@@ -1067,6 +1067,14 @@ def _pool_cpsat(ci, sc, wl, seconds: float) -> float | None:
     return math.floor(solver.BestObjectiveBound()) / SCALE
 
 
+def _cost_tables(people: int):
+    """Empty tables per number of members x = 0..people: least cost F (0 for nobody, else not yet
+    known), cohorts Fk and extra Fx behind it."""
+    F = np.full(people + 1, INF)
+    F[0] = 0.0
+    return F, np.zeros(people + 1, dtype=np.int64), np.zeros(people + 1)
+
+
 def _full_cost(elig, Gs, opt_all, sc, crew=None):
     """For x = 0..len(elig) members (of these eligible units) in full cohorts: the least cost
     of K full cohorts beyond the members' ``a`` (K * opt_all + the staffing extras, step 4),
@@ -1093,10 +1101,7 @@ def _full_cost(elig, Gs, opt_all, sc, crew=None):
         else:
             tm[2] = min(tm[2], u.delta)
     slack = {k: (sc.teams[k].staffing_slack if k in sc.teams else 0) for k in teams}
-    F = np.full(PE + 1, INF)
-    Fk = np.zeros(PE + 1, dtype=np.int64)
-    Fx = np.zeros(PE + 1)
-    F[0] = 0.0
+    F, Fk, Fx = _cost_tables(PE)
     if not math.isfinite(opt_all) or Gs < 1:
         return F, Fk, Fx
     tl = [(slack[k], PE - v[0], PE - v[1], v[2]) for k, v in teams.items()]
@@ -1147,10 +1152,7 @@ def _full_cost_anchored(elig, Gs, opt_all, sc, crew=None):
     if not O or not R or not any(u.anchor_extra > 0 for u in R):
         return _full_cost(elig, Gs, opt_all, sc, crew)
     PE, PO, PR = len(elig), len(O), len(R)
-    F = np.full(PE + 1, INF)
-    Fk = np.zeros(PE + 1, dtype=np.int64)
-    Fx = np.zeros(PE + 1)
-    F[0] = 0.0
+    F, Fk, Fx = _cost_tables(PE)
     if not math.isfinite(opt_all) or Gs < 1:
         return F, Fk, Fx
     Fr, Fkr, Fxr = _full_cost(R, Gs, opt_all, sc, crew)
