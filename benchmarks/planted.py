@@ -1184,37 +1184,28 @@ class Planted:
     def _site_of(self, s, person):
         return self.room_by_id[s["room"]]["site"] if s["room"] else person["home_site"]
 
-    def _book(self, c, s):
+    def _book(self, c, s, sign: int = 1):
+        """Record session s of cohort c in the witness's own bookkeeping (sign -1: take it out)."""
         a, b, d = s["_a"], s["_b"], s["_d"]
         t = self.trainer_by_id[s["trainer"]]
-        self.busy[("T", t["id"], d)].append((a, b, self._site_of(s, t)))
-        self.tday[(t["id"], d)] += 1
-        self.tweek[(t["id"], d.isocalendar()[:2])] += int((b - a) / 60)
+
+        def put(lst, item):
+            lst.append(item) if sign > 0 else lst.remove(item)
+
+        put(self.busy[("T", t["id"], d)], (a, b, self._site_of(s, t)))
+        self.tday[(t["id"], d)] += sign
+        self.tweek[(t["id"], d.isocalendar()[:2])] += sign * int((b - a) / 60)
         for iid in s["interpreters"]:
-            ip = self.interp_by_id[iid]
-            self.busy[("I", iid, d)].append((a, b, self._site_of(s, ip)))
+            put(self.busy[("I", iid, d)], (a, b, self._site_of(s, self.interp_by_id[iid])))
         if s["room"]:
-            self.room_busy[(s["room"], d)].append((a, b))
+            put(self.room_busy[(s["room"], d)], (a, b))
         for p in c.members:
-            self.pbusy[p].append((a, b))
+            put(self.pbusy[p], (a, b))
         for key, k in s["_teams"].items():
-            self.team_away[(key, d)].append((a, b, k))
+            put(self.team_away[(key, d)], (a, b, k))
 
     def _unbook(self, c, s):
-        a, b, d = s["_a"], s["_b"], s["_d"]
-        t = self.trainer_by_id[s["trainer"]]
-        self.busy[("T", t["id"], d)].remove((a, b, self._site_of(s, t)))
-        self.tday[(t["id"], d)] -= 1
-        self.tweek[(t["id"], d.isocalendar()[:2])] -= int((b - a) / 60)
-        for iid in s["interpreters"]:
-            ip = self.interp_by_id[iid]
-            self.busy[("I", iid, d)].remove((a, b, self._site_of(s, ip)))
-        if s["room"]:
-            self.room_busy[(s["room"], d)].remove((a, b))
-        for p in c.members:
-            self.pbusy[p].remove((a, b))
-        for key, k in s["_teams"].items():
-            self.team_away[(key, d)].remove((a, b, k))
+        self._book(c, s, -1)
 
     # ------------------------------------------------------------ tightening around the schedule
     def tighten(self):
