@@ -25,6 +25,7 @@ so calendar UIDs stay the same across re-solves.
 from __future__ import annotations
 
 import bisect
+import random
 
 import math
 from collections import Counter, defaultdict
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .domain import ActionPlan, Scenario, TeamKey
+from .shiftfit import team_fit_at
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,6 @@ class CohortShaper:
         key = (team, duration, on_ok, off_ok, over_slack, first, last)
         hit = self._masks.get(key)
         if hit is None:
-            from .shiftfit import team_fit_at
-
             inst = self._instances.get(team)
             if inst is None:
                 inst = self._instances[team] = [(x.start, x.end) for x in self.tl.shift_instances[team]]
@@ -435,8 +435,6 @@ class _GroupRepair:
         return self.HARD * hard + langs - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50)
 
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
-        import random
-
         groups = [list(g) for g in groups]
         pen = [self.penalty(g) for g in groups]
         if max(pen) < self.HARD:

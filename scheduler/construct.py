@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Callable
 from weakref import WeakKeyDictionary
 
-from .problem import Candidate, PlanningProblem, rest_ok
+from .problem import Candidate, PlanningProblem
+from .shiftfit import rest_ok
 from .timeline import intervals_near
 
 DAY = 24 * 60

@@ -21,10 +21,8 @@ from dataclasses import dataclass, field
 
 from .cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from .domain import Scenario, TeamKey
-from .shiftfit import rest_ok, shift_fit, team_fit_at  # noqa: F401 - rest_ok, shift_fit: their users import them here
+from .shiftfit import shift_fit, team_fit_at
 from .timeline import Slot, Timeline, covers, merge_intervals, overlap_minutes
-
-DAY = 24 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +182,6 @@ class PlanningProblem:
         time between them. With start times hours apart there are none (no travel can ever
         bind); only these pairs need a constraint in the model. When a person could go
         between very many sites, the pairs are summed up per site (see `TravelGaps`)."""
-        sc = self.scenario
         classes: dict[tuple, frozenset] = {}
         for i in idxs:
             key = (self._start_times_of(i), self.sessions[i].duration)

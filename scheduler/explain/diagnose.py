@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 from ..cohorts import cohort_sessions, form_cohorts
 from ..domain import Scenario, build_scenario
-from ..problem import rest_ok, shift_fit
+from ..shiftfit import rest_ok, shift_fit
 from ..schemas import ScenarioInvalid, load_scenario
 from ..timeline import Timeline, covers, merge_intervals, overlap_minutes
 from .findings import (Finding, Suggestion, add_change, append_change, apply_changes, by_importance, set_change,
