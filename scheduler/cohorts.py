@@ -300,6 +300,8 @@ class CohortShaper:
                              for t, n in Counter(team_of[p] for p in spread_in).items()), default=1))
                 k = _valid_count(total, gmin, gmax, k)
                 sizes = [total // k + (1 if n < total % k else 0) for n in range(k)]
+                if not spread_in:  # crews whole where the group sizes allow (they are off together)
+                    sizes = _crew_sizes([team_of[p] for p in rs], k, gmin, gmax) or sizes
                 bins = [spread_in[n::k] for n in range(k)]  # round robin first, then fill by rota phase
                 pos = 0
                 for n, size in enumerate(sizes):
@@ -655,6 +657,38 @@ def _deal(people: list[str], k: int, team_of: dict, lang_of: dict, teams: dict) 
                     bins[home][bins[home].index(q)] = pid
                     bins[j][bins[j].index(pid)] = q
     return bins
+
+
+def _crew_sizes(crews: list, k: int, gmin: int, gmax: int) -> list[int] | None:
+    """Sizes of k contiguous cohorts over members sorted by rota phase (`crews`: each one's
+    team, in that order) that cut as few crews as possible, then are as even as possible,
+    each within gmin..gmax; None when no such cut exists. A crew cut in two puts people of
+    different rota phases together: a cohort whose members may only train off shift then has
+    few common free times (on a planted industry programme: 7 starts in three months)."""
+    n = len(crews)
+    if not gmin * k <= n <= gmax * k:
+        return None
+    even = n / k
+    # best[j][x]: (crews cut, unevenness) of j cohorts over the first x members, and the last cut
+    best: list[dict[int, tuple]] = [{0: (0, 0.0, None)}] + [{} for _ in range(k)]
+    for j in range(1, k + 1):
+        for x, (cuts, uneven, _) in best[j - 1].items():
+            for size in range(gmin, gmax + 1):
+                y = x + size
+                if y > n:
+                    break
+                cut = 1 if 0 < y < n and crews[y - 1] == crews[y] else 0
+                got = (cuts + cut, uneven + (size - even) ** 2, x)
+                if y not in best[j] or got[:2] < best[j][y][:2]:
+                    best[j][y] = got
+    if n not in best[k]:
+        return None
+    sizes, y = [], n
+    for j in range(k, 0, -1):
+        x = best[j][y][2]
+        sizes.append(y - x)
+        y = x
+    return sizes[::-1]
 
 
 def _valid_count(n: int, gmin: int, gmax: int, wanted: int) -> int:

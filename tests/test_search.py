@@ -195,3 +195,15 @@ def test_a_replan_keeps_the_cohorts_of_its_baseline_even_where_the_search_formed
     assert sorted(p for c in problem.cohorts for p in c.participants) == members
     assert set(members[:3]) <= set(problem.cohort_by_id["C-HP1-1"].participants)
     assert set(members[3:5]) <= set(problem.cohort_by_id["C-HP1-1-r1"].participants)
+
+
+def test_crews_stay_whole_when_the_group_sizes_allow():
+    """Members sorted by rota phase are cut between crews, not inside one: three of crew A and
+    five of crew C (groups of 3 to 12, two cohorts) become 3 + 5, not 4 + 4."""
+    from scheduler.cohorts import _crew_sizes
+
+    assert _crew_sizes(list("AAACCCCC"), 2, 3, 12) == [3, 5]
+    assert _crew_sizes(list("AAAAABBBBBBCC"), 2, 3, 8) == [5, 8]
+    # no cut without splitting a crew: as few crews cut as possible, then as even as possible
+    assert _crew_sizes(list("AAAAAAAA"), 2, 3, 8) == [4, 4]
+    assert _crew_sizes(list("AAAA"), 2, 3, 8) is None  # two cohorts of at least 3 need 6
