@@ -439,14 +439,14 @@ class _GroupRepair:
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
         groups = [list(g) for g in groups]
         pen = [self.penalty(g) for g in groups]
-        if max(pen) < self.HARD:
+        if max(pen) < self.HARD / 2:  # the preferences move a penalty by less than that
             return groups
         rng = random.Random(len(groups) * 7919 + sum(len(g) for g in groups))
         evaluations = 0
         improved = True
         while improved and evaluations < self.MAX_EVALUATIONS:
             improved = False
-            bad = [j for j in range(len(groups)) if pen[j] >= self.HARD]
+            bad = [j for j in range(len(groups)) if pen[j] >= self.HARD / 2]
             if not bad:
                 break
             rng.shuffle(bad)
@@ -474,7 +474,7 @@ class _GroupRepair:
                             evaluations += 1
                             if gain > 1e-9 and (best is None or gain > best[0]):
                                 best = (gain, na, b, nb)
-                    if best is not None and best[0] >= self.HARD:
+                    if best is not None and best[0] >= self.HARD / 2:
                         break  # a hard fault mended: take it (first improvement keeps it fast)
                     if evaluations >= self.MAX_EVALUATIONS:
                         break
