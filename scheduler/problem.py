@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from .domain import Scenario, TeamKey
@@ -140,16 +141,27 @@ class PlanningProblem:
             if not last:
                 same_as[key] = o
             self.options.append(o)
-        can_teach: dict[str, list[int]] = defaultdict(list)
-        can_interpret: dict[str, list[int]] = defaultdict(list)
+
+    # The travel gaps are the model's business (rules.py, the conflict search): the search and
+    # the bookings keep the travel rule itself, so a programme that never builds a model (the
+    # large ones) never pays for them.
+    @cached_property
+    def trainer_pads(self) -> dict[str, "TravelGaps"]:
+        """Per trainer, the travel gaps between the sites of the sessions they may hold."""
+        return self._pads("trainer")
+
+    @cached_property
+    def interpreter_pads(self) -> dict[str, "TravelGaps"]:
+        """Per interpreter, the travel gaps between the sites of the sessions they may serve."""
+        return self._pads("interpreter")
+
+    def _pads(self, kind: str) -> dict[str, "TravelGaps"]:
+        people = self.scenario.trainers if kind == "trainer" else self.scenario.interpreters
+        can: dict[str, list[int]] = defaultdict(list)
         for i, o in enumerate(self.options):
-            for t in o.trainers:
-                can_teach[t].append(i)
-            for j in o.interpreters:
-                can_interpret[j].append(i)
-        self.trainer_pads = {t: self.travel_pads(scenario.trainers[t].home_site, v) for t, v in can_teach.items()}
-        self.interpreter_pads = {j: self.travel_pads(scenario.interpreters[j].home_site, v)
-                                 for j, v in can_interpret.items()}
+            for who in (o.trainers if kind == "trainer" else o.interpreters):
+                can[who].append(i)
+        return {who: self.travel_pads(people[who].home_site, v) for who, v in can.items()}
 
     # -- participants -------------------------------------------------------
     def plans_of(self, cohort: Cohort, pid: str) -> list:
