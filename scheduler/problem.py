@@ -395,9 +395,20 @@ class PlanningProblem:
                 rm_ok[r].append(pos)
             for i in interp:
                 in_ok[i].append(pos)
-        opts.trainers = {k: frozenset(v) for k, v in tr_ok.items()}
-        opts.rooms = {k: frozenset(v) for k, v in rm_ok.items()}
-        opts.interpreters = {k: frozenset(v) for k, v in in_ok.items()}
+        # Many trainers and rooms are free at the same starts (often at all of them): equal
+        # sets are one object (at national size these sets are most of the memory).
+        same: dict[tuple, frozenset] = {}
+
+        def shared(v: list[int]) -> frozenset:
+            key = tuple(v)
+            hit = same.get(key)
+            if hit is None:
+                hit = same[key] = frozenset(v)
+            return hit
+
+        opts.trainers = {k: shared(v) for k, v in tr_ok.items()}
+        opts.rooms = {k: shared(v) for k, v in rm_ok.items()}
+        opts.interpreters = {k: shared(v) for k, v in in_ok.items()}
         return opts
 
     def _room_choices(self, cohort: Cohort, module) -> list[str]:
