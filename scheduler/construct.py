@@ -68,6 +68,10 @@ class Bookings:
         self.room: dict[str, Busy] = defaultdict(Busy)  # (start, end)
         self.team: dict = defaultdict(Busy)  # (start, end, members)
         self.person: dict[str, Busy] = defaultdict(Busy)  # (start, end)
+        # A fingerprint of each person's booked blocks (sum of the blocks' hashes): people of
+        # one team with the same sessions (most of a cohort) are checked once, not each.
+        self.person_sig: Counter = Counter()
+        self._rest_memo: dict = {}  # (team, blocks near, a, b) -> daily rest kept
         self.trainer_day: Counter = Counter()
         self.trainer_week: Counter = Counter()
         sc = problem.scenario
@@ -124,14 +128,29 @@ class Bookings:
         return not self.room[r].near(a, b)
 
     def people_ok(self, participants, a: int, b: int) -> bool:
+        """No participant is in another session then, and each keeps their daily rest (rule 9).
+        People of one team whose booked sessions are the same give the same answer: each such
+        group is asked once."""
         p, rest = self.p, self.p.rest_minutes
+        people, sig = p.scenario.participants, self.person_sig
+        seen = set()
         for pid in participants:
+            team = people[pid].team
+            key = (team, sig[pid])
+            if key in seen:
+                continue
+            seen.add(key)
             near = self.person[pid].near(a, b, 2 * DAY)
             if any(x < b and a < y for x, y in near):
                 return False
             if rest and near:
-                if not rest_ok(p.timeline.shift_union[p.scenario.participants[pid].team],
-                                        near + [(a, b)], rest):
+                memo_key = (team, tuple(near), a, b)
+                kept = self._rest_memo.get(memo_key)
+                if kept is None:
+                    if len(self._rest_memo) > 200_000:
+                        self._rest_memo.clear()
+                    kept = self._rest_memo[memo_key] = rest_ok(p.timeline.shift_union[team], near + [(a, b)], rest)
+                if not kept:
                     return False
         return True
 
@@ -171,6 +190,9 @@ class Bookings:
         ]
         for lst, item in entries:
             lst.append(item) if sign > 0 else lst.remove(item)
+        mark = sign * hash((a, b))
+        for pid in s.cohort.participants:
+            self.person_sig[pid] += mark
         self.trainer_day[pl.trainer, c.slot.day_number] += sign
         self.trainer_week[pl.trainer, c.slot.week_number] += sign * s.duration
 
