@@ -4,8 +4,10 @@ store and hand out a link to the planning board (used by `./dev demo`).
     modulplan board load SCENARIO.json [SCHEDULE.json]   # stores both (the schedule validated first)
     modulplan board link [--role coordinator|planner|manager] [--workplace W] [--base URL]
 
-Loading the same scenario document again reuses the stored one, and a schedule identical to one
-already stored for it is not stored twice, so repeated demos do not pile up copies.
+Loading the same scenario document again reuses the stored one (another document starts a new
+programme, even with the same id), and a schedule identical to one already stored for it is not
+stored twice, so repeated demos do not pile up copies. A schedule loaded here is published at
+once (the command runs on the server, as its operator): its programme's feeds show it.
 """
 
 from __future__ import annotations
@@ -45,16 +47,17 @@ def stored_scenario(db, document: dict):
 
     from scheduler.schemas import load_scenario
 
-    from .db import ScenarioRow
-    from .store import scenario_workplaces
+    from .db import ScenarioRow, VariantRow, new_id
+    from .store import new_programme, scenario_workplaces
 
     normalized = load_scenario(document)
-    lineage = str(normalized["id"])
+    name = str(normalized.get("name") or normalized["id"])[:500]
     with db.Session() as s:
-        for row in s.scalars(select(ScenarioRow).where(ScenarioRow.lineage == lineage)):
-            if row.document == document:
+        for row in s.scalars(select(ScenarioRow).where(ScenarioRow.name == name)):
+            if row.document == document and s.get(VariantRow, row.id) is None:
                 return row, False
-    row = ScenarioRow(lineage=lineage, name=str(normalized.get("name") or lineage)[:500],
+    row_id = new_id()
+    row = ScenarioRow(id=row_id, lineage=new_programme(row_id), name=name,
                       workplaces=scenario_workplaces(normalized), document=document, created_by=None)
     with db.Session.begin() as s:
         s.add(row)

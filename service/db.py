@@ -49,9 +49,14 @@ class Base(DeclarativeBase):
 
 
 class ScenarioRow(Base):
+    """A stored scenario document. Its ``lineage`` is the programme it belongs to
+    (``programme:<id of the programme's first scenario>``; databases from before drafts used
+    the document's own "id"): feeds and published revisions follow the lineage, so two
+    uploads that happen to carry the same document id never share calendars."""
+
     __tablename__ = "scenarios"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    lineage: Mapped[str] = mapped_column(String(200), index=True)  # the document's own "id"
+    lineage: Mapped[str] = mapped_column(String(200), index=True)
     name: Mapped[str] = mapped_column(String(500))
     workplaces: Mapped[list] = mapped_column(JSON)  # workplace ids, for manager filtering
     document: Mapped[dict] = mapped_column(JSON)  # as submitted
@@ -70,8 +75,15 @@ class ScheduleRow(Base):
     document: Mapped[dict] = mapped_column(JSON)  # schedule-1
     sequences: Mapped[dict] = mapped_column(JSON)  # session key -> SEQUENCE, for this schedule's calendars
     cancelled: Mapped[list] = mapped_column(JSON)  # earlier sessions of the lineage no longer planned
-    revision: Mapped[int] = mapped_column(Integer)  # n-th schedule of the lineage
+    # n-th published schedule of the lineage; None for a draft (a solve's result before publishing)
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_by: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the coordinator's token id
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class JobRow(Base):
@@ -108,7 +120,7 @@ class FeedRow(Base):
     """A subscribable calendar: one lineage (scenario document id), one kind, one entity.
 
     The URL token is HMAC(secret, lineage, kind, entity, salt); only its hash is stored.
-    A feed always shows the lineage's newest schedule.
+    A feed always shows the lineage's published schedule (drafts never reach it).
     """
 
     __tablename__ = "feeds"
@@ -123,7 +135,8 @@ class FeedRow(Base):
 
 
 class LineageRow(Base):
-    """One row per lineage: the lock under which schedules are numbered and sequences raised."""
+    """One row per lineage: the lock under which published schedules are numbered and
+    sequences raised. ``latest_schedule_id`` is the published schedule the feeds show."""
 
     __tablename__ = "lineages"
     lineage: Mapped[str] = mapped_column(String(200), primary_key=True)

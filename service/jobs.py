@@ -112,7 +112,7 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
     from scheduler.schemas import ScenarioInvalid, load_scenario
     from scheduler.solve import SolveParams, solve_scenario
 
-    from .store import store_schedule
+    from .store import store_draft
 
     state = claim(db, job_id, settings)
     if state != "claimed":
@@ -161,7 +161,7 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
                         error="the solver's schedule failed the independent check: "
                               + "; ".join(str(v.message) for v in report.violations[:5]))
                 return "failed"
-        row = store_schedule(db, scenario_row=scenario_row, schedule=schedule, job_id=job_id)
+        row = store_draft(db, scenario_row=scenario_row, schedule=schedule, job_id=job_id)  # published on request only
         final = dict(hb.latest or {}, phase="done", objective=result.objective, bound=result.bound,
                      sessions_placed=schedule["kpis"]["sessions_scheduled"],
                      sessions_total=schedule["kpis"]["sessions_total"])

@@ -31,11 +31,16 @@ class ScheduleDocument(Passthrough, ScheduleSchema):
 
 class ScenarioResourceSchema(ma.Schema):
     id = fields.String(metadata={"description": "resource id of this stored scenario"})
-    scenario_id = fields.String(metadata={"description": "the document's own id (calendar UIDs follow it)"})
+    scenario_id = fields.String(metadata={"description": "the document's own id"})
+    programme = fields.String(metadata={
+        "description": "the programme (lineage) this scenario belongs to: its published schedule feeds the calendars, "
+                       "and calendar UIDs follow it. A new upload starts a programme; `?programme=` adds a new "
+                       "version to an existing one"})
     name = fields.String()
     workplaces = fields.List(fields.String())
     created_at = fields.DateTime()
-    latest_schedule_id = fields.String(allow_none=True)
+    latest_schedule_id = fields.String(allow_none=True, metadata={
+        "description": "the programme's published schedule (what the feeds show), if any"})
     document = fields.Nested(ScenarioDocument, metadata={"description": "the scenario as submitted"})
     links = fields.Dict(keys=fields.String(), values=fields.String())
     warnings = fields.List(fields.Nested(FieldErrorSchema), metadata={
@@ -45,6 +50,12 @@ class ScenarioResourceSchema(ma.Schema):
 class ScenarioSummarySchema(ScenarioResourceSchema):
     class Meta:
         exclude = ("document", "warnings")
+
+
+class CreateScenarioQuerySchema(ma.Schema):
+    programme = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "resource id of a stored scenario: the upload becomes a new version of its programme "
+                       "(same calendars once published) instead of a new programme"})
 
 
 class ListQuerySchema(ma.Schema):
@@ -91,7 +102,9 @@ class ScheduleSummarySchema(ma.Schema):
     id = fields.String()
     scenario = fields.String()
     scenario_id = fields.String()
-    revision = fields.Integer()
+    revision = fields.Integer(allow_none=True, metadata={"description": "n-th published schedule; null for a draft"})
+    draft = fields.Boolean(metadata={"description": "a solve's result not (yet) published: no feed shows it"})
+    published_at = fields.DateTime(allow_none=True)
     status = fields.String()
     objective = fields.Float(allow_none=True)
     created_at = fields.DateTime()
@@ -120,4 +133,6 @@ class FeedSchema(ma.Schema):
 class FeedListSchema(ma.Schema):
     schedule = fields.String()
     scenario_id = fields.String()
+    programme = fields.String(metadata={"description": "the programme whose published schedule the feeds show"})
+    draft = fields.Boolean(metadata={"description": "this schedule is a draft: the feeds show the published one"})
     feeds = fields.List(fields.Nested(FeedSchema))

@@ -1,11 +1,16 @@
 """What the service keeps: scenarios, schedules with their calendar revisions, feeds.
 
-Calendar identity: a session's UID comes from (scenario document id, cohort, module,
-index) (``scheduler.exports.ics.session_uid``), so it is the same across re-solves of
-the same scenario. Each lineage (scenario document id) keeps the last published state
-of every session; a new schedule raises a session's SEQUENCE when its start, end, room,
-trainer or interpreters change, and sessions that disappeared are published as
-cancelled with a raised SEQUENCE.
+Drafts and publishing: a solve stores a *draft*; the feeds change only when a coordinator
+publishes a schedule into its programme's *lineage* (``ScenarioRow.lineage``). A lineage
+belongs to a programme (created by its first upload), never to a document id that anyone
+could post again.
+
+Calendar identity: a session's UID comes from (lineage, cohort, module, index)
+(``scheduler.exports.ics.session_uid`` with the lineage as its scope), so it is the same
+across re-solves of the programme. Each lineage keeps the last published state of every
+session; publishing raises a session's SEQUENCE when its start, end, room, trainer or
+interpreters change, and sessions that disappeared are published as cancelled with a
+raised SEQUENCE.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from scheduler.exports.ics import session_key
 
-from .db import Database, FeedRow, LineageRow, ScheduleRow, SessionRevisionRow, SettingRow, utcnow
+from .db import Database, FeedRow, LineageRow, ScheduleRow, SessionRevisionRow, SettingRow, VariantRow, utcnow
 
 FEED_KINDS = ("workplace", "trainer", "room", "cohort", "interpreter")
 
@@ -36,6 +42,20 @@ def secret_key(db: Database, configured: str | None) -> bytes:
             row = SettingRow(key="feed_secret", value=secrets.token_hex(32))
             s.add(row)
         return row.value.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- programmes
+
+def new_programme(scenario_row_id: str) -> str:
+    """The lineage of a programme whose first scenario is ``scenario_row_id``."""
+    return f"programme:{scenario_row_id}"
+
+
+def publish_lineage(s, scenario_row) -> str:
+    """Where a scenario's schedules are published: its programme's lineage, or for a what-if
+    variant the lineage its chain of variants started from."""
+    v = s.get(VariantRow, scenario_row.id)
+    return v.root_lineage if v else scenario_row.lineage
 
 
 # ---------------------------------------------------------------------------- schedules
@@ -56,58 +76,121 @@ def _participant_workplaces(scenario: dict) -> dict[str, set[str]]:
     return out
 
 
-def store_schedule(db: Database, *, scenario_row, schedule: dict, job_id: str | None) -> ScheduleRow:
-    """Store a schedule, number it in its lineage and compute its SEQUENCEs (one transaction)."""
-    lineage = scenario_row.lineage
+def _revisions(known: dict, schedule: dict, now: datetime) -> tuple[dict, list, dict]:
+    """What publishing ``schedule`` does to a lineage whose sessions' last published states are
+    ``known`` (key -> SessionRevisionRow): the SEQUENCE of every session (raised when its
+    start, end, room, trainer or interpreters changed, or it comes back), the sessions that
+    disappear (cancelled, SEQUENCE raised) and the rows' new values (key -> sequence,
+    fingerprint, session, active). Pure: drafts preview it, publishing applies it."""
     cohorts = {c["id"]: c for c in schedule.get("cohorts") or []}
-    with db.write_lock, db.Session.begin() as s:
-        lin = s.scalar(select(LineageRow).where(LineageRow.lineage == lineage).with_for_update())
-        if lin is None:
-            s.add(LineageRow(lineage=lineage, revision=0))
-            s.flush()
-            lin = s.scalar(select(LineageRow).where(LineageRow.lineage == lineage).with_for_update())
-        known = {r.key: r for r in s.scalars(select(SessionRevisionRow).where(SessionRevisionRow.lineage == lineage))}
-        sequences: dict[str, int] = {}
-        live: set[str] = set()
-        for sess in schedule.get("sessions") or []:
-            key = session_key(sess)
-            live.add(key)
-            cohort = cohorts.get(sess["cohort"], {})
-            stored = dict(sess, track=cohort.get("track"), workplaces=cohort.get("workplaces") or [],
-                          participants=cohort.get("participants") or [])
-            fp = _fingerprint(sess)
-            row = known.get(key)
-            if row is None:
-                row = SessionRevisionRow(lineage=lineage, key=key, sequence=0, fingerprint=fp, session=stored, active=True)
-                s.add(row)
-            elif row.fingerprint != fp or not row.active:
-                row.sequence += 1
-                row.fingerprint, row.session, row.active = fp, stored, True
-            else:
-                row.session = stored
-            sequences[key] = row.sequence
-        cancelled = []
-        for key, row in known.items():
-            if key in live:
-                continue
-            if row.active:
-                row.sequence += 1
-                row.active = False
-                # when it was cancelled: feeds show it as CANCELLED for a grace period (issue 5)
-                row.session = dict(row.session, cancelled_at=utcnow().isoformat())
-            cancelled.append(dict(row.session))
-            sequences[key] = row.sequence
-        lin.revision += 1
-        sched = ScheduleRow(scenario_id=scenario_row.id, lineage=lineage, job_id=job_id, status=schedule["status"],
-                            objective=schedule.get("objective"), document=schedule, sequences=sequences,
-                            cancelled=cancelled, revision=lin.revision)
+    sequences: dict[str, int] = {}
+    updates: dict[str, tuple] = {}
+    live: set[str] = set()
+    for sess in schedule.get("sessions") or []:
+        key = session_key(sess)
+        live.add(key)
+        cohort = cohorts.get(sess["cohort"], {})
+        stored = dict(sess, track=cohort.get("track"), workplaces=cohort.get("workplaces") or [],
+                      participants=cohort.get("participants") or [])
+        fp = _fingerprint(sess)
+        row = known.get(key)
+        if row is None:
+            seq = 0
+        elif row.fingerprint != fp or not row.active:
+            seq = row.sequence + 1
+        else:
+            seq = row.sequence
+        updates[key] = (seq, fp, stored, True)
+        sequences[key] = seq
+    cancelled = []
+    for key, row in known.items():
+        if key in live:
+            continue
+        if row.active:
+            # when it was cancelled: feeds show it as CANCELLED for a grace period (issue 5)
+            gone = dict(row.session, cancelled_at=now.isoformat())
+            updates[key] = (row.sequence + 1, row.fingerprint, gone, False)
+        else:
+            gone = dict(row.session)
+        cancelled.append(gone)
+        sequences[key] = updates[key][0] if key in updates else row.sequence
+    return sequences, cancelled, updates
+
+
+def _known(s, lineage: str) -> dict:
+    return {r.key: r for r in s.scalars(select(SessionRevisionRow).where(SessionRevisionRow.lineage == lineage))}
+
+
+def store_draft(db: Database, *, scenario_row, schedule: dict, job_id: str | None) -> ScheduleRow:
+    """Store a solve's schedule as a draft of its programme: nothing a subscriber sees changes.
+    Its SEQUENCEs preview what publishing it would give (its own calendar downloads use them)."""
+    with db.Session.begin() as s:
+        sequences, _cancelled, _ = _revisions(_known(s, publish_lineage(s, scenario_row)), schedule, utcnow())
+        sched = ScheduleRow(scenario_id=scenario_row.id, lineage=scenario_row.lineage, job_id=job_id,
+                            status=schedule["status"], objective=schedule.get("objective"), document=schedule,
+                            sequences=sequences, cancelled=[], revision=None)
         s.add(sched)
-        s.flush()
-        lin.latest_schedule_id = sched.id
     return sched
 
 
+def publish_schedule(db: Database, schedule_id: str, *, lineage: str, scenario_id: str,
+                     published_by: str | None) -> ScheduleRow:
+    """Make a stored schedule what every feed of ``lineage`` shows, in one transaction: number
+    it (the lineage's next revision), raise the SEQUENCE of every session that changed and
+    publish the sessions that disappeared as cancelled. A draft of the lineage becomes the
+    published revision itself; a schedule from elsewhere (a what-if variant, or an earlier
+    revision published again) is copied into the lineage under ``scenario_id``."""
+    _ensure_lineage(db, lineage)
+    with db.write_lock, db.Session.begin() as s:
+        lin = s.scalar(select(LineageRow).where(LineageRow.lineage == lineage).with_for_update())
+        source = s.get(ScheduleRow, schedule_id)
+        now = utcnow()
+        known = _known(s, lineage)
+        sequences, cancelled, updates = _revisions(known, source.document, now)
+        for key, (seq, fp, stored, active) in updates.items():
+            row = known.get(key)
+            if row is None:
+                s.add(SessionRevisionRow(lineage=lineage, key=key, sequence=seq, fingerprint=fp, session=stored,
+                                         active=active))
+            else:
+                row.sequence, row.fingerprint, row.session, row.active = seq, fp, stored, active
+        lin.revision += 1
+        if source.lineage == lineage and source.published_at is None:
+            target = source
+        else:
+            target = ScheduleRow(scenario_id=scenario_id, lineage=lineage, job_id=source.job_id,
+                                 status=source.status, objective=source.objective, document=source.document)
+            s.add(target)
+        target.sequences, target.cancelled, target.revision = sequences, cancelled, lin.revision
+        target.published_at, target.published_by = now, published_by
+        s.flush()
+        lin.latest_schedule_id = target.id
+    return target
+
+
+def _ensure_lineage(db: Database, lineage: str) -> None:
+    """The lineage's row exists (its lock serialises publishing). Created in a transaction of its
+    own: two processes publishing a programme's first schedule at once must not both insert it."""
+    with db.Session() as s:
+        if s.get(LineageRow, lineage) is not None:
+            return
+    try:
+        with db.Session.begin() as s:
+            s.add(LineageRow(lineage=lineage, revision=0))
+    except IntegrityError:
+        pass  # the other one was first
+
+
+def store_schedule(db: Database, *, scenario_row, schedule: dict, job_id: str | None,
+                   published_by: str | None = None) -> ScheduleRow:
+    """Store a schedule and publish it at once (the command line's `board load --publish`, tests)."""
+    draft = store_draft(db, scenario_row=scenario_row, schedule=schedule, job_id=job_id)
+    return publish_schedule(db, draft.id, lineage=scenario_row.lineage, scenario_id=scenario_row.id,
+                            published_by=published_by)
+
+
 def latest_schedule(db: Database, lineage: str) -> ScheduleRow | None:
+    """The lineage's published schedule (what its feeds show), or None."""
     with db.Session() as s:
         lin = s.get(LineageRow, lineage)
         if lin is None or lin.latest_schedule_id is None:
@@ -196,10 +279,11 @@ def within_grace(cancelled: list[dict], grace_days: float | None, now: datetime 
 
 
 def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: str,
-                    grace_days: float | None = None) -> bytes:
+                    grace_days: float | None = None, *, lineage: str) -> bytes:
     """One calendar of a stored schedule. A workplace's calendar is always that workplace's
     view (other workplaces' participants are not counted in it), so its feed URL is safe to
-    hand to the workplace's manager. Cancelled sessions are shown for ``grace_days``."""
+    hand to the workplace's manager. Cancelled sessions are shown for ``grace_days``. The UIDs
+    are scoped by the programme's ``lineage``."""
     from scheduler.exports.ics import build_calendar, calendar_bytes
 
     document = sched.document
@@ -209,7 +293,7 @@ def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: st
         cancelled = [c for c in cancelled if entity_id in (c.get("workplaces") or [])]
     generated: datetime = sched.created_at
     cal = build_calendar(scenario, document, kind=kind, entity_id=entity_id, sequences=sched.sequences,
-                         cancelled=cancelled, generated_at=generated)
+                         cancelled=cancelled, generated_at=generated, uid_scope=lineage)
     return calendar_bytes(cal)
 
 

@@ -460,6 +460,7 @@ def build_calendar(
     cancelled: list[dict] | None = None,
     participant_filter: set[str] | None = None,
     generated_at: datetime | None = None,
+    uid_scope: str | None = None,
 ) -> icalendar.Calendar:
     """The calendar of one workplace, trainer, room, cohort or interpreter.
 
@@ -485,6 +486,9 @@ def build_calendar(
 
     ``generated_at`` becomes every event's DTSTAMP (in UTC); without it the
     fixed :data:`DEFAULT_DTSTAMP` is used, so equal input gives equal bytes.
+
+    ``uid_scope`` replaces the scenario id in the UIDs: the service scopes them by programme,
+    so two programmes that happen to share a document id never share an event.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -498,7 +502,7 @@ def build_calendar(
     candidates = [(s, False) for s in schedule.get("sessions") or []]
     candidates += [(s, True) for s in cancelled or []]
     for session, is_cancelled in candidates:
-        uid = session_uid(index.scenario_id, session)
+        uid = session_uid(uid_scope or index.scenario_id, session)
         label = f"{'cancelled ' if is_cancelled else ''}session {session.get('id', session_key(session))}"
         if uid in seen:
             raise ValueError(

@@ -55,7 +55,8 @@ def me():
 
 def schedule_meta(row, scen) -> dict:
     """Ids, revision and what-if lineage of a stored schedule: its scenario, the variant's
-    parent scenario and the baseline schedule it was re-planned against (if any)."""
+    parent scenario, the baseline schedule it was re-planned against (if any), and whether it
+    is published (a draft's revision is null)."""
     with db().Session() as s:
         variant = s.get(VariantRow, scen.id)
         job = s.get(JobRow, row.job_id) if row.job_id else None
@@ -63,7 +64,7 @@ def schedule_meta(row, scen) -> dict:
     return {"id": row.id, "scenario": scen.id, "scenario_id": scen.document.get("id"),
             "lineage": row.lineage, "revision": row.revision, "created_at": row.created_at, "status": row.status,
             "objective": row.objective, "variant_parent": variant.parent_id if variant else None,
-            "baseline": options.get("baseline_schedule_id"), "published": variant is None}
+            "baseline": options.get("baseline_schedule_id"), "published": not row.is_draft}
 
 
 @blp.route("/schedules/<schedule>", endpoint="schedule")

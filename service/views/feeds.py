@@ -16,7 +16,7 @@ blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
 @blp.doc(security=[])
 @blp.response(200, content_type="text/calendar", description="an iCalendar feed (ETag, Last-Modified; 304)")
 def feed(token: str):
-    """The newest schedule of a scenario as one calendar. Calendar apps poll this URL; the
+    """The published schedule of a programme as one calendar (drafts never show here). Calendar apps poll this URL; the
     token is unguessable and needs no header. SEQUENCE rises when a session changes."""
     d = db()
     row = find_feed(d, token)
@@ -24,12 +24,12 @@ def feed(token: str):
         raise problem(404, "Not Found", "no calendar feed has this address (it may have been revoked)")
     sched = latest_schedule(d, row.lineage)
     if sched is None:
-        raise problem(404, "Not Found", "this scenario has no schedule yet")
+        raise problem(404, "Not Found", "this programme has no published schedule yet")
     with d.Session() as s:
         scen = s.get(ScenarioRow, sched.scenario_id)
     try:
         body = render_calendar(scen.document, sched, row.kind, row.entity_id,
-                               grace_days=state().config.get("CANCELLED_GRACE_DAYS"))
+                               grace_days=state().config.get("CANCELLED_GRACE_DAYS"), lineage=row.lineage)
     except ValueError as exc:
         raise problem(404, "Not Found", str(exc)) from None
     return calendar_response(body, sched, f"{row.kind}-{row.entity_id}.ics")

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from scheduler.schemas import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
 
 from ..auth import WRITE_ROLES, require
-from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow
+from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
 from ..problems import problem
-from ..schemas import (JobSchema, ListQuerySchema, ScenarioResourceSchema, ScenarioSummarySchema, ScheduleSummarySchema,
+from ..schemas import (CreateScenarioQuerySchema, JobSchema, ListQuerySchema, ScenarioResourceSchema, ScenarioSummarySchema, ScheduleSummarySchema,
                        SolveOptionsSchema)
-from ..store import scenario_workplaces
+from ..store import new_programme, scenario_workplaces
 from .common import db, json_body, state
 from .jobs import job_dict
 
@@ -20,7 +20,9 @@ blp = Blueprint("scenarios", __name__, url_prefix="/api/v1/scenarios",
 
 
 def scenario_dict(row: ScenarioRow, latest: str | None, *, with_document: bool) -> dict:
-    out = {"id": row.id, "scenario_id": row.lineage, "name": row.name, "workplaces": row.workplaces,
+    doc_id = row.document.get("id") if isinstance(row.document, dict) else None
+    out = {"id": row.id, "scenario_id": str(doc_id), "programme": row.lineage, "name": row.name,
+           "workplaces": row.workplaces,
            "created_at": row.created_at, "latest_schedule_id": latest,
            "links": {"self": url_for("scenarios.scenario", scenario=row.id),
                      "solve": url_for("scenarios.solve", scenario=row.id),
@@ -46,22 +48,39 @@ def _latest(s, lineage: str) -> str | None:
 
 
 @blp.route("", methods=["POST"])
+@blp.arguments(CreateScenarioQuerySchema, location="query", as_kwargs=True)
 @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": "Scenario"}}})
 @blp.response(201, ScenarioResourceSchema)
 @blp.alt_response(400, schema="ProblemDetails", description="malformed JSON")
 @blp.alt_response(413, schema="ProblemDetails", description="body too large")
 @blp.alt_response(422, schema="ProblemDetails", description="not a valid scenario; errors name every field")
-def create():
+def create(programme: str | None = None):
     """Store a scenario. Every problem in the document is reported at once with its JSON path.
+
+    A new upload starts a new programme, whatever its document id: its schedules and feeds are
+    its own. ``?programme=<scenario>`` stores it as a new version of that scenario's programme
+    (the same calendars, once one of its schedules is published).
 
     A field the format does not know is a warning (``warnings`` in the answer) and is ignored;
     a likely misspelling of a known field ("min_stafing") is an error with "did you mean"."""
     principal = require(*WRITE_ROLES)
+    lineage = None
+    if programme is not None:
+        with db().Session() as s:
+            base = s.get(ScenarioRow, programme)
+            variant = s.get(VariantRow, programme) if base else None
+        if base is None:
+            raise problem(422, "Invalid request", f"there is no scenario {programme}",
+                          errors=[{"path": "$query.programme", "message": f"unknown scenario {programme}"}])
+        if variant is not None:
+            raise problem(422, "Invalid request", "a what-if variant is not a programme; give the programme's "
+                          "own scenario", errors=[{"path": "$query.programme", "message": "is a variant"}])
+        lineage = base.lineage
     data = json_body("a modulplan/scenario-1 JSON object")
-    return store_document(data, principal)
+    return store_document(data, principal, lineage=lineage)
 
 
-def store_document(data: dict, principal, warnings: list | None = None):
+def store_document(data: dict, principal, warnings: list | None = None, lineage: str | None = None):
     """Validate and store a scenario document: the one path of JSON, workbook and calendar uploads.
 
     The 201 answer carries ``warnings`` (``[{path, message}]``: fields that are ignored, and
@@ -73,11 +92,13 @@ def store_document(data: dict, principal, warnings: list | None = None):
         raise problem(422, "Invalid scenario", f"{len(exc.errors)} problem(s) in the scenario",
                       errors=exc.as_dicts(), warnings=warnings + exc.warning_dicts()) from None
     warnings += problem_dicts(found)
-    row = ScenarioRow(lineage=str(normalized["id"]), name=str(normalized.get("name") or normalized["id"])[:500],
-                      workplaces=scenario_workplaces(normalized), document=data, created_by=principal.token_id)
-    if len(row.lineage) > 200:
+    if len(str(normalized["id"])) > 200:
         raise problem(422, "Invalid scenario", "the scenario id is too long",
                       errors=[{"path": "$.id", "message": "id must be at most 200 characters"}])
+    row_id = new_id()
+    row = ScenarioRow(id=row_id, lineage=lineage or new_programme(row_id),
+                      name=str(normalized.get("name") or normalized["id"])[:500],
+                      workplaces=scenario_workplaces(normalized), document=data, created_by=principal.token_id)
     with db().Session.begin() as s:
         s.add(row)
     body = {**scenario_dict(row, None, with_document=True), "warnings": warnings}
@@ -111,13 +132,17 @@ def get(scenario: str):
 @blp.route("/<scenario>/schedules", methods=["GET"], endpoint="schedules")
 @blp.response(200, ScheduleSummarySchema(many=True))
 def schedules(scenario: str):
-    """The schedules solved from this scenario, newest first."""
+    """The schedules solved from this scenario, newest first: drafts (``draft``: no feed shows
+    them) and published revisions."""
     principal = require()
     row = load_row(scenario, principal)
     with db().Session() as s:
-        rows = s.scalars(select(ScheduleRow).where(ScheduleRow.scenario_id == row.id)
-                         .order_by(ScheduleRow.revision.desc()))
-        return [{"id": r.id, "scenario": r.scenario_id, "scenario_id": r.lineage, "revision": r.revision,
+        query = select(ScheduleRow).where(ScheduleRow.scenario_id == row.id)
+        if principal.is_manager:  # a manager sees published schedules only
+            query = query.where(ScheduleRow.published_at.is_not(None))
+        rows = s.scalars(query.order_by(ScheduleRow.created_at.desc(), ScheduleRow.id))
+        return [{"id": r.id, "scenario": r.scenario_id, "scenario_id": str(r.document.get("scenario")),
+                 "revision": r.revision, "draft": r.is_draft, "published_at": r.published_at,
                  "status": r.status, "objective": r.objective, "created_at": r.created_at} for r in rows]
 
 

@@ -9,7 +9,7 @@ from ..auth import require
 from ..db import ScenarioRow, ScheduleRow
 from ..problems import problem
 from ..schemas import CalendarQuerySchema, FeedListSchema, ScheduleDocument
-from ..store import calendar_entities, feed_token, manager_schedule_view, render_calendar, secret_key
+from ..store import calendar_entities, feed_token, manager_schedule_view, publish_lineage, render_calendar, secret_key
 from .common import db, public_url, state
 
 blp = Blueprint("schedules", __name__, url_prefix="/api/v1/schedules",
@@ -20,10 +20,14 @@ def load(schedule: str, principal) -> tuple[ScheduleRow, ScenarioRow]:
     with db().Session() as s:
         row = s.get(ScheduleRow, schedule) if len(schedule) <= 64 else None
         scen = s.get(ScenarioRow, row.scenario_id) if row else None
+        if scen is not None:
+            scen.programme = publish_lineage(s, scen)  # where its calendars are published
     if row is None or scen is None:
         raise problem(404, "Not Found", f"there is no schedule {schedule}")
     if principal.is_manager and principal.workplace not in (scen.workplaces or []):
         raise problem(403, "Forbidden", "this schedule has no plans of your workplace")
+    if principal.is_manager and row.is_draft:
+        raise problem(403, "Forbidden", "this schedule is a draft: managers see a schedule once it is published")
     return row, scen
 
 
@@ -61,15 +65,17 @@ def calendar(query: dict, schedule: str):
         raise problem(403, "Forbidden", "a manager may read only their own workplace's calendar")
     if entity_id not in calendar_entities(scen.document, row.document)[kind]:
         raise problem(404, "Not Found", f"schedule {schedule} has no {kind} {entity_id}")
-    body = render_calendar(scen.document, row, kind, entity_id, grace_days=state().config.get("CANCELLED_GRACE_DAYS"))
+    body = render_calendar(scen.document, row, kind, entity_id, grace_days=state().config.get("CANCELLED_GRACE_DAYS"),
+                           lineage=scen.programme)
     return calendar_response(body, row, f"{kind}-{entity_id}.ics")
 
 
 @blp.route("/<schedule>/calendars", endpoint="calendars")
 @blp.response(200, FeedListSchema)
 def calendars(schedule: str):
-    """Subscribable feed URLs of this schedule's scenario, as far as the caller's role may see them.
-    A feed always shows the newest schedule of the scenario; its URL carries its own secret token."""
+    """Subscribable feed URLs of this schedule's programme, as far as the caller's role may see them.
+    A feed always shows the programme's published schedule (not this one, if it is a draft);
+    its URL carries its own secret token."""
     principal = require()
     row, scen = load(schedule, principal)
     st = state()
@@ -83,7 +89,8 @@ def calendars(schedule: str):
     feeds = []
     for kind, ids in entities.items():
         for entity_id in ids:
-            token = feed_token(st.db, secret, row.lineage, kind, entity_id)
+            token = feed_token(st.db, secret, scen.programme, kind, entity_id)
             feeds.append({"kind": kind, "entity_id": entity_id, "name": names.get(kind, {}).get(entity_id, entity_id),
                           "url": base + url_for("feeds.feed", token=token)})
-    return {"schedule": row.id, "scenario_id": row.lineage, "feeds": feeds}
+    return {"schedule": row.id, "scenario_id": str(row.document.get("scenario")), "programme": scen.programme,
+            "draft": row.is_draft, "feeds": feeds}

@@ -1,22 +1,19 @@
 """What-if planning (issue 5): variants with lineage, re-plans against a published baseline
 as jobs, publishing a re-plan into the scenario's calendars, and comparing schedules.
 
-* A variant is stored as a scenario row of its own (its document keeps the parent's ``id``,
-  so calendar UIDs stay the same) with a private lineage: solving it never touches the
-  published calendars. ``variants`` records its parent and changes.
+* A variant is stored as a scenario row of its own (its document keeps the parent's ``id``)
+  with a private lineage: solving it never touches the published calendars. ``variants`` records its parent and changes.
 * ``POST /scenarios/<id>/replan`` starts a job that solves the scenario (a variant or not)
   against a baseline schedule (default: the newest published schedule of its lineage).
   Several variants' jobs run side by side like any jobs.
-* ``POST /schedules/<id>/publish`` makes a variant's schedule the published one of the
-  lineage its chain started from: every existing feed then shows moved sessions with the
+* ``POST /schedules/<id>/publish`` (coordinators) makes a draft, a variant's schedule or an
+  earlier revision the published one of the programme's lineage: every existing feed then shows moved sessions with the
   same UID and a higher SEQUENCE, and removed ones as CANCELLED for the grace period.
 * ``GET /compare?schedules=a,b,c``: every KPI side by side (recomputed by the validator)
   and the session-level differences from the first.
 """
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import marshmallow as ma
 from flask import url_for
@@ -31,7 +28,7 @@ from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_i
 from ..problems import problem
 from ..extensions import FieldErrorSchema
 from ..schemas import WARNINGS_DESCRIPTION, JobSchema, SolveOptionsSchema
-from ..store import scenario_workplaces, store_schedule
+from ..store import publish_lineage, publish_schedule, scenario_workplaces
 from .common import db, json_body, state
 from .jobs import job_dict
 from .scenarios import load_row
@@ -71,9 +68,11 @@ class CompareQuerySchema(ma.Schema):
 
 
 class PublishedSchema(ma.Schema):
-    id = fields.String(metadata={"description": "the published schedule (a new schedule resource)"})
-    source = fields.String(metadata={"description": "the variant's schedule it was published from"})
-    scenario_id = fields.String()
+    id = fields.String(metadata={"description": "the published schedule (the draft itself, or a new schedule "
+                                               "resource for a variant's schedule or an earlier revision)"})
+    source = fields.String(metadata={"description": "the schedule it was published from"})
+    scenario_id = fields.String(metadata={"description": "the document's own id"})
+    programme = fields.String(metadata={"description": "the programme (lineage) whose calendars now show it"})
     revision = fields.Integer()
     moved = fields.List(fields.String())
     added = fields.List(fields.String())
@@ -84,11 +83,6 @@ class PublishedSchema(ma.Schema):
 def _variant_row(s, scenario_id: str) -> VariantRow | None:
     return s.get(VariantRow, scenario_id)
 
-
-def root_lineage(s, row: ScenarioRow) -> str:
-    """The published lineage of a scenario: its own, or for a variant the lineage its chain started from."""
-    v = _variant_row(s, row.id)
-    return v.root_lineage if v else row.lineage
 
 
 def variant_dict(row: ScenarioRow, v: VariantRow, *, with_document: bool) -> dict:
@@ -130,7 +124,7 @@ def create_variant(scenario: str):
     normalized, warnings = load_scenario_with_warnings(doc)
     row_id = new_id()
     with db().Session.begin() as s:
-        root = root_lineage(s, parent)
+        root = publish_lineage(s, parent)
         row = ScenarioRow(id=row_id, lineage=f"variant:{row_id}", name=str(doc["name"])[:500],
                           workplaces=scenario_workplaces(normalized), document=doc, created_by=principal.token_id)
         s.add(row)
@@ -180,7 +174,7 @@ def replan(options: dict, scenario: str):
     with db().Session() as s:
         base_id = options.get("baseline")
         if base_id is None:
-            lin = s.get(LineageRow, root_lineage(s, row))
+            lin = s.get(LineageRow, publish_lineage(s, row))
             base_id = lin.latest_schedule_id if lin else None
             if base_id is None:
                 raise problem(422, "Invalid request", "this scenario's lineage has no published schedule yet; "
@@ -212,31 +206,32 @@ def replan(options: dict, scenario: str):
 
 @blp.route("/schedules/<schedule>/publish", methods=["POST"], endpoint="publish")
 @blp.response(201, PublishedSchema)
-@blp.alt_response(409, schema="ProblemDetails", description="the schedule is published already")
+@blp.alt_response(409, schema="ProblemDetails", description="the schedule is what the feeds show already")
 def publish(schedule: str):
-    """Publish a variant's schedule into the lineage its chain started from: it becomes what
-    every feed of that lineage shows. Moved sessions keep their UID with a higher SEQUENCE;
-    sessions no longer planned appear as CANCELLED for the grace period."""
-    require(*WRITE_ROLES)
+    """Publish a schedule (coordinators only): a draft of the programme, a what-if variant's
+    schedule, or an earlier revision again. It becomes what every feed of the programme shows;
+    moved sessions keep their UID with a higher SEQUENCE, sessions no longer planned appear as
+    CANCELLED for the grace period. Solving never does this by itself."""
+    principal = require("coordinator")
     with db().Session() as s:
         row = s.get(ScheduleRow, schedule) if len(schedule) <= 64 else None
         scen = s.get(ScenarioRow, row.scenario_id) if row else None
-        root = root_lineage(s, scen) if scen else None
+        root = publish_lineage(s, scen) if scen else None
         lin = s.get(LineageRow, root) if root else None
         previous = s.get(ScheduleRow, lin.latest_schedule_id) if lin and lin.latest_schedule_id else None
     if row is None or scen is None:
         raise problem(404, "Not Found", f"there is no schedule {schedule}")
-    if row.lineage == root:
-        raise problem(409, "Conflict", "this schedule is in the published lineage already (schedules of a "
-                                       "scenario that is not a variant are published when they are stored)")
+    if previous is not None and previous.id == row.id:
+        raise problem(409, "Conflict", f"schedule {schedule} is already what the programme's calendars show "
+                                       f"(revision {row.revision})")
     if row.status in ("infeasible", "unknown"):
         raise problem(409, "Conflict", f"a schedule with status {row.status} cannot be published")
-    published = store_schedule(db(), scenario_row=SimpleNamespace(id=scen.id, lineage=root), schedule=row.document,
-                               job_id=row.job_id)
+    published = publish_schedule(db(), row.id, lineage=root, scenario_id=scen.id, published_by=principal.token_id)
     from scheduler.replan import diff_sessions
 
     diff = diff_sessions(previous.document if previous else {}, row.document)
-    return ({"id": published.id, "source": row.id, "scenario_id": root, "revision": published.revision, **diff,
+    return ({"id": published.id, "source": row.id, "scenario_id": str(row.document.get("scenario")),
+             "programme": root, "revision": published.revision, **diff,
              "links": {"schedule": url_for("schedules.schedule", schedule=published.id),
                        "calendars": url_for("schedules.calendars", schedule=published.id)}},
             201, {"Location": url_for("schedules.schedule", schedule=published.id)})

@@ -124,7 +124,7 @@ def scenario_workbook(scenario: str):
     row = load_row(scenario, principal)
     from scheduler.workbook import write_workbook
 
-    return download(write_workbook(row.document), XLSX, f"{_file_part(row.lineage)}.xlsx")
+    return download(write_workbook(row.document), XLSX, f"{_file_part(str(row.document.get('id')))}.xlsx")
 
 
 @blp.route("/scenarios/<scenario>/unavailable", methods=["POST"], endpoint="calendar_import")

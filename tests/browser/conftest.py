@@ -86,13 +86,15 @@ def board(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_solved(board) -> dict:
-    """The tiny example stored and solved (2 s) through the API, its schedule validated."""
+    """The tiny example stored, solved (2 s) and published through the API, its schedule validated."""
     doc = json.loads((find_examples_dir() / "tiny-scenario.json").read_text(encoding="utf-8"))
     resp = board.api("POST", "/scenarios", json=doc)
     assert resp.status_code == 201, resp.text
     scenario = resp.json()["id"]
     job = board.solve(scenario, 2.0)
     assert job["state"] == "succeeded", job
+    published = board.api("POST", f"/schedules/{job['schedule_id']}/publish")
+    assert published.status_code == 201, published.text
     _, schedule = board.checked_schedule(job["schedule_id"])
     return {"scenario": scenario, "schedule": job["schedule_id"], "document": doc, "schedule_doc": schedule}
 

@@ -9,9 +9,11 @@ import icalendar
 from scheduler.exports.ics import session_uid
 
 
-def check_calendar(ics: bytes, scenario: dict, schedule: dict, *, kind: str, entity_id: str) -> int:
-    """Every VEVENT is a session of ``schedule`` (by UID) at the same instants, and every session of
-    that entity is there. Returns the number of live events."""
+def check_calendar(ics: bytes, scenario: dict, schedule: dict, *, kind: str, entity_id: str,
+                   programme: str | None = None) -> int:
+    """Every VEVENT is a session of ``schedule`` (by UID: scoped by the service's ``programme``,
+    else by the scenario id) at the same instants, and every session of that entity is there.
+    Returns the number of live events."""
     cal = icalendar.Calendar.from_ical(ics)
     assert str(cal.get("METHOD")) == "PUBLISH"
     assert cal.get("X-WR-CALNAME")
@@ -25,7 +27,7 @@ def check_calendar(ics: bytes, scenario: dict, schedule: dict, *, kind: str, ent
             return entity_id in s["interpreters"]
         return s.get(kind) == entity_id
 
-    expected = {session_uid(scenario["id"], s): s for s in schedule["sessions"] if selected(s)}
+    expected = {session_uid(programme or scenario["id"], s): s for s in schedule["sessions"] if selected(s)}
     live = {}
     for ev in cal.walk("VEVENT"):
         if str(ev.get("STATUS")) == "CANCELLED":

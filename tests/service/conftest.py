@@ -128,6 +128,16 @@ class Client:
     def post(self, path, role="coordinator", **kw):
         return self.http.post(path, headers={**self.h(role), **kw.pop("headers", {})}, **kw)
 
+    def publish(self, schedule_id: str) -> dict:
+        """Publish a schedule as the coordinator (a solve only stores a draft)."""
+        r = self.post(f"/api/v1/schedules/{schedule_id}/publish")
+        assert r.status_code == 201, r.get_data(as_text=True)
+        return r.get_json()
+
+    def programme(self, scenario_id: str) -> str:
+        """The programme (lineage) a stored scenario belongs to: calendar UIDs are scoped by it."""
+        return self.get(f"/api/v1/scenarios/{scenario_id}").get_json()["programme"]
+
     def wait_job(self, job_id: str, timeout: float = 60.0) -> dict:
         deadline = time.monotonic() + timeout
         while True:

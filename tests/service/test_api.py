@@ -50,6 +50,7 @@ def test_full_flow(client, tiny):
     sid = _post_scenario(client, tiny)
     got = client.get(f"/api/v1/scenarios/{sid}").get_json()
     assert got["document"] == tiny and got["scenario_id"] == "tiny-1"
+    programme = got["programme"]
     assert [s["id"] for s in client.get("/api/v1/scenarios").get_json()] == [sid]
 
     job = _solve(client, sid, time_limit=3, workers=1)
@@ -74,7 +75,7 @@ def test_full_flow(client, tiny):
             r = client.get(f"{base}/calendar.ics?{kind}={entity}")
             assert r.status_code == 200, r.data
             assert r.headers["Content-Type"] == "text/calendar; charset=utf-8"
-            check_calendar(r.data, tiny, schedule, kind=kind, entity_id=entity)
+            check_calendar(r.data, tiny, schedule, kind=kind, entity_id=entity, programme=programme)
             etag, modified = r.headers["ETag"], r.headers["Last-Modified"]
             assert client.get(f"{base}/calendar.ics?{kind}={entity}", headers={"If-None-Match": etag}).status_code == 304
             assert client.get(f"{base}/calendar.ics?{kind}={entity}",
@@ -82,20 +83,25 @@ def test_full_flow(client, tiny):
 
     feeds = client.get(f"{base}/calendars").get_json()["feeds"]
     assert {(f["kind"], f["entity_id"]) for f in feeds} >= {("workplace", "W-VARD"), ("trainer", "T-ERIK")}
+    # a solve is a draft: no feed shows it until the coordinator publishes it
+    path = feeds[0]["url"].split("://", 1)[1].split("/", 1)[1]
+    assert "no published schedule" in _problem(client.http.get("/" + path), 404)["detail"]
+    assert client.publish(done["schedule_id"])["revision"] == 1
     for f in feeds:
         path = f["url"].split("://", 1)[1].split("/", 1)[1]
         r = client.http.get("/" + path)  # no Authorization header: the token in the URL is the credential
         assert r.status_code == 200 and r.headers["Content-Type"] == "text/calendar; charset=utf-8"
-        check_calendar(r.data, tiny, schedule, kind=f["kind"], entity_id=f["entity_id"])
+        check_calendar(r.data, tiny, schedule, kind=f["kind"], entity_id=f["entity_id"], programme=programme)
         assert client.http.get("/" + path, headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
     # the same feed URLs are listed again (not new ones), and a guessed token finds nothing
     assert client.get(f"{base}/calendars").get_json()["feeds"] == feeds
     _problem(client.http.get("/api/v1/feeds/" + "0" * 40 + ".ics"), 404)
 
 
-def test_resolve_keeps_uids_and_feed_follows_newest(client, tiny):
+def test_a_new_version_of_a_programme_keeps_uids_and_its_feed_follows_what_is_published(client, tiny):
     sid = _post_scenario(client, tiny)
     first = client.wait_job(_solve(client, sid, time_limit=2)["id"])
+    client.publish(first["schedule_id"])
     feeds = client.get(f"/api/v1/schedules/{first['schedule_id']}/calendars").get_json()["feeds"]
     feed = next(f for f in feeds if f["kind"] == "trainer" and f["entity_id"] == "T-ERIK")
     path = "/" + feed["url"].split("://", 1)[1].split("/", 1)[1]
@@ -108,9 +114,12 @@ def test_resolve_keeps_uids_and_feed_follows_newest(client, tiny):
     for t in changed["trainers"]:
         if t["id"] == "T-ERIK":
             t.setdefault("unavailable", []).append({"start": day, "end": day})
-    sid2 = _post_scenario(client, changed)
-    second = client.wait_job(_solve(client, sid2, time_limit=2)["id"])
+    r = client.post(f"/api/v1/scenarios?programme={sid}", json=changed)  # a new version of the programme
+    assert r.status_code == 201 and r.get_json()["programme"] == client.programme(sid), r.get_json()
+    second = client.wait_job(_solve(client, r.get_json()["id"], time_limit=2)["id"])
     assert second["state"] == "succeeded", second
+    assert client.http.get(path).data == ics1  # a trial solve: the feed does not move
+    assert client.publish(second["schedule_id"])["revision"] == 2
     ics2 = client.http.get(path).data
     assert ics2 != ics1
     import icalendar
@@ -130,6 +139,47 @@ def test_resolve_keeps_uids_and_feed_follows_newest(client, tiny):
                 assert seq2 >= seq1
         else:  # no longer this trainer's: not shown (or shown cancelled)
             pass
+
+
+def _feed_path(client, schedule_id: str, kind: str, entity: str) -> str:
+    feeds = client.get(f"/api/v1/schedules/{schedule_id}/calendars").get_json()["feeds"]
+    url = next(f["url"] for f in feeds if (f["kind"], f["entity_id"]) == (kind, entity))
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def _uids(ics: bytes) -> set[str]:
+    import icalendar
+
+    return {str(e["UID"]) for e in icalendar.Calendar.from_ical(ics).walk("VEVENT")}
+
+
+def test_two_uploads_with_the_same_document_id_are_two_programmes_with_their_own_calendars(client, tiny):
+    a, b = _post_scenario(client, tiny), _post_scenario(client, tiny)  # e.g. two users' copies of a template
+    assert client.programme(a) != client.programme(b)
+    first = client.wait_job(_solve(client, a, time_limit=2)["id"])
+    client.publish(first["schedule_id"])
+    path_a = _feed_path(client, first["schedule_id"], "trainer", "T-ERIK")
+    ics_a = client.http.get(path_a).data
+    other = client.wait_job(_solve(client, b, time_limit=2, random_seed=7)["id"])
+    assert client.publish(other["schedule_id"])["revision"] == 1  # its own lineage, numbered from 1
+    path_b = _feed_path(client, other["schedule_id"], "trainer", "T-ERIK")
+    assert path_b != path_a and client.http.get(path_a).data == ics_a
+    assert _uids(ics_a) and not _uids(ics_a) & _uids(client.http.get(path_b).data)
+
+
+def test_publishing_is_explicit_and_an_earlier_revision_can_be_published_again(client, tiny):
+    sid = _post_scenario(client, tiny)
+    one = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
+    two = client.wait_job(_solve(client, sid, time_limit=2, random_seed=3)["id"])["schedule_id"]
+    listed = client.get(f"/api/v1/scenarios/{sid}/schedules").get_json()
+    assert [(r["id"], r["draft"], r["revision"]) for r in listed] == [(two, True, None), (one, True, None)]
+    assert client.publish(one)["id"] == one  # a draft becomes the revision itself
+    _problem(client.post(f"/api/v1/schedules/{one}/publish"), 409)  # already what the feeds show
+    assert client.publish(two)["revision"] == 2
+    again = client.publish(one)  # back to the first: a new revision, a copy
+    assert again["revision"] == 3 and again["id"] not in (one, two) and again["source"] == one
+    got = client.get(f"/api/v1/scenarios/{sid}").get_json()
+    assert got["latest_schedule_id"] == again["id"]
 
 
 def test_store_schedule_sequences_and_cancellations(client, tiny, examples_dir):
@@ -228,6 +278,13 @@ def test_tokens_and_roles(client, tiny):
     done = client.wait_job(job["id"])
     sched_id = done["schedule_id"]
     full = client.get(f"/api/v1/schedules/{sched_id}", role="planner").get_json()
+    # a draft is the coordinators' and planners' business: managers see it once it is published,
+    # and only a coordinator publishes
+    _problem(client.get(f"/api/v1/schedules/{sched_id}", role="manager"), 403)
+    assert client.get(f"/api/v1/scenarios/{sid}/schedules", role="manager").get_json() == []
+    _problem(client.post(f"/api/v1/schedules/{sched_id}/publish", role="planner"), 403)
+    _problem(client.post(f"/api/v1/schedules/{sched_id}/publish", role="manager"), 403)
+    client.publish(sched_id)
 
     # a manager sees their workplace only
     assert [s["id"] for s in client.get("/api/v1/scenarios", role="manager").get_json()] == [sid]
@@ -255,6 +312,7 @@ def test_tokens_and_roles(client, tiny):
     sid2 = _post_scenario(client, other)
     d2 = client.wait_job(_solve(client, sid2, time_limit=2)["id"])
     assert d2["state"] == "succeeded", d2
+    client.publish(d2["schedule_id"])
     _problem(client.get(f"/api/v1/schedules/{d2['schedule_id']}", role="manager_bruk"), 403)
     _problem(client.get(f"/api/v1/schedules/{d2['schedule_id']}/calendars", role="manager_bruk"), 403)
     _problem(client.get(f"/api/v1/schedules/{d2['schedule_id']}/calendar.ics?workplace=W-VARD",

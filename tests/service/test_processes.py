@@ -57,12 +57,14 @@ def _flow(http: Http, scenario: dict, manager: Http) -> None:
     assert job["progress"]["sessions_placed"] == 6
     sched_id = job["schedule_id"]
     schedule = http.get(f"/api/v1/schedules/{sched_id}").json()
+    assert http.post(f"/api/v1/schedules/{sched_id}/publish").status_code == 201  # a solve is a draft till then
+    programme = http.get(f"/api/v1/scenarios/{sid}").json()["programme"]
     feeds = http.get(f"/api/v1/schedules/{sched_id}/calendars").json()["feeds"]
     assert len(feeds) >= 2 + 2 + 2 + 1 + len(schedule["cohorts"])
     for f in feeds:
         r = requests.get(f["url"], timeout=30)  # no header: subscribable
         assert r.status_code == 200 and r.headers["Content-Type"] == "text/calendar; charset=utf-8"
-        check_calendar(r.content, scenario, schedule, kind=f["kind"], entity_id=f["entity_id"])
+        check_calendar(r.content, scenario, schedule, kind=f["kind"], entity_id=f["entity_id"], programme=programme)
         assert requests.get(f["url"], headers={"If-None-Match": r.headers["ETag"]}, timeout=30).status_code == 304
         r2 = http.get(f"/api/v1/schedules/{sched_id}/calendar.ics", params={f["kind"]: f["entity_id"]})
         assert r2.status_code == 200 and r2.content == r.content
@@ -125,8 +127,17 @@ def test_celery_flow_and_concurrency(tmp_path, tiny, pg_redis_env):
         assert all(s == "succeeded" for s in states.values()), states
         workers_used = {http.get(f"/api/v1/jobs/{j}").json().get("attempts") for j in ids}
         assert workers_used == {1}
-        revisions = [s["revision"] for s in http.get(f"/api/v1/scenarios/{sid}/schedules").json()]
-        assert sorted(revisions) == list(range(min(revisions), min(revisions) + 20))  # numbered without gaps
+        drafts = http.get(f"/api/v1/scenarios/{sid}/schedules").json()
+        assert len(drafts) == 20 and all(d["draft"] and d["revision"] is None for d in drafts)
+
+        def publish(d):  # 20 concurrent publishes: numbered under the lineage's lock
+            r = requests.post(f"{base}/api/v1/schedules/{d['id']}/publish", headers=http.s.headers, timeout=30)
+            assert r.status_code == 201, r.text
+            return r.json()["revision"]
+
+        with ThreadPoolExecutor(20) as pool:
+            revisions = list(pool.map(publish, drafts))
+        assert sorted(revisions) == list(range(1, 21))  # numbered without gaps
     finally:
         for w in workers:
             w.kill()

@@ -40,9 +40,11 @@ def _events(client, url: str) -> dict[str, icalendar.Event]:
 
 @pytest.fixture
 def published(client, tiny):
-    """The tiny scenario stored and solved: (scenario id, its published schedule)."""
+    """The tiny scenario stored, solved and published: (scenario id, its published schedule)."""
     sid = _post(client, "/api/v1/scenarios", tiny, 201)["id"]
-    return sid, _solved(client, _post(client, f"/api/v1/scenarios/{sid}/solve", OPTIONS, 202))
+    schedule = _solved(client, _post(client, f"/api/v1/scenarios/{sid}/solve", OPTIONS, 202))
+    client.publish(schedule["_id"])
+    return sid, schedule
 
 
 def _feed(client, schedule_id: str, kind: str, entity: str) -> str:
@@ -60,7 +62,7 @@ def test_a_variant_is_stored_with_its_parent_and_changes(client, published):
     again = _post(client, f"/api/v1/scenarios/{v['id']}/variants", {"changes": [{"type": "remove_room",
                                                                                  "room": "R-BRUK"}]}, 201)
     assert [a["changes"] for a in again["ancestors"]] == [[{"type": "remove_room", "room": "R-BRUK"}], AWAY]
-    assert again["root_lineage"] == "tiny-1"
+    assert again["root_lineage"] == client.programme(sid)
 
 
 def test_a_variant_of_a_scenario_with_unused_fields_carries_the_warnings(client, tiny):
@@ -109,8 +111,10 @@ def test_after_publishing_feeds_show_moved_sessions_with_the_same_uid_and_a_high
     pub = _post(client, f"/api/v1/schedules/{new['_id']}/publish", None, 201)
     assert sorted(pub["moved"]) == sorted(new["moved"])
     after = _events(client, url)
-    check_calendar(client.get(urlsplit(url).path, role=None).data, tiny, new, kind="trainer", entity_id="T-SARA")
-    moved_uids = {session_uid("tiny-1", s) for s in new["sessions"] if s["id"] in new["moved"]
+    programme = client.programme(sid)
+    check_calendar(client.get(urlsplit(url).path, role=None).data, tiny, new, kind="trainer", entity_id="T-SARA",
+                   programme=programme)
+    moved_uids = {session_uid(programme, s) for s in new["sessions"] if s["id"] in new["moved"]
                   and s["trainer"] == "T-SARA"}
     assert moved_uids and moved_uids <= set(before)
     for uid in moved_uids:
@@ -133,10 +137,10 @@ def test_after_publishing_removed_sessions_are_cancelled_in_the_feeds_for_the_gr
     _post(client, f"/api/v1/schedules/{new['_id']}/publish", None, 201)
     events = _events(client, url)
     for s in gone:
-        ev = events[session_uid("tiny-1", s)]
+        ev = events[session_uid(client.programme(sid), s)]
         assert str(ev["STATUS"]) == "CANCELLED" and int(ev["SEQUENCE"]) >= 1
     client.app.config["CANCELLED_GRACE_DAYS"] = 0
-    assert not any(session_uid("tiny-1", s) in _events(client, url) for s in gone)
+    assert not any(session_uid(client.programme(sid), s) in _events(client, url) for s in gone)
 
 
 def test_cancellations_older_than_the_grace_period_are_left_out():

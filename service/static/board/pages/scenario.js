@@ -6,6 +6,11 @@ import { follow } from "../js/progress.js";
 
 const id = page.scenario_ref;
 
+/** "#3" for a published revision, "Utkast" for a draft (a solve not yet published). */
+function revisionLabel(r) {
+  return r.revision == null ? t("draft") : `#${r.revision}`;
+}
+
 function scheduleTable(rows) {
   if (!rows.length) return el("p", { class: "muted" }, t("no_schedule"));
   return el("table", { class: "data", id: "schedule-table" },
@@ -14,8 +19,8 @@ function scheduleTable(rows) {
       el("th", { scope: "col" }, t("col_objective")), el("th", { scope: "col" }, t("col_created")))),
     el("tbody", {}, ...rows.map((r) => el("tr", { dataset: { schedule: r.id } },
       el("td", {}, el("input", { type: "checkbox", class: "pick", value: r.id, id: `pick-${r.id}`,
-                                 "aria-label": `${t("compare_selected")}: ${r.revision}` })),
-      el("td", {}, el("a", { href: href(`/board/schedules/${r.id}`), class: "schedule-link" }, `#${r.revision}`)),
+                                 "aria-label": `${t("compare_selected")}: ${revisionLabel(r)}` })),
+      el("td", {}, el("a", { href: href(`/board/schedules/${r.id}`), class: "schedule-link" }, revisionLabel(r))),
       el("td", {}, t(`status_${r.status}`)),
       el("td", { class: "num", dataset: { value: r.objective ?? "" } }, fmtNumber(r.objective)),
       el("td", {}, fmtDateTime(r.created_at))))));

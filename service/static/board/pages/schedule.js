@@ -218,7 +218,7 @@ function actions(doc, me) {
   if (s.baseline) {
     box.append(el("a", { class: "button", id: "compare-baseline", href: href("/board/compare", { schedules: `${s.baseline},${s.id}` }) }, t("compare_with_baseline")));
   }
-  if (!s.published) {
+  if (!s.published && me.role === "coordinator") {  // only a coordinator changes what the calendars show
     const pub = el("button", { type: "button", id: "publish" }, t("publish"));
     pub.addEventListener("click", async () => {
       pub.disabled = true;
@@ -240,7 +240,7 @@ run(async (me) => {
   document.getElementById("page-title").textContent = title;
   document.title = `${title} · ${t("app_title")}`;
   const s = doc.schedule;
-  document.getElementById("schedule-meta").textContent = `#${s.revision} · ${t(`status_${doc.status}`)} · ${fmtDateTime(s.created_at)}`
+  document.getElementById("schedule-meta").textContent = `${s.revision == null ? t("draft") : `#${s.revision}`} · ${t(`status_${doc.status}`)} · ${fmtDateTime(s.created_at)}`
     + (s.variant_parent ? ` · ${t("variant_of", { name: s.variant_parent })}` : "")
     + ` · ${doc.horizon ? `${fmtDay(doc.horizon.start)} – ${fmtDay(doc.horizon.end)}` : ""}`;
   actions(doc, me);
