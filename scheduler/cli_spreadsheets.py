@@ -86,7 +86,7 @@ def cmd_export(args) -> int:
     if args.xlsx:
         print(f"wrote {write_xlsx(tables, args.xlsx)} ({len(tables)} sheets, {len(tables[0].rows)} sessions)")
     if args.csv:
-        paths = write_csv_dir(tables, args.csv)
+        paths = write_csv_dir(tables, args.csv, args.csv_dialect)
         print(f"wrote {len(paths)} CSV files to {args.csv}")
     return EXIT_OK
 
@@ -101,7 +101,7 @@ def cmd_report(args) -> int:
     except ScenarioInvalid as exc:
         return _errors(getattr(exc, "file", args.scenario), exc)
     named = [m.strip() for m in (args.validation_modules or "").split(",") if m.strip()]
-    for path in write_esf(scenario, schedule, args.out, args.csv, validation_modules=named):
+    for path in write_esf(scenario, schedule, args.out, args.csv, args.csv_dialect, validation_modules=named):
         print(f"wrote {path}")
     rows = esf_report(scenario, schedule, validation_modules=named)
     on, off = sum(r.hours_on_shift for r in rows), sum(r.hours_off_shift for r in rows)
@@ -152,6 +152,8 @@ def add_subcommands(sub) -> None:
     p.add_argument("schedule")
     p.add_argument("--xlsx", help="the workbook to write")
     p.add_argument("--csv", help="a folder for one CSV file per sheet")
+    p.add_argument("--csv-dialect", choices=["sv", "comma"], default="sv",
+                   help="sv (default): semicolons and decimal commas, as Swedish Excel reads; comma: RFC 4180")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", help="reports from a schedule: `report esf` (monthly ESF figures)")
@@ -161,6 +163,8 @@ def add_subcommands(sub) -> None:
     q.add_argument("schedule")
     q.add_argument("--out", help="the .xlsx to write")
     q.add_argument("--csv", help="also (or only) this CSV file")
+    q.add_argument("--csv-dialect", choices=["sv", "comma"], default="sv",
+                   help="sv (default): semicolons and decimal commas; comma: RFC 4180")
     q.add_argument("--validation-modules", help="comma-separated module ids that count as validation")
     q.set_defaults(func=cmd_report)
 

@@ -53,6 +53,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from .exports.tables import cells_as_text
 from .schemas import (
     DEFAULT_WEIGHTS,
     SCENARIO_FORMAT,
@@ -478,6 +479,8 @@ def write_workbook(scenario: Mapping, *, validate: bool = True) -> bytes:
             cell.font, cell.fill = header_font, header_fill
         ws.freeze_panes = "A2" if not sheet.fields else "B2"
     out = io.BytesIO()
+    for ws in wb.worksheets:
+        cells_as_text(ws)  # names typed as =HYPERLINK(...) stay text
     wb.save(out)
     return out.getvalue()
 

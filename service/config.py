@@ -26,9 +26,10 @@ DEFAULTS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    # Served by the API itself (views/meta.py), never from a CDN: intranets have no internet.
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
     "OPENAPI_REDOC_PATH": "redoc",
-    "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+    "OPENAPI_REDOC_URL": "/api/v1/redoc/assets/redoc.standalone.js",
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     "DATABASE_URL": None,
     "REDIS_URL": None,

@@ -64,8 +64,8 @@ def claim(db: Database, job_id: str, settings: Settings) -> str:
             return "busy"
         if job.state == "running" and job.attempts >= settings.max_attempts:
             job.state, job.finished_at = "failed", now
-            job.error = (f"the worker running this job stopped ({job.worker or 'unknown worker'}); "
-                         f"it was tried {job.attempts} times")
+            log.warning("job %s failed: its worker %s stopped, %d attempts", job_id, job.worker, job.attempts)
+            job.error = f"the worker running this job stopped; it was tried {job.attempts} times"
             return "failed"
         res = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.state == job.state,
                                              JobRow.attempts == job.attempts)
@@ -170,7 +170,7 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
     except Exception as exc:
         log.exception("job %s failed", job_id)
         _finish(db, job_id, state="failed", progress=hb.latest,
-                error=f"internal error while solving: {type(exc).__name__}: {exc}")
+                error=f"an internal error stopped this solve; it is logged under job {job_id}")
         log.debug("%s", traceback.format_exc())
         return "failed"
     finally:
@@ -218,11 +218,12 @@ def reap(db: Database, settings: Settings) -> list[str]:
                 job.state, job.finished_at = "cancelled", utcnow()
             elif job.attempts >= settings.max_attempts:
                 job.state, job.finished_at = "failed", utcnow()
-                job.error = (f"the worker running this job stopped ({job.worker or 'unknown worker'}) "
-                             f"and it was tried {job.attempts} times")
+                job.error = f"the worker running this job stopped and it was tried {job.attempts} times"
+                log.warning("job %s failed: its worker %s stopped, %d attempts", job.id, job.worker, job.attempts)
             else:
                 job.state = "queued"
-                job.error = f"re-queued: the worker running it ({job.worker or 'unknown'}) stopped"
+                job.error = "re-queued: the worker running it stopped"
+                log.warning("job %s re-queued: its worker %s stopped", job.id, job.worker)
                 requeued.append(job.id)
     return requeued
 

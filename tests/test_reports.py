@@ -163,10 +163,41 @@ def test_a_workplace_sheet_counts_only_its_own_participants(solved_tiny):
 
 def test_csv_export_writes_dates_times_and_hours_plainly(solved_tiny):
     scenario, schedule = solved_tiny
-    rows = list(csv.reader(io.StringIO(csv_text(schedule_tables(scenario, schedule)[0]))))
+    rows = list(csv.reader(io.StringIO(csv_text(schedule_tables(scenario, schedule)[0], "comma"))))
     assert rows[0][:5] == ["Datum", "Veckodag", "Start", "Slut", "Timmar"]
     first = rows[1]
     assert len(first[0]) == 10 and first[0][4] == "-" and len(first[2]) == 5 and float(first[4]) > 0
+
+
+def test_csv_is_in_the_swedish_dialect_by_default(solved_tiny):
+    scenario, schedule = solved_tiny
+    table = schedule_tables(scenario, schedule)[0]
+    rows = list(csv.reader(io.StringIO(csv_text(table)), delimiter=";"))
+    assert rows[0][:5] == ["Datum", "Veckodag", "Start", "Slut", "Timmar"]
+    hours = rows[1][4]
+    assert "," in hours and "." not in hours and float(hours.replace(",", ".")) == pytest.approx(table.rows[0][4])
+
+
+def test_names_that_look_like_formulas_are_exported_as_text(solved_tiny, tmp_path):
+    from openpyxl import load_workbook
+
+    from scheduler.workbook import write_workbook
+
+    scenario, schedule = json.loads(json.dumps(solved_tiny[0])), solved_tiny[1]
+    evil = '=HYPERLINK("http://evil.example","klicka")'
+    scenario["trainers"][0]["name"] = evil
+    scenario["rooms"][0]["name"] = "+1+2"
+    tables = schedule_tables(scenario, schedule)
+    wb = load_workbook(io.BytesIO(xlsx_bytes(tables)))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert evil in [c.value for c in cells]  # kept, as text
+    for dialect, sep in (("sv", ";"), ("comma", ",")):
+        values = [v for row in csv.reader(io.StringIO(csv_text(tables[0], dialect)), delimiter=sep) for v in row]
+        assert "'" + evil in values and evil not in values
+    template = load_workbook(io.BytesIO(write_workbook(scenario)))
+    assert not [c.coordinate for ws in template.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
 
 
 def test_cli_export_and_esf_report_write_their_files(tmp_path, solved_tiny):
@@ -181,7 +212,7 @@ def test_cli_export_and_esf_report_write_their_files(tmp_path, solved_tiny):
     assert main(["report", "esf", str(tmp_path / "s.json"), str(tmp_path / "p.json"), "--out",
                  str(tmp_path / "esf.xlsx"), "--csv", str(tmp_path / "esf.csv")]) == 0
     text = (tmp_path / "esf.csv").read_text(encoding="utf-8-sig")
-    assert text.startswith("Arbetsplats,") and "W-VARD" in text
+    assert text.startswith("Arbetsplats;") and "W-VARD" in text
 
 
 # ------------------------------------------------------------------ opened by LibreOffice
@@ -198,7 +229,7 @@ def _lo_rows(tmp_path, body: bytes, name: str) -> list[list[str]]:
 def test_libreoffice_opens_the_exported_schedule_with_the_same_figures(tmp_path, solved_tiny):
     scenario, schedule = solved_tiny
     tables = schedule_tables(scenario, schedule)
-    ours = list(csv.reader(io.StringIO(csv_text(tables[0]))))
+    ours = list(csv.reader(io.StringIO(csv_text(tables[0], "comma"))))
     theirs = _lo_rows(tmp_path, xlsx_bytes(tables), "schema")
     assert theirs[0] == ours[0]
     assert len(theirs) == len(ours)

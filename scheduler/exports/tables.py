@@ -27,7 +27,14 @@ from typing import Any
 from ..validate import build_context
 
 __all__ = ["Table", "SESSION_COLUMNS", "schedule_tables", "write_xlsx", "xlsx_bytes", "write_csv_dir",
-           "csv_text", "safe_sheet_title", "safe_file_part"]
+           "csv_text", "CSV_DIALECTS", "safe_sheet_title", "safe_file_part", "cells_as_text"]
+
+#: CSV dialects: (field separator, decimal mark). "sv" is what Swedish Excel splits and reads
+#: (semicolon, decimal comma; UTF-8 with a byte-order mark); "comma" is RFC 4180 with a point.
+CSV_DIALECTS = {"sv": (";", ","), "comma": (",", ".")}
+
+# A cell starting with one of these is a formula to a spreadsheet program (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 WEEKDAYS_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
@@ -144,6 +151,7 @@ def write_sheet(ws, table: Table) -> None:
     ws.append([h for h, _ in table.columns])
     for row in table.rows:
         ws.append(row)
+    cells_as_text(ws)
     for j, (header, kind) in enumerate(table.columns, start=1):
         fmt = _XLSX_FORMATS.get(kind)
         if fmt:
@@ -156,6 +164,15 @@ def write_sheet(ws, table: Table) -> None:
     ws.freeze_panes = "A2"
     if table.rows:
         ws.auto_filter.ref = ws.dimensions
+
+
+def cells_as_text(ws) -> None:
+    """Every cell that would be a formula (a name like ``=HYPERLINK(...)`` typed by someone)
+    is stored as the text it is: an export never carries live formulas."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
@@ -179,35 +196,42 @@ def write_xlsx(tables: list[Table], path: str | Path) -> Path:
     return path
 
 
-def _csv_value(value: Any, kind: str) -> Any:
+def _csv_value(value: Any, kind: str, decimal: str) -> Any:
     if value is None:
         return ""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, time):
         return value.strftime("%H:%M")
-    if kind in ("hours", "num") and isinstance(value, float):
-        return f"{value:.2f}"
+    if isinstance(value, float):
+        text = f"{value:.2f}" if kind in ("hours", "num") else repr(value)
+        return text.replace(".", decimal)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # shown as text, never run as a formula (OWASP: CSV injection)
     return value
 
 
-def csv_text(table: Table) -> str:
-    """One table as CSV (RFC 4180: comma separated, dates YYYY-MM-DD, decimal point)."""
+def csv_text(table: Table, dialect: str = "sv") -> str:
+    """One table as CSV: dates YYYY-MM-DD, times HH:MM; ``dialect`` "sv" (default: semicolons
+    and decimal commas, what Swedish Excel reads) or "comma" (RFC 4180, decimal point). Text
+    that a spreadsheet would run as a formula is quoted with a leading apostrophe. Written
+    as UTF-8 with a byte-order mark (``write_csv_dir``, the API's downloads)."""
+    sep, decimal = CSV_DIALECTS[dialect]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
     writer.writerow([h for h, _ in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(v, kind) for v, (_, kind) in zip(row, table.columns)])
+        writer.writerow([_csv_value(v, kind, decimal) for v, (_, kind) in zip(row, table.columns)])
     return out.getvalue()
 
 
-def write_csv_dir(tables: list[Table], directory: str | Path) -> list[Path]:
+def write_csv_dir(tables: list[Table], directory: str | Path, dialect: str = "sv") -> list[Path]:
     """One UTF-8 CSV file per table (with a byte-order mark, so Excel reads å ä ö)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for table in tables:
         path = directory / (table.file or f"{safe_file_part(table.title)}.csv")
-        path.write_text(csv_text(table), encoding="utf-8-sig", newline="")
+        path.write_text(csv_text(table, dialect), encoding="utf-8-sig", newline="")
         paths.append(path)
     return paths

@@ -185,13 +185,13 @@ def esf_xlsx(scenario: Mapping, schedule: Mapping, **kwargs) -> bytes:
     return xlsx_bytes(esf_tables(scenario, schedule, **kwargs))
 
 
-def esf_csv(scenario: Mapping, schedule: Mapping, **kwargs) -> str:
-    """The per-workplace-and-month table as CSV."""
-    return csv_text(esf_tables(scenario, schedule, **kwargs)[0])
+def esf_csv(scenario: Mapping, schedule: Mapping, dialect: str = "sv", **kwargs) -> str:
+    """The per-workplace-and-month table as CSV (``dialect``: see ``exports.tables.csv_text``)."""
+    return csv_text(esf_tables(scenario, schedule, **kwargs)[0], dialect)
 
 
 def write_esf(scenario: Mapping, schedule: Mapping, out: str | Path | None = None,
-              csv_path: str | Path | None = None, **kwargs) -> list[Path]:
+              csv_path: str | Path | None = None, dialect: str = "sv", **kwargs) -> list[Path]:
     tables = esf_tables(scenario, schedule, **kwargs)
     written = []
     if out:
@@ -202,6 +202,6 @@ def write_esf(scenario: Mapping, schedule: Mapping, out: str | Path | None = Non
     if csv_path:
         p = Path(csv_path)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(csv_text(tables[0]), encoding="utf-8-sig", newline="")
+        p.write_text(csv_text(tables[0], dialect), encoding="utf-8-sig", newline="")
         written.append(p)
     return written

@@ -12,3 +12,4 @@ def register_blueprints(api) -> None:
     from . import board  # the planning board (issue 8): HTML pages under /board/ and their data
 
     board.register(api)
+    api._app.add_url_rule("/", "root", meta.root)

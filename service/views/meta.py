@@ -1,11 +1,46 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import redirect, send_from_directory
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
+from ..problems import problem
 from .common import db, state
 
 blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="Service health")
+
+REDOC_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "redoc"
+
+
+def _swagger_ui_dir() -> str:
+    from swagger_ui_bundle import swagger_ui_path
+
+    return swagger_ui_path
+
+
+@blp.route("/docs/assets/<path:name>")
+@blp.doc(hide=True)
+def swagger_ui_asset(name: str):
+    """Swagger UI's scripts and styles, from the installed `swagger-ui-bundle` package."""
+    if not name.endswith((".js", ".css", ".png")):
+        raise problem(404, "Not Found", f"no such file: {name}")
+    return send_from_directory(_swagger_ui_dir(), name, max_age=86400)
+
+
+@blp.route("/redoc/assets/<path:name>")
+@blp.doc(hide=True)
+def redoc_asset(name: str):
+    """ReDoc's standalone script (vendored under service/static/vendor/redoc, MIT)."""
+    if name != "redoc.standalone.js":
+        raise problem(404, "Not Found", f"no such file: {name}")
+    return send_from_directory(REDOC_DIR, name, max_age=86400)
+
+
+def root():
+    """``/``: people who open the service's address land on the planning board."""
+    return redirect("/board/", code=302)
 
 
 @blp.route("/health")

@@ -48,6 +48,12 @@ class OwnerQuerySchema(Schema):
             raise ValidationError("give exactly one of trainer, room, interpreter", "_schema")
 
 
+class CsvQuerySchema(Schema):
+    dialect = fields.String(load_default="sv", validate=validate.OneOf(["sv", "comma"]), metadata={
+        "description": "sv (default): semicolons, decimal commas, UTF-8 with BOM, as Swedish Excel reads; "
+                       "comma: RFC 4180 with a decimal point"})
+
+
 def download(body: bytes | str, mimetype: str, filename: str) -> Response:
     """A file download with a name the browser keeps."""
     data = body.encode("utf-8-sig") if isinstance(body, str) else body
@@ -180,13 +186,16 @@ def export_xlsx(schedule: str):
 
 
 @blp.route("/schedules/<schedule>/export.csv", methods=["GET"], endpoint="export_csv")
+@blp.arguments(CsvQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, content_type="text/csv", description="every session, sorted by date")
-def export_csv(schedule: str):
-    """The schedule's overview table as CSV."""
+def export_csv(schedule: str, dialect: str = "sv"):
+    """The schedule's overview table as CSV: semicolons and decimal commas (what Swedish Excel
+    reads) unless ``?dialect=comma``."""
     from scheduler.exports.tables import csv_text, schedule_tables
 
     scenario, sched, _ = _schedule_pair(schedule)
-    return download(csv_text(schedule_tables(scenario, sched)[0]), CSV, f"schema-{_file_part(schedule)}.csv")
+    return download(csv_text(schedule_tables(scenario, sched)[0], dialect), CSV,
+                    f"schema-{_file_part(schedule)}.csv")
 
 
 @blp.route("/schedules/<schedule>/esf.xlsx", methods=["GET"], endpoint="esf_xlsx")
@@ -201,10 +210,11 @@ def esf_xlsx(schedule: str):
 
 
 @blp.route("/schedules/<schedule>/esf.csv", methods=["GET"], endpoint="esf_csv")
+@blp.arguments(CsvQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, content_type="text/csv", description="the monthly ESF report (per workplace and month)")
-def esf_csv(schedule: str):
-    """The monthly ESF report as CSV."""
+def esf_csv(schedule: str, dialect: str = "sv"):
+    """The monthly ESF report as CSV (Swedish dialect unless ``?dialect=comma``)."""
     from scheduler.reports.esf import esf_csv as render
 
     scenario, sched, workplaces = _schedule_pair(schedule, report=True)
-    return download(render(scenario, sched, workplaces=workplaces), CSV, f"esf-{_file_part(schedule)}.csv")
+    return download(render(scenario, sched, dialect, workplaces=workplaces), CSV, f"esf-{_file_part(schedule)}.csv")

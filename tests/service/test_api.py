@@ -46,6 +46,21 @@ def test_openapi_and_docs(client):
     assert client.http.get("/api/v1/health").get_json()["status"] == "ok"
 
 
+def test_the_api_docs_load_with_no_network_and_the_root_leads_to_the_board(client):
+    import re
+
+    for page in ("/api/v1/docs", "/api/v1/redoc"):
+        html = client.http.get(page).get_data(as_text=True)
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert assets and all(a.startswith("/api/v1/") for a in assets), assets  # nothing from a CDN
+        for asset in assets:
+            r = client.http.get(asset)
+            assert r.status_code == 200 and len(r.data) > 10_000, asset
+    assert client.http.get("/api/v1/docs/assets/../../config.py").status_code == 404
+    r = client.http.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/board/")
+
+
 def test_full_flow(client, tiny):
     sid = _post_scenario(client, tiny)
     got = client.get(f"/api/v1/scenarios/{sid}").get_json()

@@ -147,14 +147,19 @@ def test_the_schedule_exports_as_xlsx_and_csv(client, stored, tiny_example_sched
     wb = load_workbook(io.BytesIO(r.data))
     assert wb.sheetnames[0] == "Översikt" and wb["Översikt"].max_row == len(tiny_example_schedule["sessions"]) + 1
     r = client.get(f"{API}/schedules/{sched}/export.csv")
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert len(rows) == len(tiny_example_schedule["sessions"]) + 1
+    assert r.status_code == 200 and r.mimetype == "text/csv" and r.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))  # Swedish Excel's dialect
+    assert len(rows) == len(tiny_example_schedule["sessions"]) + 1 and rows[0][:2] == ["Datum", "Veckodag"]
+    r = client.get(f"{API}/schedules/{sched}/export.csv?dialect=comma")
+    comma = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert [row[:4] for row in comma] == [row[:4] for row in rows]
+    assert [row[4] for row in comma[1:]] == [row[4].replace(",", ".") for row in rows[1:]]  # hours: decimal point
+    assert client.get(f"{API}/schedules/{sched}/export.csv?dialect=tab").status_code == 422
 
 
 def test_the_esf_report_downloads_with_the_validators_hours(client, stored, tiny_example_schedule):
     _, sched = stored
-    r = client.get(f"{API}/schedules/{sched}/esf.csv")
+    r = client.get(f"{API}/schedules/{sched}/esf.csv?dialect=comma")
     assert r.status_code == 200
     rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
     on_shift = sum(float(x["Deltagartimmar på arbetstid"]) for x in rows)
@@ -168,7 +173,7 @@ def test_a_manager_gets_only_their_workplaces_esf_rows(client, stored):
     _, sched = stored
     r = client.get(f"{API}/schedules/{sched}/esf.csv", role="manager")
     assert r.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
     assert rows and {x["Arbetsplats"] for x in rows} == {"W-VARD"}
 
 
