@@ -13,7 +13,6 @@ import logging
 import os
 import socket
 import threading
-import traceback
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Callable
@@ -167,11 +166,10 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
                      sessions_total=schedule["kpis"]["sessions_total"])
         _finish(db, job_id, state="succeeded", schedule_id=row.id, progress=final)
         return "succeeded"
-    except Exception as exc:
-        log.exception("job %s failed", job_id)
+    except Exception:
+        log.exception("job %s failed", job_id)  # the details stay in the log, not in the answer
         _finish(db, job_id, state="failed", progress=hb.latest,
                 error=f"an internal error stopped this solve; it is logged under job {job_id}")
-        log.debug("%s", traceback.format_exc())
         return "failed"
     finally:
         hb.stopped.set()
