@@ -75,6 +75,52 @@ def read_calendar(source: str | bytes | Path):
     return x_wr_timezone.to_standard(cal)
 
 
+_SUB_DAILY = {"SECONDLY": "second", "MINUTELY": "minute", "HOURLY": "hour"}
+
+
+def _refuse_sub_daily(cal) -> None:
+    """Busy times repeat at most daily: an event repeating every second, minute or hour is
+    refused before anything is expanded (a 200-byte file must not expand to millions)."""
+    problems = []
+    for event in cal.walk("VEVENT"):
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+            freq = (rule.get("FREQ") or [""])[0]
+            if str(freq).upper() in _SUB_DAILY:
+                problems.append(FieldError(f"calendar event {event.get('UID', '?')}",
+                                           f"repeats every {_SUB_DAILY[str(freq).upper()]}; busy times that repeat "
+                                           "more often than daily cannot be imported"))
+    if problems:
+        raise CalendarInvalid(problems)
+
+
+def _expansion_bound(cal, lo: datetime, hi: datetime) -> int:
+    """At most how many occurrences the calendar's events have between lo and hi: each rule
+    counted at its frequency over the window (or its COUNT), each RDATE and plain event once."""
+    days = max(1, (hi - lo).days + 1)
+    per_period = {"DAILY": days, "WEEKLY": days // 7 + 1, "MONTHLY": days // 28 + 1, "YEARLY": days // 365 + 1}
+    total = 0
+    for event in cal.walk("VEVENT"):
+        total += 1
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+            freq = str((rule.get("FREQ") or ["DAILY"])[0]).upper()
+            interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+            # BYxxx parts multiply what one period can hold (several days a week, months a year)
+            spread = 1
+            for part, most in (("BYDAY", 7), ("BYMONTHDAY", 31), ("BYMONTH", 12), ("BYYEARDAY", 366),
+                               ("BYWEEKNO", 53), ("BYHOUR", 24), ("BYMINUTE", 60), ("BYSETPOS", 1)):
+                if rule.get(part):
+                    spread *= min(len(rule[part]), most) if part != "BYSETPOS" else 1
+            bound = per_period.get(freq, days) // interval * spread + spread
+            count = rule.get("COUNT")
+            total += min(bound, int(count[0])) if count else bound
+        rdates = event.get("RDATE")
+        for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
+            total += len(getattr(rdate, "dts", [rdate]))
+    return total
+
+
 def _window(horizon: Mapping[str, str], tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The horizon as aware instants: first day 00:00 to the midnight after the last day."""
     start = datetime.combine(date.fromisoformat(horizon["start"]), time(0), tz)
@@ -148,9 +194,17 @@ def busy_periods(source: Any, horizon: Mapping[str, str], timezone_name: str = "
     """
     import recurring_ical_events
 
+    from .limits import current_limits
+
     tz = ZoneInfo(timezone_name)
     cal = source if hasattr(source, "walk") else read_calendar(source)
+    _refuse_sub_daily(cal)
     lo, hi = _window(horizon, tz)
+    cap = current_limits().calendar_occurrences
+    if _expansion_bound(cal, lo, hi) > cap:  # judged from the rules, before anything is expanded
+        raise CalendarInvalid([FieldError("calendar", (
+            f"can expand to more than {cap} events inside the horizon, the limit for one calendar; "
+            "export only the busy times of the programme's period"))])
     spans: list[tuple[datetime, datetime]] = []
     try:
         occurrences = list(recurring_ical_events.of(cal).between(lo, hi))

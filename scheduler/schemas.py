@@ -235,9 +235,12 @@ class ScenarioInvalid(Exception):
     that a caller can show both at once.
     """
 
-    def __init__(self, errors: Iterable[FieldError], warnings: Iterable[FieldError] = ()):
+    def __init__(self, errors: Iterable[FieldError], warnings: Iterable[FieldError] = (), *,
+                 beyond_limits: bool = False):
         self.errors: list[FieldError] = list(errors)
         self.warnings: list[FieldError] = list(warnings)
+        # The document exceeds `scheduler.limits` (checked before anything else; the API says 413).
+        self.beyond_limits = beyond_limits
         super().__init__(self.errors)
 
     def __str__(self) -> str:
@@ -1756,7 +1759,14 @@ def _load(schema: Schema, data: Any, document: str) -> tuple[dict, list[FieldErr
 
     marshmallow reports every unknown field at its path; when those are all only warnings,
     the document is loaded again without them (so they are left out of the normalized copy).
+    First of all, the document must be within the limits (``scheduler.limits``): beyond them
+    nothing else is looked at.
     """
+    from .limits import current_limits, limit_problems, shape_problems
+
+    beyond = (limit_problems(data) if document == "scenario" else shape_problems(data, current_limits()))
+    if beyond:
+        raise ScenarioInvalid([FieldError(path, message) for path, message in beyond], beyond_limits=True)
     try:
         return schema.load(data), []
     except ValidationError as err:

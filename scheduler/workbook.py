@@ -597,10 +597,10 @@ def _date_text(value: Any) -> str:
             return value
         guess = _guess_swedish_date(value)
         if guess is not None:
-            raise CellProblem(f'is the text "{value}", not a date; write {guess.isoformat()} (YYYY-MM-DD) '
+            raise CellProblem(f'is the text {_shown(value)}, not a date; write {guess.isoformat()} (YYYY-MM-DD) '
                               "or enter it as a date")
-        raise CellProblem(f'must be a date written YYYY-MM-DD (got "{value}")')
-    raise CellProblem(f"must be a date written YYYY-MM-DD (got {value!r})")
+        raise CellProblem(f'must be a date written YYYY-MM-DD (got {_shown(value)})')
+    raise CellProblem(f"must be a date written YYYY-MM-DD (got {_shown(value)})")
 
 
 def _minute(value: time | datetime) -> tuple[int, int]:
@@ -647,14 +647,18 @@ def _datetime_text(value: Any, number_format: str) -> str:
             return f"{m.group(1)}T{_time_text(m.group(2))}"
         guess = _guess_swedish_date(value.split(" ")[0])
         if guess is not None:
-            raise CellProblem(f'is the text "{value}", not a date; write {guess.isoformat()} or '
+            raise CellProblem(f'is the text {_shown(value)}, not a date; write {guess.isoformat()} or '
                               f"{guess.isoformat()} 08:00 (YYYY-MM-DD HH:MM), or enter it as a date")
     raise CellProblem("must be a date (whole day) or a date and time written YYYY-MM-DD HH:MM "
                       f"(got {_shown(value)})")
 
 
-def _shown(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+def _shown(value: Any, limit: int = 60) -> str:
+    """A cell's value as an error sentence quotes it: shortened (a 300 MB cell is not echoed back)."""
+    text = f'"{value}"' if isinstance(value, str) else repr(value)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 2] + ('…"' if isinstance(value, str) else "…")
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?\d+([.,]\d+)?$")
@@ -781,7 +785,7 @@ class _Reader:
         """A header or field name the sheet does not know: an error when it is a likely
         misspelling of one of ``known`` (normalized name -> name as shown), else a warning."""
         meant = likely_meant(_norm(name), list(known))
-        subject = f'"{name}" ' if what == "field" else ""  # a header is named by the place already
+        subject = f"{_shown(name)} " if what == "field" else ""  # a header is named by the place already
         if meant is not None:
             self.problem(where, f"{subject}is not a {what} of this sheet; did you mean '{known[meant]}'?")
         else:
@@ -952,7 +956,7 @@ class _Builder:
                 target[key] = value
 
     def unknown(self, row: Row, key: str, sheet_key: str, value: Any) -> None:
-        self.reader.problem(row.where(key), f"{value} is not in sheet '{_SHEET[sheet_key].sv}'")
+        self.reader.problem(row.where(key), f"{_shown(value)[1:-1] if isinstance(value, str) else value} is not in sheet '{_SHEET[sheet_key].sv}'")
 
 
 def _keys(sheet_key: str, *skip: str) -> list[str]:
@@ -1115,9 +1119,18 @@ def _place(where: Mapping[tuple, Where], path: tuple) -> Where:
 def _open(source: str | Path | bytes | io.IOBase):
     from openpyxl import load_workbook
 
-    if isinstance(source, (bytes, bytearray)):
-        source = io.BytesIO(source)
+    from .limits import workbook_problems
+
+    raw = bytes(source) if isinstance(source, (bytes, bytearray)) else None
+    if raw is None and isinstance(source, (str, Path)):
+        raw = Path(source).read_bytes()
+    elif raw is None:
+        raw = source.read()
+    beyond = workbook_problems(raw)
+    if beyond:
+        raise ScenarioInvalid([FieldError(place, message) for place, message in beyond], beyond_limits=True)
     name = Path(source).name if isinstance(source, (str, Path)) else "the workbook"
+    source = io.BytesIO(raw)
     try:
         return load_workbook(source, data_only=True)
     except OSError:

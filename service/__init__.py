@@ -83,6 +83,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         if path.startswith("/api/v1/") and not path.startswith(public) and request.method != "OPTIONS":
             g.principal = authenticate()
 
+    from .views.common import guard_json_request
+
+    app.before_request(guard_json_request)  # after the token: then the body, once, within the limits
+
     if app.config["START_BACKGROUND"] and kind != "none":
         # jobs whose worker died go back to the queue; queued jobs of an earlier run are enqueued again
         for job_id in dict.fromkeys(reap(db, settings) + queued_job_ids(db)):

@@ -31,6 +31,8 @@ DEFAULTS = {
     "OPENAPI_REDOC_PATH": "redoc",
     "OPENAPI_REDOC_URL": "/api/v1/redoc/assets/redoc.standalone.js",
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    # Memory of one job's solve process (and its children); beyond it the job fails with "memory".
+    "JOB_MEMORY_MB": 6000.0,
     "DATABASE_URL": None,
     "REDIS_URL": None,
     "SECRET_KEY": None,
@@ -57,6 +59,7 @@ _ENV = {
     "SECRET_KEY": ("MODULPLAN_SECRET_KEY", str),
     "PUBLIC_URL": ("MODULPLAN_PUBLIC_URL", str),
     "MAX_CONTENT_LENGTH": ("MODULPLAN_MAX_BODY_BYTES", int),
+    "JOB_MEMORY_MB": ("MODULPLAN_JOB_MEMORY_MB", float),
     "EXECUTOR": ("MODULPLAN_EXECUTOR", str),
     "EXECUTOR_THREADS": ("MODULPLAN_EXECUTOR_THREADS", int),
     "HEARTBEAT_STALE": ("MODULPLAN_HEARTBEAT_STALE", float),

@@ -34,16 +34,18 @@ def worker_name() -> str:
 class Settings:
     """The job-related settings (a plain object: the worker has no Flask app)."""
 
-    def __init__(self, progress_interval=1.0, heartbeat_stale=30.0, max_attempts=2, validate=True):
+    def __init__(self, progress_interval=1.0, heartbeat_stale=30.0, max_attempts=2, validate=True,
+                 memory_mb=6000.0):
         self.progress_interval = progress_interval
         self.heartbeat_stale = heartbeat_stale
         self.max_attempts = max_attempts
         self.validate = validate
+        self.memory_mb = memory_mb  # one job's solve process and its children (service/child.py)
 
     @classmethod
     def from_config(cls, config) -> "Settings":
         return cls(config["PROGRESS_INTERVAL"], config["HEARTBEAT_STALE"], config["MAX_ATTEMPTS"],
-                   config["VALIDATE_SCHEDULES"])
+                   config["VALIDATE_SCHEDULES"], config["JOB_MEMORY_MB"])
 
 
 def claim(db: Database, job_id: str, settings: Settings) -> str:
@@ -109,8 +111,9 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
             on_claimed: Callable[[], None] | None = None) -> str:
     """Run one solve job to its end; returns the job's state afterwards ('busy': not ours to run)."""
     from scheduler.schemas import ScenarioInvalid, load_scenario
-    from scheduler.solve import SolveParams, solve_scenario
+    from scheduler.solve import SolveParams
 
+    from .child import ChildFailed, ChildLimits, run_in_child
     from .store import store_draft
 
     state = claim(db, job_id, settings)
@@ -142,26 +145,31 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         params = SolveParams(time_limit=float(options.get("time_limit", 60.0)), workers=int(options.get("workers", 1)),
                              random_seed=int(options.get("random_seed", 0)))
         replan = replan_arguments(db, options)  # a what-if re-plan against a stored baseline (issue 5)
+        limits = ChildLimits(memory_mb=settings.memory_mb,
+                             wall_seconds=params.time_limit + max(30.0, 0.25 * params.time_limit))
         try:
-            result = solve_scenario(data, params, on_progress=on_progress, cancel=cancel, **replan)
-        except ScenarioInvalid as exc:  # the baseline does not fit the scenario (frozen sessions)
-            _finish(db, job_id, state="failed", progress=hb.latest, error=f"the baseline does not fit: {exc}")
+            outcome = run_in_child(solve_in_child, (data, params, replan, settings.validate), limits=limits,
+                                   cancel=cancel, on_message=on_progress)
+        except ChildFailed as exc:  # memory, time, a crash: failed with the reason, never re-run into it
+            if exc.reason == "cancelled":
+                _finish(db, job_id, state="cancelled", progress=hb.latest)
+                return "cancelled"
+            log.warning("job %s failed: %s (%s)", job_id, exc, exc.reason)
+            _finish(db, job_id, state="failed", progress=hb.latest, error=str(exc))
             return "failed"
         if cancel.is_set():
             _finish(db, job_id, state="cancelled", progress=hb.latest)
             return "cancelled"
-        schedule = result.schedule
-        if settings.validate:
-            from scheduler.validate import validate
-
-            report = validate(data, schedule, baseline=replan.get("baseline"))
-            if not report.ok:
-                _finish(db, job_id, state="failed", progress=hb.latest,
-                        error="the solver's schedule failed the independent check: "
-                              + "; ".join(str(v.message) for v in report.violations[:5]))
-                return "failed"
+        if "invalid" in outcome:  # the baseline does not fit the scenario (frozen sessions)
+            _finish(db, job_id, state="failed", progress=hb.latest, error=f"the baseline does not fit: {outcome['invalid']}")
+            return "failed"
+        if outcome["violations"]:
+            _finish(db, job_id, state="failed", progress=hb.latest,
+                    error="the solver's schedule failed the independent check: " + "; ".join(outcome["violations"]))
+            return "failed"
+        schedule = outcome["schedule"]
         row = store_draft(db, scenario_row=scenario_row, schedule=schedule, job_id=job_id)  # published on request only
-        final = dict(hb.latest or {}, phase="done", objective=result.objective, bound=result.bound,
+        final = dict(hb.latest or {}, phase="done", objective=outcome["objective"], bound=outcome["bound"],
                      sessions_placed=schedule["kpis"]["sessions_scheduled"],
                      sessions_total=schedule["kpis"]["sessions_total"])
         _finish(db, job_id, state="succeeded", schedule_id=row.id, progress=final)
@@ -173,6 +181,26 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         return "failed"
     finally:
         hb.stopped.set()
+
+
+def solve_in_child(data: dict, params, replan: dict, validate: bool, *, send, cancel) -> dict:
+    """A job's solve (and the independent check of its schedule), in the job's child process
+    (``service.child``): the schedule, objective, bound and the violations found, if any."""
+    from scheduler.schemas import ScenarioInvalid
+    from scheduler.solve import solve_scenario
+
+    try:
+        result = solve_scenario(data, params, on_progress=send, cancel=cancel, **replan)
+    except ScenarioInvalid as exc:
+        return {"invalid": str(exc)}
+    violations = []
+    if validate and not cancel.is_set():
+        from scheduler.validate import validate as check
+
+        report = check(data, result.schedule, baseline=replan.get("baseline"))
+        violations = [str(v.message) for v in report.violations[:5]]
+    return {"schedule": result.schedule, "objective": result.objective, "bound": result.bound,
+            "violations": violations}
 
 
 def record_history(history: list, p, limit: int = 240) -> list:

@@ -89,6 +89,9 @@ def store_document(data: dict, principal, warnings: list | None = None, lineage:
     try:
         normalized, found = load_scenario_with_warnings(data)
     except ScenarioInvalid as exc:
+        if exc.beyond_limits:  # larger than the service takes on: nothing else was looked at
+            raise problem(413, "Programme too large", f"{len(exc.errors)} part(s) of the scenario are beyond the "
+                          "service's limits (docs/service.md, Limits)", errors=exc.as_dicts()) from None
         raise problem(422, "Invalid scenario", f"{len(exc.errors)} problem(s) in the scenario",
                       errors=exc.as_dicts(), warnings=warnings + exc.warning_dicts()) from None
     warnings += problem_dicts(found)

@@ -85,6 +85,9 @@ def uploaded_bytes(what: str, accepted: tuple[str, ...]) -> bytes:
 
 
 def _scenario_problem(exc: ScenarioInvalid, title: str) -> Exception:
+    if getattr(exc, "beyond_limits", False):  # larger than the service takes on: nothing else was read
+        return problem(413, "Too large", f"{len(exc.errors)} part(s) beyond the service's limits "
+                       "(docs/service.md, Limits)", errors=exc.as_dicts())
     return problem(422, title, f"{len(exc.errors)} problem(s)", errors=exc.as_dicts(),
                    warnings=exc.warning_dicts())
 
