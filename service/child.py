@@ -138,7 +138,8 @@ def _kill(pid: int) -> None:
 
 
 def run_in_child(target: Callable, args: tuple, *, limits: ChildLimits, cancel: threading.Event | None = None,
-                 on_message: Callable[[Any], None] | None = None, what: str = "the solve") -> Any:
+                 on_message: Callable[[Any], None] | None = None, what: str = "the solve",
+                 grace: float = GRACE_SECONDS) -> Any:
     """``target(*args, send=, cancel=)`` in a child process; its return value, or ChildFailed."""
     ctx = _mp()
     here, there = ctx.Pipe()
@@ -149,31 +150,36 @@ def run_in_child(target: Callable, args: tuple, *, limits: ChildLimits, cancel: 
     stop_asked: float | None = None
     why: tuple[str, str] | None = None
     peak = 0.0
+    closed = False  # the child's end of the pipe is gone: it has ended (or is ending)
     try:
         while True:
-            try:
-                ready = here.poll(SAMPLE_SECONDS)
-            except (EOFError, OSError):
-                ready = False
-            if ready:
+            if not closed:
                 try:
-                    kind, payload = here.recv()
+                    ready = here.poll(SAMPLE_SECONDS)
                 except (EOFError, OSError):
-                    kind, payload = "gone", None
-                if kind == "message":
-                    if on_message is not None:
-                        on_message(payload)
-                    continue
-                if kind == "result":
-                    return payload
-                if kind == "error":
-                    if payload == "memory":
-                        raise ChildFailed("memory", f"{what} ran out of memory")
-                    if why is not None:
-                        raise ChildFailed(*why)
-                    raise ChildFailed("crashed", f"{what} stopped with an internal error ({payload}); it is logged")
-            if not proc.is_alive() and not here.poll(0):
-                proc.join(1)
+                    ready, closed = False, True
+                if ready:
+                    try:
+                        kind, payload = here.recv()
+                    except (EOFError, OSError):
+                        kind, payload, closed = "gone", None, True
+                    if kind == "message":
+                        if on_message is not None:
+                            on_message(payload)
+                        continue
+                    if kind == "result":
+                        return payload
+                    if kind == "error":
+                        if payload == "memory":
+                            raise ChildFailed("memory", f"{what} ran out of memory")
+                        if why is not None:
+                            raise ChildFailed(*why)
+                        raise ChildFailed("crashed", f"{what} stopped with an internal error ({payload}); "
+                                                     "it is logged")
+            else:
+                proc.join(SAMPLE_SECONDS)
+            if closed or not proc.is_alive():
+                proc.join(grace)
                 if why is not None:
                     raise ChildFailed(*why)
                 if proc.exitcode == -signal.SIGKILL:  # not by us: the kernel's out-of-memory killer
@@ -198,7 +204,7 @@ def run_in_child(target: Callable, args: tuple, *, limits: ChildLimits, cancel: 
                         here.send("stop")
                     except (OSError, ValueError):
                         pass
-            elif now - stop_asked > GRACE_SECONDS:
+            elif now - stop_asked > grace:
                 _kill(proc.pid)
     finally:
         if proc.is_alive():

@@ -97,7 +97,9 @@ def cmd_worker(args) -> int:
     from .celery_app import _worker_state
 
     _worker_state()  # migrate and connect before taking jobs
-    argv = ["worker", "--pool", "prefork", "--concurrency", str(args.concurrency), "--loglevel", args.loglevel,
+    # Threads: each job's solve runs in a child process of its own (service/child.py), with its
+    # memory and time limits; a prefork pool's daemonic processes may not start children.
+    argv = ["worker", "--pool", "threads", "--concurrency", str(args.concurrency), "--loglevel", args.loglevel,
             "--without-gossip", "--without-mingle"]
     if args.hostname:
         argv += ["--hostname", args.hostname]

@@ -49,6 +49,7 @@ DEFAULTS = {
     "HEARTBEAT_STALE": 30.0,  # a running job whose heartbeat is older is taken as lost
     "MAX_ATTEMPTS": 2,  # a job whose worker died is re-queued until it ran this often
     "REAPER_INTERVAL": 5.0,
+    "QUEUED_GRACE": 60.0,  # a queued job the broker no longer holds is sent again after this long
     "VALIDATE_SCHEDULES": True,
     "CANCELLED_GRACE_DAYS": 28.0,  # feeds show a removed session as CANCELLED this long (issue 5)
 }
@@ -65,6 +66,7 @@ _ENV = {
     "HEARTBEAT_STALE": ("MODULPLAN_HEARTBEAT_STALE", float),
     "MAX_ATTEMPTS": ("MODULPLAN_MAX_ATTEMPTS", int),
     "REAPER_INTERVAL": ("MODULPLAN_REAPER_INTERVAL", float),
+    "QUEUED_GRACE": ("MODULPLAN_QUEUED_GRACE", float),
     "PROGRESS_INTERVAL": ("MODULPLAN_PROGRESS_INTERVAL", float),
     "MAX_TIME_LIMIT": ("MODULPLAN_MAX_TIME_LIMIT", float),
     "CANCELLED_GRACE_DAYS": ("MODULPLAN_CANCELLED_GRACE_DAYS", float),

@@ -103,6 +103,10 @@ class JobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # A queued job's message to the workers: how often it was sent, and when last (the reaper
+    # sends it again when the broker has lost it).
+    sends: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ApiTokenRow(Base):

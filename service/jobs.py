@@ -35,17 +35,19 @@ class Settings:
     """The job-related settings (a plain object: the worker has no Flask app)."""
 
     def __init__(self, progress_interval=1.0, heartbeat_stale=30.0, max_attempts=2, validate=True,
-                 memory_mb=6000.0):
+                 memory_mb=6000.0, queued_grace=60.0, max_sends=3):
         self.progress_interval = progress_interval
         self.heartbeat_stale = heartbeat_stale
         self.max_attempts = max_attempts
         self.validate = validate
         self.memory_mb = memory_mb  # one job's solve process and its children (service/child.py)
+        self.queued_grace = queued_grace  # seconds before a queued job missing from the broker is sent again
+        self.max_sends = max_sends
 
     @classmethod
     def from_config(cls, config) -> "Settings":
         return cls(config["PROGRESS_INTERVAL"], config["HEARTBEAT_STALE"], config["MAX_ATTEMPTS"],
-                   config["VALIDATE_SCHEDULES"], config["JOB_MEMORY_MB"])
+                   config["VALIDATE_SCHEDULES"], config["JOB_MEMORY_MB"], config["QUEUED_GRACE"])
 
 
 def claim(db: Database, job_id: str, settings: Settings) -> str:
@@ -254,6 +256,34 @@ def reap(db: Database, settings: Settings) -> list[str]:
     return requeued
 
 
+def lost_queued_jobs(db: Database, settings: Settings, pending: set[str] | None) -> list[str]:
+    """Queued jobs whose message the broker no longer holds (``pending``: the job ids in the
+    broker's queue or taken by a worker; None when the executor cannot tell): sent again, up
+    to ``MAX_SENDS`` times, then failed with the reason. A job is judged only after
+    ``QUEUED_GRACE`` seconds (a message being delivered is in neither place for a moment)."""
+    if pending is None:
+        return []
+    now = utcnow()
+    grace = now - timedelta(seconds=settings.queued_grace)
+    resend = []
+    with db.write_lock, db.Session.begin() as s:
+        for job in s.scalars(select(JobRow).where(JobRow.state == "queued")):
+            if job.id in pending or (job.sent_at or job.created_at) > grace:
+                continue
+            if job.cancel_requested:
+                job.state, job.finished_at = "cancelled", now
+            elif job.sends >= settings.max_sends:
+                job.state, job.finished_at = "failed", now
+                job.error = f"no worker received this job; it was sent {job.sends} times"
+                log.warning("job %s failed: its message was lost %d times", job.id, job.sends)
+            else:
+                job.sends, job.sent_at = job.sends + 1, now
+                job.error = "sent to the workers again: the first message was lost"
+                log.warning("job %s sent again: the broker no longer held its message", job.id)
+                resend.append(job.id)
+    return resend
+
+
 def queued_job_ids(db: Database) -> list[str]:
     with db.Session() as s:
         return list(s.scalars(select(JobRow.id).where(JobRow.state == "queued").order_by(JobRow.created_at)))
@@ -290,6 +320,14 @@ class InProcessExecutor:
         if event is not None:
             event.set()
 
+    def pending(self) -> set[str]:
+        """Jobs handed to the pool and not finished (a queued job not among them was lost)."""
+        with self.lock:
+            return set(self.cancels)
+
+    def workers(self) -> dict:
+        return {"threads": self.pool._max_workers, "alive": not self.pool._shutdown}
+
     def shutdown(self) -> None:
         for event in list(self.cancels.values()):
             event.set()
@@ -312,6 +350,45 @@ class CeleryExecutor:
     def cancel(self, job_id: str) -> None:  # the worker's heartbeat reads the flag
         pass
 
+    def pending(self) -> set[str] | None:
+        """Job ids whose message Redis holds: in the queue, or taken by a worker and not yet
+        acknowledged. None when the broker cannot be read."""
+        import json as _json
+
+        try:
+            with self.celery.connection_for_read() as conn:
+                client = conn.default_channel.client
+                queue = self.celery.conf.task_default_queue
+                raw = list(client.lrange(queue, 0, -1)) + list(client.hvals("unacked"))
+        except Exception:  # noqa: BLE001 - an unreadable broker: nothing is judged lost
+            log.exception("the broker's queue cannot be read")
+            return None
+        ids = set()
+        for item in raw:
+            try:
+                message = _json.loads(item)
+                if isinstance(message, list):  # unacked: [message, exchange, routing key]
+                    message = message[0]
+                ids.add(str(message["headers"]["argsrepr"]).strip("[]()',\" "))
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue
+        return ids
+
+    def workers(self) -> dict:
+        """The Celery workers that answer a ping within a second (cached for a few seconds)."""
+        import time as _time
+
+        cached = getattr(self, "_workers", None)
+        if cached is not None and _time.monotonic() - cached[0] < 5.0:
+            return cached[1]
+        try:
+            replies = self.celery.control.ping(timeout=1.0) or []
+        except Exception:  # noqa: BLE001 - the broker is down: no worker can be reached
+            replies = []
+        found = {"alive": len(replies), "names": sorted(name for reply in replies for name in reply)}
+        self._workers = (_time.monotonic(), found)
+        return found
+
     def shutdown(self) -> None:
         pass
 
@@ -324,6 +401,12 @@ class NoExecutor:
 
     def cancel(self, job_id: str) -> None:
         pass
+
+    def pending(self) -> None:
+        return None
+
+    def workers(self) -> dict:
+        return {"alive": 0}
 
     def shutdown(self) -> None:
         pass
@@ -342,6 +425,8 @@ class Background(threading.Thread):
             try:
                 for job_id in reap(self.db, self.settings):
                     log.warning("job %s re-queued: its worker stopped", job_id)
+                    self.executor.submit(job_id)
+                for job_id in lost_queued_jobs(self.db, self.settings, self.executor.pending()):
                     self.executor.submit(job_id)
             except Exception:
                 log.exception("reaper pass failed")

@@ -47,7 +47,15 @@ def root():
 @blp.doc(security=[])
 @blp.response(200)
 def health():
-    """Liveness and readiness: the database answers."""
+    """Readiness: the database answers and someone can run jobs. With Celery, the workers that
+    answer a ping; none alive is "degraded" with 503 (jobs would wait in the queue forever)."""
     with db().engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-    return {"status": "ok", "executor": state().executor.kind, "database": db().engine.dialect.name}
+    executor = state().executor
+    workers = executor.workers()
+    ok = executor.kind != "celery" or workers.get("alive", 0) > 0
+    body = {"status": "ok" if ok else "degraded", "executor": executor.kind, "database": db().engine.dialect.name,
+            "workers": workers}
+    if not ok:
+        body["detail"] = "no Celery worker answers: solve jobs wait until one is started (`modulplan worker`)"
+    return body, 200 if ok else 503

@@ -215,7 +215,7 @@ def start_api(env: dict, tmp: Path, name="api") -> tuple[Proc, str]:
         if proc.p.poll() is not None:
             raise RuntimeError(f"the API exited: {proc.output()}")
         try:
-            if requests.get(base + "/api/v1/health", timeout=2).status_code == 200:
+            if requests.get(base + "/api/v1/health", timeout=2).status_code in (200, 503):  # 503: no worker yet
                 return proc, base
         except requests.RequestException:
             pass

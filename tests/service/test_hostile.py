@@ -169,3 +169,81 @@ def test_a_calendar_just_within_the_limit_is_imported(client, stored, tiny, time
     r = client.post(f"{API}/scenarios/{stored}/unavailable?trainer=T-ERIK", data=ics,
                     headers={"Content-Type": "text/calendar"})
     assert r.status_code == 201, r.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def small_client(backend_url):
+    """The API with a job memory limit of 150 MB (a real solve of the elderly-care example needs more)."""
+    from service import create_app
+
+    from .conftest import Client
+
+    app = create_app({"DATABASE_URL": backend_url, "TESTING": True, "EXECUTOR": "inprocess", "REDIS_URL": None,
+                      "PROGRESS_INTERVAL": 0.2, "REAPER_INTERVAL": 0.5, "HEARTBEAT_STALE": 3.0,
+                      "JOB_MEMORY_MB": 150})
+    yield Client(app)
+    app.extensions["modulplan"].close()
+
+
+def test_a_job_past_its_memory_limit_fails_with_memory_and_the_api_answers_throughout(small_client):
+    import json
+
+    from tests.conftest import repo_root
+
+    doc = json.loads((repo_root() / "scenarios" / "elderly_care_municipality.json").read_text(encoding="utf-8"))
+    sid = small_client.post(f"{API}/scenarios", json=doc).get_json()["id"]
+    job = small_client.post(f"{API}/scenarios/{sid}/solve", json={"time_limit": 20}).get_json()
+    deadline, state = time.monotonic() + 30, None
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        assert small_client.get(f"{API}/health").status_code == 200
+        assert time.monotonic() - started < 1.0
+        state = small_client.get(f"{API}/jobs/{job['id']}").get_json()
+        if state["state"] in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.1)
+    assert state["state"] == "failed" and "memory" in state["error"] and "150 MB" in state["error"], state
+    assert state["attempts"] == 1
+
+
+def test_a_queued_job_whose_message_was_lost_is_sent_again_and_runs(backend_url, tiny):
+    from service import create_app
+    from service.db import JobRow
+
+    from .conftest import Client
+
+    app = create_app({"DATABASE_URL": backend_url, "TESTING": True, "EXECUTOR": "inprocess", "REDIS_URL": None,
+                      "PROGRESS_INTERVAL": 0.2, "REAPER_INTERVAL": 0.3, "HEARTBEAT_STALE": 3.0, "QUEUED_GRACE": 0.5})
+    client = Client(app)
+    try:
+        sid = client.post(f"{API}/scenarios", json=tiny).get_json()["id"]
+        job = JobRow(scenario_id=sid, state="queued", options={"time_limit": 1, "workers": 1}, attempts=0,
+                     cancel_requested=False)
+        with app.extensions["modulplan"].db.Session.begin() as s:
+            s.add(job)  # stored, but its message never reached the executor
+        done = client.wait_job(job.id, timeout=30)
+        assert done["state"] == "succeeded", done
+    finally:
+        app.extensions["modulplan"].close()
+
+
+def test_a_job_whose_message_is_lost_again_and_again_fails_with_the_reason(client, tiny):
+    from datetime import timedelta
+
+    from service.db import JobRow, utcnow
+    from service.jobs import Settings, lost_queued_jobs
+
+    db = client.app.extensions["modulplan"].db
+    sid = client.post(f"{API}/scenarios", json=tiny).get_json()["id"]
+    job = JobRow(scenario_id=sid, state="queued", options={}, attempts=0, cancel_requested=False,
+                 created_at=utcnow() - timedelta(minutes=5))
+    with db.Session.begin() as s:
+        s.add(job)
+    settings = Settings(queued_grace=0.0, max_sends=3)
+    assert lost_queued_jobs(db, settings, pending={job.id}) == []  # the broker holds it: left alone
+    assert lost_queued_jobs(db, settings, pending=None) == []  # the broker cannot be read: nothing judged
+    assert lost_queued_jobs(db, settings, pending=set()) == [job.id]
+    assert lost_queued_jobs(db, settings, pending=set()) == [job.id]
+    assert lost_queued_jobs(db, settings, pending=set()) == []
+    state = client.get(f"{API}/jobs/{job.id}").get_json()
+    assert state["state"] == "failed" and "sent 3 times" in state["error"]

@@ -86,7 +86,9 @@ def test_embedded_serve_flow(tmp_path, tiny):
     api, base = start_api(env, tmp_path)
     try:
         health = requests.get(base + "/api/v1/health", timeout=10).json()
-        assert health == {"status": "ok", "executor": "inprocess", "database": "sqlite"}
+        assert {k: health[k] for k in ("status", "executor", "database")} == {
+            "status": "ok", "executor": "inprocess", "database": "sqlite"}
+        assert health["workers"]["alive"] is True
         http = Http(base, _token(env))
         _flow(http, tiny, Http(base, _token(env, "manager", "W-VARD")))
         assert (tmp_path / "data" / "modulplan.db").exists()
@@ -101,7 +103,14 @@ def test_celery_flow_and_concurrency(tmp_path, tiny, pg_redis_env):
     api, base = start_api(env, tmp_path)
     workers = [start_worker(env, tmp_path, f"w{i}-{uuid.uuid4().hex[:6]}", concurrency=1) for i in range(2)]
     try:
-        assert requests.get(base + "/api/v1/health", timeout=10).json()["executor"] == "celery"
+        deadline = time.monotonic() + 60  # /health is 503 "degraded" until a worker answers, then ok
+        while True:
+            r = requests.get(base + "/api/v1/health", timeout=10)
+            if r.status_code == 200 and r.json()["workers"]["alive"] == 2 or time.monotonic() > deadline:
+                break
+            assert r.status_code == 503 and r.json()["status"] == "degraded", r.text
+            time.sleep(1)
+        assert r.json()["executor"] == "celery" and r.json()["workers"]["alive"] == 2, r.text
         http = Http(base, _token(env))
         _flow(http, tiny, Http(base, _token(env, "manager", "W-VARD")))
 
