@@ -11,11 +11,12 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from scheduler.explain.messages import LANGUAGES, choose_language
-from scheduler.explain.report import explain
 from scheduler.schemas import ScenarioInvalid, load_scenario
 
 from ..auth import WRITE_ROLES, require
+from ..child import ChildFailed, ChildLimits, run_in_child
 from ..problems import problem
+from .common import state
 from .scenarios import load_row
 from .schedules import load
 
@@ -63,6 +64,25 @@ def _language(query: dict) -> str:
     return choose_language(query.get("lang"), request.headers.get("Accept-Language"))
 
 
+def explain_in_child(scenario: dict, schedule: dict | None, lang: str, options: dict, *, send, cancel) -> dict:
+    """``scheduler.explain.report.explain`` in a child process (``service.child``)."""
+    from scheduler.explain.report import explain
+
+    return explain(scenario, schedule, lang, **options)
+
+
+def _explained(scenario: dict, schedule: dict | None, lang: str, time_limit: float, **options) -> dict:
+    """The explanation, worked out in a child process under the job memory limit and a wall-clock
+    limit (the conflict search's time and a margin): a request that would run long or large
+    gets a 503 with the reason, and the service keeps answering."""
+    limits = ChildLimits(memory_mb=state().config["JOB_MEMORY_MB"], wall_seconds=time_limit + 20.0)
+    try:
+        return run_in_child(explain_in_child, (scenario, schedule, lang, dict(options, time_limit=time_limit)),
+                            limits=limits, what="the explanation", grace=2.0)
+    except ChildFailed as exc:
+        raise problem(503, "Explanation stopped", str(exc), headers={"Retry-After": "60"}) from None
+
+
 def _normalized(document: dict) -> dict:
     try:
         return load_scenario(document)
@@ -80,8 +100,7 @@ def scenario_explanation(query: dict, scenario: str):
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
     lang = _language(query)
-    report = explain(_normalized(row.document), None, lang, conflicts=query["conflicts"],
-                     time_limit=query["time_limit"])
+    report = _explained(_normalized(row.document), None, lang, query["time_limit"], conflicts=query["conflicts"])
     return report, 200, {"Content-Language": lang, "Vary": "Accept-Language"}
 
 
@@ -95,5 +114,5 @@ def schedule_explanation(query: dict, schedule: str):
     principal = require(*WRITE_ROLES)
     row, scen = load(schedule, principal)
     lang = _language(query)
-    report = explain(_normalized(scen.document), row.document, lang, time_limit=query["time_limit"])
+    report = _explained(_normalized(scen.document), row.document, lang, query["time_limit"])
     return report, 200, {"Content-Language": lang, "Vary": "Accept-Language"}
