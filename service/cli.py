@@ -10,6 +10,11 @@ def add_subcommands(sub) -> None:
     p = sub.add_parser("serve", help="run the API (DATABASE_URL, REDIS_URL from the environment; embedded defaults)")
     p.add_argument("--host", default=os.environ.get("MODULPLAN_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("MODULPLAN_PORT", "8000")))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("MODULPLAN_WEB_WORKERS", "0")),
+                   help="gunicorn worker processes (default: 1 with the embedded executor, else 2 per core)")
+    p.add_argument("--threads", type=int, default=int(os.environ.get("MODULPLAN_WEB_THREADS", "16")),
+                   help="threads per worker process (default 16)")
+    p.add_argument("--dev", action="store_true", help="Werkzeug's development server instead of gunicorn")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run a Celery worker for solve jobs (needs REDIS_URL and a shared DATABASE_URL)")
@@ -75,16 +80,45 @@ def cmd_token_revoke(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from werkzeug.serving import run_simple
+    """The API: gunicorn (threads; solves run in child processes, so requests never wait for
+    one), or with ``--dev`` Werkzeug's development server."""
+    from .config import executor_kind, from_environment
 
-    from . import create_app
+    embedded = executor_kind(dict(from_environment())) != "celery"
+    where = f"http://{args.host}:{args.port}/api/v1/ (docs: /api/v1/docs, board: /board/)"
+    if args.dev:
+        from werkzeug.serving import run_simple
 
-    app = create_app()
-    st = app.extensions["modulplan"]
-    print(f"modulplan API on http://{args.host}:{args.port}/api/v1/ (docs: /api/v1/docs) - "
-          f"database {st.db.engine.url.render_as_string(hide_password=True)}, executor {st.executor.kind}",
+        from . import create_app
+
+        app = create_app()
+        st = app.extensions["modulplan"]
+        print(f"modulplan API (development server) on {where} - database "
+              f"{st.db.engine.url.render_as_string(hide_password=True)}, executor {st.executor.kind}",
+              file=sys.stderr, flush=True)
+        run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+        return 0
+    from gunicorn.app.base import BaseApplication
+
+    # One process with the embedded executor: its jobs, cancels and reaper live in that process.
+    workers = args.workers or (1 if embedded else 2 * (os.cpu_count() or 1))
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{args.host}:{args.port}", "workers": workers, "threads": args.threads,
+                               "worker_class": "gthread", "timeout": 180, "graceful_timeout": 30,
+                               "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "info",
+                               "limit_request_line": 8190, "limit_request_fields": 100}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from . import create_app  # in each worker process: its threads start after the fork
+
+            return create_app()
+
+    print(f"modulplan API on {where} - gunicorn, {workers} process(es) x {args.threads} threads",
           file=sys.stderr, flush=True)
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    Server().run()
     return 0
 
 

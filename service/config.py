@@ -52,6 +52,7 @@ DEFAULTS = {
     "QUEUED_GRACE": 60.0,  # a queued job the broker no longer holds is sent again after this long
     "VALIDATE_SCHEDULES": True,
     "CANCELLED_GRACE_DAYS": 28.0,  # feeds show a removed session as CANCELLED this long (issue 5)
+    "FEED_CACHE_BYTES": 100_000_000,  # rendered feeds kept per process (service/feedcache.py)
 }
 
 _ENV = {
@@ -70,6 +71,7 @@ _ENV = {
     "PROGRESS_INTERVAL": ("MODULPLAN_PROGRESS_INTERVAL", float),
     "MAX_TIME_LIMIT": ("MODULPLAN_MAX_TIME_LIMIT", float),
     "CANCELLED_GRACE_DAYS": ("MODULPLAN_CANCELLED_GRACE_DAYS", float),
+    "FEED_CACHE_BYTES": ("MODULPLAN_FEED_CACHE_BYTES", int),
 }
 
 

@@ -189,13 +189,14 @@ def store_schedule(db: Database, *, scenario_row, schedule: dict, job_id: str | 
                             published_by=published_by)
 
 
-def latest_schedule(db: Database, lineage: str) -> ScheduleRow | None:
-    """The lineage's published schedule (what its feeds show), or None."""
+def published_head(db: Database, lineage: str) -> tuple[str, datetime] | None:
+    """(id, publication time) of the lineage's published schedule, without its documents (a
+    feed request answered from the cache reads no more than this)."""
     with db.Session() as s:
-        lin = s.get(LineageRow, lineage)
-        if lin is None or lin.latest_schedule_id is None:
-            return None
-        return s.get(ScheduleRow, lin.latest_schedule_id)
+        got = s.execute(select(ScheduleRow.id, ScheduleRow.published_at, ScheduleRow.created_at)
+                        .join(LineageRow, LineageRow.latest_schedule_id == ScheduleRow.id)
+                        .where(LineageRow.lineage == lineage)).first()
+    return None if got is None else (got[0], got[1] or got[2])
 
 
 # ---------------------------------------------------------------------------- manager views
@@ -276,6 +277,16 @@ def within_grace(cancelled: list[dict], grace_days: float | None, now: datetime 
         return list(cancelled)
     limit = (now or utcnow()) - timedelta(days=grace_days)
     return [c for c in cancelled if not c.get("cancelled_at") or datetime.fromisoformat(c["cancelled_at"]) >= limit]
+
+
+def grace_ends(cancelled: list[dict], grace_days: float | None, now: datetime) -> datetime | None:
+    """When the first of the cancelled sessions still shown leaves the grace period (then a
+    rendered feed is out of date), or None."""
+    if grace_days is None:
+        return None
+    ends = [datetime.fromisoformat(c["cancelled_at"]) + timedelta(days=grace_days)
+            for c in within_grace(cancelled, grace_days, now) if c.get("cancelled_at")]
+    return min(ends) if ends else None
 
 
 def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: str,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from flask import Response, request
 from flask_smorest import Blueprint
 
-from ..db import ScenarioRow
+from ..db import ScenarioRow, ScheduleRow, utcnow
+from ..feedcache import FeedCache, RenderedFeed
 from ..problems import problem
-from ..store import find_feed, latest_schedule, render_calendar
+from ..store import find_feed, grace_ends, published_head, render_calendar
 from .common import db, state
-from .schedules import calendar_response
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
                 description="Calendar feeds for subscription (the token in the URL is the credential)")
@@ -16,20 +17,42 @@ blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
 @blp.doc(security=[])
 @blp.response(200, content_type="text/calendar", description="an iCalendar feed (ETag, Last-Modified; 304)")
 def feed(token: str):
-    """The published schedule of a programme as one calendar (drafts never show here). Calendar apps poll this URL; the
-    token is unguessable and needs no header. SEQUENCE rises when a session changes."""
-    d = db()
+    """The published schedule of a programme as one calendar (drafts never show here). Calendar
+    apps poll this URL; the token is unguessable and needs no header. SEQUENCE rises when a
+    session changes. Served from a cache per published revision (``service/feedcache.py``):
+    a matching ``If-None-Match`` is a 304 without rendering."""
+    d, st = db(), state()
     row = find_feed(d, token)
     if row is None:
         raise problem(404, "Not Found", "no calendar feed has this address (it may have been revoked)")
-    sched = latest_schedule(d, row.lineage)
-    if sched is None:
+    head = published_head(d, row.lineage)
+    if head is None:
         raise problem(404, "Not Found", "this programme has no published schedule yet")
-    with d.Session() as s:
-        scen = s.get(ScenarioRow, sched.scenario_id)
-    try:
-        body = render_calendar(scen.document, sched, row.kind, row.entity_id,
-                               grace_days=state().config.get("CANCELLED_GRACE_DAYS"), lineage=row.lineage)
-    except ValueError as exc:
-        raise problem(404, "Not Found", str(exc)) from None
-    return calendar_response(body, sched, f"{row.kind}-{row.entity_id}.ics")
+    schedule_id, published_at = head
+    grace = st.config.get("CANCELLED_GRACE_DAYS")
+    cache: FeedCache = st.extras.setdefault("feeds", FeedCache(st.config.get("FEED_CACHE_BYTES", 100_000_000)))
+    key = (schedule_id, row.kind, row.entity_id, grace)
+    now = utcnow()
+    hit = cache.get(key, now)
+    if hit is None:
+        with d.Session() as s:
+            sched = s.get(ScheduleRow, schedule_id)
+            scen = s.get(ScenarioRow, sched.scenario_id)
+        try:
+            body = render_calendar(scen.document, sched, row.kind, row.entity_id, grace_days=grace,
+                                   lineage=row.lineage)
+        except ValueError as exc:
+            raise problem(404, "Not Found", str(exc)) from None
+        hit = cache.put(key, body, published_at, grace_ends(sched.cancelled, grace, now))
+    return feed_response(hit, f"{row.kind}-{row.entity_id}.ics")
+
+
+def feed_response(feed: RenderedFeed, filename: str) -> Response:
+    resp = Response(feed.body, status=200)
+    resp.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    resp.set_etag(feed.etag)
+    resp.last_modified = feed.last_modified
+    resp.cache_control.no_cache = True
+    resp.cache_control.private = True
+    return resp.make_conditional(request)

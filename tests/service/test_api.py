@@ -411,3 +411,25 @@ def test_running_job_of_dead_worker_fails_after_max_attempts(backend_url, tiny):
         job = s.get(JobRow, "deadjob")
     assert job.state == "failed" and "stopped" in job.error and "gone:1:1" not in job.error  # no host:pid
     app.extensions["modulplan"].close()
+
+
+def test_a_feed_is_rendered_once_per_published_revision_and_a_conditional_get_is_a_304(client, tiny, monkeypatch):
+    import service.views.feeds as feeds
+
+    sid = _post_scenario(client, tiny)
+    first = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
+    client.publish(first)
+    path = _feed_path(client, first, "workplace", "W-VARD")
+    rendered = []
+    real = feeds.render_calendar
+    monkeypatch.setattr(feeds, "render_calendar", lambda *a, **k: rendered.append(1) or real(*a, **k))
+    r1, r2 = client.http.get(path), client.http.get(path)
+    assert r1.status_code == r2.status_code == 200 and r1.data == r2.data and len(rendered) == 1
+    started = time.monotonic()
+    r3 = client.http.get(path, headers={"If-None-Match": r1.headers["ETag"]})
+    assert r3.status_code == 304 and not r3.data and len(rendered) == 1 and time.monotonic() - started < 0.1
+    second = client.wait_job(_solve(client, sid, time_limit=2, random_seed=5)["id"])["schedule_id"]
+    assert client.http.get(path).data == r1.data  # a draft changes nothing
+    client.publish(second)
+    r4 = client.http.get(path, headers={"If-None-Match": r1.headers["ETag"]})
+    assert len(rendered) == 2 and r4.headers["Last-Modified"] != r1.headers["Last-Modified"]
