@@ -201,10 +201,14 @@ def published_head(db: Database, lineage: str) -> tuple[str, datetime] | None:
 
 # ---------------------------------------------------------------------------- manager views
 
+MANAGER_HIDDEN = ("objective", "bound", "kpis", "solve_seconds", "solver", "replan")
+
+
 def manager_schedule_view(scenario: dict, schedule: dict, workplace: str) -> dict:
     """The schedule as a manager of ``workplace`` may see it: only cohorts with participants of
     that workplace, their participant lists cut to that workplace, only those cohorts' sessions,
-    unscheduled sessions and unassigned participants of that workplace."""
+    unscheduled sessions and unassigned participants of that workplace, and as figures only
+    their session counts (no objective, bound, costs or other workplaces' totals)."""
     wp_of = _participant_workplaces(scenario)
     plans = {p["id"]: str(p.get("workplace")) for p in scenario.get("action_plans") or []}
     cohorts = []
@@ -214,12 +218,16 @@ def manager_schedule_view(scenario: dict, schedule: dict, workplace: str) -> dic
         mine = [p for p in c.get("participants") or [] if workplace in wp_of.get(str(p), set())]
         cohorts.append(dict(c, participants=mine, workplaces=[workplace]))
     keep = {c["id"] for c in cohorts}
-    view = dict(schedule)
+    # The programme's figures (objective, bound, costs, trainer hours, totals) are the
+    # coordinators' business: a manager sees their workplace's sessions and counts only.
+    view = {k: v for k, v in schedule.items() if k not in MANAGER_HIDDEN}
     view["cohorts"] = cohorts
     view["sessions"] = [x for x in schedule.get("sessions") or [] if x["cohort"] in keep]
     view["unscheduled"] = [x for x in schedule.get("unscheduled") or [] if x["cohort"] in keep]
     view["unassigned_participants"] = [x for x in schedule.get("unassigned_participants") or []
                                        if plans.get(x.get("action_plan")) == workplace]
+    view["kpis"] = {"sessions_total": len(view["sessions"]) + len(view["unscheduled"]),
+                    "sessions_scheduled": len(view["sessions"])}
     return view
 
 

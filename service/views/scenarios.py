@@ -119,7 +119,11 @@ def list_(limit: int, offset: int):
         if principal.is_manager:
             rows = [r for r in rows if principal.workplace in (r.workplaces or [])]
         rows = rows[offset:offset + limit]
-        return [scenario_dict(r, _latest(s, r.lineage), with_document=False) for r in rows]
+        out = [scenario_dict(r, _latest(s, r.lineage), with_document=False) for r in rows]
+    if principal.is_manager:  # their own workplace, not the list of every other one
+        for item in out:
+            item["workplaces"] = [principal.workplace]
+    return out
 
 
 @blp.route("/<scenario>", methods=["GET"], endpoint="scenario")
