@@ -80,7 +80,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     def _authenticate():
         """401 before anything else is looked at (body, parameters, ids)."""
         path = request.path
-        if path.startswith("/api/v1/") and not path.startswith(public) and request.method != "OPTIONS":
+        if path.startswith("/api/v1/") and request.method != "OPTIONS" and (
+                not path.startswith(public) or (path.startswith("/api/v1/feeds/") and request.method != "GET")):
             g.principal = authenticate()
 
     from .views.common import guard_json_request

@@ -34,6 +34,11 @@ def add_subcommands(sub) -> None:
     r = tsub.add_parser("revoke", help="revoke a token (give the token itself)")
     r.add_argument("token")
     r.set_defaults(func=cmd_token_revoke)
+    p = sub.add_parser("feed", help="calendar feeds")
+    fsub = p.add_subparsers(dest="feed_command", required=True)
+    r = fsub.add_parser("revoke", help="revoke a feed: its URL answers 404 from now on")
+    r.add_argument("url", help="the feed's URL (or just its token)")
+    r.set_defaults(func=cmd_feed_revoke)
     from .board_cli import add_subcommands as add_board_subcommands  # the planning board (issue 8)
 
     add_board_subcommands(sub)
@@ -76,6 +81,18 @@ def cmd_token_revoke(args) -> int:
             return 2
         row.revoked_at = utcnow()
     print(f"revoked token {row.id}", file=sys.stderr)
+    return 0
+
+
+def cmd_feed_revoke(args) -> int:
+    from .store import revoke_feed
+
+    token = args.url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".ics")
+    row = revoke_feed(_database(), token)
+    if row is None:
+        print("modulplan feed revoke: no calendar feed has this address", file=sys.stderr)
+        return 2
+    print(f"revoked the {row.kind} feed of {row.entity_id}", file=sys.stderr)
     return 0
 
 

@@ -121,10 +121,13 @@ class ApiTokenRow(Base):
 
 
 class FeedRow(Base):
-    """A subscribable calendar: one lineage (scenario document id), one kind, one entity.
+    """A subscribable calendar: one lineage (a programme), one kind, one entity, and for a feed
+    handed to a manager that manager's API token (the feed dies with their access).
 
-    The URL token is HMAC(secret, lineage, kind, entity, salt); only its hash is stored.
-    A feed always shows the lineage's published schedule (drafts never reach it).
+    The URL token is random; it is found by its SHA-256 and kept (``token``) so that the same
+    URL can be listed again. Feeds made before that carry HMAC(secret, lineage, kind, entity,
+    salt) and no ``token``. A feed always shows the lineage's published schedule (drafts never
+    reach it); a revoked one answers 404.
     """
 
     __tablename__ = "feeds"
@@ -136,6 +139,8 @@ class FeedRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    token: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    owner_token_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class LineageRow(Base):

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler.exports.ics import session_key
 
-from .db import Database, FeedRow, LineageRow, ScheduleRow, SessionRevisionRow, SettingRow, VariantRow, utcnow
+from .db import ApiTokenRow, Database, FeedRow, LineageRow, ScheduleRow, SessionRevisionRow, SettingRow, VariantRow, utcnow
 
 FEED_KINDS = ("workplace", "trainer", "room", "cohort", "interpreter")
 
@@ -242,29 +242,54 @@ def _feed_token(secret: bytes, feed: FeedRow) -> str:
     return hmac.new(secret, msg, hashlib.sha256).hexdigest()[:40]
 
 
-def feed_token(db: Database, secret: bytes, lineage: str, kind: str, entity_id: str) -> str:
-    """The URL token of the (lineage, kind, entity) feed, created on first use."""
+def feed_token(db: Database, secret: bytes, lineage: str, kind: str, entity_id: str,
+               owner_token_id: str | None = None) -> str:
+    """The URL token of the (lineage, kind, entity) feed, created on first use; a manager's
+    (``owner_token_id``) feed is their own and is revoked with their token."""
     with db.write_lock, db.Session.begin() as s:
-        row = s.scalar(select(FeedRow).where(FeedRow.lineage == lineage, FeedRow.kind == kind,
-                                             FeedRow.entity_id == entity_id, FeedRow.revoked_at.is_(None)))
-        if row is None:
-            row = FeedRow(lineage=lineage, kind=kind, entity_id=entity_id, salt=secrets.token_hex(8), token_hash="")
-            token = _feed_token(secret, row)
-            row.token_hash = hashlib.sha256(token.encode()).hexdigest()
-            s.add(row)
-            return token
-        return _feed_token(secret, row)
+        rows = s.scalars(select(FeedRow).where(FeedRow.lineage == lineage, FeedRow.kind == kind,
+                                               FeedRow.entity_id == entity_id, FeedRow.revoked_at.is_(None),
+                                               FeedRow.owner_token_id.is_(None) if owner_token_id is None
+                                               else FeedRow.owner_token_id == owner_token_id))
+        for row in rows:
+            if row.token:
+                return row.token
+            legacy = _feed_token(secret, row)  # made before tokens were kept: derived from the key
+            if hashlib.sha256(legacy.encode()).hexdigest() == row.token_hash:
+                row.token = legacy
+                return legacy
+            # the key was rotated since: the old URL keeps working, a new one is made below
+        token = secrets.token_urlsafe(30)
+        s.add(FeedRow(lineage=lineage, kind=kind, entity_id=entity_id, salt=secrets.token_hex(8), token=token,
+                      token_hash=hashlib.sha256(token.encode()).hexdigest(), owner_token_id=owner_token_id))
+        return token
 
 
 def find_feed(db: Database, token: str) -> FeedRow | None:
+    """The live feed with this URL token: not revoked, and when it was handed to a manager,
+    that manager's access not revoked either."""
     if not token or len(token) > 200:
         return None
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
     with db.Session() as s:
         row = s.scalar(select(FeedRow).where(FeedRow.token_hash == digest))
-    if row is None or row.revoked_at is not None:
-        return None
+        if row is None or row.revoked_at is not None:
+            return None
+        if row.owner_token_id is not None:
+            owner = s.get(ApiTokenRow, row.owner_token_id)
+            if owner is None or owner.revoked_at is not None:
+                return None
     return row
+
+
+def revoke_feed(db: Database, token: str) -> FeedRow | None:
+    """Revoke the feed with this URL token (its URL answers 404 from now on); None if unknown."""
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest() if token and len(token) <= 200 else ""
+    with db.write_lock, db.Session.begin() as s:
+        row = s.scalar(select(FeedRow).where(FeedRow.token_hash == digest))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+        return row
 
 
 def calendar_entities(scenario: dict, schedule: dict) -> dict[str, list[str]]:

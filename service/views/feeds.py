@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 from ..db import ScenarioRow, ScheduleRow, utcnow
 from ..feedcache import FeedCache, RenderedFeed
 from ..problems import problem
-from ..store import find_feed, grace_ends, published_head, render_calendar
+from ..auth import require
+from ..store import find_feed, grace_ends, published_head, render_calendar, revoke_feed
 from .common import db, state
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
@@ -56,3 +57,15 @@ def feed_response(feed: RenderedFeed, filename: str) -> Response:
     resp.cache_control.no_cache = True
     resp.cache_control.private = True
     return resp.make_conditional(request)
+
+
+@blp.route("/<token>.ics", methods=["DELETE"], endpoint="revoke")
+@blp.response(204)
+@blp.alt_response(404, schema="ProblemDetails", description="no feed has this address")
+def revoke(token: str):
+    """Revoke a feed (coordinators): its URL answers 404 from now on; listing the calendars
+    again hands out a new URL. (A manager's feeds are revoked with their API token.)"""
+    require("coordinator")
+    if revoke_feed(db(), token) is None:
+        raise problem(404, "Not Found", "no calendar feed has this address")
+    return ""

@@ -75,7 +75,8 @@ def calendar(query: dict, schedule: str):
 def calendars(schedule: str):
     """Subscribable feed URLs of this schedule's programme, as far as the caller's role may see them.
     A feed always shows the programme's published schedule (not this one, if it is a draft);
-    its URL carries its own secret token."""
+    its URL carries its own secret token. A manager's feed is their own: it stops working when
+    their API token is revoked. Coordinators revoke a feed with ``DELETE /feeds/{token}``."""
     principal = require()
     row, scen = load(schedule, principal)
     st = state()
@@ -89,7 +90,8 @@ def calendars(schedule: str):
     feeds = []
     for kind, ids in entities.items():
         for entity_id in ids:
-            token = feed_token(st.db, secret, scen.programme, kind, entity_id)
+            token = feed_token(st.db, secret, scen.programme, kind, entity_id,
+                               owner_token_id=principal.token_id if principal.is_manager else None)
             feeds.append({"kind": kind, "entity_id": entity_id, "name": names.get(kind, {}).get(entity_id, entity_id),
                           "url": base + url_for("feeds.feed", token=token)})
     return {"schedule": row.id, "scenario_id": str(row.document.get("scenario")), "programme": scen.programme,

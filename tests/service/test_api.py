@@ -448,3 +448,79 @@ def test_a_manager_sees_no_costs_objective_or_other_workplaces_figures(client, t
     assert [s["workplaces"] for s in client.get("/api/v1/scenarios", role="manager").get_json()] == [["W-VARD"]]
     board = client.get(f"/api/v1/board/schedules/{sched}", role="manager").get_json()
     assert not {"objective", "bound", "kpis"} & set(board)
+
+
+def test_feeds_can_be_revoked_by_a_coordinator_in_the_api_and_on_the_command_line(client, tiny, backend_url,
+                                                                                   monkeypatch):
+    from scheduler.cli import main
+
+    sid = _post_scenario(client, tiny)
+    sched = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
+    client.publish(sched)
+    path = _feed_path(client, sched, "trainer", "T-ERIK")
+    assert client.http.get(path).status_code == 200
+    _problem(client.http.delete(path), 401)
+    _problem(client.http.delete(path, headers=client.h("planner")), 403)
+    assert client.http.delete(path, headers=client.h("coordinator")).status_code == 204
+    _problem(client.http.get(path), 404)
+    fresh = _feed_path(client, sched, "trainer", "T-ERIK")
+    assert fresh != path and client.http.get(fresh).status_code == 200
+    monkeypatch.setenv("DATABASE_URL", backend_url)
+    assert main(["feed", "revoke", "https://example.invalid" + fresh]) == 0
+    _problem(client.http.get(fresh), 404)
+    assert main(["feed", "revoke", "no-such-token"]) == 2
+
+
+def test_a_managers_feed_is_theirs_and_dies_with_their_access(client, tiny):
+    from sqlalchemy import select
+
+    from service.auth import hash_token, touch_revoked
+    from service.db import ApiTokenRow
+
+    sid = _post_scenario(client, tiny)
+    sched = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
+    client.publish(sched)
+    theirs = client.get(f"/api/v1/schedules/{sched}/calendars", role="manager").get_json()["feeds"][0]["url"]
+    ours = _feed_path(client, sched, "workplace", "W-VARD")
+    theirs = "/" + theirs.split("://", 1)[1].split("/", 1)[1]
+    assert theirs != ours and client.http.get(theirs).status_code == 200
+    db = client.app.extensions["modulplan"].db
+    with db.Session() as s:
+        manager = s.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(client.tokens["manager"])))
+    touch_revoked(db, manager.id)
+    _problem(client.http.get(theirs), 404)
+    assert client.http.get(ours).status_code == 200  # the coordinator's copy is not the manager's
+
+
+def test_feed_links_survive_a_rotation_of_the_secret_key(backend_url, tiny):
+    from service import create_app
+    from service.db import FeedRow
+    from service.store import _feed_token
+
+    from .conftest import Client
+
+    def app_with(key):
+        return create_app({"DATABASE_URL": backend_url, "TESTING": True, "EXECUTOR": "inprocess", "REDIS_URL": None,
+                           "SECRET_KEY": key, "START_BACKGROUND": False})
+
+    first = Client(app_with("first key"))
+    sid = first.post("/api/v1/scenarios", json=tiny).get_json()["id"]
+    sched = first.wait_job(_solve(first, sid, time_limit=2)["id"])["schedule_id"]
+    first.publish(sched)
+    before = _feed_path(first, sched, "room", "R-LC")
+    # a feed made before tokens were kept: derived from the first key, only its hash stored
+    db = first.app.extensions["modulplan"].db
+    legacy = FeedRow(lineage=first.programme(sid), kind="cohort", entity_id="legacy", salt="00", token_hash="")
+    legacy_token = _feed_token(b"first key", legacy)
+    import hashlib
+
+    legacy.token_hash = hashlib.sha256(legacy_token.encode()).hexdigest()
+    with db.Session.begin() as s:
+        s.add(legacy)
+    rotated = Client(app_with("second key"))
+    rotated.tokens = first.tokens
+    assert _feed_path(rotated, sched, "room", "R-LC") == before  # the same link is listed again
+    assert rotated.http.get(before).status_code == 200
+    from service.store import find_feed
+
+    assert find_feed(rotated.app.extensions["modulplan"].db, legacy_token) is not None  # old links keep working
