@@ -1116,6 +1116,17 @@ class WeightsSchema(BaseSchema):
         "description": "re-planning: cost of each baseline session that moves in time, trainer or room"})
 
 
+class PublicationSchema(BaseSchema):
+    """What the published calendars may show besides sessions, places and counts (an optional
+    field modulplan adds to the format). Names of people are shown only where allowed: in the
+    calendars a workplace, room or cohort subscribes to, and in a trainer's calendar for the
+    interpreters. The command line's own .ics files (the coordinator's) always name them."""
+
+    trainer_names = Bool(load_default=False, metadata={"description": "name the trainer in the service's feeds"})
+    interpreter_names = Bool(load_default=False,
+                             metadata={"description": "name the interpreters in the service's feeds"})
+
+
 class ScenarioSchema(BaseSchema):
     """A ``modulplan/scenario-1`` document; ``load`` returns the normalized scenario."""
 
@@ -1138,6 +1149,8 @@ class ScenarioSchema(BaseSchema):
     tracks = _nested_list(TrackSchema, required=True)
     action_plans = _nested_list(ActionPlanSchema, required=True)
     weights = Obj(WeightsSchema, load_default=lambda: WeightsSchema().load({}))
+    publication = Obj(PublicationSchema, load_default=lambda: PublicationSchema().load({}), metadata={
+        "description": "optional: whether the service's calendar feeds may name trainers and interpreters"})
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _cross_check(self, data, original, **kwargs):

@@ -327,7 +327,8 @@ def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: st
     """One calendar of a stored schedule. A workplace's calendar is always that workplace's
     view (other workplaces' participants are not counted in it), so its feed URL is safe to
     hand to the workplace's manager. Cancelled sessions are shown for ``grace_days``. The UIDs
-    are scoped by the programme's ``lineage``."""
+    are scoped by the programme's ``lineage``. Trainers and interpreters are named only where
+    the scenario's ``publication`` allows it (a trainer's own calendar names them)."""
     from scheduler.exports.ics import build_calendar, calendar_bytes
 
     document = sched.document
@@ -336,8 +337,10 @@ def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: st
         document = manager_schedule_view(scenario, document, entity_id)
         cancelled = [c for c in cancelled if entity_id in (c.get("workplaces") or [])]
     generated: datetime = sched.created_at
+    allowed = scenario.get("publication") if isinstance(scenario.get("publication"), dict) else {}
+    named = frozenset(k for k in ("trainer", "interpreter") if allowed.get(f"{k}_names") is True)
     cal = build_calendar(scenario, document, kind=kind, entity_id=entity_id, sequences=sched.sequences,
-                         cancelled=cancelled, generated_at=generated, uid_scope=lineage)
+                         cancelled=cancelled, generated_at=generated, uid_scope=lineage, named=named)
     return calendar_bytes(cal)
 
 

@@ -402,6 +402,7 @@ def _description(
     cohort: Mapping[str, Any],
     participant_filter: set[str] | None,
     cancelled: bool,
+    named: frozenset[str] = frozenset({"trainer", "interpreter"}),
 ) -> str:
     module = index.modules.get(str(session["module"]), {})
     participants = [str(p) for p in cohort.get("participants") or []]
@@ -422,11 +423,13 @@ def _description(
     if workplaces:
         label = "Arbetsplats" if len(workplaces) == 1 else "Arbetsplatser"
         lines.append(f"{label}: {', '.join(workplaces)}")
-    if session.get("trainer") is not None:
+    if session.get("trainer") is not None and ("trainer" in named or kind == "trainer"):
         lines.append(f"Utbildare: {index.name(index.trainers, session['trainer'])}")
     interpreters = [index.name(index.interpreters, i) for i in session.get("interpreters") or []]
-    if interpreters:
+    if interpreters and ("interpreter" in named or kind == "interpreter"):
         lines.append(f"Tolk: {', '.join(interpreters)}")
+    elif interpreters:
+        lines.append("Med tolk.")
     if session.get("room") is None:
         lines.append("Distansutbildning (ingen lokal).")
     return "\n".join(lines)
@@ -461,6 +464,7 @@ def build_calendar(
     participant_filter: set[str] | None = None,
     generated_at: datetime | None = None,
     uid_scope: str | None = None,
+    named: frozenset[str] = frozenset({"trainer", "interpreter"}),
 ) -> icalendar.Calendar:
     """The calendar of one workplace, trainer, room, cohort or interpreter.
 
@@ -489,6 +493,9 @@ def build_calendar(
 
     ``uid_scope`` replaces the scenario id in the UIDs: the service scopes them by programme,
     so two programmes that happen to share a document id never share an event.
+
+    ``named`` are the kinds of people ("trainer", "interpreter") whose names the events may
+    carry; the others are left out (the service follows the scenario's ``publication``).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -564,7 +571,7 @@ def build_calendar(
         event.add("LOCATION", index.location(session.get("room")))
         event.add(
             "DESCRIPTION",
-            _description(index, kind, entity_id, session, cohort, participant_filter, is_cancelled),
+            _description(index, kind, entity_id, session, cohort, participant_filter, is_cancelled, named),
         )
         if track_name:
             event.add("CATEGORIES", [track_name])

@@ -524,3 +524,26 @@ def test_feed_links_survive_a_rotation_of_the_secret_key(backend_url, tiny):
     from service.store import find_feed
 
     assert find_feed(rotated.app.extensions["modulplan"].db, legacy_token) is not None  # old links keep working
+
+
+def test_feeds_name_trainers_and_interpreters_only_where_the_programme_allows_it(client, tiny):
+    import copy
+
+    import icalendar
+
+    def descriptions(doc, kind, entity):
+        sid = _post_scenario(client, doc)
+        sched = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
+        client.publish(sched)
+        ics = client.http.get(_feed_path(client, sched, kind, entity)).data
+        return " ".join(str(e.get("DESCRIPTION")) for e in icalendar.Calendar.from_ical(ics).walk("VEVENT"))
+
+    erik = next(t["name"] for t in tiny["trainers"] if t["id"] == "T-ERIK")
+    amal = next(i["name"] for i in tiny["interpreters"] if i["id"] == "I-AMAL")
+    hidden = descriptions(tiny, "workplace", "W-BRUK") + descriptions(tiny, "room", "R-LC")
+    assert "Utbildare:" not in hidden and amal not in hidden
+    assert f"Utbildare: {erik}" in descriptions(tiny, "trainer", "T-ERIK")  # their own calendar
+    allowed = copy.deepcopy(tiny)
+    allowed["publication"] = {"trainer_names": True, "interpreter_names": True}
+    shown = descriptions(allowed, "workplace", "W-BRUK") + descriptions(allowed, "workplace", "W-VARD")
+    assert f"Utbildare: {erik}" in shown and f"Tolk: {amal}" in shown
