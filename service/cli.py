@@ -39,6 +39,9 @@ def add_subcommands(sub) -> None:
     r = fsub.add_parser("revoke", help="revoke a feed: its URL answers 404 from now on")
     r.add_argument("url", help="the feed's URL (or just its token)")
     r.set_defaults(func=cmd_feed_revoke)
+    e = sub.add_parser("erase-participants", help="erase a programme's participant data (ids become pseudonyms)")
+    e.add_argument("scenario", help="the resource id of any stored scenario of the programme")
+    e.set_defaults(func=cmd_erase_participants)
     from .board_cli import add_subcommands as add_board_subcommands  # the planning board (issue 8)
 
     add_board_subcommands(sub)
@@ -93,6 +96,23 @@ def cmd_feed_revoke(args) -> int:
         print("modulplan feed revoke: no calendar feed has this address", file=sys.stderr)
         return 2
     print(f"revoked the {row.kind} feed of {row.entity_id}", file=sys.stderr)
+    return 0
+
+
+def cmd_erase_participants(args) -> int:
+    from .db import ScenarioRow
+    from .erase import erase_participants
+    from .store import publish_lineage
+
+    db = _database()
+    with db.Session() as s:
+        row = s.get(ScenarioRow, args.scenario)
+        lineage = publish_lineage(s, row) if row else None
+    if lineage is None:
+        print(f"modulplan erase-participants: there is no scenario {args.scenario}", file=sys.stderr)
+        return 2
+    n = erase_participants(db, lineage)
+    print(f"erased {n} participant(s) of programme {lineage}: their ids are now pseudonyms", file=sys.stderr)
     return 0
 
 

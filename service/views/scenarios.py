@@ -176,3 +176,20 @@ def solve(options: dict, scenario: str):
         s.add(job)
     state().executor.submit(job.id)
     return job_dict(job), 202, {"Location": url_for("jobs.job", job=job.id)}
+
+
+@blp.route("/<scenario>/erase-participants", methods=["POST"], endpoint="erase_participants")
+@blp.response(200)
+def erase(scenario: str):
+    """Erase the participant data of this scenario's whole programme (coordinators): every named
+    participant's id, in every stored version, variant, schedule and published session, becomes a
+    random pseudonym nothing maps back (``service/erase.py``). Schedules, calendars and re-plans
+    keep working; it cannot be undone."""
+    from ..erase import erase_participants
+    from ..store import publish_lineage
+
+    principal = require("coordinator")
+    row = load_row(scenario, principal)
+    with db().Session() as s:
+        lineage = publish_lineage(s, row)
+    return {"programme": lineage, "participants_erased": erase_participants(db(), lineage)}

@@ -547,3 +547,25 @@ def test_feeds_name_trainers_and_interpreters_only_where_the_programme_allows_it
     allowed["publication"] = {"trainer_names": True, "interpreter_names": True}
     shown = descriptions(allowed, "workplace", "W-BRUK") + descriptions(allowed, "workplace", "W-VARD")
     assert f"Utbildare: {erik}" in shown and f"Tolk: {amal}" in shown
+
+
+def test_erasing_a_programmes_participants_leaves_no_id_and_keeps_every_schedule_valid(client, tiny):
+    from scheduler.validate import validate
+
+    sid = _post_scenario(client, tiny)
+    sched = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
+    client.publish(sched)
+    feed = _feed_path(client, sched, "workplace", "W-VARD")
+    ics = client.http.get(feed).data
+    named = {p["id"] for plan in tiny["action_plans"] for p in plan["participants"] if "id" in p}
+    assert named
+    _problem(client.post(f"/api/v1/scenarios/{sid}/erase-participants", role="planner"), 403)
+    r = client.post(f"/api/v1/scenarios/{sid}/erase-participants")
+    assert r.status_code == 200 and r.get_json()["participants_erased"] == len(named)
+    doc = client.get(f"/api/v1/scenarios/{sid}").get_json()["document"]
+    schedule = client.get(f"/api/v1/schedules/{sched}").get_json()
+    text = json.dumps(doc) + json.dumps(schedule)
+    assert not [pid for pid in named if f'"{pid}"' in text]
+    assert validate(doc, schedule).ok
+    assert client.http.get(feed).data == ics  # calendars never named participants
+    assert client.post(f"/api/v1/scenarios/{sid}/erase-participants").get_json()["participants_erased"] == 0
