@@ -136,10 +136,11 @@ def needed_sessions(doc: Mapping) -> int:
         key = plan.get("track")
         if isinstance(key, str):
             per_track[key] = per_track.get(key, 0) + n
-    sessions_of = {m.get("id"): _whole(m.get("sessions")) for _, m in _objects(doc, "modules")}
+    sessions_of = {m["id"]: _whole(m.get("sessions")) for _, m in _objects(doc, "modules")
+                   if isinstance(m.get("id"), str)}
     total = 0
     for _, track in _objects(doc, "tracks"):
-        people = per_track.get(track.get("id"), 0)
+        people = per_track.get(track["id"], 0) if isinstance(track.get("id"), str) else 0
         if not people:
             continue
         group = max(1, _whole(track.get("min_group")))

@@ -71,7 +71,8 @@ def test_no_server_errors_from_the_openapi_document(api):
                                          response.status_code, response.text[:300]))
 
         run()
-    assert count > 300
+    print(f"schemathesis: {count} requests")
+    assert count >= 2000  # issue 13: at least 2 000 requests, zero 5xx
     assert not failures, failures[:5]
 
 
