@@ -10,4 +10,4 @@ RUN pip install . && useradd --system --home /app modulplan && mkdir -p /app/ins
 USER modulplan
 EXPOSE 8000
 # default: the API; the compose file runs `modulplan worker` from the same image
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--timeout", "60", "service.wsgi:app"]
+CMD ["modulplan", "serve", "--host", "0.0.0.0", "--port", "8000"]

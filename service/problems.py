@@ -12,6 +12,7 @@ from flask import Response
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_BASE = "https://modulplan.invalid/problems/"
+MAX_ERRORS = 1000  # problems listed in one answer; the rest are counted
 MIMETYPE = "application/problem+json"
 
 
@@ -48,6 +49,9 @@ def problem_response(status: int, title: str, detail: str | None = None, *, erro
     if detail:
         body["detail"] = detail
     if errors is not None:
+        if len(errors) > MAX_ERRORS:  # a sheet of 100 000 bad rows is not answered with 100 000 sentences
+            errors = errors[:MAX_ERRORS] + [{"path": "$", "message": f"... and {len(errors) - MAX_ERRORS} more "
+                                                                    "problems of the same kinds"}]
         body["errors"] = errors
     if warnings:
         body["warnings"] = warnings

@@ -247,3 +247,11 @@ def test_a_job_whose_message_is_lost_again_and_again_fails_with_the_reason(clien
     assert lost_queued_jobs(db, settings, pending=set()) == []
     state = client.get(f"{API}/jobs/{job.id}").get_json()
     assert state["state"] == "failed" and "sent 3 times" in state["error"]
+
+
+def test_an_answer_lists_at_most_a_thousand_problems(client, tiny, timed):
+    doc = copy.deepcopy(tiny)
+    doc["action_plans"] = [{"id": f"P{i}", "workplace": "X", "track": "Y", "participants": [{"team": "t", "count": 1}]}
+                           for i in range(1500)]  # three problems each
+    body = _problem(client.post(f"{API}/scenarios", json=doc), 422)
+    assert len(body["errors"]) == 1001 and "more problems" in body["errors"][-1]["message"]
