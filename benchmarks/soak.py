@@ -23,18 +23,15 @@ from __future__ import annotations
 
 import argparse
 import copy
-import io
 import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -121,19 +118,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def hostile_requests(base: str, headers: dict, tiny: dict, sid: str) -> list[tuple[str, requests.Response, float]]:
-    from scheduler.workbook import template_workbook
-
-    def bomb(rows: int) -> bytes:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(template_workbook())) as src, \
-                zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = src.read(info)
-                if info.filename == "xl/worksheets/sheet2.xml":
-                    data = data.replace(b"</sheetData>", b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * rows
-                                        + b"</sheetData>")
-                dst.writestr(info, data)
-        return buf.getvalue()
+    from tests.service.test_hostile import zip_bomb as bomb
 
     def variant(change):
         doc = copy.deepcopy(tiny)
@@ -237,7 +222,7 @@ def main(argv=None) -> int:
             phases["two solves"] = load(urls, args.rate, args.seconds)
             for j in busy:
                 requests.post(f"{base}/api/v1/jobs/{j}/cancel", headers=h, timeout=30)
-            print(f"\n| phase | requests | 200 p50 ms | 200 p99 ms | 304 p50 ms | 304 p99 ms | max ms | errors |")
+            print("\n| phase | requests | 200 p50 ms | 200 p99 ms | 304 p50 ms | 304 p99 ms | max ms | errors |")
             print("|---|---:|---:|---:|---:|---:|---:|---:|")
             for name, got in phases.items():
                 every = got["200"] + got["304"]
@@ -263,7 +248,7 @@ def main(argv=None) -> int:
             stop.set()
             sampler.join()
             alive = requests.get(base + "/api/v1/health", timeout=5).status_code == 200
-            print(f"\n| hostile request | status | seconds |\n|---|---:|---:|")
+            print("\n| hostile request | status | seconds |\n|---|---:|---:|")
             for label, r, seconds in results:
                 print(f"| {label} | {r.status_code} | {seconds:.2f} |")
             print(f"\nserver (gunicorn master + workers) resident memory: {peak[0]:.0f} MB before, peak "

@@ -96,7 +96,8 @@ def test_a_body_that_is_not_json_is_a_415_not_a_default_solve(client, stored, wh
     assert client.get(f"{API}/jobs").get_json() == []
 
 
-def _zip_bomb(rows: int) -> bytes:
+def zip_bomb(rows: int) -> bytes:
+    """The action-plan template with `rows` rows added to a sheet: small on the wire, huge unpacked."""
     from scheduler.workbook import template_workbook
 
     buf = io.BytesIO()
@@ -111,14 +112,14 @@ def _zip_bomb(rows: int) -> bytes:
 
 
 def test_a_workbook_zip_bomb_is_refused_unread(client, timed):
-    bomb = _zip_bomb(1_500_000)
+    bomb = zip_bomb(1_500_000)
     assert len(bomb) < 1_000_000  # small on the wire, 70 MB unpacked
     _problem(client.post(f"{API}/workbooks", data=bomb, headers={"Content-Type": XLSX}), 413,
              words=("unpacks to", "40 000 000"))
 
 
 def test_a_workbook_of_too_many_rows_is_refused_unread(client, timed):
-    _problem(client.post(f"{API}/workbooks", data=_zip_bomb(150_000), headers={"Content-Type": XLSX}), 413,
+    _problem(client.post(f"{API}/workbooks", data=zip_bomb(150_000), headers={"Content-Type": XLSX}), 413,
              words=("150 0", "rows, more than the limit of 100 000"))
 
 
