@@ -129,21 +129,50 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
                         searches: int = 2, cancel: threading.Event | None = None,
                         on_step: Callable[[dict[int, Placement], float, int], None] | None = None
                         ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
-    """`improve` in `searches` processes at once, each from the same schedule with its own
-    seed (a portfolio: ruin and recreate is one thread of Python, and runs of different seeds
-    differ most in the hard tail); the best schedule wins. The other searches run in forked
-    children that share the prepared problem copy-on-write and send back their cohorts and
-    placements; progress is reported from this process's own search."""
+    """`improve` in `searches` processes at once, in rounds: each round every search starts
+    from the best schedule so far with a seed of its own, and the best of the round is where
+    the next one starts. Measured on four M programmes (two public, two planted): independent
+    searches compared only at the end gave the second core almost nothing (0.917 of first-fit
+    with one search, 0.916 with two, at 20 s); rounds of 10 s at 60 s gave 0.902 against 0.907,
+    and planted network L 6 unscheduled sessions against 9 (L-seed3 0.958 against 0.956).
+    The other searches run in forked children that share the prepared problem copy-on-write
+    and send back their cohorts and placements; progress is reported from this process's own
+    search."""
     import multiprocessing as mp
 
     if searches <= 1 or "fork" not in mp.get_all_start_methods():
         return improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, on_step=on_step)
+    started = time.monotonic()
+    rounds = max(1, min(MAX_ROUNDS, int((deadline - started) / ROUND_SECONDS)))
+    totals: dict = {}
+    for r in range(rounds):
+        end = deadline if r == rounds - 1 else started + (deadline - started) * (r + 1) / rounds
+        problem, placed, stats = _round(problem, placed, end, seed + 7919 * r, searches, cancel, on_step)
+        for key, value in stats.items():  # counts add up over the rounds; the rest is the last round's
+            totals[key] = totals.get(key, 0) + value if key in SUMMED else value
+        if cancel is not None and cancel.is_set():
+            break
+    totals["search_rounds"] = rounds
+    return problem, placed, totals
+
+
+SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "best_search")
+MAX_ROUNDS = 8
+ROUND_SECONDS = 10.0  # rounds last at least this long (each starts searches anew: they need time to pay)
+
+
+def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: float, seed: int, searches: int,
+           cancel: threading.Event | None, on_step) -> tuple[PlanningProblem, dict[int, Placement], dict]:
+    """One round of the parallel search: this process and `searches - 1` forked children, all
+    from the same schedule; the best result."""
+    import multiprocessing as mp
+
     ctx = mp.get_context("fork")
     stop = ctx.Event()
     children = []
     # The children stop a little earlier: their schedule must still be sent and, when it wins,
-    # its cohorts' problem rebuilt here before the solve's own deadline.
-    child_deadline = deadline - max(0.5, 0.04 * (deadline - time.monotonic()))
+    # its cohorts' problem rebuilt here before the round's end.
+    child_deadline = deadline - max(0.3, 0.04 * (deadline - time.monotonic()))
     for n in range(1, searches):
         here, there = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_child_search, args=(problem, placed, child_deadline, seed + 7919 * n, stop, there),
@@ -178,7 +207,7 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
         theirs = (len(other_problem.sessions) - len(other), _cost(other_problem, other))
         if theirs < mine:
             best_problem, best, mine = other_problem, other, theirs
-            stats["best_search"] = "child"
+            stats["best_search"] = stats.get("best_search", 0) + 1
     return best_problem, best, stats
 
 
