@@ -19,6 +19,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
+from .schemas import _objects  # the format's own reading of "the objects of a list"
+
 DEFAULT_START_TIMES_PER_DAY = 2  # the format's default start times ("08:00", "13:00")
 DEFAULT_WEEKDAYS = 5
 
@@ -109,11 +111,6 @@ def shape_problems(doc: Any, limits: Limits) -> list[tuple[str, str]]:
                 problems.append((_path(path), f"is {_fmt(node) if math.isfinite(node) else node}, beyond the "
                                               f"limit of {_fmt(limits.number)} for any number"))
     return sorted(problems)
-
-
-def _objects(parent: Any, key: str) -> list[tuple[int, Mapping]]:
-    items = parent.get(key) if isinstance(parent, Mapping) else None
-    return [(i, x) for i, x in enumerate(items) if isinstance(x, Mapping)] if isinstance(items, list) else []
 
 
 def _whole(value: Any) -> int:

@@ -23,6 +23,7 @@ class ServiceState:
     config: dict
     background: Any = None
     extras: dict = field(default_factory=dict)
+    feeds: Any = None  # rendered feeds of this process (service/feedcache.py)
 
     def close(self) -> None:
         if self.background is not None:
@@ -57,7 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         executor = NoExecutor()
     else:
         executor = InProcessExecutor(db, settings, app.config["EXECUTOR_THREADS"])
-    st = ServiceState(db=db, executor=executor, config=app.config)
+    from .feedcache import FeedCache
+
+    st = ServiceState(db=db, executor=executor, config=app.config, feeds=FeedCache(app.config["FEED_CACHE_BYTES"]))
     app.extensions["modulplan"] = st
 
     api = Api(app, spec_kwargs={

@@ -31,7 +31,7 @@ def feed(token: str):
         raise problem(404, "Not Found", "this programme has no published schedule yet")
     schedule_id, published_at = head
     grace = st.config.get("CANCELLED_GRACE_DAYS")
-    cache: FeedCache = st.extras.setdefault("feeds", FeedCache(st.config.get("FEED_CACHE_BYTES", 100_000_000)))
+    cache: FeedCache = st.feeds
     key = (schedule_id, row.kind, row.entity_id, grace)
     now = utcnow()
     hit = cache.get(key, now)
