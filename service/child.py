@@ -137,6 +137,14 @@ def _kill(pid: int) -> None:
             continue
 
 
+def _pending(conn) -> bool:
+    """Whether something (or the end of the pipe) is waiting to be read, without blocking."""
+    try:
+        return conn.poll(0)
+    except (EOFError, OSError):
+        return False
+
+
 def run_in_child(target: Callable, args: tuple, *, limits: ChildLimits, cancel: threading.Event | None = None,
                  on_message: Callable[[Any], None] | None = None, what: str = "the solve",
                  grace: float = GRACE_SECONDS) -> Any:
@@ -178,7 +186,12 @@ def run_in_child(target: Callable, args: tuple, *, limits: ChildLimits, cancel: 
                                                      "it is logged")
             else:
                 proc.join(SAMPLE_SECONDS)
-            if closed or not proc.is_alive():
+            alive = proc.is_alive()
+            if not closed and not alive and _pending(here):
+                # It ended between our poll and this look: its last words (the result) are
+                # still in the pipe. Read them before deciding it crashed.
+                continue
+            if closed or not alive:
                 proc.join(grace)
                 if why is not None:
                     raise ChildFailed(*why)

@@ -87,3 +87,20 @@ def test_a_crashing_child_is_reported_not_re_run():
     with pytest.raises(ChildFailed) as err:
         run_in_child(_crash, (), limits=ROOMY)
     assert err.value.reason == "crashed" and "exit 3" in str(err.value)
+
+
+def test_a_result_sent_just_before_the_child_ends_is_never_taken_for_a_crash(monkeypatch):
+    """The child may send its result and exit between two looks of the watcher; the result is
+    still in the pipe and must be read. A slow look at the process makes that moment certain."""
+    from multiprocessing.process import BaseProcess
+
+    is_alive = BaseProcess.is_alive
+
+    def slow_is_alive(self):
+        time.sleep(0.05)  # the child finishes meanwhile
+        return is_alive(self)
+
+    monkeypatch.setattr("service.child.SAMPLE_SECONDS", 0)
+    monkeypatch.setattr(BaseProcess, "is_alive", slow_is_alive)
+    for x in range(5):
+        assert run_in_child(_answer, (x,), limits=ROOMY) == 2 * x
