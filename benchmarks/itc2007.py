@@ -4,7 +4,7 @@
                                            [--instances comp01 comp07 ...] [--solutions DIR]
 
 For each instance and time limit: solve, score the solution with the independent evaluator
-(`scheduler.itc2007.evaluate`), and compare with the best known value. Results go to
+(`benchmarks.itc2007_adapter.evaluate`), and compare with the best known value. Results go to
 `benchmarks/results/itc2007.csv` and `benchmarks/results/itc2007.md` (rewritten after every
 run, so an interrupted benchmark keeps what it has). Instances are read from
 `<repo>/../shared/bench/itc2007/`, else /work/shared/bench/itc2007/.
@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scheduler.itc2007.evaluate import BEST_KNOWN, evaluate, ratio  # noqa: E402
-from scheduler.itc2007.instance import format_solution, load_instance  # noqa: E402
-from scheduler.itc2007.model import SolveParams, solve  # noqa: E402
+from benchmarks.itc2007_adapter.evaluate import BEST_KNOWN, evaluate, ratio  # noqa: E402
+from benchmarks.itc2007_adapter.instance import format_solution, load_instance  # noqa: E402
+from benchmarks.itc2007_adapter.model import SolveParams, solve  # noqa: E402
 
 _CANDIDATES = [ROOT.parent / "shared" / "bench" / "itc2007", Path("/work/shared/bench/itc2007")]
 RESULTS = ROOT / "benchmarks" / "results"

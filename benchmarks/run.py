@@ -125,10 +125,10 @@ def _say(msg: str) -> None:
 def child_baseline(size: str, seed: int, regional: bool, validate_it: bool) -> dict:
     from generate import generate
 
-    from scheduler.construct import construct
+    from scheduler.search.construct import construct
     from scheduler.domain import build_scenario
-    from scheduler.problem import PlanningProblem
-    from scheduler.result import build_schedule, exact_costs
+    from scheduler.prepare.problem import PlanningProblem
+    from scheduler.solve.result import build_schedule, exact_costs
     from scheduler.validate import validate
 
     out: dict = {}
@@ -540,11 +540,11 @@ class Programme:
 def child_firstfit(scenario_path: str) -> dict:
     """modulplan's own first-fit (`construct(problem, "first-fit")`) on a scenario file: the
     objective, sessions left out, and the validator's verdict on it."""
-    from scheduler.construct import construct
+    from scheduler.search.construct import construct
     from scheduler.domain import build_scenario
-    from scheduler.problem import PlanningProblem
-    from scheduler.result import build_schedule, exact_costs
-    from scheduler.schemas import load_json_file, load_scenario
+    from scheduler.prepare.problem import PlanningProblem
+    from scheduler.solve.result import build_schedule, exact_costs
+    from scheduler.format import load_json_file, load_scenario
     from scheduler.validate import validate
 
     data = load_scenario(load_json_file(scenario_path))
@@ -576,8 +576,8 @@ def _strip_unknown_team_fields(raw: dict) -> tuple[dict, set[str]]:
 def load_programme_scenario(prog: Programme, work: Path) -> dict:
     """The normalized scenario. Should the loader refuse it only for unknown team fields, they
     are stripped and the solver is given the stripped copy (noted in `prog.notes`)."""
-    from scheduler import schemas
-    from scheduler.schemas import ScenarioInvalid, load_json_file, load_scenario
+    import scheduler.format as schemas
+    from scheduler.format import ScenarioInvalid, load_json_file, load_scenario
 
     raw = load_json_file(prog.scenario)
     try:
@@ -615,7 +615,7 @@ def count_participants(data: dict) -> int:
 def check_schedule(data: dict, schedule: dict) -> tuple[bool, int, str, dict, list[str]]:
     """The independent validator (scheduler/validate.py): (ok, violations, rules broken, its
     KPIs, the first three violations as sentences)."""
-    from scheduler.schemas import ScenarioInvalid, load_schedule
+    from scheduler.format import ScenarioInvalid, load_schedule
     from scheduler.validate import validate
 
     try:

@@ -49,7 +49,7 @@ def free_port() -> int:
 
 def server_rss_mb(master: int) -> float:
     """Resident memory of the gunicorn master and its worker processes (not the solves' forkserver)."""
-    from service.child import PAGE
+    from service.jobs.child import PAGE
 
     pids = [master]
     try:

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/whatif.py scenarios/industrial_plant_5shift.json --time-limit 30
 
 1. solve the scenario (the published baseline);
-2. make a variant (`scheduler.variants`): the trainer with the most sessions is unavailable
+2. make a variant (`scheduler.whatif.variants`): the trainer with the most sessions is unavailable
    for the two weeks (Mon..Sun) in which they teach the most, and the freeze date is the
    Monday one week before that period (everything earlier has been announced);
 3. solve the variant afresh, and re-plan it against the baseline (`--baseline`, `--freeze-until`);
@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduler.replan import diff_sessions  # noqa: E402
+from scheduler.solve.replan import diff_sessions  # noqa: E402
 from scheduler.solve import SolveParams, solve_scenario  # noqa: E402
 from scheduler.validate import validate  # noqa: E402
-from scheduler.variants import make_variant  # noqa: E402
+from scheduler.whatif.variants import make_variant  # noqa: E402
 
 
 def busiest_fortnight(schedule: dict) -> tuple[str, date]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from datetime import date, datetime, time, timedelta
 
 # The format's constants have one definition: the schemas.
-from .schemas import DEFAULT_WEIGHTS, OBJECTIVE_TERMS, WEEKDAYS  # noqa: E402,F401
+from scheduler.format import DEFAULT_WEIGHTS, OBJECTIVE_TERMS, WEEKDAYS  # noqa: E402,F401
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from .config import DEFAULTS, database_url, executor_kind, from_environment
-from .db import Database
+from service.config import DEFAULTS, database_url, executor_kind, from_environment
+from service.store.db import Database
 
 log = logging.getLogger("modulplan.service")
 
@@ -34,11 +34,11 @@ class ServiceState:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Defaults, then the environment, then ``test_config``."""
-    from scheduler.schemas import ScenarioSchema, ScheduleSchema
+    from scheduler.format import ScenarioSchema, ScheduleSchema
 
-    from .extensions import Api
-    from .jobs import Background, CeleryExecutor, InProcessExecutor, NoExecutor, Settings, queued_job_ids, reap
-    from .views import register_blueprints
+    from service.extensions import Api
+    from service.jobs import Background, CeleryExecutor, InProcessExecutor, NoExecutor, Settings, queued_job_ids, reap
+    from service.views import register_blueprints
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(DEFAULTS)
@@ -58,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         executor = NoExecutor()
     else:
         executor = InProcessExecutor(db, settings, app.config["EXECUTOR_THREADS"])
-    from .feedcache import FeedCache
+    from service.store.feedcache import FeedCache
 
     st = ServiceState(db=db, executor=executor, config=app.config, feeds=FeedCache(app.config["FEED_CACHE_BYTES"]))
     app.extensions["modulplan"] = st
@@ -75,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from flask import g, request
 
-    from .auth import authenticate
+    from service.auth import authenticate
 
     public = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/redoc", "/api/v1/feeds/")
 
@@ -87,7 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                 not path.startswith(public) or (path.startswith("/api/v1/feeds/") and request.method != "GET")):
             g.principal = authenticate()
 
-    from .views.common import guard_json_request
+    from service.views.common import guard_json_request
 
     app.before_request(guard_json_request)  # after the token: then the body, once, within the limits
 

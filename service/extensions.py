@@ -8,7 +8,7 @@ import flask_smorest
 import marshmallow as ma
 from werkzeug.exceptions import HTTPException
 
-from .problems import Problem, problem_response, webargs_errors
+from service.problems import Problem, problem_response, webargs_errors
 
 log = logging.getLogger("modulplan.service")
 

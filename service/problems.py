@@ -63,7 +63,7 @@ def problem_response(status: int, title: str, detail: str | None = None, *, erro
 
 def webargs_errors(messages: Any) -> list[dict]:
     """webargs' ``{location: {field: [msg]}}`` -> ``[{path, message}]``."""
-    from scheduler.schemas import field_errors
+    from scheduler.format import field_errors
 
     out: list[dict] = []
     if not isinstance(messages, dict):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from scheduler.schemas import ScenarioSchema, ScheduleSchema
+from scheduler.format import ScenarioSchema, ScheduleSchema
 
-from .extensions import FieldErrorSchema
+from service.extensions import FieldErrorSchema
 
 WARNINGS_DESCRIPTION = ("what was read but ignored: fields the format does not know (a likely misspelling "
                         "of a known field is an error instead), or for a workbook unknown columns")

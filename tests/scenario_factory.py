@@ -38,7 +38,7 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime
 
-from scheduler.schemas import ScenarioInvalid, load_scenario, load_schedule
+from scheduler.format import ScenarioInvalid, load_scenario, load_schedule
 from scheduler.solve import SolveParams, solve_scenario
 from scheduler.validate import format_report, validate
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from scheduler.domain import build_scenario
-from scheduler.schemas import load_scenario
+from scheduler.format import load_scenario
 from scheduler.search.bound import ProgrammeBound, programme_lower_bound
-from scheduler.timeline import Timeline
+from scheduler.prepare.timeline import Timeline
 from scheduler.validate import build_context, compute_kpis, format_report, validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from scheduler.cli import main
-from scheduler.compare import compare, render_text
-from scheduler.replan import diff_sessions
+from scheduler.whatif.compare import compare, render_text
+from scheduler.solve.replan import diff_sessions
 from scheduler.validate import BREAKDOWN_TERMS, validate
-from scheduler.variants import make_variant
+from scheduler.whatif.variants import make_variant
 from tests.whatif_scenarios import FREEZE, away_changes, programme, solve
 
 KPIS = ("objective", "objective_breakdown", "sessions_total", "sessions_scheduled", "unscheduled",

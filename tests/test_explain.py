@@ -22,7 +22,7 @@ from scheduler.explain.diagnose import diagnose
 from scheduler.explain.findings import ChangeError, apply_changes, apply_suggestion
 from scheduler.explain.messages import Texts, choose_language
 from scheduler.explain.report import explain
-from scheduler.schemas import load_json_file, load_scenario
+from scheduler.format import load_json_file, load_scenario
 from tests.conftest import repo_root
 from tests.scenario_factory import (counted, interpreter, module, named, plan, room, scenario_factory, solve_checked,
                                     team, track, trainer, workplace)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.schemas import load_scenario, load_schedule
+from scheduler.format import load_scenario, load_schedule
 from scheduler.solve import SolveParams, solve_scenario
 from scheduler.validate import format_report, validate
 

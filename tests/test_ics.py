@@ -11,7 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from scheduler.exports.ics import (
+from scheduler.io.ics import (
     DEFAULT_DTSTAMP,
     build_calendar,
     calendar_bytes,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.itc2007.cli import run
-from scheduler.itc2007.evaluate import best_known, evaluate, format_evaluation
-from scheduler.itc2007.instance import (
+from benchmarks.itc2007_adapter.cli import run
+from benchmarks.itc2007_adapter.evaluate import best_known, evaluate, format_evaluation
+from benchmarks.itc2007_adapter.instance import (
     InstanceError,
     Lecture,
     format_solution,
@@ -20,7 +20,7 @@ from scheduler.itc2007.instance import (
     parse_instance,
     parse_solution,
 )
-from scheduler.itc2007.model import Problem, SolveParams, build_model, solve, timetable_cost
+from benchmarks.itc2007_adapter.model import Problem, SolveParams, build_model, solve, timetable_cost
 
 ROOT = Path(__file__).resolve().parents[1]
 _CANDIDATES = [ROOT.parent / "shared" / "bench" / "itc2007", Path("/work/shared/bench/itc2007")]
@@ -257,7 +257,7 @@ def test_neighbourhood_models_report_the_exact_cost():
 
     from ortools.sat.python import cp_model
 
-    from scheduler.itc2007.model import KINDS, construct, is_feasible, pick_neighbourhood, polish_rooms
+    from benchmarks.itc2007_adapter.model import KINDS, construct, is_feasible, pick_neighbourhood, polish_rooms
 
     inst = load_instance(BENCH / "comp01.ctt")
     pb = Problem(inst)
@@ -287,6 +287,6 @@ def test_neighbourhood_models_report_the_exact_cost():
 
 
 def _lectures(inst, tt):
-    from scheduler.itc2007.model import to_lectures
+    from benchmarks.itc2007_adapter.model import to_lectures
 
     return to_lectures(inst, tt)

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scheduler.parts import find_parts, merge_schedules, split_scenario
+from scheduler.solve.parts import find_parts, merge_schedules, split_scenario
 from scheduler.domain import build_scenario
-from scheduler.schemas import load_scenario
+from scheduler.format import load_scenario
 from scheduler.validate import validate
 
 from .scenario_factory import (module, plan, room, scenario_factory, solve, solve_checked, team, track, trainer,
@@ -95,7 +95,7 @@ def test_the_worker_command_solves_one_part_from_standard_input():
     doc = load_scenario(two_programmes())
     part = split_scenario(doc)[0]
     request = json.dumps({"scenario": part.scenario, "params": {"time_limit": 5, "workers": 1}, "index": 0})
-    done = subprocess.run([sys.executable, "-m", "scheduler.parts"], input=request, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "scheduler.solve.parts"], input=request, capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     schedule = json.loads(done.stdout)
@@ -123,7 +123,7 @@ def test_merging_adds_up_costs_and_counts():
 def test_a_job_queue_can_run_the_parts_elsewhere():
     # The runner stands for a queue that ships each part's request to another machine: here
     # it calls solve_part in this process and records what it was given.
-    from scheduler.parts import solve_in_parts, solve_part
+    from scheduler.solve.parts import solve_in_parts, solve_part
     from scheduler.solve import SolveParams
 
     shipped = []

@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from scheduler.schemas import ScenarioInvalid
+from scheduler.format import ScenarioInvalid
 from scheduler.solve import SolveParams, solve_scenario
 from scheduler.validate import validate
-from scheduler.variants import make_variant
+from scheduler.whatif.variants import make_variant
 from tests.whatif_scenarios import (AWAY, FREEZE, away_changes, local_day, moved, programme, solve, touching)
 
 

@@ -11,8 +11,8 @@ from collections import defaultdict
 import pytest
 from openpyxl import load_workbook
 
-from scheduler.exports.tables import csv_text, schedule_tables, xlsx_bytes
-from scheduler.reports.esf import esf_report, esf_tables, esf_xlsx, is_validation_module
+from scheduler.io.tables import csv_text, schedule_tables, xlsx_bytes
+from scheduler.io.esf import esf_report, esf_tables, esf_xlsx, is_validation_module
 from scheduler.validate import build_context, compute_kpis
 from tests.scenario_factory import counted, module, plan, scenario_factory, solve_checked, track, trainer
 from tests.test_workbook import LIBREOFFICE, NO_LIBREOFFICE, libreoffice_convert
@@ -181,7 +181,7 @@ def test_csv_is_in_the_swedish_dialect_by_default(solved_tiny):
 def test_names_that_look_like_formulas_are_exported_as_text(solved_tiny, tmp_path):
     from openpyxl import load_workbook
 
-    from scheduler.workbook import write_workbook
+    from scheduler.io.workbook import write_workbook
 
     scenario, schedule = json.loads(json.dumps(solved_tiny[0])), solved_tiny[1]
     evil = '=HYPERLINK("http://evil.example","klicka")'

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from marshmallow import ValidationError
 
-from scheduler.schemas import (
+from scheduler.format import (
     DEFAULT_WEIGHTS,
     FieldError,
     ScenarioInvalid,

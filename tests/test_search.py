@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.cohorts import form_cohorts
-from scheduler.construct import construct
+from scheduler.prepare.cohorts import form_cohorts
+from scheduler.search.construct import construct
 from scheduler.domain import build_scenario
-from scheduler.problem import PlanningProblem
-from scheduler.result import build_schedule, exact_costs
-from scheduler.schemas import load_scenario
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.solve.result import build_schedule, exact_costs
+from scheduler.format import load_scenario
 from scheduler.search.cohort_moves import _named, carry_over, placeable_alone, reform
 from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
-from scheduler.timeline import Timeline
+from scheduler.prepare.timeline import Timeline
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import (counted, named, plan, room, scenario_factory, solve_checked, team, trainer,
                                     workplace)
@@ -180,7 +180,7 @@ def test_cohorts_are_formed_deterministically():
 
 
 def test_a_replan_keeps_the_cohorts_of_its_baseline_even_where_the_search_formed_them():
-    from scheduler.replan import baseline_cohorts
+    from scheduler.solve.replan import baseline_cohorts
 
     sc = scenario_factory(participants=6, track={"min_group": 2, "max_group": 6},
                           workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
@@ -200,7 +200,7 @@ def test_a_replan_keeps_the_cohorts_of_its_baseline_even_where_the_search_formed
 def test_crews_stay_whole_when_the_group_sizes_allow():
     """Members sorted by rota phase are cut between crews, not inside one: three of crew A and
     five of crew C (groups of 3 to 12, two cohorts) become 3 + 5, not 4 + 4."""
-    from scheduler.cohorts import _crew_sizes
+    from scheduler.prepare.cohorts import _crew_sizes
 
     assert _crew_sizes(list("AAACCCCC"), 2, 3, 12) == [3, 5]
     assert _crew_sizes(list("AAAAABBBBBBCC"), 2, 3, 8) == [5, 8]

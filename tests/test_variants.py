@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from scheduler.schemas import ScenarioInvalid, load_scenario
-from scheduler.variants import lineage_of, make_variant, merge_patch
+from scheduler.format import ScenarioInvalid, load_scenario
+from scheduler.whatif.variants import lineage_of, make_variant, merge_patch
 from tests.scenario_factory import counted, interpreter, named, plan, room, scenario_factory, trainer
 
 

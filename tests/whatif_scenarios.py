@@ -11,8 +11,8 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime
 
-from scheduler.replan import diff_sessions
-from scheduler.schemas import load_schedule
+from scheduler.solve.replan import diff_sessions
+from scheduler.format import load_schedule
 from scheduler.solve import SolveParams, solve_scenario
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import module, plan, room, scenario_factory, team, trainer, workplace

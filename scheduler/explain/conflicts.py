@@ -37,15 +37,15 @@ from datetime import datetime, timezone
 
 from ortools.sat.python import cp_model
 
-from ..cohorts import SessionKey
-from ..construct import construct
-from ..domain import build_scenario
-from ..model import ModelBuilder
-from ..problem import PlanningProblem, SessionOptions
-from ..rules import _with_travel, language_cover, participant_rule
-from ..timeline import overlap_minutes
-from .findings import Finding, Suggestion, append_change, set_change, unique_id
-from .messages import Texts
+from scheduler.prepare.cohorts import SessionKey
+from scheduler.search.construct import construct
+from scheduler.domain import build_scenario
+from scheduler.rules.builder import ModelBuilder
+from scheduler.prepare.problem import PlanningProblem, SessionOptions
+from scheduler.rules import _with_travel, language_cover, participant_rule
+from scheduler.prepare.timeline import overlap_minutes
+from scheduler.explain.findings import Finding, Suggestion, append_change, set_change, unique_id
+from scheduler.explain.messages import Texts
 
 ORDER = ("trainer", "interpreter", "room", "staffing", "off_shift", "on_shift", "window", "trainer_limits", "gaps")
 

@@ -30,9 +30,9 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
 
-from ..domain import OBJECTIVE_TERMS, build_scenario
-from ..timeline import Timeline, overlap_minutes
-from .messages import Texts
+from scheduler.domain import OBJECTIVE_TERMS, build_scenario
+from scheduler.prepare.timeline import Timeline, overlap_minutes
+from scheduler.explain.messages import Texts
 
 DIMENSIONS = ("action_plan", "workplace", "team", "trainer", "interpreter", "week")
 UNITS = 10_000  # amounts are reported in 1/10 000 currency units, exactly

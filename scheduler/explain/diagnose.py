@@ -28,14 +28,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..cohorts import cohort_sessions, form_cohorts
-from ..domain import Scenario, build_scenario
-from ..shiftfit import rest_ok, shift_fit
-from ..schemas import ScenarioInvalid, load_scenario
-from ..timeline import Timeline, covers, merge_intervals, overlap_minutes
-from .findings import (Finding, Suggestion, add_change, append_change, apply_changes, by_importance, set_change,
+from scheduler.prepare.cohorts import cohort_sessions, form_cohorts
+from scheduler.domain import Scenario, build_scenario
+from scheduler.prepare.shiftfit import rest_ok, shift_fit
+from scheduler.format import ScenarioInvalid, load_scenario
+from scheduler.prepare.timeline import Timeline, covers, merge_intervals, overlap_minutes
+from scheduler.explain.findings import (Finding, Suggestion, add_change, append_change, apply_changes, by_importance, set_change,
                        unique_id)
-from .messages import Texts
+from scheduler.explain.messages import Texts
 
 VERIFY_SECONDS = 4.0  # time budget for checking suggestions by re-running the diagnosis
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 
-from .conflicts import explain_conflicts
-from .costs import cost_breakdown
-from .diagnose import diagnose
-from .findings import by_importance
-from .messages import Texts
+from scheduler.explain.conflicts import explain_conflicts
+from scheduler.explain.costs import cost_breakdown
+from scheduler.explain.diagnose import diagnose
+from scheduler.explain.findings import by_importance
+from scheduler.explain.messages import Texts
 
 FORMAT = "modulplan/explanation-1"
 

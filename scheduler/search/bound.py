@@ -138,8 +138,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..domain import Scenario
-from ..timeline import Timeline
+from scheduler.domain import Scenario
+from scheduler.prepare.timeline import Timeline
 
 TERMS = ("unscheduled_session", "unassigned_participant", "backfill_per_hour", "overtime_per_hour",
          "trainer_cost", "travel_per_minute", "late_per_day", "trainer_change")
@@ -252,7 +252,7 @@ class _Slots:
         key = (room.id, d)
         hit = self._room.get(key)
         if hit is None:
-            from ..timeline import merge_intervals
+            from scheduler.prepare.timeline import merge_intervals
             blocked = merge_intervals([self.tl.period(p) for p in room.unavailable])
             if not blocked:
                 hit = np.ones(len(self.start), dtype=bool)

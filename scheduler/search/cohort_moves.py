@@ -19,9 +19,9 @@ from collections import Counter
 
 import time
 
-from ..cohorts import Cohort, repair_groups
-from ..construct import Bookings, _fit, _ordered_candidates, _place_cohort
-from ..problem import PlanningProblem
+from scheduler.prepare.cohorts import Cohort, repair_groups
+from scheduler.search.construct import Bookings, _fit, _ordered_candidates, _place_cohort
+from scheduler.prepare.problem import PlanningProblem
 
 
 WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
@@ -76,7 +76,7 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False) -> list[Cohort
     c0 = problem.cohort_by_id[cid]
     same_track = [c for c in problem.cohorts if c.track == c0.track]
     if wide and problem.scenario.tracks[c0.track].mix_workplaces:
-        from ..cohorts import track_span_days
+        from scheduler.prepare.cohorts import track_span_days
 
         need = track_span_days(problem.scenario, problem.scenario.tracks[c0.track])
         own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
@@ -360,7 +360,7 @@ def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list
 
 def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict:
     """Placements of `old` that stay valid in `new`: those of cohorts that did not change."""
-    from ..construct import Placement
+    from scheduler.search.construct import Placement
 
     out = {}
     for i, pl in placed.items():
@@ -383,9 +383,9 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     or as many at a lower cost, than the schedule as it is; else None."""
     import random
 
-    from .ledger import Ledger
-    from .recreate import Recreator
-    from .ruin_recreate import Schedule
+    from scheduler.search.ledger import Ledger
+    from scheduler.search.recreate import Recreator
+    from scheduler.search.ruin_recreate import Schedule
 
     pool = _pool(problem, cid, wide)
     pool_ids = {c.id for c in pool}
@@ -440,7 +440,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
                             unassigned=problem.unassigned, reuse=problem)
     fresh = {c.id for c in new}  # the pool's cohorts were all placed anew while judging the split
     out = {i: pl for i, pl in carry_over(problem, trial, placed).items() if trial.sessions[i].key.cohort not in fresh}
-    from ..construct import Placement
+    from scheduler.search.construct import Placement
 
     for key, slot, trainer, room, interps in rows:
         i = trial.session_index[key]

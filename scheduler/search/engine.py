@@ -14,10 +14,10 @@ import threading
 import time
 from typing import Callable
 
-from ..construct import Placement
-from ..problem import PlanningProblem
-from .cohort_moves import reform, regroup, unplaceable
-from .ruin_recreate import RuinRecreate
+from scheduler.search.construct import Placement
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.cohort_moves import reform, regroup, unplaceable
+from scheduler.search.ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")
 
@@ -212,7 +212,7 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
 
 
 def _cost(problem: PlanningProblem, placed: dict[int, Placement]) -> float:
-    from ..result import exact_costs
+    from scheduler.solve.result import exact_costs
 
     return exact_costs(problem, placed)["objective"]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import random
 
-from ..construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort
-from ..problem import PlanningProblem
-from .ledger import Ledger
+from scheduler.search.construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.ledger import Ledger
 
 
 class Recreator:

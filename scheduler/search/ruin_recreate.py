@@ -30,10 +30,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..construct import Bookings, Placement
-from ..problem import PlanningProblem
-from .ledger import Ledger
-from .recreate import Recreator
+from scheduler.search.construct import Bookings, Placement
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.ledger import Ledger
+from scheduler.search.recreate import Recreator
 
 log = logging.getLogger("modulplan.search")
 

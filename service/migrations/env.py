@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from service.config import database_url
-from service.db import Base
+from service.store.db import Base
 
 import os
 

@@ -20,12 +20,12 @@ from markupsafe import Markup
 
 from scheduler.explain.messages import choose_language
 
-from ..auth import require
-from ..board_data import board_document
-from ..board_i18n import texts
-from ..db import JobRow, VariantRow
-from .common import db
-from .schedules import load
+from service.auth import require
+from service.board.data import board_document
+from service.board.i18n import texts
+from service.store.db import JobRow, VariantRow
+from service.views.common import db
+from service.views.schedules import load
 
 blp = Blueprint("board_api", __name__, url_prefix="/api/v1/board",
                 description="The planning board's data: a schedule with names, cohort sizes, sites and staffing")

@@ -4,7 +4,7 @@ import json
 
 from flask import current_app, g, request
 
-from ..problems import problem
+from service.problems import problem
 
 # Endpoints whose body, when there is one, must be JSON (the uploads take files instead).
 JSON_ONLY = ("/solve", "/replan", "/variants", "/publish", "/cancel")
@@ -20,7 +20,7 @@ def db():
 
 def guard_json_request() -> None:
     """Before any view: a JSON body is parsed once, here, and must be within the limits
-    (nesting, numbers, list and text sizes: ``scheduler.limits``), else a 4xx naming the
+    (nesting, numbers, list and text sizes: ``scheduler.format.limits``), else a 4xx naming the
     field; an endpoint that takes only JSON refuses another body with 415 instead of ignoring
     it. The views read the parsed body from ``json_body``."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/v1/"):
@@ -33,7 +33,7 @@ def guard_json_request() -> None:
         return
     if not request.get_data(cache=True).strip():
         return
-    from scheduler.limits import current_limits, shape_problems
+    from scheduler.format.limits import current_limits, shape_problems
 
     data = _parse(request.get_data(cache=True))
     beyond = shape_problems(data, current_limits())

@@ -11,14 +11,14 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from scheduler.explain.messages import LANGUAGES, choose_language
-from scheduler.schemas import ScenarioInvalid, load_scenario
+from scheduler.format import ScenarioInvalid, load_scenario
 
-from ..auth import WRITE_ROLES, require
-from ..child import ChildFailed, ChildLimits, run_in_child
-from ..problems import problem
-from .common import state
-from .scenarios import load_row
-from .schedules import load
+from service.auth import WRITE_ROLES, require
+from service.jobs.child import ChildFailed, ChildLimits, run_in_child
+from service.problems import problem
+from service.views.common import state
+from service.views.scenarios import load_row
+from service.views.schedules import load
 
 blp = Blueprint("explanations", __name__, url_prefix="/api/v1",
                 description="Why sessions cannot be placed, why a schedule costs what it costs, what to change")
@@ -65,7 +65,7 @@ def _language(query: dict) -> str:
 
 
 def explain_in_child(scenario: dict, schedule: dict | None, lang: str, options: dict, *, send, cancel) -> dict:
-    """``scheduler.explain.report.explain`` in a child process (``service.child``)."""
+    """``scheduler.explain.report.explain`` in a child process (``service.jobs.child``)."""
     from scheduler.explain.report import explain
 
     return explain(scenario, schedule, lang, **options)

@@ -3,12 +3,12 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from ..db import ScenarioRow, ScheduleRow, utcnow
-from ..feedcache import FeedCache, RenderedFeed
-from ..problems import problem
-from ..auth import require
-from ..store import find_feed, grace_ends, published_head, render_calendar, revoke_feed
-from .common import db, state
+from service.store.db import ScenarioRow, ScheduleRow, utcnow
+from service.store.feedcache import FeedCache, RenderedFeed
+from service.problems import problem
+from service.auth import require
+from service.store import find_feed, grace_ends, published_head, render_calendar, revoke_feed
+from service.views.common import db, state
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
                 description="Calendar feeds for subscription (the token in the URL is the credential)")

@@ -4,11 +4,11 @@ from flask import url_for
 from flask_smorest import Blueprint
 from sqlalchemy import select, update
 
-from ..auth import WRITE_ROLES, require
-from ..db import JobRow, utcnow
-from ..problems import problem
-from ..schemas import JobSchema, ListQuerySchema
-from .common import db, state
+from service.auth import WRITE_ROLES, require
+from service.store.db import JobRow, utcnow
+from service.problems import problem
+from service.schemas import JobSchema, ListQuerySchema
+from service.views.common import db, state
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Solve jobs")
 

@@ -6,8 +6,8 @@ from flask import redirect, send_from_directory
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
-from ..problems import problem
-from .common import db, state
+from service.problems import problem
+from service.views.common import db, state
 
 blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="Service health")
 

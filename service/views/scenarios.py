@@ -4,16 +4,16 @@ from flask import url_for
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from scheduler.schemas import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
+from scheduler.format import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
 
-from ..auth import WRITE_ROLES, require
-from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
-from ..problems import problem
-from ..schemas import (CreateScenarioQuerySchema, JobSchema, ListQuerySchema, ScenarioResourceSchema, ScenarioSummarySchema, ScheduleSummarySchema,
+from service.auth import WRITE_ROLES, require
+from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
+from service.problems import problem
+from service.schemas import (CreateScenarioQuerySchema, JobSchema, ListQuerySchema, ScenarioResourceSchema, ScenarioSummarySchema, ScheduleSummarySchema,
                        SolveOptionsSchema)
-from ..store import new_programme, scenario_workplaces
-from .common import db, json_body, state
-from .jobs import job_dict
+from service.store import new_programme, scenario_workplaces
+from service.views.common import db, json_body, state
+from service.views.jobs import job_dict
 
 blp = Blueprint("scenarios", __name__, url_prefix="/api/v1/scenarios",
                 description="Scenarios (modulplan/scenario-1 documents) and their solves")
@@ -185,8 +185,8 @@ def erase(scenario: str):
     participant's id, in every stored version, variant, schedule and published session, becomes a
     random pseudonym nothing maps back (``service/erase.py``). Schedules, calendars and re-plans
     keep working; it cannot be undone."""
-    from ..erase import erase_participants
-    from ..store import publish_lineage
+    from service.store.erase import erase_participants
+    from service.store import publish_lineage
 
     principal = require("coordinator")
     row = load_row(scenario, principal)

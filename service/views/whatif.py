@@ -21,17 +21,17 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from scheduler.schemas import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
+from scheduler.format import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
 
-from ..auth import WRITE_ROLES, require
-from ..db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
-from ..problems import problem
-from ..extensions import FieldErrorSchema
-from ..schemas import WARNINGS_DESCRIPTION, JobSchema, SolveOptionsSchema
-from ..store import publish_lineage, publish_schedule, scenario_workplaces
-from .common import db, json_body, state
-from .jobs import job_dict
-from .scenarios import load_row
+from service.auth import WRITE_ROLES, require
+from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
+from service.problems import problem
+from service.extensions import FieldErrorSchema
+from service.schemas import WARNINGS_DESCRIPTION, JobSchema, SolveOptionsSchema
+from service.store import publish_lineage, publish_schedule, scenario_workplaces
+from service.views.common import db, json_body, state
+from service.views.jobs import job_dict
+from service.views.scenarios import load_row
 
 blp = Blueprint("whatif", __name__, url_prefix="/api/v1",
                 description="What-if planning: variants, re-plans against a baseline, publishing, comparison")
@@ -86,7 +86,7 @@ def _variant_row(s, scenario_id: str) -> VariantRow | None:
 
 
 def variant_dict(row: ScenarioRow, v: VariantRow, *, with_document: bool) -> dict:
-    from scheduler.variants import lineage_of
+    from scheduler.whatif.variants import lineage_of
 
     out = {"id": row.id, "scenario_id": str(row.document.get("id")), "name": row.name, "parent": v.parent_id,
            "root_lineage": v.root_lineage, "changes": v.changes, "ancestors": lineage_of(row.document),
@@ -111,7 +111,7 @@ def create_variant(scenario: str):
     """Derive a variant from a stored scenario by a list of changes (see scheduler/variants.py
     for the change types). Every problem comes back at once, e.g. ``$.changes[2].trainer:
     unknown trainer 'T9'``."""
-    from scheduler.variants import make_variant
+    from scheduler.whatif.variants import make_variant
 
     principal = require(*WRITE_ROLES)
     parent = load_row(scenario, principal)
@@ -227,7 +227,7 @@ def publish(schedule: str):
     if row.status in ("infeasible", "unknown"):
         raise problem(409, "Conflict", f"a schedule with status {row.status} cannot be published")
     published = publish_schedule(db(), row.id, lineage=root, scenario_id=scen.id, published_by=principal.token_id)
-    from scheduler.replan import diff_sessions
+    from scheduler.solve.replan import diff_sessions
 
     diff = diff_sessions(previous.document if previous else {}, row.document)
     return ({"id": published.id, "source": row.id, "scenario_id": str(row.document.get("scenario")),
@@ -243,7 +243,7 @@ def publish(schedule: str):
 def compare_schedules(schedules: str):
     """KPIs side by side: every objective term, unscheduled, backfill and overtime hours, trainer
     load, completion date per action plan, and the session-level differences from the first."""
-    from scheduler.compare import compare
+    from scheduler.whatif.compare import compare
 
     require(*WRITE_ROLES)
     ids = [x.strip() for x in schedules.split(",") if x.strip()]

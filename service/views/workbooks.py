@@ -20,14 +20,14 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from scheduler.schemas import ScenarioInvalid, problem_dicts
+from scheduler.format import ScenarioInvalid, problem_dicts
 
-from ..auth import WRITE_ROLES, require
-from ..problems import problem
-from ..schemas import ScenarioResourceSchema
-from ..store import manager_schedule_view
-from .scenarios import load_row, store_document
-from .schedules import load as load_schedule
+from service.auth import WRITE_ROLES, require
+from service.problems import problem
+from service.schemas import ScenarioResourceSchema
+from service.store import manager_schedule_view
+from service.views.scenarios import load_row, store_document
+from service.views.schedules import load as load_schedule
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -97,7 +97,7 @@ def _scenario_problem(exc: ScenarioInvalid, title: str) -> Exception:
 def template():
     """The action-plan workbook: one sheet per entity, Swedish headers, drop-downs, a filled example."""
     require()
-    from scheduler.workbook import template_workbook
+    from scheduler.io.workbook import template_workbook
 
     return download(template_workbook(), XLSX, "handlingsplaner-mall.xlsx")
 
@@ -115,7 +115,7 @@ def upload():
     """Store the scenario of a filled action-plan workbook (the same path as a JSON upload).
     An unknown column is a warning (``warnings``, named by sheet and column) and is ignored."""
     principal = require(*WRITE_ROLES)
-    from scheduler.workbook import read_workbook_with_warnings
+    from scheduler.io.workbook import read_workbook_with_warnings
 
     raw = uploaded_bytes("an .xlsx workbook", (XLSX,))
     try:
@@ -131,7 +131,7 @@ def scenario_workbook(scenario: str):
     """A stored scenario as an action-plan workbook (to edit and upload again)."""
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
-    from scheduler.workbook import write_workbook
+    from scheduler.io.workbook import write_workbook
 
     return download(write_workbook(row.document), XLSX, f"{_file_part(str(row.document.get('id')))}.xlsx")
 
@@ -146,7 +146,7 @@ def calendar_import(query: dict, scenario: str):
     periods; the result is stored as a new scenario with the same document id."""
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
-    from scheduler.calendar_import import add_unavailable
+    from scheduler.io.calendar_import import add_unavailable
 
     kind = next(k for k in ("trainer", "room", "interpreter") if k in query)
     raw = uploaded_bytes("an iCalendar (.ics) file", ("text/calendar",))
@@ -173,7 +173,7 @@ def _schedule_pair(schedule: str, *, report: bool = False):
 
 
 def _file_part(text: str) -> str:
-    from scheduler.exports.tables import safe_file_part
+    from scheduler.io.tables import safe_file_part
 
     return safe_file_part(text)
 
@@ -182,7 +182,7 @@ def _file_part(text: str) -> str:
 @blp.response(200, content_type=XLSX, description="overview, one sheet per workplace and per trainer")
 def export_xlsx(schedule: str):
     """The schedule as a workbook, sorted by date."""
-    from scheduler.exports.tables import schedule_tables, xlsx_bytes
+    from scheduler.io.tables import schedule_tables, xlsx_bytes
 
     scenario, sched, _ = _schedule_pair(schedule)
     return download(xlsx_bytes(schedule_tables(scenario, sched)), XLSX, f"schema-{_file_part(schedule)}.xlsx")
@@ -194,7 +194,7 @@ def export_xlsx(schedule: str):
 def export_csv(schedule: str, dialect: str = "sv"):
     """The schedule's overview table as CSV: semicolons and decimal commas (what Swedish Excel
     reads) unless ``?dialect=comma``."""
-    from scheduler.exports.tables import csv_text, schedule_tables
+    from scheduler.io.tables import csv_text, schedule_tables
 
     scenario, sched, _ = _schedule_pair(schedule)
     return download(csv_text(schedule_tables(scenario, sched)[0], dialect), CSV,
@@ -206,7 +206,7 @@ def export_csv(schedule: str, dialect: str = "sv"):
 def esf_xlsx(schedule: str):
     """The monthly ESF report: per workplace and month, participants trained, hours on and off
     shift, trainer hours and validation sessions."""
-    from scheduler.reports.esf import esf_xlsx as render
+    from scheduler.io.esf import esf_xlsx as render
 
     scenario, sched, workplaces = _schedule_pair(schedule, report=True)
     return download(render(scenario, sched, workplaces=workplaces), XLSX, f"esf-{_file_part(schedule)}.xlsx")
@@ -217,7 +217,7 @@ def esf_xlsx(schedule: str):
 @blp.response(200, content_type="text/csv", description="the monthly ESF report (per workplace and month)")
 def esf_csv(schedule: str, dialect: str = "sv"):
     """The monthly ESF report as CSV (Swedish dialect unless ``?dialect=comma``)."""
-    from scheduler.reports.esf import esf_csv as render
+    from scheduler.io.esf import esf_csv as render
 
     scenario, sched, workplaces = _schedule_pair(schedule, report=True)
     return download(render(scenario, sched, dialect, workplaces=workplaces), CSV, f"esf-{_file_part(schedule)}.csv")

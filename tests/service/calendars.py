@@ -6,7 +6,7 @@ from datetime import datetime
 
 import icalendar
 
-from scheduler.exports.ics import session_uid
+from scheduler.io.ics import session_uid
 
 
 def check_calendar(ics: bytes, scenario: dict, schedule: dict, *, kind: str, entity_id: str,

@@ -78,7 +78,7 @@ def test_full_flow(client, tiny):
     schedule = client.get(f"/api/v1/schedules/{done['schedule_id']}").get_json()
     assert schedule["format"] == "modulplan/schedule-1" and schedule["scenario"] == "tiny-1"
     from scheduler.validate import validate
-    from scheduler.schemas import load_scenario
+    from scheduler.format import load_scenario
 
     assert validate(load_scenario(tiny), schedule).ok
 
@@ -198,8 +198,8 @@ def test_publishing_is_explicit_and_an_earlier_revision_can_be_published_again(c
 
 
 def test_store_schedule_sequences_and_cancellations(client, tiny, examples_dir):
-    from scheduler.exports.ics import session_key
-    from service.db import ScenarioRow
+    from scheduler.io.ics import session_key
+    from service.store.db import ScenarioRow
     from service.store import store_schedule
 
     db = client.app.extensions["modulplan"].db
@@ -358,7 +358,7 @@ def test_cancel_running_and_queued(client):
 def test_queued_job_survives_restart_and_dead_running_job_is_requeued(backend_url, tiny):
     from service import create_app
     from service.auth import create_token
-    from service.db import JobRow
+    from service.store.db import JobRow
 
     cfg = {"DATABASE_URL": backend_url, "TESTING": True, "REDIS_URL": None, "HEARTBEAT_STALE": 2.0,
            "REAPER_INTERVAL": 0.5, "PROGRESS_INTERVAL": 0.2}
@@ -393,7 +393,7 @@ def test_queued_job_survives_restart_and_dead_running_job_is_requeued(backend_ur
 
 
 def test_running_job_of_dead_worker_fails_after_max_attempts(backend_url, tiny):
-    from service.db import Database, JobRow, ScenarioRow
+    from service.store.db import Database, JobRow, ScenarioRow
     from service.jobs import Settings, reap
 
     from service import create_app
@@ -475,7 +475,7 @@ def test_a_managers_feed_is_theirs_and_dies_with_their_access(client, tiny):
     from sqlalchemy import select
 
     from service.auth import hash_token, touch_revoked
-    from service.db import ApiTokenRow
+    from service.store.db import ApiTokenRow
 
     sid = _post_scenario(client, tiny)
     sched = client.wait_job(_solve(client, sid, time_limit=2)["id"])["schedule_id"]
@@ -494,7 +494,7 @@ def test_a_managers_feed_is_theirs_and_dies_with_their_access(client, tiny):
 
 def test_feed_links_survive_a_rotation_of_the_secret_key(backend_url, tiny):
     from service import create_app
-    from service.db import FeedRow
+    from service.store.db import FeedRow
     from service.store import _feed_token
 
     from .conftest import Client

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from scheduler.validate import build_context, validate
-from service.board_data import board_document
-from service.board_i18n import TEXTS
+from service.board.data import board_document
+from service.board.i18n import TEXTS
 from tests.conftest import find_examples_dir
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from service.child import ChildFailed, ChildLimits, resident_mb, run_in_child
+from service.jobs.child import ChildFailed, ChildLimits, resident_mb, run_in_child
 
 ROOMY = ChildLimits(memory_mb=4000, wall_seconds=30)
 
@@ -100,7 +100,7 @@ def test_a_result_sent_just_before_the_child_ends_is_never_taken_for_a_crash(mon
         time.sleep(0.05)  # the child finishes meanwhile
         return is_alive(self)
 
-    monkeypatch.setattr("service.child.SAMPLE_SECONDS", 0)
+    monkeypatch.setattr("service.jobs.child.SAMPLE_SECONDS", 0)
     monkeypatch.setattr(BaseProcess, "is_alive", slow_is_alive)
     for x in range(5):
         assert run_in_child(_answer, (x,), limits=ROOMY) == 2 * x

@@ -1,6 +1,6 @@
 """Requests a careless or hostile user sends: each gets its 4xx, naming the field and the limit,
 within seconds, and the service answers the next request (issue 13). The limits themselves are
-``scheduler.limits`` (documented in docs/service.md, "Limits")."""
+``scheduler.format.limits`` (documented in docs/service.md, "Limits")."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_a_body_that_is_not_json_is_a_415_not_a_default_solve(client, stored, wh
 
 def zip_bomb(rows: int) -> bytes:
     """The action-plan template with `rows` rows added to a sheet: small on the wire, huge unpacked."""
-    from scheduler.workbook import template_workbook
+    from scheduler.io.workbook import template_workbook
 
     buf = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(template_workbook())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -126,7 +126,7 @@ def test_a_workbook_of_too_many_rows_is_refused_unread(client, timed):
 def test_a_huge_cell_is_not_echoed_back(client, tiny, timed):
     from openpyxl import load_workbook
 
-    from scheduler.workbook import write_workbook
+    from scheduler.io.workbook import write_workbook
 
     wb = load_workbook(io.BytesIO(write_workbook(tiny)))
     cell = next(c for ws in wb.worksheets for row in ws.iter_rows(min_row=2) for c in row
@@ -209,7 +209,7 @@ def test_a_job_past_its_memory_limit_fails_with_memory_and_the_api_answers_throu
 
 def test_a_queued_job_whose_message_was_lost_is_sent_again_and_runs(backend_url, tiny):
     from service import create_app
-    from service.db import JobRow
+    from service.store.db import JobRow
 
     from .conftest import Client
 
@@ -231,7 +231,7 @@ def test_a_queued_job_whose_message_was_lost_is_sent_again_and_runs(backend_url,
 def test_a_job_whose_message_is_lost_again_and_again_fails_with_the_reason(client, tiny):
     from datetime import timedelta
 
-    from service.db import JobRow, utcnow
+    from service.store.db import JobRow, utcnow
     from service.jobs import Settings, lost_queued_jobs
 
     db = client.app.extensions["modulplan"].db

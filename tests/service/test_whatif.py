@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 
-from scheduler.exports.ics import session_uid
+from scheduler.io.ics import session_uid
 from scheduler.validate import validate
 from service.store import within_grace
 

@@ -9,8 +9,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from scheduler.schemas import load_scenario
-from scheduler.workbook import XLSX_MIME, example_scenario, read_workbook, write_workbook
+from scheduler.format import load_scenario
+from scheduler.io.workbook import XLSX_MIME, example_scenario, read_workbook, write_workbook
 
 API = "/api/v1"
 
@@ -30,7 +30,7 @@ END:VCALENDAR
 @pytest.fixture
 def stored(client, tiny, tiny_example_schedule):
     """A stored scenario (the contract's tiny one) with its hand-checked schedule stored as solved."""
-    from service.db import ScenarioRow
+    from service.store.db import ScenarioRow
     from service.store import store_schedule
 
     sid = client.post(f"{API}/scenarios", json=tiny).get_json()["id"]

@@ -1,0 +1,419 @@
+"""The planning problem: everything the optimizer and the heuristics need, precomputed.
+
+For each cohort session this finds its *candidate starts*: the calendar slots at
+which the session could be held if it were the only session in the world. A slot
+survives only if it keeps every rule that depends on the session alone:
+the calendar and plan windows (rule 2), shift fit (rule 8), daily rest against
+the participants' own shifts (rule 9), the team staffing slack for this cohort
+alone (rule 7), and at least one qualified available trainer, one fitting room
+and the needed language support (rules 3, 4, 10). The rules that couple sessions
+(no double booking, order, weekly limits, staffing sums) are the model's job.
+
+Each candidate also carries its exact participant cost (backfill and overtime
+hours at their weights) and, for a cohort's last session, its lateness.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
+from scheduler.domain import Scenario, TeamKey
+from scheduler.prepare.shiftfit import shift_fit, team_fit_at
+from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals, overlap_minutes
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    slot: Slot
+    start: int
+    end: int
+    backfill_minutes: int  # participant-minutes inside own shifts
+    overtime_minutes: int  # participant-minutes outside
+    late_days: int
+    cost: int  # backfill + overtime + lateness at the scenario's weights (rounded)
+
+
+@dataclass
+class SessionOptions:
+    session: CohortSession
+    candidates: list[Candidate] = field(default_factory=list)
+    trainers: dict[str, frozenset[int]] = field(default_factory=dict)  # trainer -> candidate positions allowed
+    rooms: dict[str, frozenset[int]] = field(default_factory=dict)
+    interpreters: dict[str, frozenset[int]] = field(default_factory=dict)
+    languages: frozenset[str] = frozenset()
+    needs_room: bool = True
+    rejected: Counter = field(default_factory=Counter)  # why slots were ruled out
+
+
+@dataclass(frozen=True)
+class TravelGaps:
+    """How long a person keeps free between sessions at two different sites.
+
+    Exact mode (`pairs`): after a session at S, a session at S' starts at least travel(S, S')
+    later; only the pairs where this can bind are listed. Summed-up mode (`per_site`, when a
+    person could go between more than MAX_PAIRS site pairs): after a session at S, a session at
+    any other site starts at least the longest such trip from S later — a little stricter than
+    the rule, but one constraint per site instead of one per pair."""
+
+    MAX_PAIRS = 40
+    pairs: dict
+    per_site: dict | None
+
+    @property
+    def exact(self) -> bool:
+        return self.per_site is None
+
+    def after(self, site: str | None, other: str | None, travel: int) -> int:
+        """Minutes to keep free after a session at `site` before one at `other`."""
+        if site == other:
+            return 0
+        if self.per_site is not None:
+            return max(travel, self.per_site.get(site, 0))
+        return travel
+
+
+class PlanningProblem:
+    """A scenario with its timeline, cohorts, sessions and their candidate starts."""
+
+    def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None,
+                 *, unassigned: list | None = None, reuse: "PlanningProblem | None" = None):
+        """`reuse`: a problem of the same scenario whose cohorts were formed otherwise (the
+        search re-forms some): the options of every unchanged cohort are taken from it, and
+        its per-team and per-person caches are shared."""
+        self.scenario = scenario
+        self.timeline = timeline or (reuse.timeline if reuse is not None else Timeline(scenario))
+        self._team_cache: dict = reuse._team_cache if reuse is not None else {}
+        self._pads_cache: dict = reuse._pads_cache if reuse is not None else {}
+        self._longest_cache: dict = reuse._longest_cache if reuse is not None else {}
+        # The cohort shaper's slot masks serve every later re-forming of cohorts (search/cohort_moves).
+        self.shaper = reuse.shaper if reuse is not None else CohortShaper(scenario, self.timeline, self._team_cache)
+        if cohorts is None:
+            cohorts, self.unassigned = form_cohorts(scenario, self.timeline, shaper=self.shaper)
+        else:
+            self.unassigned = list(unassigned or [])
+        self.cohorts = cohorts
+        self.cohort_by_id = {c.id: c for c in self.cohorts}
+        if len(self.cohort_by_id) != len(self.cohorts):
+            raise ValueError("two cohorts share an id")  # their sessions would merge: a bug upstream
+        self.sessions: list[CohortSession] = cohort_sessions(scenario, self.cohorts)
+        self.session_index = {s.key: i for i, s in enumerate(self.sessions)}
+        self.by_cohort: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.sessions):
+            self.by_cohort[s.key.cohort].append(i)
+        self.rest_minutes = int(round(scenario.calendar.daily_rest_hours * 60))
+        self._team_instances = reuse._team_instances if reuse is not None else {
+            k: [(s.start, s.end) for s in v] for k, v in self.timeline.shift_instances.items()}
+        if reuse is not None:  # the people and rooms are the same: only the cohorts differ
+            self.availability, self.interp_availability = reuse.availability, reuse.interp_availability
+            self.room_blocked = reuse.room_blocked
+        else:
+            self.availability = {p.id: self.timeline.availability(p) for p in scenario.trainers.values()}
+            self.interp_availability = {p.id: self.timeline.availability(p) for p in scenario.interpreters.values()}
+            self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
+                                 for r in scenario.rooms.values()}
+        self._free_cache: dict = reuse._free_cache if reuse is not None else {}
+        self._times_cache: dict = {}
+        self._sites_cache: dict = {}
+        self._who_cache: dict = reuse._who_cache if reuse is not None else {}
+        self._slot_minutes = [sl.minute for sl in self.timeline.slots]
+        self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
+        self.options: list[SessionOptions] = []
+        same_as: dict[tuple[str, str], SessionOptions] = {}  # a module's sessions share their starts
+        for s in self.sessions:
+            last = s.position == len(self.by_cohort[s.key.cohort]) - 1
+            key = (s.key.cohort, s.module_id)
+            old = reuse.session_index.get(s.key) if reuse is not None else None
+            if old is not None and reuse.sessions[old].cohort == s.cohort:
+                t = reuse.options[old]
+                self.options.append(SessionOptions(s, t.candidates, t.trainers, t.rooms, t.interpreters, t.languages,
+                                                   t.needs_room, t.rejected))
+                continue
+            if not last and key in same_as:
+                t = same_as[key]
+                self.options.append(SessionOptions(s, t.candidates, t.trainers, t.rooms, t.interpreters, t.languages,
+                                                   t.needs_room, t.rejected))
+                continue
+            o = self._options(s)
+            if not last:
+                same_as[key] = o
+            self.options.append(o)
+
+    # The travel gaps are the model's business (rules.py, the conflict search): the search and
+    # the bookings keep the travel rule itself, so a programme that never builds a model (the
+    # large ones) never pays for them.
+    @cached_property
+    def trainer_pads(self) -> dict[str, "TravelGaps"]:
+        """Per trainer, the travel gaps between the sites of the sessions they may hold."""
+        return self._pads("trainer")
+
+    @cached_property
+    def interpreter_pads(self) -> dict[str, "TravelGaps"]:
+        """Per interpreter, the travel gaps between the sites of the sessions they may serve."""
+        return self._pads("interpreter")
+
+    def _pads(self, kind: str) -> dict[str, "TravelGaps"]:
+        people = self.scenario.trainers if kind == "trainer" else self.scenario.interpreters
+        can: dict[str, list[int]] = defaultdict(list)
+        for i, o in enumerate(self.options):
+            for who in (o.trainers if kind == "trainer" else o.interpreters):
+                can[who].append(i)
+        return {who: self.travel_pads(people[who].home_site, v) for who, v in can.items()}
+
+    # -- participants -------------------------------------------------------
+    def plans_of(self, cohort: Cohort, pid: str) -> list:
+        """The cohort's plans that list this participant (one person may be in several)."""
+        return [self.scenario.action_plans[p] for p in cohort.plans if pid in self.scenario.action_plans[p].participants]
+
+    def member_groups(self, cohort: Cohort) -> list[tuple[TeamKey, bool, bool, int]]:
+        """(team, allow_on_shift, allow_off_shift, members) groups of a cohort; a member in
+        several plans gets what all of them allow."""
+        cnt: Counter = Counter()
+        for pid in cohort.participants:
+            plans = self.plans_of(cohort, pid)
+            cnt[(self.scenario.participants[pid].team, all(p.allow_on_shift for p in plans),
+                 all(p.allow_off_shift for p in plans))] += 1
+        return [(t, on, off, n) for (t, on, off), n in sorted(cnt.items())]
+
+    def sites_of(self, i: int, home: str | None) -> frozenset:
+        """Where session i may take place for a person living at `home`."""
+        o = self.options[i]
+        if not o.needs_room:
+            return frozenset([home])
+        hit = self._sites_cache.get(id(o.rooms))  # sessions sharing a room list share the answer
+        if hit is None or hit[0] is not o.rooms:
+            hit = self._sites_cache[id(o.rooms)] = (o.rooms, frozenset(self.scenario.rooms[r].site for r in o.rooms))
+        return hit[1]
+
+    def travel_pads(self, home: str | None, idxs: list[int]) -> "TravelGaps":
+        """For a person who may hold sessions `idxs`: the ordered site pairs (S, S') for which
+        a session at S' could start, the same day, sooner after a session at S than the travel
+        time between them. With start times hours apart there are none (no travel can ever
+        bind); only these pairs need a constraint in the model. When a person could go
+        between very many sites, the pairs are summed up per site (see `TravelGaps`)."""
+        classes: dict[tuple, frozenset] = {}
+        for i in idxs:
+            key = (self._start_times_of(i), self.sessions[i].duration)
+            classes[key] = classes.get(key, frozenset()) | self.sites_of(i, home)
+        closest: dict[tuple, int] = {}  # (class, class) -> shortest same-day gap between them
+        for (t1s, d1), _ in classes.items():
+            for (t2s, d2), _ in classes.items():
+                gaps = [t2 - (t1 + d1) for t1 in t1s for t2 in t2s if t2 >= t1 + d1]
+                if gaps:
+                    closest[(t1s, d1), (t2s, d2)] = min(gaps)
+        memo = (home, frozenset(classes.items()))  # the same question again after cohorts moved
+        hit = self._pads_cache.get(memo)
+        if hit is None:
+            hit = self._pads_cache[memo] = self._travel_pads(classes, closest)
+        return hit
+
+    def _travel_pads(self, classes: dict, closest: dict) -> "TravelGaps":
+        sc = self.scenario
+        pads: dict[tuple[str, str], int] = {}
+        nbrs, default = sc.travel_neighbours, sc.travel_default
+        for (k1, k2), gap in closest.items():
+            sites1, sites2 = classes[k1], classes[k2]
+            if default > gap:
+                # Every pair without a travel time of its own binds: when these alone are too
+                # many, the summed-up form follows without listing them.
+                surely = sum(max(0, len(sites2) - 1 - (None in sites2) - len(nbrs.get(a, ())))
+                             for a in sites1 if a is not None)
+                if surely > TravelGaps.MAX_PAIRS:
+                    return self._travel_per_site(classes, closest)
+                for a in sites1:
+                    for b in sites2:
+                        need = sc.travel_minutes(a, b)
+                        if a != b and need > gap:
+                            pads[a, b] = need
+            else:  # only pairs with a travel time of their own can bind
+                for a in sites1:
+                    for b, need in nbrs.get(a, {}).items() if a is not None else ():
+                        if need > gap and b in sites2:
+                            pads[a, b] = need
+            if len(pads) > TravelGaps.MAX_PAIRS:
+                return self._travel_per_site(classes, closest)
+        return TravelGaps(pads, None)
+
+    def _travel_per_site(self, classes: dict, closest: dict) -> "TravelGaps":
+        """The summed-up form of `travel_pads`: per site, the longest travel to a site that
+        could follow it too soon (computed per site, without listing the pairs)."""
+        sc = self.scenario
+        per_site: dict[str, int] = {}
+        longest = self._longest_cache
+        for (k1, k2), gap in closest.items():
+            others = classes[k2]
+            for a in classes[k1]:
+                need = longest.get((a, others))
+                if need is None:
+                    need = longest[a, others] = sc.longest_travel(a, others)
+                if need > gap and a is not None:
+                    per_site[a] = max(per_site.get(a, 0), need)
+        return TravelGaps({}, per_site)
+
+    def _start_times_of(self, i: int) -> frozenset:
+        """The clock times (minutes after midnight) at which session i may start; sessions
+        sharing a candidate list share the answer."""
+        cands = self.options[i].candidates
+        hit = self._times_cache.get(id(cands))
+        if hit is None:
+            hit = frozenset({c.slot.start_time for c in cands})
+            hit = frozenset(t.hour * 60 + t.minute for t in hit)
+            self._times_cache[id(cands)] = hit
+        return hit
+
+    def site_of_room(self, room_id: str) -> str:
+        return self.scenario.rooms[room_id].site
+
+    # -- candidates ---------------------------------------------------------
+    def _team_fit(self, team: TeamKey, a: int, b: int):
+        """(minutes on shift, lies inside one shift, daily rest kept) for a team member."""
+        key = (team, a, b)
+        hit = self._team_cache.get(key)
+        if hit is None:
+            hit = team_fit_at(self.timeline.shift_union[team], self._team_instances[team], self.rest_minutes, a, b)
+            self._team_cache[key] = hit
+        return hit
+
+    def _free_slots(self, kind: str, person: str, duration: int) -> bytearray:
+        """Per slot: 1 when the trainer/interpreter is available for a session of this length
+        starting there (computed once per person and length)."""
+        key = (kind, person, duration)
+        free = self._free_cache.get(key)
+        if free is None:
+            avail = (self.availability if kind == "trainer" else self.interp_availability)[person]
+            free = bytearray(covers(avail, sl.minute, sl.minute + duration) for sl in self.timeline.slots)
+            self._free_cache[key] = free
+        return free
+
+    def _who_is_free(self, kind: str, people: tuple[str, ...], duration: int) -> list[tuple[str, ...]]:
+        """Per slot, which of `people` are available for a session of this length starting
+        there; shared by every session asking about the same people and length."""
+        key = (kind, people, duration)
+        hit = self._who_cache.get(key)
+        if hit is None:
+            frees = [(pid, self._free_slots(kind, pid, duration)) for pid in people]
+            hit = [tuple(pid for pid, free in frees if free[k]) for k in range(len(self.timeline.slots))]
+            self._who_cache[key] = hit
+        return hit
+
+    def _rooms_free(self, rooms: tuple[str, ...], duration: int):
+        """A function giving, per slot, which of `rooms` are free (not closed) for a session of
+        this length starting there; shared by every session asking about the same rooms."""
+        key = ("rooms", rooms, duration)
+        hit = self._who_cache.get(key)
+        if hit is None:
+            blocked = [r for r in rooms if self.room_blocked[r]]
+            if not blocked:
+                def hit(slot, rooms=list(rooms)):
+                    return rooms
+            else:
+                memo: dict[int, list[str]] = {}
+
+                def hit(slot):
+                    got = memo.get(slot.index)
+                    if got is None:
+                        a, b = slot.minute, slot.minute + duration
+                        got = memo[slot.index] = [r for r in rooms if not self.room_blocked[r]
+                                                  or not overlap_minutes(self.room_blocked[r], a, b)]
+                    return got
+            self._who_cache[key] = hit
+        return hit
+
+    def _options(self, s: CohortSession) -> SessionOptions:
+        sc, tl = self.scenario, self.timeline
+        cohort, module = s.cohort, sc.modules[s.module_id]
+        opts = SessionOptions(session=s, languages=cohort.languages, needs_room=module.location != "remote")
+        plans = [sc.action_plans[p] for p in cohort.plans]
+        earliest = tl.day_start(max(p.earliest for p in plans))
+        deadline = tl.day_end(min(p.deadline for p in plans))
+        target = min(p.target for p in plans)
+        is_last = s.position == len(self.by_cohort[cohort.id]) - 1
+        groups = self.member_groups(cohort)
+        teams = sc.teams
+        w = sc.weights
+        qualified = [t for t in sc.trainers.values() if module.qualification in t.qualifications]
+        rooms = self._room_choices(cohort, module) if opts.needs_room else []
+        if not qualified:
+            opts.rejected["no_qualified_trainer"] = len(tl.slots)
+            return opts
+        if opts.needs_room and not rooms:
+            opts.rejected["no_room"] = len(tl.slots)
+            return opts
+        for lang in sorted(cohort.languages):
+            if not any(lang in t.languages for t in qualified) and not any(
+                    lang in i.languages for i in sc.interpreters.values()):
+                opts.rejected[f"no_language_support:{lang}"] = len(tl.slots)
+                return opts
+        tr_ok: dict[str, list[int]] = defaultdict(list)
+        rm_ok: dict[str, list[int]] = defaultdict(list)
+        in_ok: dict[str, list[int]] = defaultdict(list)
+        # Only the slots inside the plans' window are looked at (slots are in time order).
+        first, last = 0, len(tl.slots)
+        if self._slots_in_order:
+            first = bisect.bisect_left(self._slot_minutes, earliest)
+            last = bisect.bisect_right(self._slot_minutes, deadline - s.duration)
+            opts.rejected["plan_window"] += len(tl.slots) - max(0, last - first)
+        interpreters = [i for i in sc.interpreters.values() if i.languages & cohort.languages]
+        trainers_at = self._who_is_free("trainer", tuple(t.id for t in qualified), s.duration)
+        interps_at = self._who_is_free("interpreter", tuple(i.id for i in interpreters), s.duration)
+        rooms_at = self._rooms_free(tuple(rooms), s.duration) if opts.needs_room else None
+        for slot in tl.slots[first:max(first, last)]:
+            a = slot.minute
+            b = a + s.duration
+            if a < earliest or b > deadline:
+                opts.rejected["plan_window"] += 1
+                continue
+            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b)
+            if reason:
+                opts.rejected[reason] += 1
+                continue
+            trainers = trainers_at[slot.index]
+            if not trainers:
+                opts.rejected["trainer_unavailable"] += 1
+                continue
+            free_rooms = rooms_at(slot) if rooms_at is not None else ()
+            if opts.needs_room and not free_rooms:
+                opts.rejected["room_unavailable"] += 1
+                continue
+            interp = interps_at[slot.index]
+            if any(not any(lang in sc.trainers[t].languages for t in trainers)
+                   and not any(lang in sc.interpreters[i].languages for i in interp)
+                   for lang in cohort.languages):
+                opts.rejected["no_interpreter"] += 1
+                continue
+            late = max(0, (slot.day - target).days) if is_last else 0
+            pos = len(opts.candidates)
+            cost = round((backfill * w["backfill_per_hour"] + overtime * w["overtime_per_hour"]) / 60
+                         + late * w["late_per_day"])
+            opts.candidates.append(Candidate(slot, a, b, backfill, overtime, late, cost))
+            for t in trainers:
+                tr_ok[t].append(pos)
+            for r in free_rooms:
+                rm_ok[r].append(pos)
+            for i in interp:
+                in_ok[i].append(pos)
+        # Many trainers and rooms are free at the same starts (often at all of them): equal
+        # sets are one object (at national size these sets are most of the memory).
+        same: dict[tuple, frozenset] = {}
+
+        def shared(v: list[int]) -> frozenset:
+            key = tuple(v)
+            hit = same.get(key)
+            if hit is None:
+                hit = same[key] = frozenset(v)
+            return hit
+
+        opts.trainers = {k: shared(v) for k, v in tr_ok.items()}
+        opts.rooms = {k: shared(v) for k, v in rm_ok.items()}
+        opts.interpreters = {k: shared(v) for k, v in in_ok.items()}
+        return opts
+
+    def _room_choices(self, cohort: Cohort, module) -> list[str]:
+        sc = self.scenario
+        sites = {sc.workplaces[w].site for w in cohort.workplaces}
+        return [r.id for r in sc.rooms.values()
+                if r.capacity >= cohort.size and module.room_features <= r.features
+                and (module.location != "workplace" or r.site in sites)]

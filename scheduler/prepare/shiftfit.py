@@ -1,0 +1,79 @@
+"""Whether a team's members can be in a session at a given time (rules 7-9), for one team.
+
+Shared by the candidate starts (`problem.py`) and the cohort formation (`cohorts.py`), which
+must judge the same way whether a group of people can ever meet.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from scheduler.prepare.timeline import Interval, intervals_near, merge_intervals, overlap_minutes
+
+DAY = 24 * 60
+
+
+def team_fit_at(union: list[Interval], instances: list[Interval], rest_minutes: int, a: int, b: int
+                ) -> tuple[int, bool, bool]:
+    """(minutes of [a, b) on shift, lies inside one shift, daily rest kept) for a member of a
+    team whose merged shifts are `union` and whose shift instances (sorted) are `instances`."""
+    on = overlap_minutes(union, a, b)
+    i = bisect.bisect_right(instances, (a, float("inf"))) - 1
+    inside = any(instances[j][0] <= a and b <= instances[j][1] for j in range(max(0, i - 1), i + 1))
+    # Inside the shifts the session adds no work time, so it cannot cut anyone's rest.
+    return on, inside, on == b - a or rest_ok(union, [(a, b)], rest_minutes)
+
+
+def rest_ok(shifts: list[Interval], extra: list[Interval], rest_minutes: int) -> bool:
+    """Daily rest (rule 9) for one person: adding `extra` work blocks to `shifts` must not
+    make any 24-hour window starting at a block start have a longest free stretch below
+    the rest hours, unless that window already fails with the shifts alone."""
+    if rest_minutes <= 0 or not extra:
+        return True
+    lo = min(a for a, _ in extra) - 2 * DAY
+    hi = max(b for _, b in extra) + 2 * DAY
+    near = intervals_near(shifts, lo, hi)
+    blocks = merge_intervals(near + list(extra))
+    first_extra = min(a for a, _ in extra)
+    last_extra = max(b for _, b in extra)
+    for w, _ in blocks:
+        if w + DAY <= first_extra or w >= last_extra:
+            continue  # the window does not touch a session: the shifts' own business
+        if _longest_free(blocks, w, w + DAY) < rest_minutes and _longest_free(near, w, w + DAY) >= rest_minutes:
+            return False
+    return True
+
+
+def shift_fit(groups, team_fit, teams, a: int, b: int) -> tuple[str | None, int, int]:
+    """Rules 7-9 for a cohort starting a session [a, b): its members on shift only where their
+    plans allow it, off shift only where allowed, never more of a team than its staffing slack
+    while on shift, and daily rest kept. `groups` are the cohort's (team, allow_on_shift,
+    allow_off_shift, members); `team_fit(team, a, b)` gives (minutes on shift, inside one
+    shift, rest kept). Returns (the first rule broken or None, backfill and overtime
+    participant-minutes)."""
+    backfill = overtime = 0
+    for team, on_ok, off_ok, n in groups:
+        on, inside, rest = team_fit(team, a, b)
+        if on and not on_ok:
+            return "on_shift_not_allowed", 0, 0
+        if not off_ok and not inside:
+            return "off_shift_not_allowed", 0, 0
+        if on and n > teams[team].staffing_slack:
+            return "staffing", 0, 0
+        if not rest:
+            return "daily_rest", 0, 0
+        backfill += n * on
+        overtime += n * (b - a - on)
+    return None, backfill, overtime
+
+
+def _longest_free(blocks: list[Interval], w0: int, w1: int) -> int:
+    best, cur = 0, w0
+    for a, b in blocks:
+        if b <= cur:
+            continue
+        if a >= w1:
+            break
+        best = max(best, a - cur)
+        cur = max(cur, b)
+    return max(best, w1 - cur)

@@ -1,1 +1,0 @@
-"""Reports computed from a scenario and its schedule (independently of the solver)."""
