@@ -996,10 +996,10 @@ def check(scn: dict, construct_too: bool = True, out=print) -> int:
     import time
     from collections import Counter
 
-    from scheduler.search.construct import construct
     from scheduler.domain import build_scenario
-    from scheduler.prepare.problem import PlanningProblem
     from scheduler.format import load_scenario
+    from scheduler.prepare.problem import PlanningProblem
+    from scheduler.search.construct import construct
 
     f = figures(scn)
     out(f"== {scn['id']}: " + ", ".join(f"{k} {v}" for k, v in f.items()))

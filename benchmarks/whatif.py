@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduler.solve.replan import diff_sessions  # noqa: E402
 from scheduler.solve import SolveParams, solve_scenario  # noqa: E402
+from scheduler.solve.replan import diff_sessions  # noqa: E402
 from scheduler.validate import validate  # noqa: E402
 from scheduler.whatif.variants import make_variant  # noqa: E402
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 # The format's constants have one definition: the schemas.
 from scheduler.format import DEFAULT_WEIGHTS, OBJECTIVE_TERMS, WEEKDAYS  # noqa: E402,F401

@@ -35,7 +35,6 @@ class ServiceState:
 def create_app(test_config: dict | None = None) -> Flask:
     """Defaults, then the environment, then ``test_config``."""
     from scheduler.format import ScenarioSchema, ScheduleSchema
-
     from service.extensions import Api
     from service.jobs import Background, CeleryExecutor, InProcessExecutor, NoExecutor, Settings, queued_job_ids, reap
     from service.views import register_blueprints

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from sqlalchemy import select
 
-from service.store.db import ApiTokenRow, Database, utcnow
 from service.problems import problem
+from service.store.db import ApiTokenRow, Database, utcnow
 
 ROLES = ("coordinator", "planner", "manager")
 WRITE_ROLES = ("coordinator", "planner")

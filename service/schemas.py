@@ -7,7 +7,6 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from scheduler.format import ScenarioSchema, ScheduleSchema
-
 from service.extensions import FieldErrorSchema
 
 WARNINGS_DESCRIPTION = ("what was read but ignored: fields the format does not know (a likely misspelling "

@@ -14,8 +14,8 @@ import pytest
 
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
-from scheduler.search.bound import ProgrammeBound, programme_lower_bound
 from scheduler.prepare.timeline import Timeline
+from scheduler.search.bound import ProgrammeBound, programme_lower_bound
 from scheduler.validate import build_context, compute_kpis, format_report, validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.io.calendar_import import CalendarInvalid, add_unavailable, busy_periods
 from scheduler.format import ScenarioInvalid
+from scheduler.io.calendar_import import CalendarInvalid, add_unavailable, busy_periods
 from tests.scenario_factory import day_of, scenario_factory, solve_checked
 
 SPRING = {"start": "2026-03-02", "end": "2026-05-29"}  # DST starts Sun 2026-03-29

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from scheduler.cli import main
-from scheduler.whatif.compare import compare, render_text
 from scheduler.solve.replan import diff_sessions
 from scheduler.validate import BREAKDOWN_TERMS, validate
+from scheduler.whatif.compare import compare, render_text
 from scheduler.whatif.variants import make_variant
 from tests.whatif_scenarios import FREEZE, away_changes, programme, solve
 

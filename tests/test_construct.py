@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import copy
 
-from scheduler.search.construct import construct
 from scheduler.domain import build_scenario
-from scheduler.prepare.problem import PlanningProblem
 from scheduler.format import load_scenario
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.construct import construct
 
 from .scenario_factory import module, pattern, plan, scenario_factory, solve_checked, track, trainer
 

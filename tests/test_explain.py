@@ -24,8 +24,20 @@ from scheduler.explain.messages import Texts, choose_language
 from scheduler.explain.report import explain
 from scheduler.format import load_json_file, load_scenario
 from tests.conftest import repo_root
-from tests.scenario_factory import (counted, interpreter, module, named, plan, room, scenario_factory, solve_checked,
-                                    team, track, trainer, workplace)
+from tests.scenario_factory import (
+    counted,
+    interpreter,
+    module,
+    named,
+    plan,
+    room,
+    scenario_factory,
+    solve_checked,
+    team,
+    track,
+    trainer,
+    workplace,
+)
 
 # ----------------------------------------------------------------------------- planted causes
 

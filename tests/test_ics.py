@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -135,7 +135,7 @@ def test_session_before_dst_change_is_0800_stockholm_at_plus_0100(scenario, sche
     assert start.params["TZID"] == STOCKHOLM
     assert start.dt.replace(tzinfo=None) == datetime(2026, 3, 12, 8, 0)
     assert start.dt.utcoffset() == timedelta(hours=1)
-    assert start.dt == datetime(2026, 3, 12, 7, 0, tzinfo=timezone.utc)
+    assert start.dt == datetime(2026, 3, 12, 7, 0, tzinfo=UTC)
 
 
 def test_session_after_dst_change_is_0800_stockholm_at_plus_0200(scenario, schedule):
@@ -143,7 +143,7 @@ def test_session_after_dst_change_is_0800_stockholm_at_plus_0200(scenario, sched
     assert start.params["TZID"] == STOCKHOLM
     assert start.dt.replace(tzinfo=None) == datetime(2026, 4, 1, 8, 0)
     assert start.dt.utcoffset() == timedelta(hours=2)
-    assert start.dt == datetime(2026, 4, 1, 6, 0, tzinfo=timezone.utc)
+    assert start.dt == datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 
 
 def test_dtstart_and_dtend_are_local_times_with_tzid_never_floating(scenario, schedule):
@@ -232,7 +232,7 @@ def test_scenario_timezone_is_used_for_local_times(scenario, schedule):
     ev = _event_of(scenario, schedule, "S3")
     assert ev["DTSTART"].params["TZID"] == "Europe/London"
     assert ev["DTSTART"].dt.replace(tzinfo=None) == datetime(2026, 4, 1, 7, 0)
-    assert ev["DTSTART"].dt == datetime(2026, 4, 1, 6, 0, tzinfo=timezone.utc)
+    assert ev["DTSTART"].dt == datetime(2026, 4, 1, 6, 0, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def test_dtstamp_is_fixed_without_generated_at(scenario, schedule):
 def test_generated_at_becomes_dtstamp_in_utc(scenario, schedule):
     generated = datetime.fromisoformat("2026-03-01T12:30:45.123+01:00")
     stamp_prop = _event_of(scenario, schedule, "S1", generated_at=generated)["DTSTAMP"]
-    assert stamp_prop.dt == datetime(2026, 3, 1, 11, 30, 45, tzinfo=timezone.utc)
+    assert stamp_prop.dt == datetime(2026, 3, 1, 11, 30, 45, tzinfo=UTC)
     assert stamp_prop.to_ical() == b"20260301T113045Z"
 
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from scheduler.format.limits import Limits, limit_problems, needed_sessions
 from scheduler.format import ScenarioInvalid, load_scenario
+from scheduler.format.limits import Limits, limit_problems, needed_sessions
 
 
 def test_the_examples_are_well_within_the_limits(tiny_example_scenario):

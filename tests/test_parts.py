@@ -9,13 +9,23 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scheduler.solve.parts import find_parts, merge_schedules, split_scenario
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
+from scheduler.solve.parts import find_parts, merge_schedules, split_scenario
 from scheduler.validate import validate
 
-from .scenario_factory import (module, plan, room, scenario_factory, solve, solve_checked, team, track, trainer,
-                               workplace)
+from .scenario_factory import (
+    module,
+    plan,
+    room,
+    scenario_factory,
+    solve,
+    solve_checked,
+    team,
+    track,
+    trainer,
+    workplace,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,8 +133,8 @@ def test_merging_adds_up_costs_and_counts():
 def test_a_job_queue_can_run_the_parts_elsewhere():
     # The runner stands for a queue that ships each part's request to another machine: here
     # it calls solve_part in this process and records what it was given.
-    from scheduler.solve.parts import solve_in_parts, solve_part
     from scheduler.solve import SolveParams
+    from scheduler.solve.parts import solve_in_parts, solve_part
 
     shipped = []
 

@@ -12,7 +12,7 @@ from scheduler.format import ScenarioInvalid
 from scheduler.solve import SolveParams, solve_scenario
 from scheduler.validate import validate
 from scheduler.whatif.variants import make_variant
-from tests.whatif_scenarios import (AWAY, FREEZE, away_changes, local_day, moved, programme, solve, touching)
+from tests.whatif_scenarios import AWAY, FREEZE, away_changes, local_day, moved, programme, solve, touching
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from collections import defaultdict
 import pytest
 from openpyxl import load_workbook
 
-from scheduler.io.tables import csv_text, schedule_tables, xlsx_bytes
 from scheduler.io.esf import esf_report, esf_tables, esf_xlsx, is_validation_module
+from scheduler.io.tables import csv_text, schedule_tables, xlsx_bytes
 from scheduler.validate import build_context, compute_kpis
 from tests.scenario_factory import counted, module, plan, scenario_factory, solve_checked, track, trainer
 from tests.test_workbook import LIBREOFFICE, NO_LIBREOFFICE, libreoffice_convert

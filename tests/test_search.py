@@ -12,19 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.prepare.cohorts import form_cohorts
-from scheduler.search.construct import construct
 from scheduler.domain import build_scenario
-from scheduler.prepare.problem import PlanningProblem
-from scheduler.solve.result import build_schedule, exact_costs
 from scheduler.format import load_scenario
+from scheduler.prepare.cohorts import form_cohorts
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.prepare.timeline import Timeline
 from scheduler.search.cohort_moves import _named, carry_over, placeable_alone, reform
+from scheduler.search.construct import construct
 from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
-from scheduler.prepare.timeline import Timeline
+from scheduler.solve.result import build_schedule, exact_costs
 from scheduler.validate import format_report, validate
-from tests.scenario_factory import (counted, named, plan, room, scenario_factory, solve_checked, team, trainer,
-                                    workplace)
+from tests.scenario_factory import counted, named, plan, room, scenario_factory, solve_checked, team, trainer, workplace
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

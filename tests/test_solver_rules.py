@@ -17,9 +17,8 @@ session later is the rule under test.
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
 
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import (
@@ -63,7 +62,7 @@ def move_to(session: dict, day: str, hhmm: str) -> None:
     """Move a schedule session to local ``day`` ``hhmm``, keeping its real duration."""
     dur = datetime.fromisoformat(session["end"]) - datetime.fromisoformat(session["start"])
     a = datetime.combine(D(day), time.fromisoformat(hhmm), tzinfo=TZ)
-    b = (a.astimezone(timezone.utc) + dur).astimezone(TZ)
+    b = (a.astimezone(UTC) + dur).astimezone(TZ)
     session["start"], session["end"] = a.isoformat(), b.isoformat()
 
 

@@ -13,8 +13,14 @@ import pytest
 from openpyxl import load_workbook
 
 from scheduler.format import ScenarioInvalid, load_scenario
-from scheduler.io.workbook import (SHEETS, example_scenario, read_workbook, read_workbook_with_warnings, template_workbook,
-                                write_workbook)
+from scheduler.io.workbook import (
+    SHEETS,
+    example_scenario,
+    read_workbook,
+    read_workbook_with_warnings,
+    template_workbook,
+    write_workbook,
+)
 from tests.conftest import repo_root
 from tests.scenario_factory import solve_checked
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime
 
-from scheduler.solve.replan import diff_sessions
 from scheduler.format import load_schedule
 from scheduler.solve import SolveParams, solve_scenario
+from scheduler.solve.replan import diff_sessions
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import module, plan, room, scenario_factory, team, trainer, workplace
 

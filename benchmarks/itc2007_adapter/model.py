@@ -47,14 +47,14 @@ import random
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.rules.builder import complete_hint
 from benchmarks.itc2007_adapter.instance import Instance, Lecture
+from scheduler.rules.builder import complete_hint
 
 log = logging.getLogger("modulplan.itc2007")
 

@@ -40,8 +40,8 @@ def _print_errors(path: str, exc) -> None:
 
 def cmd_check(args) -> int:
     from scheduler.domain import build_scenario
-    from scheduler.prepare.problem import PlanningProblem
     from scheduler.format import ScenarioInvalid
+    from scheduler.prepare.problem import PlanningProblem
 
     try:
         data = _load_scenario(args.scenario)

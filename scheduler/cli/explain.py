@@ -23,9 +23,9 @@ def add_subcommand(sub) -> None:
 
 
 def cmd_explain(args) -> int:
-    from scheduler.format import ScenarioInvalid, load_json_file, load_scenario, load_schedule
     from scheduler.explain.messages import choose_language
     from scheduler.explain.report import explain, format_text
+    from scheduler.format import ScenarioInvalid, load_json_file, load_scenario, load_schedule
 
     try:
         data = load_scenario(load_json_file(args.scenario))

@@ -72,8 +72,8 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     """The schedule as an .xlsx workbook and/or CSV files."""
-    from scheduler.io.tables import schedule_tables, write_csv_dir, write_xlsx
     from scheduler.format import ScenarioInvalid
+    from scheduler.io.tables import schedule_tables, write_csv_dir, write_xlsx
 
     if not args.xlsx and not args.csv:
         print("export: give --xlsx OUT.xlsx and/or --csv DIR", file=sys.stderr)
@@ -93,8 +93,8 @@ def cmd_export(args) -> int:
 
 def cmd_report(args) -> int:
     """`report esf`: the monthly ESF report as .xlsx and/or CSV."""
-    from scheduler.io.esf import esf_report, write_esf
     from scheduler.format import ScenarioInvalid
+    from scheduler.io.esf import esf_report, write_esf
 
     try:
         scenario, schedule = _load_pair(args)
@@ -111,8 +111,8 @@ def cmd_report(args) -> int:
 
 def cmd_import_calendar(args) -> int:
     """Add a calendar's busy times to a trainer's, room's or interpreter's unavailable periods."""
-    from scheduler.io.calendar_import import add_unavailable
     from scheduler.format import ScenarioInvalid, load_json_file, load_scenario_with_warnings
+    from scheduler.io.calendar_import import add_unavailable
 
     kind, owner = next((k, getattr(args, k)) for k in ("trainer", "room", "interpreter") if getattr(args, k))
     try:

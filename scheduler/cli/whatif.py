@@ -53,8 +53,8 @@ def cmd_variant(args) -> int:
 def replan_options(args) -> tuple[dict | None, dict]:
     """(baseline schedule, keyword arguments for solve_scenario) from `solve`'s options;
     raises ScenarioInvalid for a bad baseline file or freeze date."""
-    from scheduler.solve.replan import parse_freeze_until
     from scheduler.format import ScenarioInvalid, load_json_file, load_schedule_with_warnings
+    from scheduler.solve.replan import parse_freeze_until
 
     if not getattr(args, "baseline", None):
         if args.freeze_until or args.move_weight is not None:
@@ -85,8 +85,13 @@ def print_replan(schedule: dict) -> None:
 
 def cmd_compare(args) -> int:
     """KPIs of several schedules side by side (recomputed by the validator) and their differences."""
+    from scheduler.format import (
+        ScenarioInvalid,
+        load_json_file,
+        load_scenario_with_warnings,
+        load_schedule_with_warnings,
+    )
     from scheduler.whatif.compare import compare, render_text
-    from scheduler.format import ScenarioInvalid, load_json_file, load_scenario_with_warnings, load_schedule_with_warnings
 
     entries, scenario = [], None
     for path in args.files:

@@ -33,19 +33,19 @@ from __future__ import annotations
 import copy
 import time as _time
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ortools.sat.python import cp_model
 
-from scheduler.prepare.cohorts import SessionKey
-from scheduler.search.construct import construct
 from scheduler.domain import build_scenario
-from scheduler.rules.builder import ModelBuilder
-from scheduler.prepare.problem import PlanningProblem, SessionOptions
-from scheduler.rules import _with_travel, language_cover, participant_rule
-from scheduler.prepare.timeline import overlap_minutes
 from scheduler.explain.findings import Finding, Suggestion, append_change, set_change, unique_id
 from scheduler.explain.messages import Texts
+from scheduler.prepare.cohorts import SessionKey
+from scheduler.prepare.problem import PlanningProblem, SessionOptions
+from scheduler.prepare.timeline import overlap_minutes
+from scheduler.rules import _with_travel, language_cover, participant_rule
+from scheduler.rules.builder import ModelBuilder
+from scheduler.search.construct import construct
 
 ORDER = ("trainer", "interpreter", "room", "staffing", "off_shift", "on_shift", "window", "trainer_limits", "gaps")
 
@@ -243,7 +243,7 @@ def _schedule_placements(problem: PlanningProblem, schedule: dict) -> list[tuple
     for s in schedule.get("sessions") or []:
         i = problem.session_index.get(SessionKey(s["cohort"], s["module"], s["index"]))
         if i is not None:
-            minute = int((datetime.fromisoformat(s["start"]).astimezone(timezone.utc) - epoch).total_seconds() // 60)
+            minute = int((datetime.fromisoformat(s["start"]).astimezone(UTC) - epoch).total_seconds() // 60)
             out.append((i, minute, s["trainer"], s.get("room"), tuple(s.get("interpreters") or [])))
     return out
 

@@ -26,13 +26,13 @@ objective.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from scheduler.domain import OBJECTIVE_TERMS, build_scenario
-from scheduler.prepare.timeline import Timeline, overlap_minutes
 from scheduler.explain.messages import Texts
+from scheduler.prepare.timeline import Timeline, overlap_minutes
 
 DIMENSIONS = ("action_plan", "workplace", "team", "trainer", "interpreter", "week")
 UNITS = 10_000  # amounts are reported in 1/10 000 currency units, exactly
@@ -113,7 +113,7 @@ def cost_breakdown(data: dict, schedule: dict, lang: str = "sv", top: int = 10) 
     epoch = tl.clock.epoch
 
     def minute(iso: str) -> int:
-        return int((datetime.fromisoformat(iso).astimezone(timezone.utc) - epoch).total_seconds() // 60)
+        return int((datetime.fromisoformat(iso).astimezone(UTC) - epoch).total_seconds() // 60)
 
     sessions = []
     for s in schedule.get("sessions") or []:

@@ -28,14 +28,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from scheduler.prepare.cohorts import cohort_sessions, form_cohorts
 from scheduler.domain import Scenario, build_scenario
-from scheduler.prepare.shiftfit import rest_ok, shift_fit
-from scheduler.format import ScenarioInvalid, load_scenario
-from scheduler.prepare.timeline import Timeline, covers, merge_intervals, overlap_minutes
-from scheduler.explain.findings import (Finding, Suggestion, add_change, append_change, apply_changes, by_importance, set_change,
-                       unique_id)
+from scheduler.explain.findings import (
+    Finding,
+    Suggestion,
+    add_change,
+    append_change,
+    apply_changes,
+    by_importance,
+    set_change,
+    unique_id,
+)
 from scheduler.explain.messages import Texts
+from scheduler.format import ScenarioInvalid, load_scenario
+from scheduler.prepare.cohorts import cohort_sessions, form_cohorts
+from scheduler.prepare.shiftfit import rest_ok, shift_fit
+from scheduler.prepare.timeline import Timeline, covers, merge_intervals, overlap_minutes
 
 VERIFY_SECONDS = 4.0  # time budget for checking suggestions by re-running the diagnosis
 

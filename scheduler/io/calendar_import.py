@@ -34,7 +34,7 @@ inside the repeated hour is widened to cover both occurrences.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -215,11 +215,11 @@ def busy_periods(source: Any, horizon: Mapping[str, str], timezone_name: str = "
             continue
         start, end = _occurrence_span(event, tz)
         if isinstance(start, datetime):
-            a, b = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+            a, b = start.astimezone(UTC), end.astimezone(UTC)
         else:
-            a = datetime.combine(start, time(0), tz).astimezone(timezone.utc)
-            b = datetime.combine(end, time(0), tz).astimezone(timezone.utc)
-        a, b = max(a, lo.astimezone(timezone.utc)), min(b, hi.astimezone(timezone.utc))
+            a = datetime.combine(start, time(0), tz).astimezone(UTC)
+            b = datetime.combine(end, time(0), tz).astimezone(UTC)
+        a, b = max(a, lo.astimezone(UTC)), min(b, hi.astimezone(UTC))
         if b > a:
             spans.append((a, b))
     return [_as_period(a, b, tz) for a, b in _merge(spans)]

@@ -43,7 +43,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,7 +71,7 @@ PRODID = "-//modulplan//modulplan iCalendar export//SV"
 DEFAULT_TIMEZONE = "Europe/Stockholm"
 #: DTSTAMP used when no ``generated_at`` is given: a fixed value keeps the
 #: output byte-identical for identical input (stable ETags).
-DEFAULT_DTSTAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
+DEFAULT_DTSTAMP = datetime(2026, 1, 1, tzinfo=UTC)
 KINDS = ("workplace", "trainer", "room", "cohort", "interpreter")
 
 _REFRESH = timedelta(hours=1)
@@ -137,7 +137,7 @@ def _utc_stamp(generated_at: datetime | None) -> datetime:
         return DEFAULT_DTSTAMP
     if generated_at.tzinfo is None or generated_at.utcoffset() is None:
         raise ValueError("generated_at must be timezone-aware")
-    return generated_at.astimezone(timezone.utc).replace(microsecond=0)
+    return generated_at.astimezone(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ class _Transition:
 
 def _transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[_Transition]:
     """All UTC-offset changes of ``zone`` in the years first..last (inclusive)."""
-    start = datetime(first_year, 1, 1, tzinfo=timezone.utc)
-    stop = datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    stop = datetime(last_year + 1, 1, 1, tzinfo=UTC)
     step = timedelta(hours=6)
     found: list[_Transition] = []
     t = start
@@ -229,10 +229,10 @@ def _rrule_vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Ti
     vtz = icalendar.Timezone()
     vtz.add("TZID", tzid)
     if not transitions:
-        moment = datetime(first_year, 1, 1, tzinfo=timezone.utc).astimezone(zone)
+        moment = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(zone)
         offset = moment.utcoffset() or timedelta(0)
         fixed = _Transition(
-            datetime(first_year, 1, 1, tzinfo=timezone.utc) - offset,
+            datetime(first_year, 1, 1, tzinfo=UTC) - offset,
             offset,
             offset,
             moment.tzname() or "",
@@ -528,7 +528,7 @@ def build_calendar(
         if end <= start:
             raise ValueError(f"{label} ends ({session['end']}) before it starts ({session['start']})")
         entries.append((start, uid, session, is_cancelled))
-    entries.sort(key=lambda e: (e[0].astimezone(timezone.utc), e[1]))
+    entries.sort(key=lambda e: (e[0].astimezone(UTC), e[1]))
 
     # period that the VTIMEZONE must describe exactly: horizon and events,
     # one year either side (so it always holds a STANDARD and a DAYLIGHT)

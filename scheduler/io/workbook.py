@@ -53,7 +53,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from scheduler.io.tables import cells_as_text
 from scheduler.format import (
     DEFAULT_WEIGHTS,
     SCENARIO_FORMAT,
@@ -64,6 +63,7 @@ from scheduler.format import (
     load_scenario_with_warnings,
     parse_date,
 )
+from scheduler.io.tables import cells_as_text
 
 __all__ = [
     "SHEETS",

@@ -25,9 +25,8 @@ so calendar UIDs stay the same across re-solves.
 from __future__ import annotations
 
 import bisect
-import random
-
 import math
+import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -83,7 +82,7 @@ class Unassigned:
 
 
 def form_cohorts(scenario: Scenario, timeline, team_cache: dict | None = None,
-                 shaper: "CohortShaper | None" = None) -> tuple[list[Cohort], list[Unassigned]]:
+                 shaper: CohortShaper | None = None) -> tuple[list[Cohort], list[Unassigned]]:
     """All cohorts of the scenario, and the participants no valid cohort can hold.
 
     A person listed in several plans of one track is one participant of that track: they
@@ -489,7 +488,7 @@ class _GroupRepair:
 
 
 def repair_groups(scenario: Scenario, timeline, track_id: str, groups: list[list[str]],
-                  team_cache: dict | None = None, shaper: "CohortShaper | None" = None) -> list[list[str]]:
+                  team_cache: dict | None = None, shaper: CohortShaper | None = None) -> list[list[str]]:
     """`groups` (participants of one track) with members moved and swapped until each group
     could meet as far as can be seen before scheduling (`_GroupRepair`); sizes stay within the
     track's group sizes."""

@@ -20,8 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from scheduler.domain import Scenario, TeamKey
+from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from scheduler.prepare.shiftfit import shift_fit, team_fit_at
 from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals, overlap_minutes
 
@@ -80,7 +80,7 @@ class PlanningProblem:
     """A scenario with its timeline, cohorts, sessions and their candidate starts."""
 
     def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None,
-                 *, unassigned: list | None = None, reuse: "PlanningProblem | None" = None):
+                 *, unassigned: list | None = None, reuse: PlanningProblem | None = None):
         """`reuse`: a problem of the same scenario whose cohorts were formed otherwise (the
         search re-forms some): the options of every unchanged cohort are taken from it, and
         its per-team and per-person caches are shared."""
@@ -146,16 +146,16 @@ class PlanningProblem:
     # the bookings keep the travel rule itself, so a programme that never builds a model (the
     # large ones) never pays for them.
     @cached_property
-    def trainer_pads(self) -> dict[str, "TravelGaps"]:
+    def trainer_pads(self) -> dict[str, TravelGaps]:
         """Per trainer, the travel gaps between the sites of the sessions they may hold."""
         return self._pads("trainer")
 
     @cached_property
-    def interpreter_pads(self) -> dict[str, "TravelGaps"]:
+    def interpreter_pads(self) -> dict[str, TravelGaps]:
         """Per interpreter, the travel gaps between the sites of the sessions they may serve."""
         return self._pads("interpreter")
 
-    def _pads(self, kind: str) -> dict[str, "TravelGaps"]:
+    def _pads(self, kind: str) -> dict[str, TravelGaps]:
         people = self.scenario.trainers if kind == "trainer" else self.scenario.interpreters
         can: dict[str, list[int]] = defaultdict(list)
         for i, o in enumerate(self.options):
@@ -188,7 +188,7 @@ class PlanningProblem:
             hit = self._sites_cache[id(o.rooms)] = (o.rooms, frozenset(self.scenario.rooms[r].site for r in o.rooms))
         return hit[1]
 
-    def travel_pads(self, home: str | None, idxs: list[int]) -> "TravelGaps":
+    def travel_pads(self, home: str | None, idxs: list[int]) -> TravelGaps:
         """For a person who may hold sessions `idxs`: the ordered site pairs (S, S') for which
         a session at S' could start, the same day, sooner after a session at S than the travel
         time between them. With start times hours apart there are none (no travel can ever
@@ -210,7 +210,7 @@ class PlanningProblem:
             hit = self._pads_cache[memo] = self._travel_pads(classes, closest)
         return hit
 
-    def _travel_pads(self, classes: dict, closest: dict) -> "TravelGaps":
+    def _travel_pads(self, classes: dict, closest: dict) -> TravelGaps:
         sc = self.scenario
         pads: dict[tuple[str, str], int] = {}
         nbrs, default = sc.travel_neighbours, sc.travel_default
@@ -237,7 +237,7 @@ class PlanningProblem:
                 return self._travel_per_site(classes, closest)
         return TravelGaps(pads, None)
 
-    def _travel_per_site(self, classes: dict, closest: dict) -> "TravelGaps":
+    def _travel_per_site(self, classes: dict, closest: dict) -> TravelGaps:
         """The summed-up form of `travel_pads`: per site, the longest travel to a site that
         could follow it too soon (computed per site, without listing the pairs)."""
         sc = self.scenario

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -27,13 +27,13 @@ class Clock:
 
     def __init__(self, tz_name: str, first_day: date):
         self.tz = ZoneInfo(tz_name)
-        self.epoch = datetime.combine(first_day, time()).replace(tzinfo=self.tz).astimezone(timezone.utc)
+        self.epoch = datetime.combine(first_day, time()).replace(tzinfo=self.tz).astimezone(UTC)
 
     def minute(self, local: datetime) -> int:
         """Local naive wall time -> minutes. A non-existent time (spring) takes the
         offset before the change and an ambiguous one (autumn) the first occurrence:
         that is zoneinfo's fold=0."""
-        utc = local.replace(tzinfo=self.tz, fold=0).astimezone(timezone.utc)
+        utc = local.replace(tzinfo=self.tz, fold=0).astimezone(UTC)
         return int((utc - self.epoch).total_seconds() // 60)
 
     def at(self, day: date, t: time) -> int:

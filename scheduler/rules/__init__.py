@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.rules.builder import SCALE, ModelBuilder
 from scheduler.prepare.problem import PlanningProblem
+from scheduler.rules.builder import SCALE, ModelBuilder
 
 DAY = 24 * 60
 

@@ -15,14 +15,12 @@ hours); cohorts whose membership does not change keep their ids (calendar UIDs).
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 
-import time
-
 from scheduler.prepare.cohorts import Cohort, repair_groups
-from scheduler.search.construct import Bookings, _fit, _ordered_candidates, _place_cohort
 from scheduler.prepare.problem import PlanningProblem
-
+from scheduler.search.construct import Bookings, _fit, _ordered_candidates, _place_cohort
 
 WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
 # Pools of up to this many people judge who fits with whom by each one's exact candidate

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from weakref import WeakKeyDictionary
 
 from scheduler.prepare.problem import Candidate, PlanningProblem
@@ -397,7 +397,7 @@ class _Lookahead:
         return self.memo[key]
 
 
-_LOOKAHEADS: "WeakKeyDictionary[PlanningProblem, _Lookahead]" = WeakKeyDictionary()
+_LOOKAHEADS: WeakKeyDictionary[PlanningProblem, _Lookahead] = WeakKeyDictionary()
 
 
 def _lookahead(problem: PlanningProblem) -> _Lookahead:
@@ -490,7 +490,7 @@ def _place_cohort(problem: PlanningProblem, book: Bookings, idxs: list[int], str
 
 
 def _first_fit(problem: PlanningProblem, book: Bookings, i: int, todo: list[int], preferred: str | None,
-               ahead: "_Lookahead | None") -> Placement | None:
+               ahead: _Lookahead | None) -> Placement | None:
     """The first of the remaining candidate starts `todo` (taken off the list) at which
     session i keeps every rule, with the first trainer, room and interpreters that fit."""
     o = problem.options[i]

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from scheduler.search.construct import Placement
 from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.cohort_moves import reform, regroup, unplaceable
+from scheduler.search.construct import Placement
 from scheduler.search.ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")

@@ -18,8 +18,8 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 
-from scheduler.search.construct import Placement
 from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.construct import Placement
 
 
 class Ledger:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import random
 
-from scheduler.search.construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort
 from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort
 from scheduler.search.ledger import Ledger
 
 

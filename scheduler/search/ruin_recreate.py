@@ -27,11 +27,11 @@ import random
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from scheduler.search.construct import Bookings, Placement
 from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.construct import Bookings, Placement
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
 

@@ -12,24 +12,24 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from scheduler.search.construct import Bookings, Placement, complete, construct
-from scheduler.solve.parts import solve_in_parts, split_scenario
 from scheduler.domain import Scenario, build_scenario
-from scheduler.rules.builder import SCALE, ModelBuilder, complete_hint_status
-from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.bound import programme_lower_bound
-from scheduler.search.engine import improve, improve_in_parallel, schedulable_cohorts
-from scheduler.prepare.cohorts import cohorts_forced
-from scheduler.solve.result import build_schedule, exact_costs
 from scheduler.format import load_scenario
+from scheduler.prepare.cohorts import cohorts_forced
+from scheduler.prepare.problem import PlanningProblem
 from scheduler.rules import build_model
+from scheduler.rules.builder import SCALE, ModelBuilder, complete_hint_status
+from scheduler.search.bound import programme_lower_bound
+from scheduler.search.construct import Bookings, Placement, complete, construct
+from scheduler.search.engine import improve, improve_in_parallel, schedulable_cohorts
+from scheduler.solve.parts import solve_in_parts, split_scenario
+from scheduler.solve.result import build_schedule, exact_costs
 
 log = logging.getLogger("modulplan.solve")
 

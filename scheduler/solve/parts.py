@@ -33,8 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from scheduler.domain import Scenario, build_scenario
-from scheduler.solve.result import _round
 from scheduler.format import load_scenario
+from scheduler.solve.result import _round
 
 log = logging.getLogger("modulplan.parts")
 

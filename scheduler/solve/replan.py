@@ -23,11 +23,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from scheduler.prepare.cohorts import SessionKey
-from scheduler.search.construct import Bookings, Placement, _fit, _interpreters, complete, construct
-from scheduler.prepare.problem import PlanningProblem, SessionOptions
 from scheduler.format import FieldError, ScenarioInvalid, load_schedule
+from scheduler.prepare.cohorts import SessionKey
+from scheduler.prepare.problem import PlanningProblem, SessionOptions
 from scheduler.prepare.timeline import covers, overlap_minutes
+from scheduler.search.construct import Bookings, Placement, _fit, _interpreters, complete, construct
 
 MOVE_SESSION_DEFAULT = 500
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.search.construct import Placement
 from scheduler.domain import OBJECTIVE_TERMS
 from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.construct import Placement
 from scheduler.solve.reasons import unscheduled_reason
 
 

@@ -28,7 +28,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from scheduler.format import FieldError, ScenarioInvalid, load_scenario
 

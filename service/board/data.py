@@ -12,11 +12,10 @@ board shows the same numbers rule 7 is checked with. A manager gets their workpl
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scheduler.validate import build_context
-
 from service.store import manager_schedule_view
 
 
@@ -151,7 +150,7 @@ def staffing(ctx, workplace: str | None = None) -> list[dict]:
 # ---------------------------------------------------------------------------- the whole board document
 
 def _iso(value: Any) -> Any:
-    return value.astimezone(timezone.utc).isoformat() if isinstance(value, datetime) else value
+    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
 
 
 def board_document(scenario: dict, schedule: dict, meta: dict, *, workplace: str | None = None) -> dict:

@@ -100,9 +100,9 @@ def cmd_feed_revoke(args) -> int:
 
 
 def cmd_erase_participants(args) -> int:
+    from service.store import publish_lineage
     from service.store.db import ScenarioRow
     from service.store.erase import erase_participants
-    from service.store import publish_lineage
 
     db = _database()
     with db.Session() as s:

@@ -46,9 +46,8 @@ def stored_scenario(db, document: dict):
     from sqlalchemy import select
 
     from scheduler.format import load_scenario
-
-    from service.store.db import ScenarioRow, VariantRow, new_id
     from service.store import new_programme, scenario_workplaces
+    from service.store.db import ScenarioRow, VariantRow, new_id
 
     normalized = load_scenario(document)
     name = str(normalized.get("name") or normalized["id"])[:500]
@@ -68,8 +67,8 @@ def stored_schedule(db, scenario_row, schedule: dict):
     """The stored schedule of this scenario row with exactly this document, or a new one."""
     from sqlalchemy import select
 
-    from service.store.db import ScheduleRow
     from service.store import store_schedule
+    from service.store.db import ScheduleRow
 
     with db.Session() as s:
         for row in s.scalars(select(ScheduleRow).where(ScheduleRow.scenario_id == scenario_row.id)):
@@ -83,7 +82,6 @@ def stored_schedule(db, scenario_row, schedule: dict):
 def cmd_load(args) -> int:
     from scheduler.format import ScenarioInvalid
     from scheduler.validate import format_report, validate
-
     from service.cli import _database
 
     scenario = _read_json(args.scenario, "scenario")

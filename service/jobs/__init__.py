@@ -13,9 +13,9 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Callable
 
 from sqlalchemy import select, update
 
@@ -45,7 +45,7 @@ class Settings:
         self.max_sends = max_sends
 
     @classmethod
-    def from_config(cls, config) -> "Settings":
+    def from_config(cls, config) -> Settings:
         return cls(config["PROGRESS_INTERVAL"], config["HEARTBEAT_STALE"], config["MAX_ATTEMPTS"],
                    config["VALIDATE_SCHEDULES"], config["JOB_MEMORY_MB"], config["QUEUED_GRACE"])
 
@@ -114,7 +114,6 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
     """Run one solve job to its end; returns the job's state afterwards ('busy': not ours to run)."""
     from scheduler.format import ScenarioInvalid, load_scenario
     from scheduler.solve import SolveParams
-
     from service.jobs.child import ChildFailed, ChildLimits, run_in_child
     from service.store import store_draft
 

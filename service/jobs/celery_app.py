@@ -49,8 +49,8 @@ def _worker_state():
     global _state
     if _state is None:
         from service.config import DEFAULTS, database_url, from_environment
-        from service.store.db import Database
         from service.jobs import Settings
+        from service.store.db import Database
 
         config = dict(DEFAULTS, **from_environment())
         db = Database(database_url(config["DATABASE_URL"]))

@@ -1,12 +1,12 @@
 """Alembic environment: the connection comes from ``Database.upgrade`` (or DATABASE_URL)."""
 
+import os
+
 from alembic import context
 from sqlalchemy import create_engine
 
 from service.config import database_url
 from service.store.db import Base
-
-import os
 
 config = context.config
 target_metadata = Base.metadata

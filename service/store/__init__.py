@@ -25,8 +25,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from scheduler.io.ics import session_key
-
-from service.store.db import ApiTokenRow, Database, FeedRow, LineageRow, ScheduleRow, SessionRevisionRow, SettingRow, VariantRow, utcnow
+from service.store.db import (
+    ApiTokenRow,
+    Database,
+    FeedRow,
+    LineageRow,
+    ScheduleRow,
+    SessionRevisionRow,
+    SettingRow,
+    VariantRow,
+    utcnow,
+)
 
 FEED_KINDS = ("workplace", "trainer", "room", "cohort", "interpreter")
 

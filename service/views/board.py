@@ -19,7 +19,6 @@ from flask_smorest import Blueprint
 from markupsafe import Markup
 
 from scheduler.explain.messages import choose_language
-
 from service.auth import require
 from service.board.data import board_document
 from service.board.i18n import texts

@@ -12,7 +12,6 @@ from marshmallow import fields, validate
 
 from scheduler.explain.messages import LANGUAGES, choose_language
 from scheduler.format import ScenarioInvalid, load_scenario
-
 from service.auth import WRITE_ROLES, require
 from service.jobs.child import ChildFailed, ChildLimits, run_in_child
 from service.problems import problem

@@ -3,11 +3,11 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
+from service.auth import require
+from service.problems import problem
+from service.store import find_feed, grace_ends, published_head, render_calendar, revoke_feed
 from service.store.db import ScenarioRow, ScheduleRow, utcnow
 from service.store.feedcache import FeedCache, RenderedFeed
-from service.problems import problem
-from service.auth import require
-from service.store import find_feed, grace_ends, published_head, render_calendar, revoke_feed
 from service.views.common import db, state
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",

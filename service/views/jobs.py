@@ -5,9 +5,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select, update
 
 from service.auth import WRITE_ROLES, require
-from service.store.db import JobRow, utcnow
 from service.problems import problem
 from service.schemas import JobSchema, ListQuerySchema
+from service.store.db import JobRow, utcnow
 from service.views.common import db, state
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Solve jobs")

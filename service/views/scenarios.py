@@ -5,13 +5,19 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from scheduler.format import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
-
 from service.auth import WRITE_ROLES, require
-from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
 from service.problems import problem
-from service.schemas import (CreateScenarioQuerySchema, JobSchema, ListQuerySchema, ScenarioResourceSchema, ScenarioSummarySchema, ScheduleSummarySchema,
-                       SolveOptionsSchema)
+from service.schemas import (
+    CreateScenarioQuerySchema,
+    JobSchema,
+    ListQuerySchema,
+    ScenarioResourceSchema,
+    ScenarioSummarySchema,
+    ScheduleSummarySchema,
+    SolveOptionsSchema,
+)
 from service.store import new_programme, scenario_workplaces
+from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
 from service.views.common import db, json_body, state
 from service.views.jobs import job_dict
 
@@ -185,8 +191,8 @@ def erase(scenario: str):
     participant's id, in every stored version, variant, schedule and published session, becomes a
     random pseudonym nothing maps back (``service/erase.py``). Schedules, calendars and re-plans
     keep working; it cannot be undone."""
-    from service.store.erase import erase_participants
     from service.store import publish_lineage
+    from service.store.erase import erase_participants
 
     principal = require("coordinator")
     row = load_row(scenario, principal)

@@ -6,10 +6,17 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
 from service.auth import require
-from service.store.db import ScenarioRow, ScheduleRow
 from service.problems import problem
 from service.schemas import CalendarQuerySchema, FeedListSchema, ScheduleDocument
-from service.store import calendar_entities, feed_token, manager_schedule_view, publish_lineage, render_calendar, secret_key
+from service.store import (
+    calendar_entities,
+    feed_token,
+    manager_schedule_view,
+    publish_lineage,
+    render_calendar,
+    secret_key,
+)
+from service.store.db import ScenarioRow, ScheduleRow
 from service.views.common import db, public_url, state
 
 blp = Blueprint("schedules", __name__, url_prefix="/api/v1/schedules",

@@ -22,13 +22,12 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from scheduler.format import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
-
 from service.auth import WRITE_ROLES, require
-from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
-from service.problems import problem
 from service.extensions import FieldErrorSchema
+from service.problems import problem
 from service.schemas import WARNINGS_DESCRIPTION, JobSchema, SolveOptionsSchema
 from service.store import publish_lineage, publish_schedule, scenario_workplaces
+from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
 from service.views.common import db, json_body, state
 from service.views.jobs import job_dict
 from service.views.scenarios import load_row

@@ -21,7 +21,6 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from scheduler.format import ScenarioInvalid, problem_dicts
-
 from service.auth import WRITE_ROLES, require
 from service.problems import problem
 from service.schemas import ScenarioResourceSchema

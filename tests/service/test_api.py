@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timedelta, timezone
-
+from datetime import UTC, datetime, timedelta
 
 from tests.conftest import repo_root
 
 from .calendars import check_calendar
+
 
 def _post_scenario(client, doc, role="coordinator"):
     r = client.post("/api/v1/scenarios", role=role, json=doc)
@@ -77,8 +77,8 @@ def test_full_flow(client, tiny):
 
     schedule = client.get(f"/api/v1/schedules/{done['schedule_id']}").get_json()
     assert schedule["format"] == "modulplan/schedule-1" and schedule["scenario"] == "tiny-1"
-    from scheduler.validate import validate
     from scheduler.format import load_scenario
+    from scheduler.validate import validate
 
     assert validate(load_scenario(tiny), schedule).ok
 
@@ -199,8 +199,8 @@ def test_publishing_is_explicit_and_an_earlier_revision_can_be_published_again(c
 
 def test_store_schedule_sequences_and_cancellations(client, tiny, examples_dir):
     from scheduler.io.ics import session_key
-    from service.store.db import ScenarioRow
     from service.store import store_schedule
+    from service.store.db import ScenarioRow
 
     db = client.app.extensions["modulplan"].db
     row = ScenarioRow(lineage="tiny-1", name="t", workplaces=["W-BRUK", "W-VARD"], document=tiny)
@@ -373,7 +373,7 @@ def test_queued_job_survives_restart_and_dead_running_job_is_requeued(backend_ur
     with db1.Session.begin() as s:  # this one was running in a process that died a minute ago
         j = s.get(JobRow, dead)
         j.state, j.attempts, j.worker = "running", 1, "gone:1:1"
-        j.heartbeat_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+        j.heartbeat_at = datetime.now(UTC) - timedelta(minutes=1)
     app1.extensions["modulplan"].close()
 
     app2 = create_app({**cfg, "EXECUTOR": "inprocess"})
@@ -393,10 +393,9 @@ def test_queued_job_survives_restart_and_dead_running_job_is_requeued(backend_ur
 
 
 def test_running_job_of_dead_worker_fails_after_max_attempts(backend_url, tiny):
-    from service.store.db import Database, JobRow, ScenarioRow
-    from service.jobs import Settings, reap
-
     from service import create_app
+    from service.jobs import Settings, reap
+    from service.store.db import Database, JobRow, ScenarioRow
 
     app = create_app({"DATABASE_URL": backend_url, "EXECUTOR": "none", "REDIS_URL": None})
     db: Database = app.extensions["modulplan"].db
@@ -405,7 +404,7 @@ def test_running_job_of_dead_worker_fails_after_max_attempts(backend_url, tiny):
         s.add(row)
         s.flush()
         s.add(JobRow(id="deadjob", scenario_id=row.id, state="running", options={}, attempts=2, worker="gone:1:1",
-                     heartbeat_at=datetime.now(timezone.utc) - timedelta(minutes=5), cancel_requested=False))
+                     heartbeat_at=datetime.now(UTC) - timedelta(minutes=5), cancel_requested=False))
     assert reap(db, Settings(heartbeat_stale=10, max_attempts=2)) == []
     with db.Session() as s:
         job = s.get(JobRow, "deadjob")
@@ -494,8 +493,8 @@ def test_a_managers_feed_is_theirs_and_dies_with_their_access(client, tiny):
 
 def test_feed_links_survive_a_rotation_of_the_secret_key(backend_url, tiny):
     from service import create_app
-    from service.store.db import FeedRow
     from service.store import _feed_token
+    from service.store.db import FeedRow
 
     from .conftest import Client
 

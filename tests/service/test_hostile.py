@@ -231,8 +231,8 @@ def test_a_queued_job_whose_message_was_lost_is_sent_again_and_runs(backend_url,
 def test_a_job_whose_message_is_lost_again_and_again_fails_with_the_reason(client, tiny):
     from datetime import timedelta
 
-    from service.store.db import JobRow, utcnow
     from service.jobs import Settings, lost_queued_jobs
+    from service.store.db import JobRow, utcnow
 
     db = client.app.extensions["modulplan"].db
     sid = client.post(f"{API}/scenarios", json=tiny).get_json()["id"]

@@ -4,7 +4,7 @@ feeds (same UID, higher SEQUENCE, CANCELLED for a grace period), comparison."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -144,7 +144,7 @@ def test_after_publishing_removed_sessions_are_cancelled_in_the_feeds_for_the_gr
 
 
 def test_cancellations_older_than_the_grace_period_are_left_out():
-    now = datetime(2026, 3, 10, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 10, tzinfo=UTC)
     fresh = {"id": "a", "cancelled_at": (now - timedelta(days=2)).isoformat()}
     old = {"id": "b", "cancelled_at": (now - timedelta(days=30)).isoformat()}
     assert within_grace([fresh, old, {"id": "c"}], 28, now) == [fresh, {"id": "c"}]

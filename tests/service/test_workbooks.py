@@ -30,8 +30,8 @@ END:VCALENDAR
 @pytest.fixture
 def stored(client, tiny, tiny_example_schedule):
     """A stored scenario (the contract's tiny one) with its hand-checked schedule stored as solved."""
-    from service.store.db import ScenarioRow
     from service.store import store_schedule
+    from service.store.db import ScenarioRow
 
     sid = client.post(f"{API}/scenarios", json=tiny).get_json()["id"]
     db = client.app.extensions["modulplan"].db
