@@ -815,7 +815,7 @@ class Gen:
             pools[key].append(p)
         h0 = date.fromisoformat(self.spec["horizon"][0])
         area_of = {r["id"]: r["area"] for r in self.regions}
-        for key, plans in pools.items():
+        for plans in pools.values():
             tr = self.tracks[plans[0]["track"]]
             n = sum(e.get("count", 1) for p in plans for e in p["participants"])
             cohorts = max(1, math.ceil(n / tr["max_group"]))

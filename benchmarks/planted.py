@@ -644,7 +644,7 @@ class Planted:
         for pl in self.plans:
             key = pl.get("_wave") or (pl["id"],)
             pools[(pl["_region"], pl["track"]) + tuple(key)].append(pl)
-        for key, plans in pools.items():
+        for plans in pools.values():
             tid = plans[0]["track"]
             tr = self.tracks[tid]
             members = [(p, t, pl) for pl in plans for p, t in pl["_people"]]
@@ -900,7 +900,7 @@ class Planted:
         for key in self.teams:
             self.slack.setdefault(key, 1)
         # care teams: slack 1-2 where the cohorts allow; others get what their cohorts need, or more
-        for key, t in self.teams.items():
+        for key, _t in self.teams.items():
             kind = self.region_of_wp[key[0]]["_kind"]
             if kind != "care":
                 self.slack[key] = max(self.slack[key], self.r.choice((1, 2, 3, 4)))

@@ -152,7 +152,7 @@ def evaluate(instance: Instance, solution: list[Lecture] | str | Path) -> Evalua
     availability = sum(1 for cid, periods in table.items() for p in periods if (cid, p) in inst.unavailable)
 
     in_room: dict[tuple[str, int], int] = defaultdict(int)
-    for cid, periods in table.items():
+    for periods in table.values():
         for p, r in periods.items():
             in_room[r, p] += 1
     room_occupancy = sum(n - 1 for n in in_room.values() if n > 1)

@@ -311,7 +311,7 @@ class Itc2007Model:
             m.add_hint(v, max(0, self.reach[c] - len(new_days)))
         for (gi, p), v in self.iso.items():
             g = pb.curricula[gi][0]
-            busy = lambda q: any(q in periods[c] for c in g)  # noqa: E731
+            busy = lambda q: any(q in periods[c] for c in g)  # noqa: E731, B023 - used at once, in this iteration
             m.add_hint(v, int(busy(p) and not any(busy(q) for q in pb.same_day_neighbours(p))))
 
 
@@ -365,7 +365,7 @@ def room_capacity_cost(pb: Problem, mb: Itc2007Model) -> None:
     """RoomCapacity: each lecture costs the number of its students without a seat."""
     w = WEIGHTS["RoomCapacity"]
     mb.add_term("RoomCapacity", sum(pb.penalty[c][r] for (c, p), r in mb.fixed.items()), w)
-    for (c, p, r), v in mb.z.items():
+    for (c, _p, r), v in mb.z.items():
         mb.add_term("RoomCapacity", v, pb.penalty[c][r] * w)
 
 
@@ -422,7 +422,7 @@ def compactness_cost(pb: Problem, mb: Itc2007Model) -> None:
             continue
 
         def busy(p):
-            return int(p in fixed_busy), lits_at.get(p, [])
+            return int(p in fixed_busy), lits_at.get(p, [])  # noqa: B023 - used at once, in this iteration
 
         for p in sorted(fixed_busy | set(lits_at)):
             fixed, lits = busy(p)
@@ -623,7 +623,7 @@ def polish_rooms(pb: Problem, tt: Timetable) -> Timetable:
     tt = dict(tt)
     occupant = {(p, r): c for (c, p), r in tt.items()}
     count: list[dict[int, int]] = [defaultdict(int) for _ in range(pb.C)]
-    for (c, p), r in tt.items():
+    for (c, _p), r in tt.items():
         count[c][r] += 1
 
     def stab(c: int, gain: int, lose: int) -> int:
@@ -701,7 +701,7 @@ def pick_neighbourhood(pb: Problem, tt: Timetable, kind: str, size: int, rng: ra
         # The rooms of a course that uses several (or sits in too small a room), topped up
         # with rooms of similar capacity: their lectures keep their periods and swap rooms.
         used: dict[int, set[int]] = defaultdict(set)
-        for (c, p), r in tt.items():
+        for (c, _p), r in tt.items():
             used[c].add(r)
         bad = [c for c in range(pb.C) if len(used[c]) > 1 or any(pb.penalty[c][r] for r in used[c])]
         rooms = set(used[rng.choice(bad)]) if bad else {rng.randrange(pb.R)}
