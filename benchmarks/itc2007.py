@@ -7,7 +7,7 @@ For each instance and time limit: solve, score the solution with the independent
 (`benchmarks.itc2007_adapter.evaluate`), and compare with the best known value. Results go to
 `benchmarks/results/itc2007.csv` and `benchmarks/results/itc2007.md` (rewritten after every
 run, so an interrupted benchmark keeps what it has). Instances are read from
-`<repo>/../shared/bench/itc2007/`, else /work/shared/bench/itc2007/.
+`benchmarks/itc2007_adapter/instances/` (a byte-for-byte copy of the shared benchmark folder).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from benchmarks.itc2007_adapter.evaluate import BEST_KNOWN, evaluate, ratio  # n
 from benchmarks.itc2007_adapter.instance import format_solution, load_instance  # noqa: E402
 from benchmarks.itc2007_adapter.model import SolveParams, solve  # noqa: E402
 
-_CANDIDATES = [ROOT.parent / "shared" / "bench" / "itc2007", Path("/work/shared/bench/itc2007")]
+_CANDIDATES = [ROOT / "benchmarks" / "itc2007_adapter" / "instances", ROOT.parent / "shared" / "bench" / "itc2007"]
 RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = ["instance", "time_limit", "cost", "hard_violations", "best_known", "optimal_known", "ratio",
           "first_feasible_s", "seconds", "model_cost", "constructive_cost", "room_capacity",

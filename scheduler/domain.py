@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 # The format's constants have one definition: the schemas.
-from scheduler.format import DEFAULT_WEIGHTS, OBJECTIVE_TERMS, WEEKDAYS  # noqa: E402,F401
+from scheduler.format import DEFAULT_WEIGHTS, OBJECTIVE_TERMS, WEEKDAYS  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,8 @@ def build_scenario(data: dict) -> Scenario:
     workplaces = {}
     for w in data.get("workplaces", []):
         teams = tuple(
-            Team(t["id"], w["id"], t["pattern"], int(t.get("offset_days", 0)), int(t["headcount"]), int(t["min_staffing"]))
+            Team(t["id"], w["id"], t["pattern"], int(t.get("offset_days", 0)), int(t["headcount"]),
+                 int(t["min_staffing"]))
             for t in w.get("teams", [])
         )
         workplaces[w["id"]] = Workplace(w["id"], w.get("name", w["id"]), w["site"], teams)
@@ -365,7 +366,7 @@ def build_scenario(data: dict) -> Scenario:
             _date(p["target"]) if p.get("target") else deadline,
             bool(p.get("allow_on_shift", True)), bool(p.get("allow_off_shift", False)),
         )
-    weights = dict(DEFAULT_WEIGHTS)
+    weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
     weights.update({k: v for k, v in (data.get("weights") or {}).items() if k in DEFAULT_WEIGHTS})
     return Scenario(
         id=data["id"], name=data.get("name", data["id"]), timezone=data.get("timezone") or "Europe/Stockholm",

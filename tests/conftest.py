@@ -1,4 +1,4 @@
-"""Shared fixtures: the contract's examples, the scenario factory, solve-and-validate.
+"""Shared fixtures: the format's examples (scenarios/examples), the scenario factory, solve-and-validate.
 
 The helpers themselves live in ``tests/scenario_factory.py`` (plain functions,
 importable as ``tests.scenario_factory``); the fixtures here only hand them out.
@@ -24,26 +24,21 @@ def repo_root() -> Path:
     return here.parent
 
 
-_EXAMPLE_CANDIDATES = [
-    repo_root().parent / "shared" / "spec" / "examples",
-    Path("/work/shared/spec/examples"),
-]
+#: The format's hand-checked examples (a copy of the spec's, kept in the repository so that
+#: the tests need nothing outside it).
+EXAMPLES_DIR = repo_root() / "scenarios" / "examples"
 
 
 def find_examples_dir() -> Path:
-    """``<repo>/../shared/spec/examples``, else /work/shared/spec/examples."""
-    for p in _EXAMPLE_CANDIDATES:
-        if (p / "tiny-scenario.json").exists():
-            return p
-    return _EXAMPLE_CANDIDATES[0]
+    """``<repo>/scenarios/examples``: tiny-scenario.json and tiny-schedule.json."""
+    return EXAMPLES_DIR
 
 
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     p = find_examples_dir()
     if not (p / "tiny-scenario.json").exists():
-        pytest.fail("the contract's examples are missing: looked in "
-                    + ", ".join(str(c) for c in _EXAMPLE_CANDIDATES))
+        pytest.fail(f"the format's examples are missing: looked in {p}")
     return p
 
 

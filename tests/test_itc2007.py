@@ -1,7 +1,7 @@
 """ITC-2007 Track 3 adapter: parser, independent evaluator, solver, command line.
 
-The instances are the official ones in ``<repo>/../shared/bench/itc2007/`` (fallback
-/work/shared/bench/itc2007/); see the README there for the format and the cost definitions.
+The instances are the official ones, kept in ``benchmarks/itc2007_adapter/instances/`` (copied byte
+for byte from the shared benchmark folder); see the README there for the format and the cost definitions.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from benchmarks.itc2007_adapter.instance import (
 from benchmarks.itc2007_adapter.model import Problem, SolveParams, build_model, solve, timetable_cost
 
 ROOT = Path(__file__).resolve().parents[1]
-_CANDIDATES = [ROOT.parent / "shared" / "bench" / "itc2007", Path("/work/shared/bench/itc2007")]
+_CANDIDATES = [ROOT / "benchmarks" / "itc2007_adapter" / "instances"]
 BENCH = next((p for p in _CANDIDATES if (p / "toy.ctt").exists()), _CANDIDATES[0])
 
 

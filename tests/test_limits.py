@@ -55,7 +55,8 @@ def test_sessions_needed_count_one_cohort_per_min_group(tiny_example_scenario):
     people = sum(p.get("count", 1) for plan in doc["action_plans"] if plan["track"] == track["id"]
                  for p in plan["participants"])
     before = needed_sessions(doc)
+    extra = 10 * track["min_group"]
     doc["action_plans"].append({"id": "EXTRA", "workplace": doc["action_plans"][0]["workplace"],
-                                "track": track["id"], "participants": [{"team": "x", "count": 10 * track["min_group"]}]})
+                                "track": track["id"], "participants": [{"team": "x", "count": extra}]})
     assert needed_sessions(doc) - before == per_cohort * (-(-(people + 10 * track["min_group"]) // track["min_group"])
                                                           - -(-people // track["min_group"]))

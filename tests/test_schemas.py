@@ -1,4 +1,4 @@
-"""The scenario and schedule formats (scheduler/schemas.py): loading, defaults, errors."""
+"""The scenario and schedule formats (scheduler/format): loading, defaults, errors."""
 
 from __future__ import annotations
 
@@ -26,20 +26,13 @@ from scheduler.format import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-# The examples belong to the spec; the repository may carry a copy.
-_EXAMPLE_DIRS = [
-    REPO / "docs" / "spec" / "examples",
-    REPO / "tests" / "data",
-    REPO / "scenarios",
-    Path("/work/shared/spec/examples"),
-]
+EXAMPLES = REPO / "scenarios" / "examples"  # the format's hand-checked examples
 
 
 def _example(name: str) -> dict:
-    for folder in _EXAMPLE_DIRS:
-        if (folder / name).is_file():
-            return load_json_file(folder / name)
-    pytest.fail(f"example {name} not found in {[str(d) for d in _EXAMPLE_DIRS]}")
+    if not (EXAMPLES / name).is_file():
+        pytest.fail(f"example {name} not found in {EXAMPLES}")
+    return load_json_file(EXAMPLES / name)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from scheduler.format import _objects  # the format's own reading of "the objects of a list"
+from scheduler.format.values import objects_of  # the format's own reading of "the objects of a list"
 
 DEFAULT_START_TIMES_PER_DAY = 2  # the format's default start times ("08:00", "13:00")
 DEFAULT_WEEKDAYS = 5
@@ -47,7 +47,7 @@ class Limits:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
         environ = os.environ if environ is None else environ
-        changes = {}
+        changes: dict[str, Any] = {}  # field name -> an int, or a float for the float fields
         for f in fields(cls):
             raw = environ.get(f"MODULPLAN_LIMIT_{f.name.upper()}")
             if raw:
@@ -117,6 +117,10 @@ def _whole(value: Any) -> int:
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else 0
 
 
+def _mapping(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _date(value: Any) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
@@ -128,20 +132,21 @@ def needed_sessions(doc: Mapping) -> int:
     """The most sessions the plans can need: per track, one cohort per ``min_group``
     participants (and one more below it), times the sessions of the track's modules."""
     per_track: dict[Any, int] = {}
-    for _, plan in _objects(doc, "action_plans"):
-        n = sum(_whole(p.get("count")) if "count" in p else 1 for _, p in _objects(plan, "participants"))
+    for _, plan in objects_of(doc, "action_plans"):
+        n = sum(_whole(p.get("count")) if "count" in p else 1 for _, p in objects_of(plan, "participants"))
         key = plan.get("track")
         if isinstance(key, str):
             per_track[key] = per_track.get(key, 0) + n
-    sessions_of = {m["id"]: _whole(m.get("sessions")) for _, m in _objects(doc, "modules")
+    sessions_of = {m["id"]: _whole(m.get("sessions")) for _, m in objects_of(doc, "modules")
                    if isinstance(m.get("id"), str)}
     total = 0
-    for _, track in _objects(doc, "tracks"):
+    for _, track in objects_of(doc, "tracks"):
         people = per_track.get(track["id"], 0) if isinstance(track.get("id"), str) else 0
         if not people:
             continue
         group = max(1, _whole(track.get("min_group")))
-        modules = track.get("modules") if isinstance(track.get("modules"), list) else []
+        listed = track.get("modules")
+        modules: list[Any] = listed if isinstance(listed, list) else []
         total += (math.ceil(people / group) + 1) * sum(sessions_of.get(m, 0) for m in modules if isinstance(m, str))
     return total
 
@@ -153,8 +158,8 @@ def size_problems(doc: Any, limits: Limits) -> list[tuple[str, str]]:
         return []
     problems: list[tuple[str, str]] = []
     people = 0
-    for i, plan in _objects(doc, "action_plans"):
-        for k, part in _objects(plan, "participants"):
+    for i, plan in objects_of(doc, "action_plans"):
+        for k, part in objects_of(plan, "participants"):
             people += _whole(part.get("count")) if "count" in part else 1
             if people > limits.participants:
                 problems.append((_path(("action_plans", i, "participants", k)),
@@ -163,7 +168,7 @@ def size_problems(doc: Any, limits: Limits) -> list[tuple[str, str]]:
                 break
         if people > limits.participants:
             break
-    for i, module in _objects(doc, "modules"):
+    for i, module in objects_of(doc, "modules"):
         if _whole(module.get("sessions")) > limits.sessions_per_module:
             problems.append((_path(("modules", i, "sessions")),
                              f"module {module.get('id')} has {_fmt(_whole(module.get('sessions')))} sessions, more "
@@ -174,7 +179,7 @@ def size_problems(doc: Any, limits: Limits) -> list[tuple[str, str]]:
             problems.append(("$.action_plans", f"the plans can need up to {_fmt(need)} sessions (one cohort per "
                                                f"min_group participants of each track), more than the limit of "
                                                f"{_fmt(limits.sessions)} for one programme"))
-    horizon = doc.get("horizon") if isinstance(doc.get("horizon"), Mapping) else {}
+    horizon = _mapping(doc.get("horizon"))
     start, end = _date(horizon.get("start")), _date(horizon.get("end"))
     if start and end and end >= start:
         days = (end - start).days + 1
@@ -182,7 +187,7 @@ def size_problems(doc: Any, limits: Limits) -> list[tuple[str, str]]:
             problems.append(("$.horizon.end", f"the horizon is {_fmt(days)} days long, more than the limit of "
                                               f"{_fmt(limits.horizon_days)} days"))
         else:
-            cal = doc.get("calendar") if isinstance(doc.get("calendar"), Mapping) else {}
+            cal = _mapping(doc.get("calendar"))
             times = cal.get("start_times")
             per_day = len(times) if isinstance(times, list) else DEFAULT_START_TIMES_PER_DAY
             weekdays = cal.get("weekdays")
