@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,20 +20,12 @@ from scheduler.io.ics import (
 )
 
 _HERE = Path(__file__).resolve().parent
-_EXAMPLE_DIRS = [
-    Path(os.environ["MODULPLAN_SPEC_EXAMPLES"]) if os.environ.get("MODULPLAN_SPEC_EXAMPLES") else None,
-    _HERE.parent / "spec" / "examples",
-    _HERE.parent / "docs" / "spec" / "examples",
-    Path("/work/shared/spec/examples"),
-]
+EXAMPLES = _HERE.parent / "scenarios" / "examples"  # the format's hand-checked examples
 STOCKHOLM = "Europe/Stockholm"
 
 
 def _examples_dir() -> Path:
-    for d in _EXAMPLE_DIRS:
-        if d is not None and (d / "tiny-scenario.json").is_file():
-            return d
-    pytest.skip("tiny-1 example not found; set MODULPLAN_SPEC_EXAMPLES")
+    return EXAMPLES
 
 
 @pytest.fixture

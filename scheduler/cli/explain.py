@@ -6,13 +6,14 @@ import json
 import os
 import sys
 
-EXIT_OK, EXIT_INVALID = 0, 2
+from scheduler.cli.common import EXIT_INVALID, EXIT_OK
 
 
 def add_subcommand(sub) -> None:
     p = sub.add_parser("explain", help="why sessions cannot be placed, what the plan costs, and what to change")
     p.add_argument("scenario")
-    p.add_argument("schedule", nargs="?", help="a schedule of this scenario: explain its unscheduled sessions and costs")
+    p.add_argument("schedule", nargs="?",
+                   help="a schedule of this scenario: explain its unscheduled sessions and costs")
     p.add_argument("--lang", choices=["sv", "en"], help="language of the texts (default: from $LANG, else sv)")
     p.add_argument("--json", action="store_true", help="print the findings as JSON (rule, entities, message, "
                                                         "suggestions, most important first)")
@@ -53,6 +54,8 @@ def cmd_explain(args) -> int:
 
 
 def _errors(path: str, exc) -> None:
+    """The scenario's or schedule's errors, without the warnings (explain reads the files strictly and
+    lists no warnings, unlike the other commands' ``common.print_errors``)."""
     print(f"{path}: {len(exc.errors)} error(s):", file=sys.stderr)
     for e in exc.errors:
         print(f"  {e.path}: {e.message}", file=sys.stderr)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from scheduler.cli.common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK  # noqa: F401
+from scheduler.cli.common import EXIT_INVALID, EXIT_OK
 from scheduler.cli.common import print_errors as _errors
 from scheduler.cli.common import print_warnings as _warnings
 from scheduler.cli.common import write_json as _write_json
@@ -127,7 +127,8 @@ def cmd_import_calendar(args) -> int:
     _warnings(args.scenario, load_scenario_with_warnings(scenario)[1])
     things = {t["id"]: t for t in result[f"{kind}s"]}
     before = {t["id"]: t for t in scenario.get(f"{kind}s") or [] if isinstance(t, dict)}
-    added = len(things[owner]["unavailable"]) - (0 if args.replace else len(before.get(owner, {}).get("unavailable") or []))
+    kept = 0 if args.replace else len(before.get(owner, {}).get("unavailable") or [])
+    added = len(things[owner]["unavailable"]) - kept
     _write_json(args.out, result)
     print(f"{kind} {owner}: {len(things[owner]['unavailable'])} unavailable periods "
           f"({added} {'from the calendar' if args.replace else 'added'}); wrote {args.out}")

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from scheduler.cli.common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK  # noqa: F401
+from scheduler.cli.common import EXIT_INVALID, EXIT_OK
 from scheduler.cli.common import print_errors as _errors
 from scheduler.cli.common import print_warnings as _warnings
 from scheduler.cli.common import write_json as _write

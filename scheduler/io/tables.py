@@ -108,9 +108,9 @@ def schedule_tables(scenario: Mapping, schedule: Mapping) -> list[Table]:
     for s in sessions:
         overview.rows.append(_session_row(ctx, s, len(s.members), names))
         by_wp = Counter(participant_workplace(ctx, m) for m in s.members)
-        for wid, n in by_wp.items():
-            if wid in per_workplace:
-                per_workplace[wid].rows.append(_session_row(ctx, s, n, names))
+        for workplace, n in by_wp.items():
+            if workplace in per_workplace:
+                per_workplace[workplace].rows.append(_session_row(ctx, s, n, names))
         if isinstance(s.trainer, str) and s.trainer in per_trainer:
             per_trainer[s.trainer].rows.append(_session_row(ctx, s, len(s.members), names))
     tables = [overview, *(t for t in per_workplace.values() if t.rows), *(t for t in per_trainer.values() if t.rows)]

@@ -8,9 +8,10 @@ the sessions directly.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+import pandas as pd
 
 from scheduler.solve.replan import diff_sessions
 from scheduler.validate import BREAKDOWN_TERMS, validate
@@ -27,14 +28,20 @@ def _participant_ids(plan: dict) -> set[str]:
     return out
 
 
+def _sessions_frame(schedule: dict) -> pd.DataFrame:
+    """One row per scheduled session: cohort, trainer, start and end (aware datetimes, as written)."""
+    rows = [(s["cohort"], s["trainer"], datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]))
+            for s in schedule.get("sessions") or []]
+    return pd.DataFrame(rows, columns=["cohort", "trainer", "start", "end"], dtype=object)
+
+
 def completion_dates(scenario: dict, schedule: dict) -> dict[str, str | None]:
     """Per action plan: the local date of the last session of the cohorts that hold its
     participants, or None when one of those sessions is unscheduled (not complete)."""
     tz = ZoneInfo(scenario.get("timezone") or "Europe/Stockholm")
-    last: dict[str, str] = {}
-    for s in schedule.get("sessions") or []:
-        day = datetime.fromisoformat(s["start"]).astimezone(tz).date().isoformat()
-        last[s["cohort"]] = max(last.get(s["cohort"], day), day)
+    sessions = _sessions_frame(schedule)
+    local_day = sessions["start"].map(lambda start: start.astimezone(tz).date().isoformat())
+    last: dict[str, str] = local_day.groupby(sessions["cohort"]).max().to_dict()
     open_cohorts = {u["cohort"] for u in schedule.get("unscheduled") or []}
     out: dict[str, str | None] = {}
     for plan in scenario.get("action_plans") or []:
@@ -49,12 +56,12 @@ def completion_dates(scenario: dict, schedule: dict) -> dict[str, str | None]:
 
 
 def trainer_hours(schedule: dict) -> dict[str, float]:
-    """Session hours per trainer."""
-    hours: dict[str, float] = defaultdict(float)
-    for s in schedule.get("sessions") or []:
-        span = datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"])
-        hours[s["trainer"]] += span.total_seconds() / 3600
-    return {t: round(h, 4) for t, h in sorted(hours.items())}
+    """Session hours per trainer, sorted by trainer (rounded to 4 decimals: sessions last whole
+    seconds, so the rounding does not depend on the order the hours are added in)."""
+    sessions = _sessions_frame(schedule)
+    hours = (sessions["end"] - sessions["start"]).map(lambda span: span.total_seconds() / 3600)
+    per_trainer = hours.astype(float).groupby(sessions["trainer"]).sum()
+    return {str(t): round(float(h), 4) for t, h in per_trainer.items()}
 
 
 def schedule_kpis(scenario: dict, schedule: dict, label: str) -> dict:
@@ -148,7 +155,8 @@ def render_text(result: dict) -> str:
                      f"{len(d['cancelled'])} cancelled")
         for s in d["sessions"][:30]:
             before, after = s.get("before"), s.get("after")
-            where = " -> ".join(f"{x['start'][:16]} {x['trainer']} {x['room'] or 'remote'}" for x in (before, after) if x)
+            where = " -> ".join(f"{x['start'][:16]} {x['trainer']} {x['room'] or 'remote'}"
+                                for x in (before, after) if x)
             lines.append(f"  {s['change']:<9} {s['id']}: {where}")
         if len(d["sessions"]) > 30:
             lines.append(f"  ... and {len(d['sessions']) - 30} more")

@@ -3,18 +3,21 @@
 A changes document is a list of changes, or ``{"name": ..., "changes": [...]}``. Each change
 is an object with a ``type``:
 
-| type | fields | effect |
-|---|---|---|
-| ``unavailable`` | one of ``trainer``/``interpreter``/``room``, ``start``, ``end`` (dates or local date-times) | adds the period to its ``unavailable`` list |
-| ``add_trainer`` / ``add_interpreter`` / ``add_room`` | ``trainer`` / ``interpreter`` / ``room``: the whole entity | adds it |
-| ``remove_trainer`` / ``remove_interpreter`` / ``remove_room`` | ``trainer`` / ``interpreter`` / ``room``: its id | removes it |
-| ``add_participants`` | ``action_plan``, ``participants`` (entries as in a plan) | adds them; a counted entry of a team (and language) already counted raises that count |
-| ``remove_participants`` | ``action_plan``, ``participants``: ids, or ``{team, count[, language]}`` | removes named ones, lowers counts |
-| ``plan_dates`` | ``action_plan`` and any of ``earliest``, ``deadline``, ``target`` | sets the plan's dates |
-| ``weights`` | ``weights``: an object | sets those objective weights (``move_session`` too) |
-| ``close`` | ``start``, ``end``, ``reason`` | adds a closed period to the calendar |
-| ``reopen`` | ``start``, ``end`` | removes the closed periods lying within these dates |
-| ``merge_patch`` | ``patch``: a JSON merge patch (RFC 7386) | applied to the whole scenario |
+* ``unavailable``: one of ``trainer``/``interpreter``/``room``, ``start``, ``end`` (dates or local
+  date-times); adds the period to its ``unavailable`` list.
+* ``add_trainer`` / ``add_interpreter`` / ``add_room``: ``trainer`` / ``interpreter`` / ``room``, the
+  whole entity; adds it.
+* ``remove_trainer`` / ``remove_interpreter`` / ``remove_room``: ``trainer`` / ``interpreter`` /
+  ``room``, its id; removes it.
+* ``add_participants``: ``action_plan``, ``participants`` (entries as in a plan); adds them; a counted
+  entry of a team (and language) already counted raises that count.
+* ``remove_participants``: ``action_plan``, ``participants`` (ids, or ``{team, count[, language]}``);
+  removes named ones, lowers counts.
+* ``plan_dates``: ``action_plan`` and any of ``earliest``, ``deadline``, ``target``; sets the plan's dates.
+* ``weights``: ``weights``, an object; sets those objective weights (``move_session`` too).
+* ``close``: ``start``, ``end``, ``reason``; adds a closed period to the calendar.
+* ``reopen``: ``start``, ``end``; removes the closed periods lying within these dates.
+* ``merge_patch``: ``patch``, a JSON merge patch (RFC 7386); applied to the whole scenario.
 
 The variant keeps its parent's ``id`` (calendar UIDs follow it, so re-planned sessions update
 subscribed calendars in place) and records its lineage in ``x-variant``: the parent's id,
@@ -236,7 +239,8 @@ def _reopen(c: _Change) -> None:
     if start is None or end is None:
         return
     closed = (c.doc.get("calendar") or {}).get("closed") or []
-    keep = [p for p in closed if not (isinstance(p, dict) and start <= str(p.get("start")) and str(p.get("end")) <= end)]
+    keep = [p for p in closed
+            if not (isinstance(p, dict) and start <= str(p.get("start")) and str(p.get("end")) <= end)]
     if len(keep) == len(closed):
         c.error(None, f"no closed period lies within {start}..{end}")
         return
@@ -308,7 +312,7 @@ def make_variant(parent: dict, changes_doc: Any, *, name: str | None = None) -> 
         CHANGES[kind](_Change(doc, change, path, errors, moved))
     if errors:
         raise ScenarioInvalid(errors)
-    lineage = {"parent": {"id": parent.get("id"), "name": parent.get("name") or parent.get("id"),
+    lineage: dict[str, Any] = {"parent": {"id": parent.get("id"), "name": parent.get("name") or parent.get("id"),
                           "sha256": document_sha256(parent)}, "changes": copy.deepcopy(changes)}
     if isinstance(parent.get("x-variant"), dict):
         lineage["parent"]["x-variant"] = parent["x-variant"]

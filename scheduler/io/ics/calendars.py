@@ -1,71 +1,15 @@
-"""iCalendar (RFC 5545) export of a ``modulplan/schedule-1`` schedule.
-
-One calendar per entity: a workplace, a trainer, a room, a cohort or an
-interpreter. The calendars are meant to be *published* (downloaded or
-subscribed to) and to work in Outlook, Google Calendar and Apple Calendar:
-
-* ``METHOD:PUBLISH`` (never REQUEST: Outlook would treat the file as an
-  invitation), ``REFRESH-INTERVAL;VALUE=DURATION:PT1H`` and
-  ``X-PUBLISHED-TTL:PT1H`` so subscribers refresh hourly, ``X-WR-CALNAME``,
-  ``X-WR-TIMEZONE``.
-* Times are written as TZID-qualified local times in the scenario's
-  ``timezone`` (default ``Europe/Stockholm``), never floating, together with a
-  ``VTIMEZONE`` that has both a STANDARD and a DAYLIGHT observance. Whenever
-  the zone follows a fixed yearly rule (as all of Europe does) the VTIMEZONE
-  is written in the RRULE form that Google itself exports, because Outlook
-  desktop misreads the RDATE-only form (iCalcreator/iCalcreator#86, #106);
-  otherwise icalendar's own ``Timezone.from_tzid`` (RDATE form) is used.
-  ``add_missing_timezones()`` is called afterwards and an empty
-  ``get_missing_tzids()`` is enforced.
-* Every VEVENT's UID is derived from the session's *identity* (scenario id,
-  cohort, module, index), never from the session id or its times, so
-  re-rendering a re-planned schedule updates events instead of duplicating
-  them. SEQUENCE comes from the caller (``sequences``), default 0.
-* The output is deterministic: the same input gives the same bytes (good for
-  ETags). DTSTAMP is therefore not "now": it is ``generated_at`` when the
-  caller passes it (e.g. the time the schedule was produced), otherwise the
-  fixed :data:`DEFAULT_DTSTAMP`. Events are ordered by start instant, then UID.
-* Text is Swedish (the users are Swedish workplaces): the SUMMARY reads
-  ``"<modulnamn> – tillfälle n av m"``, remote sessions are ``"Distans"``,
-  cancelled events are prefixed ``"INSTÄLLT: "`` and carry
-  ``STATUS:CANCELLED``.
-* Privacy: participant ids never appear in any calendar, only counts.
-"""
+"""One published calendar (a workplace's, trainer's, room's, cohort's or interpreter's sessions) as iCalendar."""
 
 from __future__ import annotations
 
-import calendar as _calendar
-import hashlib
-import os
-import re
-import tempfile
-import unicodedata
-import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
-__all__ = [
-    "DEFAULT_DTSTAMP",
-    "DEFAULT_TIMEZONE",
-    "KINDS",
-    "NAMESPACE",
-    "PRODID",
-    "build_calendar",
-    "calendar_bytes",
-    "session_key",
-    "session_uid",
-    "write_ics_dir",
-]
-
-#: Namespace of the session UIDs. A literal (it is ``uuid5(NAMESPACE_DNS,
-#: "ics.modulplan")``) so that no refactoring can ever change published UIDs.
-NAMESPACE = uuid.UUID("57386673-7063-57df-9ad9-23f3e774cc84")
+from scheduler.io.ics.identity import session_key, session_uid
+from scheduler.io.ics.timezones import time_zone, vtimezone
 
 PRODID = "-//modulplan//modulplan iCalendar export//SV"
 DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -86,36 +30,6 @@ _KIND_LABEL = {
     "interpreter": "tolk",
 }
 
-
-# --------------------------------------------------------------------------
-# identity
-
-
-def session_key(session: Mapping[str, Any]) -> str:
-    """The identity of a session inside one scenario: ``"cohort/module/index"``."""
-    return f"{session['cohort']}/{session['module']}/{int(session['index'])}"
-
-
-def session_uid(scenario_id: str, session: Mapping[str, Any]) -> str:
-    """Stable iCalendar UID of a session.
-
-    Derived from (scenario id, cohort id, module id, index) only, so it is the
-    same across re-renders and re-plans that move the session or rename its
-    ``id``, and different for different sessions.
-    """
-    name = f"{scenario_id}/{session_key(session)}"
-    return f"{uuid.uuid5(NAMESPACE, name)}@modulplan"
-
-
-# --------------------------------------------------------------------------
-# time
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} in scenario") from exc
 
 
 def _parse_instant(value: str, what: str) -> datetime:
@@ -140,144 +54,6 @@ def _utc_stamp(generated_at: datetime | None) -> datetime:
     return generated_at.astimezone(UTC).replace(microsecond=0)
 
 
-@dataclass(frozen=True)
-class _Transition:
-    instant: datetime  # UTC, first instant of the new offset
-    offset_from: timedelta
-    offset_to: timedelta
-    tzname: str
-
-    @property
-    def onset(self) -> datetime:
-        """Local onset in the *previous* offset, as RFC 5545 wants it."""
-        return (self.instant + self.offset_from).replace(tzinfo=None)
-
-
-def _transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[_Transition]:
-    """All UTC-offset changes of ``zone`` in the years first..last (inclusive)."""
-    start = datetime(first_year, 1, 1, tzinfo=UTC)
-    stop = datetime(last_year + 1, 1, 1, tzinfo=UTC)
-    step = timedelta(hours=6)
-    found: list[_Transition] = []
-    t = start
-    off = t.astimezone(zone).utcoffset()
-    while t < stop:
-        nxt = t + step
-        nxt_off = nxt.astimezone(zone).utcoffset()
-        if nxt_off != off:
-            lo, hi = t, nxt  # offset(lo) == off, offset(hi) != off
-            while hi - lo > timedelta(seconds=1):
-                mid = lo + (hi - lo) / 2
-                mid = mid.replace(microsecond=0)
-                if mid.astimezone(zone).utcoffset() == off:
-                    lo = mid
-                else:
-                    hi = mid
-            after = hi.astimezone(zone)
-            assert off is not None and nxt_off is not None
-            found.append(_Transition(hi, off, after.utcoffset() or nxt_off, after.tzname() or ""))
-            off = after.utcoffset()
-            # the offset may have changed again before nxt (not in practice)
-            if off != nxt_off:
-                t = hi
-                continue
-        t, off = nxt, nxt_off
-    return found
-
-
-def _byday(days: list[date]) -> str | None:
-    """An RRULE BYDAY like ``-1SU`` or ``2SU`` that matches every date, or None."""
-    weekdays = {d.weekday() for d in days}
-    if len(weekdays) != 1:
-        return None
-    code = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[weekdays.pop()]
-    from_end = {-((_calendar.monthrange(d.year, d.month)[1] - d.day) // 7 + 1) for d in days}
-    from_start = {(d.day - 1) // 7 + 1 for d in days}
-    if from_end == {-1}:
-        return f"-1{code}"
-    if len(from_start) == 1:
-        return f"{from_start.pop()}{code}"
-    if len(from_end) == 1:
-        return f"{from_end.pop()}{code}"
-    return None
-
-
-def _observance(kind: str, tr: _Transition, rrule: dict[str, Any] | None) -> icalendar.Component:
-    sub: icalendar.Component = (
-        icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
-    )
-    sub.add("DTSTART", tr.onset)
-    if rrule is not None:
-        sub.add("RRULE", rrule)
-    sub.add("TZOFFSETFROM", tr.offset_from)
-    sub.add("TZOFFSETTO", tr.offset_to)
-    if tr.tzname:
-        sub.add("TZNAME", tr.tzname)
-    return sub
-
-
-def _rrule_vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone | None:
-    """A VTIMEZONE in the yearly-RRULE form, or None if the zone has no such rule.
-
-    Returns a single STANDARD observance for zones without offset changes in
-    the period, and one STANDARD plus one DAYLIGHT observance, each with a
-    yearly RRULE, for zones whose two yearly changes follow a fixed rule in
-    every year of the period. DTSTARTs lie in ``first_year``.
-    """
-    zone = _zone(tzid)
-    transitions = _transitions(zone, first_year, last_year)
-    vtz = icalendar.Timezone()
-    vtz.add("TZID", tzid)
-    if not transitions:
-        moment = datetime(first_year, 1, 1, tzinfo=UTC).astimezone(zone)
-        offset = moment.utcoffset() or timedelta(0)
-        fixed = _Transition(
-            datetime(first_year, 1, 1, tzinfo=UTC) - offset,
-            offset,
-            offset,
-            moment.tzname() or "",
-        )
-        vtz.add_component(_observance("STANDARD", fixed, None))
-        return vtz
-    groups: dict[tuple[timedelta, timedelta, str], list[_Transition]] = {}
-    for tr in transitions:
-        groups.setdefault((tr.offset_from, tr.offset_to, tr.tzname), []).append(tr)
-    if len(groups) != 2:
-        return None
-    years = list(range(first_year, last_year + 1))
-    observances = []
-    for trs in groups.values():
-        onsets = [tr.onset for tr in trs]
-        if [o.year for o in onsets] != years:
-            return None
-        if len({(o.month, o.time()) for o in onsets}) != 1:
-            return None
-        byday = _byday([o.date() for o in onsets])
-        if byday is None:
-            return None
-        observances.append((trs[0], {"FREQ": "YEARLY", "BYMONTH": onsets[0].month, "BYDAY": byday}))
-    (a, ra), (b, rb) = sorted(observances, key=lambda x: x[0].instant)
-    if a.offset_to == b.offset_to or a.offset_from != b.offset_to or b.offset_from != a.offset_to:
-        return None
-    # the observance with the larger UTC offset is daylight saving time
-    for tr, rule in sorted(((a, ra), (b, rb)), key=lambda x: x[0].offset_to):
-        kind = "DAYLIGHT" if tr.offset_to == max(a.offset_to, b.offset_to) else "STANDARD"
-        vtz.add_component(_observance(kind, tr, rule))
-    return vtz
-
-
-def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    vtz = _rrule_vtimezone(tzid, first_year, last_year)
-    if vtz is None:  # irregular zone: icalendar's RDATE form, exact for the period
-        vtz = icalendar.Timezone.from_tzid(
-            tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
-        )
-    return vtz
-
-
-# --------------------------------------------------------------------------
-# scenario look-ups
-
 
 class _Index:
     def __init__(self, scenario: Mapping[str, Any], schedule: Mapping[str, Any]) -> None:
@@ -289,7 +65,7 @@ class _Index:
             raise ValueError("scenario has no id")
         self.scenario_name = str(scenario.get("name") or self.scenario_id)
         self.tzid = str(scenario.get("timezone") or DEFAULT_TIMEZONE)
-        self.zone = _zone(self.tzid)
+        self.zone = time_zone(self.tzid)
         self.sites = by_id("sites")
         self.workplaces = by_id("workplaces")
         self.rooms = by_id("rooms")
@@ -350,10 +126,6 @@ class _Index:
         if list(cohort.get("workplaces") or []) == [workplace_id]:
             return len(participants)
         return None
-
-
-# --------------------------------------------------------------------------
-# calendars
 
 
 def _cohort_of(index: _Index, session: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -555,7 +327,7 @@ def build_calendar(
     cal.add("X-WR-TIMEZONE", index.tzid)
     cal.add("REFRESH-INTERVAL", _REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", "PT1H")
-    cal.add_component(_vtimezone(index.tzid, first_year, last_year))
+    cal.add_component(vtimezone(index.tzid, first_year, last_year))
 
     for start, uid, session, is_cancelled in entries:
         cohort = _cohort_of(index, session)
@@ -594,85 +366,3 @@ def calendar_bytes(cal: icalendar.Calendar) -> bytes:
     return cal.to_ical()
 
 
-# --------------------------------------------------------------------------
-# files
-
-_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-
-
-def _safe_part(ident: str) -> str:
-    """A file-name-safe form of an id; ids that had to change get a hash suffix.
-
-    ``W-BRUK`` stays ``W-BRUK``; ``W-VÅRD`` becomes ``W-VARD-<8 hex>`` and
-    ``a/b`` ``a_b-<8 hex>``, so distinct ids never map to the same name.
-    """
-    if _SAFE.fullmatch(ident) and not ident.endswith("."):
-        return ident
-    ascii_text = unicodedata.normalize("NFKD", ident).encode("ascii", "ignore").decode("ascii")
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_text).strip("._-")[:60] or "id"
-    digest = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:8]
-    return f"{cleaned}-{digest}"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_ics_dir(
-    scenario: dict,
-    schedule: dict,
-    out_dir: str | os.PathLike[str],
-    *,
-    sequences: dict[str, int] | None = None,
-    cancelled: list[dict] | None = None,
-    generated_at: datetime | None = None,
-) -> list[Path]:
-    """Write ``workplace-<id>.ics``, ``trainer-<id>.ics`` and ``room-<id>.ics``.
-
-    One file for *every* workplace, trainer and room of the scenario (in
-    scenario order), also when it has no session: a subscription URL must
-    keep working, and an empty calendar makes subscribers drop events that a
-    re-plan removed, where a missing file would leave them stale. Ids that are
-    not file-name safe are transliterated and get a hash suffix. Files are
-    replaced atomically; other files in ``out_dir`` are left alone. Returns
-    the paths written.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    plan: list[tuple[str, str]] = []
-    for kind, key in (("workplace", "workplaces"), ("trainer", "trainers"), ("room", "rooms")):
-        ids = _unique(str(x["id"]) for x in scenario.get(key) or [])
-        plan += [(kind, i) for i in ids]
-    names: dict[str, tuple[str, str]] = {}
-    for kind, ident in plan:
-        fname = f"{kind}-{_safe_part(ident)}.ics"
-        other = names.get(fname.casefold())
-        if other is not None:
-            raise ValueError(f"{kind} {ident!r} and {other[0]} {other[1]!r} map to the same file {fname}")
-        names[fname.casefold()] = (kind, ident)
-    written = []
-    for kind, ident in plan:
-        cal = build_calendar(
-            scenario,
-            schedule,
-            kind=kind,
-            entity_id=ident,
-            sequences=sequences,
-            cancelled=cancelled,
-            generated_at=generated_at,
-        )
-        path = out / f"{kind}-{_safe_part(ident)}.ics"
-        _atomic_write(path, calendar_bytes(cal))
-        written.append(path)
-    return written
-
-
-def _unique(ids: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(ids))
