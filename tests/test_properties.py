@@ -22,7 +22,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-import scheduler.solve as solve_module
+import scheduler.solve.whole as solve_module
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import (
     MON_FRI,

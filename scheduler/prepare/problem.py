@@ -19,6 +19,7 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Protocol
 
 from scheduler.domain import Scenario, TeamKey
 from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
@@ -35,6 +36,18 @@ class Candidate:
     overtime_minutes: int  # participant-minutes outside
     late_days: int
     cost: int  # backfill + overtime + lateness at the scenario's weights (rounded)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A placed session: the candidate start chosen for it and who and where holds it.
+    Every stage above (search, model, result) speaks of a schedule as these, by session index."""
+
+    session: int  # index into problem.sessions
+    candidate: int  # position in problem.options[session].candidates
+    trainer: str
+    room: str | None
+    interpreters: tuple[str, ...]
 
 
 @dataclass
@@ -76,8 +89,23 @@ class TravelGaps:
         return travel
 
 
+class Baseline(Protocol):
+    """What the stages below the solve know of a re-plan against a published baseline
+    (`scheduler.solve.replan.Replan`, attached by `prepare_replan` as `PlanningProblem.replan`):
+    the frozen placements, where every other baseline session was (`home`: session index ->
+    its start, trainer, room and interpreters), the weight of moving one, and that cost."""
+
+    frozen: dict[int, Placement]
+    home: dict[int, Any]
+    weight: float
+
+    def move_cost(self, placed: dict[int, Placement]) -> float: ...
+
+
 class PlanningProblem:
     """A scenario with its timeline, cohorts, sessions and their candidate starts."""
+
+    replan: Baseline | None = None  # set by a re-plan (scheduler/solve/replan.py)
 
     def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None,
                  *, unassigned: list | None = None, reuse: PlanningProblem | None = None):
@@ -85,12 +113,13 @@ class PlanningProblem:
         search re-forms some): the options of every unchanged cohort are taken from it, and
         its per-team and per-person caches are shared."""
         self.scenario = scenario
-        self.timeline = timeline or (reuse.timeline if reuse is not None else Timeline(scenario))
+        self.timeline: Timeline = timeline or (reuse.timeline if reuse is not None else Timeline(scenario))
         self._team_cache: dict = reuse._team_cache if reuse is not None else {}
         self._pads_cache: dict = reuse._pads_cache if reuse is not None else {}
         self._longest_cache: dict = reuse._longest_cache if reuse is not None else {}
         # The cohort shaper's slot masks serve every later re-forming of cohorts (search/cohort_moves).
-        self.shaper = reuse.shaper if reuse is not None else CohortShaper(scenario, self.timeline, self._team_cache)
+        self.shaper: CohortShaper = (reuse.shaper if reuse is not None
+                                     else CohortShaper(scenario, self.timeline, self._team_cache))
         if cohorts is None:
             cohorts, self.unassigned = form_cohorts(scenario, self.timeline, shaper=self.shaper)
         else:
@@ -105,8 +134,11 @@ class PlanningProblem:
         for i, s in enumerate(self.sessions):
             self.by_cohort[s.key.cohort].append(i)
         self.rest_minutes = int(round(scenario.calendar.daily_rest_hours * 60))
-        self._team_instances = reuse._team_instances if reuse is not None else {
+        self._team_instances: dict = reuse._team_instances if reuse is not None else {
             k: [(s.start, s.end) for s in v] for k, v in self.timeline.shift_instances.items()}
+        self.availability: dict
+        self.interp_availability: dict
+        self.room_blocked: dict
         if reuse is not None:  # the people and rooms are the same: only the cohorts differ
             self.availability, self.interp_availability = reuse.availability, reuse.interp_availability
             self.room_blocked = reuse.room_blocked
@@ -127,7 +159,7 @@ class PlanningProblem:
             last = s.position == len(self.by_cohort[s.key.cohort]) - 1
             key = (s.key.cohort, s.module_id)
             old = reuse.session_index.get(s.key) if reuse is not None else None
-            if old is not None and reuse.sessions[old].cohort == s.cohort:
+            if reuse is not None and old is not None and reuse.sessions[old].cohort == s.cohort:
                 t = reuse.options[old]
                 self.options.append(SessionOptions(s, t.candidates, t.trainers, t.rooms, t.interpreters, t.languages,
                                                    t.needs_room, t.rejected))
@@ -166,7 +198,8 @@ class PlanningProblem:
     # -- participants -------------------------------------------------------
     def plans_of(self, cohort: Cohort, pid: str) -> list:
         """The cohort's plans that list this participant (one person may be in several)."""
-        return [self.scenario.action_plans[p] for p in cohort.plans if pid in self.scenario.action_plans[p].participants]
+        plans = self.scenario.action_plans
+        return [plans[p] for p in cohort.plans if pid in plans[p].participants]
 
     def member_groups(self, cohort: Cohort) -> list[tuple[TeamKey, bool, bool, int]]:
         """(team, allow_on_shift, allow_off_shift, members) groups of a cohort; a member in
@@ -307,8 +340,10 @@ class PlanningProblem:
         if hit is None:
             blocked = [r for r in rooms if self.room_blocked[r]]
             if not blocked:
-                def hit(slot, rooms=list(rooms)):
-                    return rooms
+                every_room = list(rooms)  # one list, handed out for every slot
+
+                def hit(slot):
+                    return every_room
             else:
                 memo: dict[int, list[str]] = {}
 

@@ -12,23 +12,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from scheduler.prepare.problem import Candidate, PlanningProblem
+from scheduler.prepare.problem import Candidate, Placement, PlanningProblem  # Placement re-exported for callers
 from scheduler.prepare.shiftfit import rest_ok
 from scheduler.prepare.timeline import intervals_near
 
 DAY = 24 * 60
-
-
-@dataclass(frozen=True)
-class Placement:
-    session: int  # index into problem.sessions
-    candidate: int  # position in problem.options[session].candidates
-    trainer: str
-    room: str | None
-    interpreters: tuple[str, ...]
 
 
 class Busy:
@@ -37,7 +27,7 @@ class Busy:
 
     __slots__ = ("buckets", "longest")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.buckets: dict[int, list[tuple]] = defaultdict(list)
         self.longest = 0
 
@@ -172,6 +162,27 @@ class Bookings:
                 if use + n > teams[team].staffing_slack:
                     return False
         return True
+
+    def broken_rule(self, pl: Placement) -> str | None:
+        """The first rule a placement breaks given what is booked ("participants", "staffing",
+        "room", "trainer", "interpreter"), or None: the final check of every schedule."""
+        p, sc = self.p, self.p.scenario
+        s = p.sessions[pl.session]
+        c = p.options[pl.session].candidates[pl.candidate]
+        a, b = c.start, c.end
+        site = p.site_of_room(pl.room) if pl.room else None
+        if not self.people_ok(s.cohort.participants, a, b):
+            return "participants"
+        if not self.staffing_ok(s.cohort.team_counts, a, b):
+            return "staffing"
+        if pl.room is not None and not self.room_ok(pl.room, a, b):
+            return "room"
+        if not self.trainer_ok(pl.trainer, a, b, site or sc.trainers[pl.trainer].home_site, c.slot.day_number,
+                               c.slot.week_number, s.duration):
+            return "trainer"
+        if not all(self.interpreter_ok(j, a, b, site or sc.interpreters[j].home_site) for j in pl.interpreters):
+            return "interpreter"
+        return None
 
     # -- booking ------------------------------------------------------------------
     def book(self, pl: Placement, sign: int = 1) -> None:
@@ -337,7 +348,7 @@ class _Lookahead:
                 self.followers[i] = rest
         self.days: dict[int, list[int]] = {}
         self.memo: dict[tuple[int, int], bool] = {}
-        self._latest: dict[int, int] = {}
+        self._latest: dict[int, tuple[float, float]] = {}
 
     def latest_start(self, i: int) -> tuple[float, float]:
         """(last day, last start minute) at which session i can begin and still leave every
@@ -348,7 +359,7 @@ class _Lookahead:
         if hit is None:
             p = self.p
             idxs = p.by_cohort[p.sessions[i].key.cohort]
-            limit = (float("inf"), float("inf"))
+            limit: tuple[float, float] = (float("inf"), float("inf"))
             for pos in range(len(idxs) - 1, -1, -1):
                 j = idxs[pos]
                 self._latest[j] = limit

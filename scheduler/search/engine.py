@@ -10,13 +10,14 @@ polishes what is left).
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import threading
 import time
 from collections.abc import Callable
 
-from scheduler.prepare.problem import PlanningProblem
+from scheduler.prepare.problem import Placement, PlanningProblem
+from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import reform, regroup, unplaceable
-from scheduler.search.construct import Placement
 from scheduler.search.ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")
@@ -63,7 +64,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if now >= deadline - 0.05 or (cancel is not None and cancel.is_set()):
             break
         rr.run(min(deadline, now + phase), cancel=cancel, patience=patience,
-               on_improve=(lambda best, cost: on_step(best, cost, len(rr.p.sessions))) if on_step else None)
+               on_improve=_reporting(on_step, rr))
         if (patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05
                 and len(rr.best) == len(problem.sessions)):
             break  # stopped for patience: complete, and nothing better for a long while
@@ -125,6 +126,14 @@ def _regroup_targets(problem: PlanningProblem, rng, tried: set[str]) -> list[str
 
 
 # -- both cores --------------------------------------------------------------------------
+def _reporting(on_step: Callable[[dict[int, Placement], float, int], None] | None,
+               rr: RuinRecreate) -> Callable[[dict[int, Placement], float], None] | None:
+    """`on_step` as the search's `on_improve`: with the session count of the search's problem."""
+    if on_step is None:
+        return None
+    return lambda best, cost: on_step(best, cost, len(rr.p.sessions))
+
+
 def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int = 0,
                         searches: int = 2, cancel: threading.Event | None = None,
                         on_step: Callable[[dict[int, Placement], float, int], None] | None = None
@@ -138,8 +147,6 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     The other searches run in forked children that share the prepared problem copy-on-write
     and send back their cohorts and placements; progress is reported from this process's own
     search."""
-    import multiprocessing as mp
-
     if searches <= 1 or "fork" not in mp.get_all_start_methods():
         return improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, on_step=on_step)
     started = time.monotonic()
@@ -165,8 +172,6 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
            cancel: threading.Event | None, on_step) -> tuple[PlanningProblem, dict[int, Placement], dict]:
     """One round of the parallel search: this process and `searches - 1` forked children, all
     from the same schedule; the best result."""
-    import multiprocessing as mp
-
     ctx = mp.get_context("fork")
     stop = ctx.Event()
     children = []
@@ -212,8 +217,7 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
 
 
 def _cost(problem: PlanningProblem, placed: dict[int, Placement]) -> float:
-    from scheduler.solve.result import exact_costs
-
+    """The exact objective of `placed` (the definition in scheduler.rules.costs)."""
     return exact_costs(problem, placed)["objective"]
 
 

@@ -30,11 +30,13 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scheduler.domain import Scenario, build_scenario
 from scheduler.format import load_scenario
-from scheduler.solve.result import _round
+from scheduler.rules.costs import rounded
+from scheduler.solve.params import Progress, ProgressFn, SolveOutcome, SolveParams, SolveResult
+from scheduler.solve.whole import read_scenario, solve_whole
 
 log = logging.getLogger("modulplan.parts")
 
@@ -53,7 +55,7 @@ class Part:
 
 
 class _UnionFind:
-    def __init__(self):
+    def __init__(self) -> None:
         self.parent: dict = {}
 
     def find(self, x):
@@ -140,9 +142,9 @@ def solve_part(part_scenario: dict, params: dict | None = None, progress_queue=N
                cancel_event: threading.Event | None = None) -> dict:
     """Solve one part's scenario document; returns its schedule document plus solver
     figures under `x-part`. Runs anywhere: it needs nothing but its arguments (a progress
-    sink with `put(tuple)` and a cancel event are optional)."""
-    from scheduler.solve import SolveParams, solve_scenario
-
+    sink with `put(tuple)` and a cancel event are optional). A part is independent by
+    construction, so it is solved as one whole model."""
+    started = time.monotonic()
     sp = SolveParams(**{"split_parts": False, **(params or {})})
 
     def forward(p):
@@ -150,8 +152,9 @@ def solve_part(part_scenario: dict, params: dict | None = None, progress_queue=N
             progress_queue.put((part_index, p.phase, p.elapsed, p.objective, p.bound, p.sessions_placed,
                                 p.sessions_total))
 
-    result = solve_scenario(part_scenario, sp, on_progress=forward if progress_queue is not None else None,
-                            cancel=cancel_event)
+    _, scenario = read_scenario(part_scenario)
+    result = solve_whole(scenario, sp, started=started, on_progress=forward if progress_queue is not None else None,
+                         cancel=cancel_event)
     schedule = result.schedule
     schedule["x-part"] = {"index": part_index, "status": result.status.value, "stats": result.stats,
                           "constructive_objective": result.constructive_objective}
@@ -169,7 +172,7 @@ def merge_schedules(doc: dict, schedules: list[dict], *, solve_seconds: float | 
         if isinstance(a, list) or isinstance(b, list):
             return (a or []) + (b or [])
         if isinstance(a, (int, float)) or isinstance(b, (int, float)):
-            return _round((a or 0) + (b or 0))
+            return rounded((a or 0) + (b or 0))
         return a if a is not None else b
 
     kpis: dict = {}
@@ -191,8 +194,8 @@ def merge_schedules(doc: dict, schedules: list[dict], *, solve_seconds: float | 
         "scenario": doc["id"],
         "status": "optimal" if statuses and all(x == "optimal" for x in statuses) else
                   ("feasible" if schedules else "optimal"),
-        "objective": _round(sum(s["objective"] for s in schedules)),
-        "bound": _round(sum(bounds)) if bounds and None not in bounds else None,
+        "objective": rounded(sum(s["objective"] for s in schedules)),
+        "bound": rounded(sum(b for b in bounds if b is not None)) if bounds and None not in bounds else None,
         "solve_seconds": round(solve_seconds if solve_seconds is not None
                                else max((s.get("solve_seconds", 0) for s in schedules), default=0), 3),
         "cohorts": [c for s in schedules for c in s.get("cohorts", [])],
@@ -216,8 +219,6 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
     `runner(part, params, report)` replaces the local worker process: a job queue passes one
     that sends the part's request to a worker machine and returns its schedule (calling
     `report(tuple)` with the worker's progress tuples if it has them)."""
-    from scheduler.solve import Progress, SolveParams
-
     params = params or SolveParams()
     started = time.monotonic()
     doc = load_scenario(copy.deepcopy(doc))
@@ -315,6 +316,21 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
     return whole, parts, schedules
 
 
+def solve_by_parts(doc: dict, parts: list[Part], params: SolveParams, started: float,
+                   on_progress: ProgressFn | None, cancel: threading.Event | None) -> SolveResult:
+    """The parts path of `solve_scenario`: the independent parts in parallel processes, merged
+    into one schedule, for the time left of the solve's limit (`started`: time.monotonic())."""
+    left = replace(params, time_limit=max(1.0, params.time_limit - (time.monotonic() - started)), split_parts=False)
+    schedule, parts, schedules = solve_in_parts(doc, left, on_progress=on_progress, cancel=cancel, parts=parts)
+    status = SolveOutcome.OPTIMAL if schedule["status"] == "optimal" else SolveOutcome.FEASIBLE
+    stats = {"mode": "parts", "parts": schedule.pop("x-parts")}
+    constructive = sum(p["constructive_objective"] for p in stats["parts"])
+    if on_progress:
+        on_progress(Progress("done", time.monotonic() - started, schedule["objective"], schedule["bound"],
+                             len(schedule["sessions"]), len(schedule["sessions"]) + len(schedule["unscheduled"])))
+    return SolveResult(schedule, status, constructive, schedule["objective"], schedule["bound"], stats)
+
+
 _PROGRESS = "@progress "
 
 
@@ -337,7 +353,8 @@ def _worker_main() -> int:
     return 0
 
 
-__all__ = ["Part", "find_parts", "split_scenario", "solve_part", "merge_schedules", "solve_in_parts"]
+__all__ = ["Part", "find_parts", "split_scenario", "solve_part", "merge_schedules", "solve_in_parts",
+           "solve_by_parts"]
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def unscheduled_reason(problem: PlanningProblem, i: int, placed: dict) -> str:
     }
     if not o.candidates:
         total = len(problem.timeline.slots)
-        parts = [f"{n} {_REJECTION_TEXT[k].format(**fill)}" for k, n in o.rejected.most_common() if k in _REJECTION_TEXT]
+        parts = [f"{n} {_REJECTION_TEXT[k].format(**fill)}" for k, n in o.rejected.most_common()
+                 if k in _REJECTION_TEXT]
         return f"{what} has no possible start time: of the {total} allowed start times, " + "; ".join(parts) + "."
     return (f"{what} could not be fitted: at each of its {len(o.candidates)} possible start times in "
             f"{fill['window']} the qualified trainers ({fill['trainers']}), rooms, interpreters, the teams' staffing "

@@ -9,7 +9,7 @@
 * Every other baseline session that is still scheduled but at another time, with another
   trainer or in another room costs ``move_session`` (weight; default 500, in the scenario's
   ``weights`` or given explicitly). The model gets it as an objective term
-  (`rules.move_session_cost`), the exact objective as a breakdown term (`result.exact_costs`),
+  (`rules.move_session_cost`), the exact objective as a breakdown term (`rules.costs.exact_costs`),
   so the optimizer moves only what the change requires.
 * The constructive schedule starts from the baseline: each baseline placement is kept where
   the rules still allow it; what is left is placed again.
@@ -27,9 +27,23 @@ from scheduler.format import FieldError, ScenarioInvalid, load_schedule
 from scheduler.prepare.cohorts import SessionKey
 from scheduler.prepare.problem import PlanningProblem, SessionOptions
 from scheduler.prepare.timeline import covers, overlap_minutes
+from scheduler.rules.costs import exact_costs
+from scheduler.search.cohort_moves import _cohort
 from scheduler.search.construct import Bookings, Placement, _fit, _interpreters, complete, construct
 
 MOVE_SESSION_DEFAULT = 500
+
+
+@dataclass(frozen=True)
+class ReplanRequest:
+    """What a re-plan is asked for: the baseline schedule (a schedule-1 document of the same
+    scenario id), the freeze date, the cost of one moved session (None: the scenario's
+    ``weights.move_session``, else MOVE_SESSION_DEFAULT) and the scenario document's weights."""
+
+    baseline: dict
+    freeze_until: date | None = None
+    move_weight: float | None = None
+    weights: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,6 @@ def baseline_cohorts(problem: PlanningProblem, baseline: dict) -> PlanningProble
     who studies with whom. Members the variant no longer has leave their cohort; participants
     the baseline had in no cohort join a baseline cohort of their pool with room (rule 5's
     sizes kept), or form the cohorts the variant's own formation gives them."""
-    from scheduler.search.cohort_moves import _cohort
-
     sc = problem.scenario
     people = {t: {pid for p in sc.plans_of_track(t) for pid in p.participants} for t in sc.tracks}
     plans = {t: [p.id for p in sc.plans_of_track(t)] for t in sc.tracks}
@@ -138,11 +150,13 @@ def baseline_cohorts(problem: PlanningProblem, baseline: dict) -> PlanningProble
         if not rest:
             continue
         track = sc.tracks[fresh.track]
-        home = next((n for n, c in enumerate(cohorts) if c.track == fresh.track and c.size + len(rest) <= track.max_group
+        home = next((n for n, c in enumerate(cohorts)
+                     if c.track == fresh.track and c.size + len(rest) <= track.max_group
                      and (track.mix_workplaces or set(c.workplaces) == set(fresh.workplaces))), None)
         if len(rest) < track.min_group and home is not None:
             joined = cohorts[home]
-            cohorts[home] = _cohort(problem, joined.id, joined.track, list(joined.participants) + rest, plans[fresh.track])
+            cohorts[home] = _cohort(problem, joined.id, joined.track, list(joined.participants) + rest,
+                                    plans[fresh.track])
         else:
             cid, n = fresh.id, 1
             while cid in used:
@@ -155,6 +169,15 @@ def baseline_cohorts(problem: PlanningProblem, baseline: dict) -> PlanningProble
     return PlanningProblem(sc, cohorts=cohorts, unassigned=unassigned, reuse=problem)
 
 
+def replan_problem(problem: PlanningProblem, request: ReplanRequest) -> PlanningProblem:
+    """The problem of a re-plan: the baseline's cohorts (`baseline_cohorts`), its frozen
+    sessions fixed and the move cost attached (`prepare_replan`)."""
+    problem = baseline_cohorts(problem, request.baseline)
+    prepare_replan(problem, request.baseline, freeze_until=request.freeze_until, move_weight=request.move_weight,
+                   weights=request.weights)
+    return problem
+
+
 def prepare_replan(problem: PlanningProblem, baseline: dict, *, freeze_until: date | None = None,
                    move_weight: float | None = None, weights: dict | None = None) -> Replan:
     """Check the baseline against the (variant) problem, fix its frozen sessions, keep every
@@ -164,8 +187,9 @@ def prepare_replan(problem: PlanningProblem, baseline: dict, *, freeze_until: da
     baseline = load_schedule(baseline)
     sc = problem.scenario
     if baseline["scenario"] != sc.id:
-        raise ScenarioInvalid([_error(".scenario", f"the baseline is a schedule of scenario '{baseline['scenario']}', "
-                                                   f"but this scenario is '{sc.id}' (a variant keeps its parent's id)")])
+        raise ScenarioInvalid([_error(".scenario",
+                                      f"the baseline is a schedule of scenario '{baseline['scenario']}', "
+                                      f"but this scenario is '{sc.id}' (a variant keeps its parent's id)")])
     weight = move_weight if move_weight is not None else (weights or {}).get("move_session", MOVE_SESSION_DEFAULT)
     rp = Replan(problem, baseline, freeze_until, weight)
     errors: list[FieldError] = []
@@ -190,6 +214,7 @@ def prepare_replan(problem: PlanningProblem, baseline: dict, *, freeze_until: da
                                  "freeze_until or change the variant"))
             continue
         k = _candidate_at(problem.options[i], home.start)
+        assert k is not None  # _why_not_here found the baseline's start among the candidates
         rp.frozen[i] = Placement(i, k, home.trainer, home.room, home.interpreters)
     if errors:
         raise ScenarioInvalid(errors)
@@ -198,6 +223,13 @@ def prepare_replan(problem: PlanningProblem, baseline: dict, *, freeze_until: da
     if errors:
         raise ScenarioInvalid(errors)
     problem.replan = rp
+    return rp
+
+
+def _replan_of(problem: PlanningProblem) -> Replan:
+    """The re-plan `prepare_replan` attached to the problem."""
+    rp = problem.replan
+    assert isinstance(rp, Replan), "prepare_replan attaches the re-plan first"
     return rp
 
 
@@ -284,7 +316,7 @@ def _frozen_together(problem: PlanningProblem, rp: Replan) -> list[FieldError]:
     positions = {s["id"]: n for n, s in enumerate(rp.baseline["sessions"])}
     for i in sorted(rp.frozen, key=lambda i: problem.options[i].candidates[0].start):
         pl = rp.frozen[i]
-        failed = _failed_check(problem, book, pl)
+        failed = book.broken_rule(pl)
         if failed:
             sid = rp.id_of[i]
             errors.append(_error(f".sessions[{positions[sid]}]", f"session {sid} starts before freeze_until "
@@ -296,34 +328,11 @@ def _frozen_together(problem: PlanningProblem, rp: Replan) -> list[FieldError]:
     return errors
 
 
-def _failed_check(problem: PlanningProblem, book: Bookings, pl: Placement) -> str | None:
-    """The first rule a placement breaks given the bookings (as the solver's final check), or None."""
-    s = problem.sessions[pl.session]
-    c = problem.options[pl.session].candidates[pl.candidate]
-    a, b = c.start, c.end
-    sc = problem.scenario
-    site = problem.site_of_room(pl.room) if pl.room else None
-    if not book.people_ok(s.cohort.participants, a, b):
-        return "participants"
-    if not book.staffing_ok(s.cohort.team_counts, a, b):
-        return "staffing"
-    if pl.room is not None and not book.room_ok(pl.room, a, b):
-        return "room"
-    if not book.trainer_ok(pl.trainer, a, b, site or sc.trainers[pl.trainer].home_site, c.slot.day_number,
-                           c.slot.week_number, s.duration):
-        return "trainer"
-    if not all(book.interpreter_ok(j, a, b, site or sc.interpreters[j].home_site) for j in pl.interpreters):
-        return "interpreter"
-    return None
-
-
 # ---------------------------------------------------------------------------------- constructive
 
 def construct_replan(problem: PlanningProblem) -> dict[int, Placement]:
     """The cheaper (exact objective, move cost included) of: the baseline kept where the
     rules still allow and the rest placed again, and a fresh constructive schedule."""
-    from scheduler.solve.result import exact_costs
-
     kept = construct_from_baseline(problem)
     fresh = construct(problem)
     return min(kept, fresh, key=lambda placed: exact_costs(problem, placed)["objective"])
@@ -333,7 +342,7 @@ def construct_from_baseline(problem: PlanningProblem) -> dict[int, Placement]:
     """Frozen sessions first, then every baseline placement in time order where it still keeps
     every rule; gaps in a cohort's track are filled between their neighbours where possible,
     otherwise the rest of that track is placed again after its kept part."""
-    rp: Replan = problem.replan
+    rp = _replan_of(problem)
     book = Bookings(problem)
     placed: dict[int, Placement] = {}
     for i in sorted(rp.frozen, key=lambda i: problem.options[i].candidates[0].start):
@@ -360,10 +369,10 @@ def _keep(problem: PlanningProblem, book: Bookings, i: int, h: Home) -> Placemen
         return None
     same = all(k in o.interpreters.get(j, ()) for j in h.interpreters)
     pl = Placement(i, k, h.trainer, h.room, h.interpreters) if same else None
-    if pl is not None and _failed_check(problem, book, pl) is None and _languages_ok(problem, pl):
+    if pl is not None and book.broken_rule(pl) is None and _languages_ok(problem, pl):
         return pl
     bare = Placement(i, k, h.trainer, h.room, ())
-    if _failed_check(problem, book, bare) is not None:
+    if book.broken_rule(bare) is not None:
         return None
     interps = _interpreters(problem, book, i, k, h.trainer, h.room)
     return None if interps is None else Placement(i, k, h.trainer, h.room, interps)
@@ -377,10 +386,12 @@ def _languages_ok(problem: PlanningProblem, pl: Placement) -> bool:
     return problem.options[pl.session].languages <= spoken
 
 
-def _order_ok(problem: PlanningProblem, prev: int | None, prev_pl: Placement | None, i: int, k: int) -> bool:
-    """Rule 6 between a cohort's consecutive sessions prev -> i (i at candidate k)."""
-    if prev is None:
+def _order_ok(problem: PlanningProblem, prev_pl: Placement | None, i: int, k: int) -> bool:
+    """Rule 6 between a cohort's consecutive sessions, the one placed as `prev_pl` (None: i is
+    the first) -> i (at candidate k)."""
+    if prev_pl is None:
         return True
+    prev = prev_pl.session
     pc = problem.options[prev].candidates[prev_pl.candidate]
     c = problem.options[i].candidates[k]
     if c.start < pc.end:
@@ -400,7 +411,7 @@ def _mend_track(problem: PlanningProblem, book: Bookings, placed: dict[int, Plac
     trainers: dict[str, str] = {}
     for pos, i in enumerate(idxs):
         pl = placed.get(i)
-        if pl is not None and _order_ok(problem, prev, placed.get(prev), i, pl.candidate):
+        if pl is not None and _order_ok(problem, None if prev is None else placed[prev], i, pl.candidate):
             prev = i
             trainers[problem.sessions[i].module_id] = pl.trainer
             continue
@@ -425,9 +436,9 @@ def _fill(problem: PlanningProblem, book: Bookings, placed: dict[int, Placement]
     """Session i at its cheapest start between its cohort's previous and next placed sessions."""
     o = problem.options[i]
     for k in sorted(range(len(o.candidates)), key=lambda k: (o.candidates[k].cost, o.candidates[k].start)):
-        if not _order_ok(problem, prev, placed.get(prev), i, k):
+        if not _order_ok(problem, None if prev is None else placed[prev], i, k):
             continue
-        if not _order_ok(problem, i, Placement(i, k, "", None, ()), nxt, placed[nxt].candidate):
+        if not _order_ok(problem, Placement(i, k, "", None, ()), nxt, placed[nxt].candidate):
             continue
         pl = _fit(problem, book, i, k, preferred)
         if pl is not None:
@@ -439,7 +450,7 @@ def _fill(problem: PlanningProblem, book: Bookings, placed: dict[int, Placement]
 
 def annotate(problem: PlanningProblem, schedule: dict) -> dict:
     """Add ``moved``, ``added``, ``cancelled`` and ``replan`` (reasons) to a re-plan's schedule."""
-    rp: Replan = problem.replan
+    rp = _replan_of(problem)
     diff = diff_sessions(rp.baseline, schedule)
     unscheduled = {f"S-{u['cohort']}-{u['module']}-{u['index']}": u["reason"] for u in schedule["unscheduled"]}
     by_id = {s["id"]: s for s in schedule["sessions"]}
