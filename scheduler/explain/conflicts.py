@@ -24,6 +24,9 @@ solve with only that group relaxed says whether relaxing it alone resolves the c
 and its solution says by how much (a new deadline, hours of another trainer, people to
 release).
 
+The requirements are added by the model's own rule functions (`scheduler.rules`), each
+trainer's, room's, interpreter's and team's under its group literal (their `enforce`
+argument), so the conflict search cannot drift from the rules the solver keeps.
 Participants' own overlaps and the module order stay hard: they are not something a
 coordinator relaxes.
 """
@@ -33,7 +36,7 @@ from __future__ import annotations
 import copy
 import time as _time
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from ortools.sat.python import cp_model
 
@@ -43,8 +46,14 @@ from scheduler.explain.messages import Texts
 from scheduler.prepare.cohorts import SessionKey
 from scheduler.prepare.problem import PlanningProblem, SessionOptions
 from scheduler.prepare.timeline import overlap_minutes
-from scheduler.rules import _with_travel, language_cover, participant_rule
 from scheduler.rules.builder import ModelBuilder
+from scheduler.rules.completeness import completeness_rule
+from scheduler.rules.languages import interpreter_time, language_cover
+from scheduler.rules.order import order_rule
+from scheduler.rules.participants import participant_rule
+from scheduler.rules.rooms import room_time
+from scheduler.rules.staffing import staffing_demand, team_staffing
+from scheduler.rules.trainers import trainer_limits, trainer_time
 from scheduler.search.construct import construct
 
 ORDER = ("trainer", "interpreter", "room", "staffing", "off_shift", "on_shift", "window", "trainer_limits", "gaps")
@@ -61,14 +70,6 @@ class _Groups:
         if (kind, key) not in self.lit:
             self.lit[kind, key] = self.model.new_bool_var(f"group[{kind},{key}]")
         return self.lit[kind, key]
-
-    def both(self, a, g):
-        """A literal that is true exactly when `a` and the group literal `g` are."""
-        u = self.model.new_bool_var("")
-        self.model.add_implication(u, a)
-        self.model.add_implication(u, g)
-        self.model.add_bool_or([a.Not(), g.Not(), u])
-        return u
 
 
 class ConflictModel:
@@ -105,24 +106,9 @@ class ConflictModel:
                 m.add(mb.present[i] == 0)
             elif cid in required or i in pinned:
                 m.add(mb.present[i] == 1)
-        # hard: module order (gaps grouped per module), participants' own overlaps, language coverage
-        for idxs in self.problem.by_cohort.values():
-            for i, j in zip(idxs, idxs[1:]):
-                if i not in mb.present or j not in mb.present:
-                    if j in mb.present:
-                        m.add(mb.present[j] == 0)
-                    continue
-                pj = mb.present[j]
-                m.add_implication(pj, mb.present[i])
-                m.add(mb.start[j] >= mb.end(i)).only_enforce_if(pj)
-                si, sj = self.problem.sessions[i], self.problem.sessions[j]
-                if si.module_id == sj.module_id:
-                    mod = sc.modules[si.module_id]
-                    gap = g("gaps", mod.id)
-                    if mod.min_gap_days > 0:
-                        m.add(mb.day(j) - mb.day(i) >= mod.min_gap_days).only_enforce_if([pj, gap])
-                    if mod.max_gap_days is not None:
-                        m.add(mb.day(j) - mb.day(i) <= mod.max_gap_days).only_enforce_if([pj, gap])
+        # hard: the track order (gaps grouped per module), participants' own overlaps, language coverage
+        completeness_rule(self.problem, mb)
+        order_rule(self.problem, mb, gaps=lambda module: g("gaps", module))
         participant_rule(self.problem, mb)
         language_cover(self.problem, mb)
         # grouped: plan windows and shift fit, through the candidates that need them relaxed
@@ -134,37 +120,18 @@ class ConflictModel:
             for k, c in enumerate(mb.options[i].candidates):
                 for kind, key in self._tags(tl, cohort, plans, c.start, c.end):
                     m.add_implication(mb.pick[i][k], g(kind, key).Not())  # enforced: not this start
-        # grouped: trainers (overlap + travel), their limits, rooms, interpreters, staffing
-        for t_id, items in mb.trainer_intervals.items():
-            gt, gl = g("trainer", t_id), None
-            lits = {i: g.both(mb.teaches[i, t_id], gt) for i, _ in items}
-            guarded = [(i, m.new_optional_fixed_size_interval_var(mb.start[i], self.problem.sessions[i].duration,
-                                                                  lits[i], "")) for i, _ in items]
+        # grouped: the rules' own functions, each trainer, room, interpreter and team behind its literal
+        for t_id in mb.trainer_intervals:
+            trainer_time(self.problem, mb, t_id, g("trainer", t_id))
             trainer = sc.trainers[t_id]
-            m.add_no_overlap(_with_travel(self.problem, mb, guarded, lits, trainer.home_site,
-                                          self.problem.trainer_pads.get(t_id)))
             if trainer.max_sessions_per_day is not None or trainer.max_minutes_per_week is not None:
-                gl = g("trainer_limits", t_id)
-                lim = {i: g.both(mb.teaches[i, t_id], gl) for i, _ in items}
-                if trainer.max_sessions_per_day is not None:
-                    m.add_cumulative([m.new_optional_fixed_size_interval_var(mb.day(i), 1, lim[i], "") for i, _ in items],
-                                     [1] * len(items), trainer.max_sessions_per_day)
-                if trainer.max_minutes_per_week is not None:
-                    m.add_cumulative([m.new_optional_fixed_size_interval_var(mb.week(i), 1, lim[i], "") for i, _ in items],
-                                     [self.problem.sessions[i].duration for i, _ in items], trainer.max_minutes_per_week)
-        for r_id in {r for (_, r) in mb.in_room}:
-            gr = g("room", r_id)
-            m.add_no_overlap([m.new_optional_fixed_size_interval_var(
-                mb.start[i], self.problem.sessions[i].duration, g.both(lit, gr), "")
-                for (i, r), lit in mb.in_room.items() if r == r_id])
-        for j_id, items in mb.interpreter_intervals.items():
-            gj = g("interpreter", j_id)
-            lits = {i: g.both(mb.interprets[i, j_id], gj) for i, _ in items}
-            guarded = [(i, m.new_optional_fixed_size_interval_var(mb.start[i], self.problem.sessions[i].duration,
-                                                                  lits[i], "")) for i, _ in items]
-            m.add_no_overlap(_with_travel(self.problem, mb, guarded, lits, sc.interpreters[j_id].home_site,
-                                          self.problem.interpreter_pads.get(j_id)))
-        self._staffing()
+                trainer_limits(self.problem, mb, t_id, g("trainer_limits", t_id))
+        for r_id in mb.room_intervals:
+            room_time(self.problem, mb, r_id, g("room", r_id))
+        for j_id in mb.interpreter_intervals:
+            interpreter_time(self.problem, mb, j_id, g("interpreter", j_id))
+        for team_key, uses in staffing_demand(self.problem, mb).items():
+            team_staffing(self.problem, mb, team_key, uses, g("staffing", f"{team_key[0]}/{team_key[1]}"))
 
     def data_list(self, collection: str) -> list[dict]:
         return [x for x in self.data.get(collection) or [] if isinstance(x, dict)]
@@ -190,30 +157,6 @@ class ConflictModel:
                     out.append(("off_shift", p.id))
                     break
         return out
-
-    def _staffing(self) -> None:
-        """Each team's minimum staffing as in `rules.staffing_rule`, its sessions behind the team's literal."""
-        sc, mb, m, g = self.original.scenario, self.mb, self.mb.model, self.groups
-        demand: dict = defaultdict(list)
-        for i in mb.schedulable:
-            for team, n in self.problem.sessions[i].cohort.team_counts:
-                demand[team].append((i, n))
-        for team_key, uses in demand.items():
-            team = sc.teams[team_key]
-            total = sum(n for c in self.problem.cohorts for t, n in c.team_counts if t == team_key)
-            slack = team.staffing_slack
-            if slack >= total:
-                continue
-            lo = min(mb.options[i].candidates[0].start for i, _ in uses)
-            hi = max(mb.options[i].candidates[-1].end for i, _ in uses)
-            shifts = [(a, b) for a, b in self.problem.timeline.shift_union[team_key] if b > lo and a < hi]
-            if not shifts:
-                continue
-            gs = g("staffing", f"{team_key[0]}/{team_key[1]}")
-            ivs = [m.new_optional_fixed_size_interval_var(mb.start[i], self.problem.sessions[i].duration,
-                                                          g.both(mb.present[i], gs), "") for i, _ in uses]
-            ivs += [m.new_fixed_size_interval_var(a, b - a, "") for a, b in shifts]
-            m.add_cumulative(ivs, [n for _, n in uses] + [total - max(slack, 0)] * len(shifts), total)
 
     # -- solving ------------------------------------------------------------------------
     def solve(self, assumed: list[tuple[str, str]], seconds: float):
@@ -314,7 +257,8 @@ def explain_conflicts(data: dict, schedule: dict | None = None, lang: str = "sv"
         return [Finding("solver_time", {"cohorts": sorted(focus)},
                         t("solver_time", sessions=sum(len(sc_problem.by_cohort[c]) for c in all_cohorts),
                           unscheduled=unscheduled),
-                        [Suggestion(t("s.more_time", seconds=t.num(max(60, 4 * (schedule.get("solve_seconds") or 60)), 0)),
+                        [Suggestion(t("s.more_time",
+                                      seconds=t.num(max(60, 4 * (schedule.get("solve_seconds") or 60)), 0)),
                                     [])], "warning", unscheduled, "solver")]
     if status != cp_model.INFEASIBLE:
         return [Finding("conflict_unknown", {"cohorts": sorted(focus)},
@@ -422,7 +366,7 @@ def _relaxations(cm: ConflictModel, core: list, groups: list, t: Texts, deadline
     return out
 
 
-def _placed(cm: ConflictModel, solver) -> list[tuple[int, int, int, object]]:
+def _placed(cm: ConflictModel, solver) -> list[tuple[int, int, int, date]]:
     """(session, start, end, local date) of every scheduled session of a solution."""
     mb, out = cm.mb, []
     for i in mb.schedulable:
@@ -443,13 +387,13 @@ def _change_for(cm: ConflictModel, key: tuple[str, str], solver, t: Texts) -> Su
         days = [d for i, _, _, d in placed if ident in cm.problem.sessions[i].cohort.plans]
         changes, msgs = [], []
         if days and max(days) > p.deadline:
-            new = max(days)
-            changes.append(set_change(["action_plans", {"id": ident}, "deadline"], new.isoformat()))
-            msgs.append(t("s.move_deadline", plan=ident, old=t.date(p.deadline), new=t.date(new)))
+            last = max(days)
+            changes.append(set_change(["action_plans", {"id": ident}, "deadline"], last.isoformat()))
+            msgs.append(t("s.move_deadline", plan=ident, old=t.date(p.deadline), new=t.date(last)))
         if days and min(days) < p.earliest:
-            new = min(days)
-            changes.append(set_change(["action_plans", {"id": ident}, "earliest"], new.isoformat()))
-            msgs.append(t("s.move_earliest", plan=ident, old=t.date(p.earliest), new=t.date(new)))
+            first = min(days)
+            changes.append(set_change(["action_plans", {"id": ident}, "earliest"], first.isoformat()))
+            msgs.append(t("s.move_earliest", plan=ident, old=t.date(p.earliest), new=t.date(first)))
         return Suggestion(" ".join(msgs), changes) if changes else None
     if kind == "off_shift":
         return Suggestion(t("s.allow_off_shift", plan=ident),
@@ -461,8 +405,10 @@ def _change_for(cm: ConflictModel, key: tuple[str, str], solver, t: Texts) -> Su
         return _extra_trainer(cm, ident, solver, placed, t)
     if kind == "trainer_limits":
         tr = sc.trainers[ident]
-        mine = [(i, d) for i, _, _, d in placed if (i, ident) in mb.teaches and solver.boolean_value(mb.teaches[i, ident])]
-        per_day, per_week = defaultdict(int), defaultdict(int)
+        mine = [(i, d) for i, _, _, d in placed
+                if (i, ident) in mb.teaches and solver.boolean_value(mb.teaches[i, ident])]
+        per_day: dict[date, int] = defaultdict(int)
+        per_week: dict[tuple[int, int], int] = defaultdict(int)
         for i, d in mine:
             per_day[d] += 1
             per_week[d.isocalendar()[:2]] += cm.problem.sessions[i].duration
@@ -479,17 +425,18 @@ def _change_for(cm: ConflictModel, key: tuple[str, str], solver, t: Texts) -> Su
         return Suggestion(" ".join(msgs), changes) if changes else None
     if kind == "room":
         r = sc.rooms[ident]
-        new = {"id": unique_id(sc.rooms, f"{ident}-2"), "name": f"{r.name} (2)", "site": r.site,
-               "capacity": r.capacity, "features": sorted(r.features)}
+        new_room = {"id": unique_id(sc.rooms, f"{ident}-2"), "name": f"{r.name} (2)", "site": r.site,
+                    "capacity": r.capacity, "features": sorted(r.features)}
         return Suggestion(t("s.room_like", room=ident, capacity=r.capacity, site=r.site),
-                          [append_change(["rooms"], new)])
+                          [append_change(["rooms"], new_room)])
     if kind == "interpreter":
         j = sc.interpreters[ident]
-        new = {"id": unique_id(sc.interpreters, f"{ident}-2"), "name": f"{j.name} (2)",
-               "languages": sorted(j.languages), "home_site": j.home_site}
-        new.update(_availability_of(cm, "interpreters", ident))
+        new_interpreter: dict[str, object] = {"id": unique_id(sc.interpreters, f"{ident}-2"),
+                                              "name": f"{j.name} (2)", "languages": sorted(j.languages),
+                                              "home_site": j.home_site}
+        new_interpreter.update(_availability_of(cm, "interpreters", ident))
         return Suggestion(t("s.interpreter_like", languages=t.names(sorted(j.languages)), interpreter=ident),
-                          [append_change(["interpreters"], new)])
+                          [append_change(["interpreters"], new_interpreter)])
     if kind == "staffing":
         w, team_id = ident.split("/", 1)
         team = sc.teams[w, team_id]
@@ -503,12 +450,12 @@ def _change_for(cm: ConflictModel, key: tuple[str, str], solver, t: Texts) -> Su
     if kind == "gaps":
         m = sc.modules[ident]
         gaps = []
+        day_of = {i: d for i, _, _, d in placed}
         for idxs in cm.problem.by_cohort.values():
-            days = {i: d for i, _, _, d in placed}
-            for i, j in zip(idxs, idxs[1:]):
-                si, sj = cm.problem.sessions[i], cm.problem.sessions[j]
-                if si.module_id == sj.module_id == ident and i in days and j in days:
-                    gaps.append((days[j] - days[i]).days)
+            for a, b in zip(idxs, idxs[1:]):
+                sa, sb = cm.problem.sessions[a], cm.problem.sessions[b]
+                if sa.module_id == sb.module_id == ident and a in day_of and b in day_of:
+                    gaps.append((day_of[b] - day_of[a]).days)
         if not gaps:
             return None
         if min(gaps) < m.min_gap_days:
@@ -535,7 +482,7 @@ def _extra_trainer(cm: ConflictModel, ident: str, solver, placed, t: Texts) -> S
                   if (i, ident) in mb.teaches and solver.boolean_value(mb.teaches[i, ident]))
     clash: dict = defaultdict(int)
     days = []
-    for (a1, b1, d1, i1), (a2, b2, d2, i2) in zip(mine, mine[1:]):
+    for (_, b1, _, _), (a2, b2, d2, _) in zip(mine, mine[1:]):
         if a2 < b1:
             clash[d2.isocalendar()[:2]] += b2 - a2
             days.append(d2)

@@ -16,7 +16,9 @@ minute stay exact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -59,7 +61,7 @@ class ModelBuilder:
         self.in_room: dict[tuple[int, str], cp_model.IntVar] = {}
         self.interprets: dict[tuple[int, str], cp_model.IntVar] = {}
         self.trainer_intervals: dict[str, list[tuple[int, cp_model.IntervalVar]]] = {}
-        self.room_intervals: dict[str, list[cp_model.IntervalVar]] = {}
+        self.room_intervals: dict[str, list[tuple[int, cp_model.IntervalVar]]] = {}
         self.interpreter_intervals: dict[str, list[tuple[int, cp_model.IntervalVar]]] = {}
         self.terms: list[Term] = []
         self._at_site: dict = {}
@@ -98,7 +100,7 @@ class ModelBuilder:
                 self._restrict(x, allowed, lit)
                 self.in_room[i, r] = lit
                 self.room_intervals.setdefault(r, []).append(
-                    m.new_optional_fixed_size_interval_var(start, s.duration, lit, f"room[{i},{r}]"))
+                    (i, m.new_optional_fixed_size_interval_var(start, s.duration, lit, f"room[{i},{r}]")))
             m.add_exactly_one([self.in_room[i, r] for r in o.rooms] + [p.Not()])
         for j, allowed in o.interpreters.items():
             lit = m.new_bool_var(f"interprets[{i},{j}]")
@@ -164,12 +166,14 @@ class ModelBuilder:
         return self._at_site[key]
 
     # -- objective --------------------------------------------------------------
-    def add_term(self, name: str, expr, coef: int) -> None:
+    def add_term(self, name: str, expr, coef: float) -> None:
+        """Add `coef` x `expr` to the objective as term `name` (coef rounded down to an integer; 0: left out)."""
         if coef:
             self.terms.append(Term(name, expr, int(coef)))
 
     def set_objective(self) -> None:
-        self.model.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in self.terms], [t.coef for t in self.terms]))
+        self.model.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in self.terms],
+                                                             [t.coef for t in self.terms]))
 
     def term_totals(self, value) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -178,16 +182,17 @@ class ModelBuilder:
         return out
 
 
-def complete_hint(model: cp_model.CpModel, decisions: list[tuple[object, int]], seconds: float) -> bool:
+def complete_hint(model: cp_model.CpModel, decisions: Sequence[tuple[Any, int]], seconds: float) -> bool:
     """True when `complete_hint_status` completed the hint."""
     return complete_hint_status(model, decisions, seconds) == "complete"
 
 
-def complete_hint_status(model: cp_model.CpModel, decisions: list[tuple[object, int]], seconds: float) -> str:
+def complete_hint_status(model: cp_model.CpModel, decisions: Sequence[tuple[Any, int]], seconds: float) -> str:
     """Turn a hint of the decisions into a complete one: solve a copy with the decisions fixed
     (pure propagation, so presolve is off: measured, it was most of the time) and hint every
     variable with the result. The objective stays, so auxiliary variables take their exact
-    values. A complete, feasible hint lets CP-SAT start from the constructive solution;
+    values. `decisions` are (model variable, value) pairs (any variable of `model`: only its
+    `index` is used). A complete, feasible hint lets CP-SAT start from the constructive solution;
     presolve can lose a partial one. Returns "complete"; "infeasible" when the decisions are
     not a solution of the model, "timeout" when that was not decided in time (both leave
     the hint as it was)."""
