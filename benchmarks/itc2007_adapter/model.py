@@ -29,7 +29,7 @@ A solve (`solve`):
    gives the least seat cost per period and mostly one room per course. Milliseconds.
 2. Small instances (at most FULL_MODEL_LIMIT room literals: comp01, comp11): CP-SAT on the
    whole model for 40% of the time, with the constructive timetable as a complete hint
-   (`_complete_hint`, as in `scheduler.solve`).
+   (`_complete_hint`, as in `scheduler.solve.whole`).
 3. Large-neighbourhood search (`_lns`) for the rest: one thread per worker picks a
    neighbourhood of the best timetable (`pick_neighbourhood`: a few related courses over the
    week or over two days, with or without the rooms they share, a few periods, a few rooms),
