@@ -123,6 +123,41 @@ def test_esf_rows_can_be_limited_to_one_workplace(solved_tiny):
     assert {r.workplace for r in esf_report(scenario, schedule, workplaces=["W-VARD"])} == {"W-VARD"}
 
 
+def test_esf_totals_are_the_sums_of_the_monthly_rows(solved_tiny):
+    scenario, schedule = solved_tiny
+    months, totals, _ = esf_tables(scenario, schedule)
+    per_workplace: dict[str, list[float]] = defaultdict(lambda: [0.0] * 5)
+    for row in months.rows:
+        for i, j in enumerate((4, 5, 7, 8, 9)):
+            per_workplace[row[0]][i] += row[j]
+    *per, grand = totals.rows
+    assert [r[0] for r in per] == list(per_workplace)  # scenario order, as in the monthly table
+    for r in per:
+        assert [r[4], r[5], r[7], r[8], r[9]] == pytest.approx(per_workplace[r[0]], abs=1e-3)
+        mine = esf_report(scenario, schedule, workplaces=[r[0]])
+        assert r[3] == len({p for x in mine for p in x.participants})
+    assert grand[:3] == ["Totalt", "alla arbetsplatser", "totalt"]
+    assert grand[3] == sum(r[3] for r in per)  # a participant counts once per workplace
+    for j in (4, 5, 6, 7, 8, 9):
+        assert grand[j] == pytest.approx(sum(r[j] for r in per), abs=1e-3)
+
+
+def test_esf_of_a_schedule_without_sessions_has_only_a_zero_grand_total(solved_tiny):
+    scenario, schedule = solved_tiny
+    empty = {**schedule, "sessions": []}
+    assert esf_report(scenario, empty) == []
+    months, totals, _ = esf_tables(scenario, empty)
+    assert months.rows == []
+    assert totals.rows == [["Totalt", "alla arbetsplatser", "totalt", 0, 0.0, 0.0, 0.0, 0.0, 0, 0]]
+
+
+def test_esf_trainer_hours_add_up_to_the_session_hours(solved_tiny):
+    scenario, schedule = solved_tiny
+    ctx = build_context(scenario, schedule)
+    hours = sum(s.b - s.a for s in ctx.timed if any(m in ctx.persons for m in s.members)) / 3600.0
+    assert sum(r.trainer_hours for r in esf_report(scenario, schedule)) == pytest.approx(hours)
+
+
 def test_esf_workbook_has_the_monthly_table_first_and_totals(solved_tiny):
     scenario, schedule = solved_tiny
     wb = load_workbook(io.BytesIO(esf_xlsx(scenario, schedule)))

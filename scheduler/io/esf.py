@@ -25,21 +25,29 @@ it in ``validation_modules``.
 The on-shift/off-shift hours use the independent validator's own shift arithmetic
 (``validate.Context.shift_seconds_inside``): their sums over all rows are the validator's
 recomputed ``backfill_hours`` and ``overtime_hours``.
+
+How it is computed: :func:`attendance_frame` gives one row per participant of each session
+(a DataFrame); the monthly rows, the per-workplace totals and the grand total are group sums
+and counts of that one frame.  pandas adds floats with compensated summation, so an
+unrounded figure may differ in the last bit from adding in session order; the tables
+(:func:`esf_tables`, and so the xlsx and CSV files) round to 4 decimals.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scheduler.io.tables import Table, csv_text, participant_workplace, xlsx_bytes
-from scheduler.validate import build_context
+import pandas as pd
 
-__all__ = ["EsfRow", "esf_report", "esf_tables", "esf_xlsx", "esf_csv", "is_validation_module", "REPORT_COLUMNS"]
+from scheduler.io.tables import Table, csv_text, participant_workplace, xlsx_bytes
+from scheduler.validate import Context, build_context
+
+__all__ = ["EsfRow", "esf_report", "esf_tables", "esf_xlsx", "esf_csv", "is_validation_module", "REPORT_COLUMNS",
+           "attendance_frame", "ATTENDANCE_COLUMNS"]
 
 #: (Swedish header, field, kind) of the report table.
 REPORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -96,45 +104,97 @@ def is_validation_module(module: Mapping, named: Iterable[str] = ()) -> bool:
     return bool(_VALIDATION_WORD.search(text))
 
 
+#: The attendance frame: one row per (session, counted participant); see :func:`attendance_frame`.
+ATTENDANCE_COLUMNS = ("session", "workplace", "month", "participant", "on_shift", "off_shift",
+                      "hours", "counted", "validation")
+
+
+def attendance_frame(ctx: Context, validation: set[str]) -> pd.DataFrame:
+    """One row per participant of each timed session (columns ``ATTENDANCE_COLUMNS``).
+
+    ``session`` is the session's position among the timed sessions, ``workplace`` the
+    participant's ("?" if none), ``month`` the session's, ``on_shift``/``off_shift`` the
+    participant's hours inside/outside their own shifts, ``hours`` the session's length,
+    ``counted`` how many of its participants the scenario knows (only those count) and
+    ``validation`` whether its module is one of ``validation``.  The in-shift hours need the
+    validator's shift arithmetic per participant, hence the loop; the rest is grouping.
+    """
+    rows = []
+    for number, s in enumerate(ctx.timed):
+        hours = (s.b - s.a) / 3600.0
+        month = f"{s.local.year:04d}-{s.local.month:02d}"
+        counted = [m for m in s.members if m in ctx.persons]
+        for m in counted:
+            inside = ctx.shift_seconds_inside(ctx.persons[m].team, s.a, s.b) / 3600.0
+            rows.append((number, participant_workplace(ctx, m) or "?", month, m, inside, hours - inside,
+                         hours, len(counted), s.module_id in validation))
+    return pd.DataFrame(rows, columns=list(ATTENDANCE_COLUMNS))
+
+
+def _figures(attendance: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The report's figures per group of ``by`` (groups in order of first appearance).
+
+    A session shares its hours between the workplaces of its participants in proportion to
+    their number, and counts once for each workplace it has participants of.
+    """
+    session_keys = list(dict.fromkeys(["session", "workplace", *by]))
+    per_session = attendance.groupby(session_keys, sort=False).agg(
+        members=("participant", "size"), hours=("hours", "first"), counted=("counted", "first"),
+        validation=("validation", "first"))
+    per_session["trainer_hours"] = per_session["hours"] * per_session["members"] / per_session["counted"]
+    sessions = per_session.groupby(level=by, sort=False).agg(
+        trainer_hours=("trainer_hours", "sum"), sessions=("members", "size"),
+        validation_sessions=("validation", "sum"))
+    people = attendance.groupby(by, sort=False).agg(
+        participants=("participant", set), hours_on_shift=("on_shift", "sum"),
+        hours_off_shift=("off_shift", "sum"))
+    return people.join(sessions)
+
+
+def _filled(row: EsfRow, figures: pd.Series) -> EsfRow:
+    """``row`` with the figures of one group of :func:`_figures`."""
+    row.participants = set(figures["participants"])
+    row.hours_on_shift = float(figures["hours_on_shift"])
+    row.hours_off_shift = float(figures["hours_off_shift"])
+    row.trainer_hours = float(figures["trainer_hours"])
+    row.sessions = int(figures["sessions"])
+    row.validation_sessions = int(figures["validation_sessions"])
+    return row
+
+
+def _attendance(scenario: Mapping, schedule: Mapping, validation_modules: Iterable[str] = (),
+                workplaces: Iterable[str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The attendance frame (only ``workplaces``' participants, if given) and the workplace
+    names in scenario order."""
+    ctx = build_context(dict(scenario), dict(schedule))
+    names = {w["id"]: w.get("name") or w["id"] for w in scenario.get("workplaces") or []}
+    validation = {mid for mid, m in ctx.modules.items() if is_validation_module(m, validation_modules)}
+    attendance = attendance_frame(ctx, validation)
+    if workplaces is not None:
+        attendance = attendance[attendance["workplace"].isin(set(workplaces))]
+    return attendance, names
+
+
+def _in_workplace_order(rows: list[EsfRow], names: Mapping[str, str]) -> list[EsfRow]:
+    """Rows sorted by workplace (scenario order, unknown ones last) and month."""
+    order = {wid: i for i, wid in enumerate(names)}
+    return sorted(rows, key=lambda r: (order.get(r.workplace, len(order)), r.workplace, r.month))
+
+
+def _monthly(attendance: pd.DataFrame, names: Mapping[str, str]) -> list[EsfRow]:
+    """One row per workplace and month."""
+    figures = _figures(attendance, ["workplace", "month"])
+    return _in_workplace_order([_filled(EsfRow(wid, names.get(wid, wid), month), f)
+                                for (wid, month), f in figures.iterrows()], names)
+
+
 def esf_report(scenario: Mapping, schedule: Mapping, *, validation_modules: Iterable[str] = (),
                workplaces: Iterable[str] | None = None) -> list[EsfRow]:
     """The report's rows, sorted by workplace (scenario order) and month.
 
     ``workplaces`` limits the rows to those workplaces (a manager's view).
     """
-    ctx = build_context(dict(scenario), dict(schedule))
-    names = {w["id"]: w.get("name") or w["id"] for w in scenario.get("workplaces") or []}
-    order = {wid: i for i, wid in enumerate(names)}
-    validation = {mid for mid, m in ctx.modules.items() if is_validation_module(m, validation_modules)}
-    rows: dict[tuple[str, str], EsfRow] = {}
-
-    def row(wid: str, month: str) -> EsfRow:
-        key = (wid, month)
-        if key not in rows:
-            rows[key] = EsfRow(wid, names.get(wid, wid), month)
-        return rows[key]
-
-    for s in ctx.timed:
-        hours = (s.b - s.a) / 3600.0
-        month = f"{s.local.year:04d}-{s.local.month:02d}"
-        counted = [m for m in s.members if m in ctx.persons]
-        by_workplace: dict[str, list[str]] = defaultdict(list)
-        for m in counted:
-            by_workplace[participant_workplace(ctx, m) or "?"].append(m)
-        for wid, members in by_workplace.items():
-            r = row(wid, month)
-            for m in members:
-                inside = ctx.shift_seconds_inside(ctx.persons[m].team, s.a, s.b) / 3600.0
-                r.hours_on_shift += inside
-                r.hours_off_shift += hours - inside
-                r.participants.add(m)
-            r.trainer_hours += hours * len(members) / len(counted)
-            r.sessions += 1
-            if s.module_id in validation:
-                r.validation_sessions += 1
-    keep = set(workplaces) if workplaces is not None else None
-    out = [r for r in rows.values() if keep is None or r.workplace in keep]
-    return sorted(out, key=lambda r: (order.get(r.workplace, len(order)), r.workplace, r.month))
+    return _monthly(*_attendance(scenario, schedule, validation_modules, workplaces))
 
 
 def _table(title: str, rows: list[EsfRow], file: str) -> Table:
@@ -146,25 +206,22 @@ def _table(title: str, rows: list[EsfRow], file: str) -> Table:
     return table
 
 
-def _totals(rows: list[EsfRow]) -> list[EsfRow]:
-    """One row per workplace over all months (month "totalt"), then one for everything."""
-    per: dict[str, EsfRow] = {}
+def _totals(attendance: pd.DataFrame, names: Mapping[str, str]) -> list[EsfRow]:
+    """One row per workplace over all months (month "totalt"), then one for everything (a
+    participant counts once for each workplace they were trained for)."""
+    per = _in_workplace_order([_filled(EsfRow(wid, names.get(wid, wid), "totalt"), f)
+                               for wid, f in _figures(attendance, ["workplace"]).iterrows()], names)
     grand = EsfRow("Totalt", "alla arbetsplatser", "totalt")
-    for r in rows:
-        t = per.setdefault(r.workplace, EsfRow(r.workplace, r.workplace_name, "totalt"))
-        for target in (t, grand):
-            target.participants |= {(r.workplace, p) for p in r.participants} if target is grand else r.participants
-            target.hours_on_shift += r.hours_on_shift
-            target.hours_off_shift += r.hours_off_shift
-            target.trainer_hours += r.trainer_hours
-            target.sessions += r.sessions
-            target.validation_sessions += r.validation_sessions
-    return [*per.values(), grand]
+    everyone = attendance.assign(scope="totalt",
+                                 participant=list(zip(attendance["workplace"], attendance["participant"])))
+    for _, f in _figures(everyone, ["scope"]).iterrows():
+        _filled(grand, f)
+    return [*per, grand]
 
 
 def esf_tables(scenario: Mapping, schedule: Mapping, **kwargs) -> list[Table]:
     """The report as tables: per workplace and month, per workplace in total, definitions."""
-    rows = esf_report(scenario, schedule, **kwargs)
+    attendance, names = _attendance(scenario, schedule, **kwargs)
     about = Table("Om rapporten", (("Kolumn", "text"), ("Betydelse", "text")), file="om-rapporten.csv")
     about.rows = [
         ["Scenario", f"{scenario.get('id')} – {scenario.get('name') or ''}"],
@@ -177,8 +234,8 @@ def esf_tables(scenario: Mapping, schedule: Mapping, **kwargs) -> list[Table]:
         ["Utbildningstillfällen", "tillfällen med minst en deltagare från arbetsplatsen"],
         ["Valideringstillfällen", "av dem: tillfällen i en valideringsmodul"],
     ]
-    return [_table("ESF per månad", rows, "esf-per-manad.csv"),
-            _table("Per arbetsplats", _totals(rows), "esf-per-arbetsplats.csv"), about]
+    return [_table("ESF per månad", _monthly(attendance, names), "esf-per-manad.csv"),
+            _table("Per arbetsplats", _totals(attendance, names), "esf-per-arbetsplats.csv"), about]
 
 
 def esf_xlsx(scenario: Mapping, schedule: Mapping, **kwargs) -> bytes:

@@ -12,6 +12,15 @@ independent validator reads them (``validate.build_context``), so the hours here
 hours it checks.
 """
 
+# Why not pandas here (issue #14 asks for pandas "where it is the natural tool"): these tables
+# are lists of typed cells - dates, times, ints that may be None, text - written cell by cell
+# into xlsx and CSV, and every sheet is the same session row, only the participant count
+# differs per workplace. One pass over the sessions with a Counter fills all sheets. A
+# DataFrame would turn None into NaN (an int column into floats) and dates/times into
+# Timestamps, which would have to be converted back before writing, and the grouping it would
+# replace is three lines. The ESF report (scheduler/io/esf.py), which sums and counts per
+# workplace and month, is where pandas earns its place.
+
 from __future__ import annotations
 
 import csv
