@@ -1,4 +1,4 @@
-"""The programme lower bound (scheduler/search/bound.py) never exceeds the objective of a
+"""The programme lower bound (scheduler/search/bound/) never exceeds the objective of a
 known valid schedule: the hand-checked tiny example, a micro case whose optimum is known
 exactly, the example scenarios (solved briefly, checked by the validator) and the three
 public programmes with their complete schedules. It is > 0 and the tightness is printed."""
@@ -19,7 +19,7 @@ from scheduler.search.bound import ProgrammeBound, programme_lower_bound
 from scheduler.validate import build_context, compute_kpis, format_report, validate
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = Path("/work/shared/spec/examples")
+SPEC = ROOT / "scenarios" / "examples"  # the format's hand-checked examples
 PROGRAMMES = Path("/work/shared/bench/programmes")
 
 

@@ -29,8 +29,9 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from scheduler.domain import OBJECTIVE_TERMS, build_scenario
+from scheduler.domain import OBJECTIVE_TERMS, ActionPlan, build_scenario
 from scheduler.explain.messages import Texts
 from scheduler.prepare.timeline import Timeline, overlap_minutes
 
@@ -46,8 +47,8 @@ def _frac(x) -> Fraction:
 class _Ledger:
     """Contributions: (term, amount, {dimension: key}) with exact amounts."""
 
-    def __init__(self):
-        self.items: list[tuple[str, Fraction, dict]] = []
+    def __init__(self) -> None:
+        self.items: list[tuple[str, Fraction, dict[str, str]]] = []
 
     def add(self, term: str, amount: Fraction, **keys) -> None:
         if amount:
@@ -94,14 +95,18 @@ def cost_breakdown(data: dict, schedule: dict, lang: str = "sv", top: int = 10) 
     tl = Timeline(sc)
     w = {k: _frac(v) for k, v in sc.weights.items()}
     ledger = _Ledger()
-    track_plans: dict[str, list] = defaultdict(list)
+    track_plans: dict[str, list[ActionPlan]] = defaultdict(list)
     for p in sc.action_plans.values():
         track_plans[p.track].append(p)
 
     cohorts = {c["id"]: c for c in schedule.get("cohorts") or []}
 
-    def member_keys(pid: str, track: str) -> tuple[str, str, str]:
-        plan = next((p for p in track_plans[track] if pid in p.participants), None)
+    def plans_of_track(track: str | None) -> list[ActionPlan]:
+        """The plans of a track (none for a cohort without one)."""
+        return track_plans[track] if track is not None else []
+
+    def member_keys(pid: str, track: str | None) -> tuple[str, str, str]:
+        plan = next((p for p in plans_of_track(track) if pid in p.participants), None)
         part = sc.participants.get(pid)
         team = f"{part.team[0]}/{part.team[1]}" if part else NONE_KEY
         return (plan.id if plan else NONE_KEY, plan.workplace if plan else NONE_KEY, team)
@@ -145,7 +150,7 @@ def cost_breakdown(data: dict, schedule: dict, lang: str = "sv", top: int = 10) 
 
     # travel: per person and local date, each leg belongs to the session it leads to
     visits: dict[tuple, list] = defaultdict(list)
-    for s, a, b, day in sessions:
+    for s, a, _end, day in sessions:
         room_site = sc.rooms[s["room"]].site if s.get("room") in sc.rooms else None
         visits["trainer", s["trainer"], day].append((a, s, room_site))
         for j in s.get("interpreters") or []:
@@ -175,7 +180,7 @@ def cost_breakdown(data: dict, schedule: dict, lang: str = "sv", top: int = 10) 
     for cid, items in sorted(by_cohort.items()):
         c = cohorts.get(cid) or {}
         members = set(c.get("participants", []))
-        plans = {p.id for p in track_plans[c.get("track")] if members & set(p.participants)}
+        plans = {p.id for p in plans_of_track(c.get("track")) if members & set(p.participants)}
         if plans:
             target = min(sc.action_plans[p].target for p in plans)
             last = max(items, key=lambda x: (x[3], x[1]))
@@ -183,7 +188,7 @@ def cost_breakdown(data: dict, schedule: dict, lang: str = "sv", top: int = 10) 
             ledger.split("late_per_day", late * w["late_per_day"], members_of(cid), trainer=last[0]["trainer"],
                          interpreter=NONE_KEY, week=week(last[3]))
         seen: dict[str, list] = defaultdict(list)
-        for s, a, b, day in items:
+        for s, _start, _end, day in items:
             met = seen[s["module"]]
             if s["trainer"] not in met:
                 if met:
@@ -196,10 +201,10 @@ def cost_breakdown(data: dict, schedule: dict, lang: str = "sv", top: int = 10) 
         ledger.split("unscheduled_session", w["unscheduled_session"], members_of(u["cohort"]), trainer=NONE_KEY,
                      interpreter=NONE_KEY, week=NONE_KEY)
     for u in schedule.get("unassigned_participants") or []:
-        plan = sc.action_plans.get(u["action_plan"])
+        left_plan = sc.action_plans.get(u["action_plan"])
         part = sc.participants.get(u["participant"])
         ledger.add("unassigned_participant", w["unassigned_participant"],
-                   action_plan=u["action_plan"], workplace=plan.workplace if plan else NONE_KEY,
+                   action_plan=u["action_plan"], workplace=left_plan.workplace if left_plan else NONE_KEY,
                    team=f"{part.team[0]}/{part.team[1]}" if part else NONE_KEY, trainer=NONE_KEY,
                    interpreter=NONE_KEY, week=NONE_KEY)
     # terms the scenario alone cannot recompute (re-planning's move_session) are taken as stated
@@ -222,7 +227,7 @@ def _report(ledger: _Ledger, schedule: dict, t: Texts, top: int) -> dict:
             cells[term][d][keys.get(d, NONE_KEY)] += amount
     term_units = {k: round(v * UNITS) for k, v in exact.items()}
     total_units = sum(term_units.values())
-    terms = []
+    terms: list[dict[str, Any]] = []  # one report row per term
     totals: dict[str, dict[str, dict[str, int]]] = {d: defaultdict(lambda: defaultdict(int)) for d in DIMENSIONS}
     for term in sorted(names, key=lambda k: (-term_units[k], names.index(k))):
         by = {}

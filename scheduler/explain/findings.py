@@ -28,16 +28,21 @@ class Suggestion:
     verified: bool | None = None  # None: not checked; True: the check that raised the finding passes after it
 
     def as_dict(self) -> dict:
-        out = {"message": self.message, "changes": self.changes}
+        out: dict[str, object] = {"message": self.message, "changes": self.changes}
         if self.verified is not None:
             out["verified"] = self.verified
         return out
 
 
+# What a finding is about: kind (plans, cohorts, modules, ...) -> ids; "reasons" -> {reason:
+# how many start times it rules out}.
+Entities = dict[str, list | dict[str, int]]
+
+
 @dataclass
 class Finding:
     rule: str
-    entities: dict[str, list]
+    entities: Entities
     message: str
     suggestions: list[Suggestion] = field(default_factory=list)
     severity: str = "error"  # error: sessions certainly stay unscheduled; warning: tight; info

@@ -7,7 +7,7 @@ name, so the two languages cannot drift apart in what they say.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -42,7 +42,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
               "of them each, and plan {plans} allows training only during their shifts{no_off}.",
         "sv": "Arbetslaget {team} på {workplace} har {headcount} i bemanning och minimibemanning {min_staffing}, "
               "så högst {slack} av dem får lämna ett pass för utbildning; grupperna {cohorts} har upp till "
-              "{members} av dem var, och handlingsplan {plans} tillåter utbildning bara under deras arbetspass{no_off}.",
+              "{members} av dem var, och handlingsplan {plans} tillåter utbildning bara under deras "
+              "arbetspass{no_off}.",
     },
     "staffing.no_off": {
         "en": " (and no start time lies outside their shifts)",
@@ -128,7 +129,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "reject.daily_rest": {"en": "{n} would break the daily rest", "sv": "{n} skulle bryta dygnsvilan"},
     "reject.trainer_unavailable": {"en": "{n} have no qualified trainer available ({trainers})",
                                    "sv": "{n} har ingen behörig utbildare tillgänglig ({trainers})"},
-    "reject.room_unavailable": {"en": "{n} have every fitting room booked", "sv": "{n} har alla passande lokaler bokade"},
+    "reject.room_unavailable": {"en": "{n} have every fitting room booked",
+                                "sv": "{n} har alla passande lokaler bokade"},
     "reject.no_interpreter": {"en": "{n} have no interpreter for {languages} available",
                               "sv": "{n} saknar tillgänglig tolk för {languages}"},
     "reject.of": {"en": "of {total} start times ", "sv": "av {total} starttider "},
@@ -191,7 +193,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "s.raise_daily": {"en": "Let trainer {trainer} hold {new} sessions a day instead of {old}.",
                       "sv": "Låt utbildaren {trainer} hålla {new} pass per dag i stället för {old}."},
     "s.allow_off_shift": {"en": "Allow off-shift training for plan {plan} (paid as overtime).",
-                          "sv": "Tillåt utbildning utanför arbetspassen för handlingsplan {plan} (betalas som övertid)."},
+                          "sv": "Tillåt utbildning utanför arbetspassen för handlingsplan {plan} "
+                                "(betalas som övertid)."},
     "s.allow_on_shift": {"en": "Allow training during shifts for plan {plan} (with backfill).",
                          "sv": "Tillåt utbildning under arbetspassen för handlingsplan {plan} (med vikarie)."},
     "s.release_staff": {
@@ -305,15 +308,15 @@ class Texts:
             text = text.replace(",", " ").replace(".", ",").replace("-", "−")
         return text
 
-    def date(self, d: date) -> str:
+    def date(self, d: datetime.date) -> str:
         """12 mars 2027 / 12 March 2027."""
         return f"{d.day} {_MONTHS[self.lang][d.month - 1]} {d.year}"
 
-    def week(self, d: date) -> str:
+    def week(self, d: datetime.date) -> str:
         """The ISO week of a date: v. 12 / week 12."""
         return f"v. {d.isocalendar()[1]}" if self.lang == "sv" else f"week {d.isocalendar()[1]}"
 
-    def weeks(self, first: date, last: date) -> str:
+    def weeks(self, first: datetime.date, last: datetime.date) -> str:
         """An ISO week range: v. 10–14 / weeks 10–14 (with the years when they differ)."""
         (y0, w0, _), (y1, w1, _) = first.isocalendar(), last.isocalendar()
         if (y0, w0) == (y1, w1):

@@ -1,6 +1,6 @@
 """Whether a team's members can be in a session at a given time (rules 7-9), for one team.
 
-Shared by the candidate starts (`problem.py`) and the cohort formation (`cohorts.py`), which
+Shared by the candidate starts (`problem.py`) and the cohort formation (`cohort_shaper.py`), which
 must judge the same way whether a group of people can ever meet.
 """
 

@@ -105,7 +105,8 @@ class Timeline:
     @cached_property
     def slots(self) -> list[Slot]:
         """Rule 2's allowed starts: horizon dates on allowed weekdays, not holidays or closed, at a start time."""
-        sc, out = self.scenario, []
+        sc = self.scenario
+        out: list[Slot] = []
         d = sc.horizon_start
         while d <= sc.horizon_end:
             if d.weekday() in sc.calendar.weekdays and d not in self.closed:
@@ -144,7 +145,8 @@ class Timeline:
             if code is not None:
                 st = sc.shift_types[code]
                 end_day = d + timedelta(days=1) if st.end <= st.start else d
-                shifts.append(ShiftInstance(team.key, code, d, self.clock.at(d, st.start), self.clock.at(end_day, st.end)))
+                shifts.append(ShiftInstance(team.key, code, d, self.clock.at(d, st.start),
+                                            self.clock.at(end_day, st.end)))
             d += timedelta(days=1)
         return shifts
 

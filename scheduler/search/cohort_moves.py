@@ -15,12 +15,16 @@ hours); cohorts whose membership does not change keep their ids (calendar UIDs).
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections import Counter
 
-from scheduler.prepare.cohorts import Cohort, repair_groups
+from scheduler.prepare.cohorts import Cohort, repair_groups, track_span_days
 from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.construct import Bookings, _fit, _ordered_candidates, _place_cohort
+from scheduler.search.construct import Bookings, Placement, _fit, _ordered_candidates, _place_cohort
+from scheduler.search.ledger import Ledger
+from scheduler.search.recreate import Recreator
+from scheduler.search.ruin_recreate import Schedule
 
 WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
 # Pools of up to this many people judge who fits with whom by each one's exact candidate
@@ -74,8 +78,6 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False) -> list[Cohort
     c0 = problem.cohort_by_id[cid]
     same_track = [c for c in problem.cohorts if c.track == c0.track]
     if wide and problem.scenario.tracks[c0.track].mix_workplaces:
-        from scheduler.prepare.cohorts import track_span_days
-
         need = track_span_days(problem.scenario, problem.scenario.tracks[c0.track])
         own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
         near = []
@@ -133,7 +135,7 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
     k0 = len(pool)
     lo = max(1, math.ceil(n / gmax))
     seen = set()
-    features: dict[str, frozenset] = {}
+    features: dict[str, int] = {}  # per member: bit k set when slot k is one of their own starts
 
     def compat(sizes: list[int], share: bool = True) -> list[list[str]]:
         """Members who could meet at the same starts together: each member's own starts (as a
@@ -155,16 +157,19 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
                     continue  # more of the team than its slack could only ever meet off shift
                 # the share of the cohort's common starts this member keeps (an empty cohort: half),
                 # or how many common starts are left
+                cj = common[j]
+                score: float
                 if share:
-                    score = 0.5 if common[j] is None else (common[j] & f).bit_count() / max(1, common[j].bit_count())
+                    score = 0.5 if cj is None else (cj & f).bit_count() / max(1, cj.bit_count())
                 else:
-                    score = f.bit_count() / 2 if common[j] is None else (common[j] & f).bit_count()
+                    score = f.bit_count() / 2 if cj is None else (cj & f).bit_count()
                 if best_score is None or score > best_score:
                     best, best_score = j, score
             if best is None:
                 best = min((j for j in range(k) if len(bins[j]) < sizes[j]), key=lambda j: len(bins[j]))
             bins[best].append(pid)
-            common[best] = f if common[best] is None else common[best] & f
+            cb = common[best]
+            common[best] = f if cb is None else cb & f
         return bins
 
     for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo}):
@@ -258,7 +263,7 @@ def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plan
     return Cohort(id=cid, track=track, plans=tuple(mine),
                   workplaces=tuple(sorted({sc.action_plans[p].workplace for p in mine})), participants=ids_t,
                   team_counts=tuple(sorted(counts.items())),
-                  languages=frozenset(sc.participants[pid].language for pid in ids_t if sc.participants[pid].language))
+                  languages=frozenset(lang for pid in ids_t if (lang := sc.participants[pid].language)))
 
 
 def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
@@ -266,7 +271,7 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
     """A problem in which the pools of `cohort_ids` are split anew so that each of their
     cohorts can be scheduled alone; None when no split tried does better."""
     done: set[str] = set()
-    changes: dict[str, list[Cohort]] = {}
+    changes: dict[str, tuple[list[Cohort], list[Cohort]]] = {}  # cohort -> (its old pool, the new split)
     bad_now = set(cohort_ids)
     def late() -> bool:
         return deadline is not None and time.monotonic() > deadline
@@ -358,8 +363,6 @@ def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list
 
 def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict:
     """Placements of `old` that stay valid in `new`: those of cohorts that did not change."""
-    from scheduler.search.construct import Placement
-
     out = {}
     for i, pl in placed.items():
         j = new.session_index.get(old.sessions[i].key)
@@ -379,12 +382,6 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     day shared with other cohorts' sessions is not merged: a little pessimistic). Returns
     (problem, placements, cost) of the best split when it leaves fewer sessions unscheduled,
     or as many at a lower cost, than the schedule as it is; else None."""
-    import random
-
-    from scheduler.search.ledger import Ledger
-    from scheduler.search.recreate import Recreator
-    from scheduler.search.ruin_recreate import Schedule
-
     pool = _pool(problem, cid, wide)
     pool_ids = {c.id for c in pool}
     old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
@@ -438,8 +435,6 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
                             unassigned=problem.unassigned, reuse=problem)
     fresh = {c.id for c in new}  # the pool's cohorts were all placed anew while judging the split
     out = {i: pl for i, pl in carry_over(problem, trial, placed).items() if trial.sessions[i].key.cohort not in fresh}
-    from scheduler.search.construct import Placement
-
     for key, slot, trainer, room, interps in rows:
         i = trial.session_index[key]
         k = next(k for k, c in enumerate(trial.options[i].candidates) if c.slot.index == slot)

@@ -39,7 +39,8 @@ class Recreator:
         s, o = p.sessions[i], p.options[i]
         last_day, last_start = _lookahead(p).latest_start(i)
         mod = p.scenario.modules[s.module_id]
-        lo_day = hi_day = None
+        lo_day = 0  # read only after a previous session (start_after set)
+        hi_day: int | None = None
         start_after = None
         if prev is not None:
             pi, pc = prev

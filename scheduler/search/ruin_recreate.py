@@ -51,7 +51,8 @@ class SearchStats:
     def as_dict(self) -> dict:
         return {"search_steps": self.steps, "search_accepted": self.accepted, "search_improved": self.improved,
                 "search_steps_per_second": round(self.steps / self.seconds, 1) if self.seconds else None,
-                "search_ruins": {k: {"tried": v[0], "accepted": v[1], "improved": v[2]} for k, v in self.by_ruin.items()}}
+                "search_ruins": {k: {"tried": v[0], "accepted": v[1], "improved": v[2]}
+                                 for k, v in self.by_ruin.items()}}
 
 
 class Schedule:
@@ -135,6 +136,8 @@ class RuinRecreate:
         cid = self.rng.choice(incomplete)
         idxs = self.p.by_cohort[cid]
         q = self.state.first_missing(cid)
+        if q is None:  # not so for an incomplete cohort
+            return None
         return cid, idxs, q, idxs[q]
 
     def _blocked(self) -> tuple[dict[str, int], list[str]] | None:

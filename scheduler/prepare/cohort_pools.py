@@ -1,0 +1,124 @@
+"""Which plans of a track may share cohorts (*pools*), and how many days a track needs: plans
+that share a person stay together, and a mixed-workplace track is cut into pools whose common
+windows leave room for the whole track."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from scheduler.domain import ActionPlan, Scenario
+
+
+def track_span_days(scenario: Scenario, track) -> int:
+    """The fewest calendar days a cohort needs from its first session to its last: every
+    module's sessions kept apart by their minimum gap, a day per module, and weekends."""
+    work_days = 0
+    for mid in track.modules:
+        m = scenario.modules[mid]
+        work_days += (m.sessions - 1) * max(1, m.min_gap_days) + 1
+    per_week = max(1, len(scenario.calendar.weekdays))
+    return math.ceil(work_days * 7 / per_week)
+
+
+def window_span(scenario: Scenario, track, e, d, open_days: list | None = None) -> int:
+    """Calendar days of a common window e..d, 0 when the track's sessions cannot follow each
+    other on its open days with their minimum gaps (a window across the summer closure is
+    long but empty)."""
+    days = (d - e).days + 1
+    if open_days is None or days <= 0:
+        return days
+    day = e
+    for mid in track.modules:
+        m = scenario.modules[mid]
+        for n in range(m.sessions):
+            at = bisect.bisect_left(open_days, day)
+            if at == len(open_days) or open_days[at] > d:
+                return 0
+            day = open_days[at] + timedelta(days=max(1, m.min_gap_days) if n < m.sessions - 1 else 1)
+    return days
+
+
+def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
+                 plans_of: dict[str, list[ActionPlan]], open_days: list | None = None) -> list[list[ActionPlan]]:
+    """Pools of a mixed-workplace track: plans whose windows leave room for the whole track
+    together. A cohort must meet inside the windows of all its plans, so mixing plans whose
+    windows barely overlap gives cohorts that can never be scheduled. Plans are taken in
+    window order and join the pool whose common window stays longest (and at least the
+    track's span with some slack); pools too small for a cohort of `min_group` join the pool
+    whose common window they shrink least (rule 5 allows a small cohort only when the whole
+    track is small). Plans that share a person stay in one pool."""
+    need = track_span_days(scenario, track)
+    linked = plans_sharing_people(plans, plans_of)
+    groups = sorted(linked, key=lambda g: (max(p.earliest for p in g), min(p.deadline for p in g), g[0].id))
+
+    def window(g):
+        return max(p.earliest for p in g), min(p.deadline for p in g)
+
+    def span(e, d):
+        return window_span(scenario, track, e, d, open_days)
+
+    def size(g):
+        return len({pid for p in g for pid in p.participants})
+
+    pools: list[list[ActionPlan]] = []
+    for g in groups:
+        e, d = window(g)
+        best, best_span = None, -1
+        for pool in pools:
+            pe, pd = window(pool)
+            s = span(max(e, pe), min(d, pd))
+            if s >= need and s > best_span:
+                best, best_span = pool, s
+        if best is None:
+            pools.append(list(g))
+        else:
+            best += g
+    workplace_modules = [scenario.modules[m] for m in track.modules if scenario.modules[m].location == "workplace"]
+
+    def roomless(pool) -> bool:
+        """A module held at the workplace has no room with its features at any of the pool's
+        workplaces: the pool's people can only meet together with another workplace's."""
+        sites = {scenario.workplaces[p.workplace].site for p in pool}
+        return any(not any(m.room_features <= r.features and r.site in sites and r.capacity >= track.min_group
+                           for r in scenario.rooms.values()) for m in workplace_modules)
+
+    def overfull(pool) -> bool:
+        """More members of a team who may only train on shift than the team's slack lets the
+        pool's cohorts hold: with few members they must meet with other workplaces' people."""
+        kmax = max(1, size(pool) // max(1, track.min_group))
+        on_only = Counter(scenario.participants[pid].team for p in pool if not p.allow_off_shift
+                          for pid in p.participants)
+        return any(n > scenario.teams[t].staffing_slack * kmax for t, n in on_only.items())
+
+    while len(pools) > 1:
+        stuck = [pool for pool in pools if size(pool) < track.min_group or roomless(pool) or overfull(pool)]
+        if not stuck:
+            break
+        pool = min(stuck, key=size)
+        pools.remove(pool)
+        e, d = window(pool)
+        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
+                                          span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
+        other += pool
+    return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]
+
+
+def plans_sharing_people(plans: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> list[list[ActionPlan]]:
+    """Pools without mixing: each plan on its own, except that plans sharing a person form one
+    pool (the person can only be in one cohort of the track, which then serves both plans)."""
+    pool_of = {p.id: i for i, p in enumerate(plans)}
+    for shared in plans_of.values():
+        if len(shared) > 1:
+            target = pool_of[shared[0].id]
+            for other in shared[1:]:
+                old = pool_of[other.id]
+                for pid, pool in pool_of.items():
+                    if pool == old:
+                        pool_of[pid] = target
+    pools: dict[int, list[ActionPlan]] = defaultdict(list)
+    for p in plans:
+        pools[pool_of[p.id]].append(p)
+    return list(pools.values())

@@ -1,0 +1,186 @@
+"""Cohort repair: single participants moved and swapped between a pool's cohorts until each
+could meet, as far as can be seen before scheduling (windows, rooms, staffing, shifts)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+
+from scheduler.domain import ActionPlan, Scenario, TeamKey
+from scheduler.prepare.cohort_pools import track_span_days, window_span
+from scheduler.prepare.cohort_shaper import CohortShaper
+from scheduler.prepare.timeline import Timeline
+
+
+class GroupRepair:
+    """Moves and swaps of single participants between a pool's cohorts until each cohort can
+    meet at all, as far as can be seen before scheduling: the common window of its members'
+    plans holds the whole track, a module held at the workplace has a room big enough at one
+    of the cohort's workplaces, no team has more on-shift-only members in it than its staffing
+    slack, and the on-shift members' shifts share start times. The dealing that made the
+    groups looks at teams and languages only; in a mixed-workplace pool the members' windows,
+    sites and rooms differ, and a cohort that breaks one of these can never be scheduled.
+    Among groupings that keep all of them, fewer languages per cohort (interpreters are
+    scarce) and roomier windows are preferred."""
+
+    HARD = 1000.0
+    MAX_EVALUATIONS = 4000
+
+    def __init__(self, shaper, track, members, plans_of, team_of, lang_of, gmin: int, gmax: int):
+        sc = shaper.sc
+        self.shaper, self.sc, self.track = shaper, sc, track
+        self.team_of, self.lang_of = team_of, lang_of
+        self.gmin, self.gmax = gmin, gmax
+        self.need = track_span_days(sc, track)
+        self.window = {}
+        self.site = {}
+        for pid, plan in members:
+            plans = plans_of[pid]
+            self.window[pid] = (max(q.earliest for q in plans), min(q.deadline for q in plans))
+            self.site[pid] = sc.workplaces[plan.workplace].site
+        # per workplace-held module: the largest fitting room per site
+        self.room_by_site: list[dict[str, int]] = []
+        for mid in track.modules:
+            m = sc.modules[mid]
+            if m.location != "workplace":
+                continue
+            best: dict[str, int] = {}
+            for r in sc.rooms.values():
+                if m.room_features <= r.features:
+                    best[r.site] = max(best.get(r.site, 0), r.capacity)
+            self.room_by_site.append(best)
+        self._span_cache: dict[tuple, int] = {}
+        # per member: (team, may train on shift, may train off shift), as the rules judge them
+        self.flags = {pid: (team_of[pid], all(q.allow_on_shift for q in plans_of[pid]),
+                            all(q.allow_off_shift for q in plans_of[pid])) for pid, _ in members}
+        e0 = min(w[0] for w in self.window.values())
+        d0 = max(w[1] for w in self.window.values())
+        by_duration: dict[int, int] = {}
+        for mid in track.modules:
+            m = sc.modules[mid]
+            by_duration[m.duration_minutes] = max(by_duration.get(m.duration_minutes, 0), m.sessions)
+        self.ranges = [(dur, *shaper.slot_range(e0, d0, dur), n) for dur, n in sorted(by_duration.items())]
+        spans: dict[TeamKey, tuple] = {}
+        for pid, _plan in members:
+            t, (e, d) = team_of[pid], self.window[pid]
+            old = spans.get(t)
+            spans[t] = (e, d) if old is None else (min(old[0], e), max(old[1], d))
+        self.team_range = {(t, dur): shaper.slot_range(e, d, dur) for t, (e, d) in spans.items() for dur in by_duration}
+
+    def _span(self, e, d) -> int:
+        key = (e, d)
+        if key not in self._span_cache:
+            self._span_cache[key] = window_span(self.sc, self.track, e, d, self.shaper.open_days)
+        return self._span_cache[key]
+
+    def window_mask(self, e, d, duration: int, first: int, last: int) -> int:
+        lo, hi = self.shaper.slot_range(e, d, duration)
+        lo, hi = max(lo, first), min(hi, last)
+        return ((1 << hi) - (1 << lo)) if hi > lo else 0
+
+    def penalty(self, group: list[str]) -> float:
+        """How far the cohort is from one that can meet (HARD per unit), plus preferences."""
+        if not group:
+            return 0.0
+        hard = 0.0
+        e = max(self.window[p][0] for p in group)
+        d = min(self.window[p][1] for p in group)
+        span = self._span(e, d)
+        if span < self.need:
+            hard += 5 + min(self.need, self.need - span)
+        size = len(group)
+        if self.room_by_site:
+            sites = {self.site[p] for p in group}
+            for best in self.room_by_site:
+                cap = max((best.get(x, 0) for x in sites), default=0)
+                if cap < size:
+                    hard += 3 + (size - cap)
+        # rules 7-9 for every member at once: the start slots the whole cohort could use
+        groups = Counter(self.flags[p] for p in group)
+        fewest = None
+        for duration, first, last, sessions in self.ranges:
+            mask = self.window_mask(e, d, duration, first, last)
+            for (team, on_ok, off_ok), n in groups.items():
+                if not mask:
+                    break
+                # the team's members' windows: beyond them the mask is 0 anyway
+                lo, hi = self.team_range[team, duration]
+                mask &= self.shaper.team_mask(team, duration, on_ok, off_ok,
+                                              n > self.sc.teams[team].staffing_slack, lo, hi)
+            free = mask.bit_count()
+            if free < sessions:
+                hard += 5 + (sessions - free)
+            fewest = free if fewest is None else min(fewest, free)
+        langs = len({self.lang_of[p] for p in group if self.lang_of[p]})
+        return self.HARD * hard + langs - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50)
+
+    def repair(self, groups: list[list[str]]) -> list[list[str]]:
+        groups = [list(g) for g in groups]
+        pen = [self.penalty(g) for g in groups]
+        if max(pen) < self.HARD / 2:  # the preferences move a penalty by less than that
+            return groups
+        rng = random.Random(len(groups) * 7919 + sum(len(g) for g in groups))
+        evaluations = 0
+        improved = True
+        while improved and evaluations < self.MAX_EVALUATIONS:
+            improved = False
+            bad = [j for j in range(len(groups)) if pen[j] >= self.HARD / 2]
+            if not bad:
+                break
+            rng.shuffle(bad)
+            for a in bad:
+                best = None  # (gain, kind, x, b, y)
+                members = list(groups[a])
+                rng.shuffle(members)
+                for x in members:
+                    for b in range(len(groups)):
+                        if b == a:
+                            continue
+                        # move x from a to b
+                        if len(groups[a]) > self.gmin and len(groups[b]) < self.gmax:
+                            na = [p for p in groups[a] if p != x]
+                            nb = groups[b] + [x]
+                            gain = pen[a] + pen[b] - self.penalty(na) - self.penalty(nb)
+                            evaluations += 1
+                            if gain > 1e-9 and (best is None or gain > best[0]):
+                                best = (gain, na, b, nb)
+                        # swap x with y of b
+                        for y in groups[b]:
+                            na = [p for p in groups[a] if p != x] + [y]
+                            nb = [p for p in groups[b] if p != y] + [x]
+                            gain = pen[a] + pen[b] - self.penalty(na) - self.penalty(nb)
+                            evaluations += 1
+                            if gain > 1e-9 and (best is None or gain > best[0]):
+                                best = (gain, na, b, nb)
+                    if best is not None and best[0] >= self.HARD / 2:
+                        break  # a hard fault mended: take it (first improvement keeps it fast)
+                    if evaluations >= self.MAX_EVALUATIONS:
+                        break
+                if best is not None:
+                    _gain, na, b, nb = best
+                    groups[a], groups[b] = na, nb
+                    pen[a], pen[b] = self.penalty(na), self.penalty(nb)
+                    improved = True
+                if evaluations >= self.MAX_EVALUATIONS:
+                    break
+        return groups
+
+
+def repair_groups(scenario: Scenario, timeline: Timeline, track_id: str, groups: list[list[str]],
+                  team_cache: dict | None = None, shaper: CohortShaper | None = None) -> list[list[str]]:
+    """`groups` (participants of one track) with members moved and swapped until each group
+    could meet as far as can be seen before scheduling (`GroupRepair`); sizes stay within the
+    track's group sizes."""
+    track = scenario.tracks[track_id]
+    shaper = shaper or CohortShaper(scenario, timeline, team_cache)
+    people = {pid for g in groups for pid in g}
+    plans_of: dict[str, list[ActionPlan]] = defaultdict(list)
+    for plan in scenario.plans_of_track(track_id):
+        for pid in plan.participants:
+            if pid in people and plan not in plans_of[pid]:
+                plans_of[pid].append(plan)
+    members = [(pid, plans_of[pid][0]) for g in groups for pid in g]
+    team_of = {pid: scenario.participants[pid].team for pid, _ in members}
+    lang_of = {pid: scenario.participants[pid].language or "" for pid, _ in members}
+    return GroupRepair(shaper, track, members, plans_of, team_of, lang_of,
+                        track.min_group, track.max_group).repair(groups)
