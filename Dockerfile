@@ -6,6 +6,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY scheduler ./scheduler
 COPY service ./service
+# the ITC-2007 adapter: `modulplan` lists its `itc2007` command (an entry point) at every start
+COPY benchmarks ./benchmarks
 RUN pip install . && useradd --system --home /app modulplan && mkdir -p /app/instance && chown modulplan /app/instance
 USER modulplan
 EXPOSE 8000

@@ -1,100 +1,28 @@
 """modulplan as a service: a Flask API (flask-smorest) over persistent scenarios, solve jobs
-and calendar feeds. ``create_app`` is the application factory; see docs/service.md."""
+and calendar feeds; see docs/service.md.
+
+The layers, top to bottom (checked by import-linter, pyproject.toml): ``cli`` and ``wsgi``
+(entry points) > ``app`` (``create_app``, the application factory) > ``views`` (one blueprint
+per resource) > ``board`` (the planning board's data and texts) | ``jobs`` (submitting and
+running solve jobs) > ``auth`` | ``schemas`` > ``extensions`` | ``store`` (the database) >
+``problems`` | ``config``.
+"""
 
 from __future__ import annotations
 
-import atexit
-import logging
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from service.app import ServiceState, create_app
 
-from service.config import DEFAULTS, database_url, executor_kind, from_environment
-from service.store.db import Database
-
-log = logging.getLogger("modulplan.service")
+__all__ = ["ServiceState", "create_app"]
 
 
-@dataclass
-class ServiceState:
-    db: Database
-    executor: Any
-    config: dict
-    background: Any = None
-    extras: dict = field(default_factory=dict)
-    feeds: Any = None  # rendered feeds of this process (service/feedcache.py)
+def __getattr__(name: str) -> Any:
+    """``service.create_app`` on first use: ``import service.cli`` (every ``modulplan`` command
+    loads it) and the solver's child processes (``service.jobs.child``) stay light."""
+    if name in __all__:
+        from service import app
 
-    def close(self) -> None:
-        if self.background is not None:
-            self.background.stopped.set()
-        self.executor.shutdown()
-        self.db.dispose()
-
-
-def create_app(test_config: dict | None = None) -> Flask:
-    """Defaults, then the environment, then ``test_config``."""
-    from scheduler.format import ScenarioSchema, ScheduleSchema
-    from service.extensions import Api
-    from service.jobs import Background, CeleryExecutor, InProcessExecutor, NoExecutor, Settings, queued_job_ids, reap
-    from service.views import register_blueprints
-
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(DEFAULTS)
-    app.config.update(from_environment())
-    if test_config:
-        app.config.update(test_config)
-    app.json.sort_keys = False
-
-    db = Database(database_url(app.config["DATABASE_URL"]))
-    if app.config["AUTO_MIGRATE"]:
-        db.upgrade()
-    settings = Settings.from_config(app.config)
-    kind = executor_kind(app.config)
-    if kind == "celery":
-        executor = CeleryExecutor(app.config["REDIS_URL"])
-    elif kind == "none":
-        executor = NoExecutor()
-    else:
-        executor = InProcessExecutor(db, settings, app.config["EXECUTOR_THREADS"])
-    from service.store.feedcache import FeedCache
-
-    st = ServiceState(db=db, executor=executor, config=app.config, feeds=FeedCache(app.config["FEED_CACHE_BYTES"]))
-    app.extensions["modulplan"] = st
-
-    api = Api(app, spec_kwargs={
-        "security": [{"bearerAuth": []}],
-        "info": {"description": "Training schedules for workplace-learning programmes. Send "
-                                "'Authorization: Bearer <token>' (tokens: `modulplan token create`)."},
-    })
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    api.spec.components.schema("Scenario", schema=ScenarioSchema)
-    api.spec.components.schema("Schedule", schema=ScheduleSchema)
-    register_blueprints(api)
-
-    from flask import g, request
-
-    from service.auth import authenticate
-
-    public = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/redoc", "/api/v1/feeds/")
-
-    @app.before_request
-    def _authenticate():
-        """401 before anything else is looked at (body, parameters, ids)."""
-        path = request.path
-        if path.startswith("/api/v1/") and request.method != "OPTIONS" and (
-                not path.startswith(public) or (path.startswith("/api/v1/feeds/") and request.method != "GET")):
-            g.principal = authenticate()
-
-    from service.views.common import guard_json_request
-
-    app.before_request(guard_json_request)  # after the token: then the body, once, within the limits
-
-    if app.config["START_BACKGROUND"] and kind != "none":
-        # jobs whose worker died go back to the queue; queued jobs of an earlier run are enqueued again
-        for job_id in dict.fromkeys(reap(db, settings) + queued_job_ids(db)):
-            executor.submit(job_id)
-        st.background = Background(db, settings, executor, app.config["REAPER_INTERVAL"])
-        st.background.start()
-    atexit.register(st.close)
-    return app
+        return getattr(app, name)
+    raise AttributeError(f"module 'service' has no attribute {name!r}")

@@ -25,7 +25,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(db: Database, role: str, workplace: str | None = None, label: str | None = None) -> tuple[str, ApiTokenRow]:
+def create_token(db: Database, role: str, workplace: str | None = None,
+                 label: str | None = None) -> tuple[str, ApiTokenRow]:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "manager" and not workplace:
@@ -48,6 +49,13 @@ class Principal:
     @property
     def is_manager(self) -> bool:
         return self.role == "manager"
+
+    @property
+    def managed_workplace(self) -> str:
+        """A manager's workplace (every manager token has one; ``create_token`` checks it)."""
+        if self.workplace is None:
+            raise ValueError(f"token {self.token_id} ({self.role}) has no workplace")
+        return self.workplace
 
 
 def _db() -> Database:

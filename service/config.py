@@ -52,7 +52,7 @@ DEFAULTS = {
     "QUEUED_GRACE": 60.0,  # a queued job the broker no longer holds is sent again after this long
     "VALIDATE_SCHEDULES": True,
     "CANCELLED_GRACE_DAYS": 28.0,  # feeds show a removed session as CANCELLED this long (issue 5)
-    "FEED_CACHE_BYTES": 100_000_000,  # rendered feeds kept per process (service/feedcache.py)
+    "FEED_CACHE_BYTES": 100_000_000,  # rendered feeds kept per process (service/store/feedcache.py)
 }
 
 _ENV = {

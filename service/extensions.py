@@ -6,7 +6,7 @@ import logging
 
 import flask_smorest
 import marshmallow as ma
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from service.problems import Problem, problem_response, webargs_errors
 
@@ -40,14 +40,14 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error: HTTPException):
         if isinstance(error, Problem):
-            return problem_response(error.code, error.title, error.detail, errors=error.errors,
+            return problem_response(error.status, error.title, error.detail, errors=error.errors,
                                     type_=error.type, headers=error.extra_headers, warnings=error.warnings)
         data = getattr(error, "data", None) or {}
         errors = None
         if "messages" in data or "errors" in data:
             errors = webargs_errors(data.get("errors") or data.get("messages"))
         headers = dict(data.get("headers") or {})
-        if error.code == 405 and error.valid_methods:
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         code = error.code or 500
         if code >= 500:

@@ -11,6 +11,8 @@ from typing import Any
 from flask import Response
 from werkzeug.exceptions import HTTPException
 
+from scheduler.format import field_errors
+
 PROBLEM_BASE = "https://modulplan.invalid/problems/"
 MAX_ERRORS = 1000  # problems listed in one answer; the rest are counted
 MIMETYPE = "application/problem+json"
@@ -22,6 +24,7 @@ class Problem(HTTPException):
                  warnings: list[dict] | None = None):
         super().__init__(description=detail)
         self.code = status
+        self.status = status  # the same, as an int (HTTPException's code may be None)
         self.title = title
         self.detail = detail
         self.errors = errors
@@ -63,8 +66,6 @@ def problem_response(status: int, title: str, detail: str | None = None, *, erro
 
 def webargs_errors(messages: Any) -> list[dict]:
     """webargs' ``{location: {field: [msg]}}`` -> ``[{path, message}]``."""
-    from scheduler.format import field_errors
-
     out: list[dict] = []
     if not isinstance(messages, dict):
         return [{"path": "$", "message": str(messages)}]

@@ -1,5 +1,5 @@
 """Request and response schemas of the API resources. The scenario and schedule documents
-themselves are the core's ``ScenarioSchema`` and ``ScheduleSchema`` (scheduler/schemas.py)."""
+themselves are the core's ``ScenarioSchema`` and ``ScheduleSchema`` (scheduler/format)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,17 @@ class ScenarioDocument(Passthrough, ScenarioSchema):
 
 class ScheduleDocument(Passthrough, ScheduleSchema):
     pass
+
+
+class ObjectiveTermSchema(ma.Schema):
+    term = fields.String(metadata={"description": "the term's name in a schedule's kpis.objective_breakdown"})
+    labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "what the planning board calls it, per language (sv, en)"})
+
+
+class ObjectiveTermsSchema(ma.Schema):
+    terms = fields.List(fields.Nested(ObjectiveTermSchema), metadata={
+        "description": "every objective term, in the order the board shows them"})
 
 
 class ScenarioResourceSchema(ma.Schema):

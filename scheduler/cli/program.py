@@ -31,7 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Listed here for --help; main() hands their arguments to the program unparsed.
     for name, ep in _plugins("modulplan.programs").items():
-        about = (getattr(ep.load(), "__doc__", None) or name).strip().splitlines()[0]
+        try:
+            about = (getattr(ep.load(), "__doc__", None) or name).strip().splitlines()[0]
+        except ImportError:  # installed without that package (an image with the service only)
+            continue
         sub.add_parser(name, help=f"{about} (see `modulplan {name} --help`)", add_help=False)
 
     add_spreadsheet_subcommands(sub)  # template, import, export, report esf, import-calendar

@@ -155,7 +155,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "share": "Andel",
         "amount": "Belopp",
         "staffing_title": "Bemanning per lag",
-        "staffing_help": "Utbildningsbelastning (flest medarbetare i utbildning samtidigt) mot marginalen (bemanning minus minimibemanning) per pass. Dagar utan marginal är markerade.",
+        "staffing_help": ("Utbildningsbelastning (flest medarbetare i utbildning samtidigt) mot marginalen (bemanning "
+                          "minus minimibemanning) per pass. Dagar utan marginal är markerade."),
         "col_team": "Lag",
         "col_slack": "Marginal",
         "col_peak": "Högst i utbildning",
@@ -347,7 +348,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "share": "Share",
         "amount": "Amount",
         "staffing_title": "Staffing per team",
-        "staffing_help": "Training load (most team members in training at once) against the slack (headcount minus minimum staffing) per shift. Days with no margin left are highlighted.",
+        "staffing_help": ("Training load (most team members in training at once) against the slack (headcount minus "
+                          "minimum staffing) per shift. Days with no margin left are highlighted."),
         "col_team": "Team",
         "col_slack": "Slack",
         "col_peak": "Most in training",

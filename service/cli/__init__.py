@@ -1,12 +1,23 @@
-"""`modulplan serve`, `modulplan worker`, `modulplan token create` (hooked into scheduler/cli.py)."""
+"""`modulplan serve`, `modulplan worker`, `modulplan token create|revoke`, `modulplan feed
+revoke`, `modulplan erase-participants` and `modulplan board` (``service.cli.board``), hooked
+into scheduler/cli through the ``modulplan.commands`` entry point.
+
+Every ``modulplan`` command loads this module to register these subcommands, so the commands
+import the service (SQLAlchemy, Flask, gunicorn, Celery) inside their functions, for start-up
+speed: ``modulplan solve`` does not pay for them.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
+from service.cli.board import add_subcommands as add_board_subcommands
+from service.cli.common import open_database
 
-def add_subcommands(sub) -> None:
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the API (DATABASE_URL, REDIS_URL from the environment; embedded defaults)")
     p.add_argument("--host", default=os.environ.get("MODULPLAN_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("MODULPLAN_PORT", "8000")))
@@ -42,25 +53,15 @@ def add_subcommands(sub) -> None:
     e = sub.add_parser("erase-participants", help="erase a programme's participant data (ids become pseudonyms)")
     e.add_argument("scenario", help="the resource id of any stored scenario of the programme")
     e.set_defaults(func=cmd_erase_participants)
-    from service.cli.board import add_subcommands as add_board_subcommands  # the planning board (issue 8)
-
-    add_board_subcommands(sub)
-
-
-def _database():
-    from service.config import database_url
-    from service.store.db import Database
-
-    db = Database(database_url(os.environ.get("DATABASE_URL")))
-    db.upgrade()
-    return db
+    add_board_subcommands(sub)  # the planning board (issue 8)
 
 
 def cmd_token_create(args) -> int:
     from service.auth import create_token
 
     try:
-        token, row = create_token(_database(), args.role, args.workplace, args.label)
+        with open_database() as db:
+            token, row = create_token(db, args.role, args.workplace, args.label)
     except ValueError as exc:
         print(f"modulplan token create: {exc}", file=sys.stderr)
         return 2
@@ -76,8 +77,7 @@ def cmd_token_revoke(args) -> int:
     from service.auth import hash_token
     from service.store.db import ApiTokenRow, utcnow
 
-    db = _database()
-    with db.Session.begin() as s:
+    with open_database() as db, db.Session.begin() as s:
         row = s.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == hash_token(args.token)))
         if row is None:
             print("no such token", file=sys.stderr)
@@ -91,7 +91,8 @@ def cmd_feed_revoke(args) -> int:
     from service.store import revoke_feed
 
     token = args.url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".ics")
-    row = revoke_feed(_database(), token)
+    with open_database() as db:
+        row = revoke_feed(db, token)
     if row is None:
         print("modulplan feed revoke: no calendar feed has this address", file=sys.stderr)
         return 2
@@ -104,14 +105,14 @@ def cmd_erase_participants(args) -> int:
     from service.store.db import ScenarioRow
     from service.store.erase import erase_participants
 
-    db = _database()
-    with db.Session() as s:
-        row = s.get(ScenarioRow, args.scenario)
-        lineage = publish_lineage(s, row) if row else None
-    if lineage is None:
-        print(f"modulplan erase-participants: there is no scenario {args.scenario}", file=sys.stderr)
-        return 2
-    n = erase_participants(db, lineage)
+    with open_database() as db:
+        with db.Session() as s:
+            row = s.get(ScenarioRow, args.scenario)
+            lineage = publish_lineage(s, row) if row else None
+        if lineage is None:
+            print(f"modulplan erase-participants: there is no scenario {args.scenario}", file=sys.stderr)
+            return 2
+        n = erase_participants(db, lineage)
     print(f"erased {n} participant(s) of programme {lineage}: their ids are now pseudonyms", file=sys.stderr)
     return 0
 
@@ -126,7 +127,7 @@ def cmd_serve(args) -> int:
     if args.dev:
         from werkzeug.serving import run_simple
 
-        from service import create_app
+        from service.app import create_app
 
         app = create_app()
         st = app.extensions["modulplan"]
@@ -149,7 +150,7 @@ def cmd_serve(args) -> int:
                 self.cfg.set(key, value)
 
         def load(self):
-            from service import create_app  # in each worker process: its threads start after the fork
+            from service.app import create_app  # in each worker process: its threads start after the fork
 
             return create_app()
 
@@ -160,15 +161,13 @@ def cmd_serve(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    from service.jobs.celery_app import get_app
-
     if not os.environ.get("REDIS_URL"):
         print("modulplan worker: set REDIS_URL (the broker) and DATABASE_URL (shared with the API)", file=sys.stderr)
         return 2
-    from service.jobs.celery_app import _worker_state
+    from service.jobs.celery_app import get_app, worker_state
 
-    _worker_state()  # migrate and connect before taking jobs
-    # Threads: each job's solve runs in a child process of its own (service/child.py), with its
+    worker_state()  # migrate and connect before taking jobs
+    # Threads: each job's solve runs in a child process of its own (service/jobs/child.py), with its
     # memory and time limits; a prefork pool's daemonic processes may not start children.
     argv = ["worker", "--pool", "threads", "--concurrency", str(args.concurrency), "--loglevel", args.loglevel,
             "--without-gossip", "--without-mingle"]

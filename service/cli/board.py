@@ -8,17 +8,23 @@ Loading the same scenario document again reuses the stored one (another document
 programme, even with the same id), and a schedule identical to one already stored for it is not
 stored twice, so repeated demos do not pile up copies. A schedule loaded here is published at
 once (the command runs on the server, as its operator): its programme's feeds show it.
+
+Like ``service.cli``, the functions import the store and the scheduler where they are used
+(start-up speed of every other ``modulplan`` command).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from service.cli.common import open_database
 
-def add_subcommands(sub) -> None:
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("board", help="the planning board: load solved scenarios into the store, print a link")
     bsub = p.add_subparsers(dest="board_command", required=True)
     ld = bsub.add_parser("load", help="store a scenario and (optionally) its schedule in the service's database")
@@ -82,7 +88,6 @@ def stored_schedule(db, scenario_row, schedule: dict):
 def cmd_load(args) -> int:
     from scheduler.format import ScenarioInvalid
     from scheduler.validate import format_report, validate
-    from service.cli import _database
 
     scenario = _read_json(args.scenario, "scenario")
     schedule = _read_json(args.schedule, "schedule") if args.schedule else None
@@ -101,25 +106,25 @@ def cmd_load(args) -> int:
         print_warnings(args.scenario, load_scenario_with_warnings(scenario)[1])  # ignored fields
     except ScenarioInvalid:
         pass  # reported below, with the errors
-    db = _database()
-    try:
-        row, new = stored_scenario(db, scenario)
-    except ScenarioInvalid as exc:
-        print(f"modulplan board load: {args.scenario} is not a valid scenario: {exc}", file=sys.stderr)
-        return 2
-    print(f"scenario {row.id} ({row.name}){'' if new else ' already stored'}")
-    if schedule is not None:
-        sched, new = stored_schedule(db, row, schedule)
-        print(f"schedule {sched.id} (revision {sched.revision}){'' if new else ' already stored'}")
+    with open_database() as db:
+        try:
+            row, new = stored_scenario(db, scenario)
+        except ScenarioInvalid as exc:
+            print(f"modulplan board load: {args.scenario} is not a valid scenario: {exc}", file=sys.stderr)
+            return 2
+        print(f"scenario {row.id} ({row.name}){'' if new else ' already stored'}")
+        if schedule is not None:
+            sched, new = stored_schedule(db, row, schedule)
+            print(f"schedule {sched.id} (revision {sched.revision}){'' if new else ' already stored'}")
     return 0
 
 
 def cmd_link(args) -> int:
     from service.auth import create_token
-    from service.cli import _database
 
     try:
-        token, _ = create_token(_database(), args.role, args.workplace, label="board link")
+        with open_database() as db:
+            token, _ = create_token(db, args.role, args.workplace, label="board link")
     except ValueError as exc:
         print(f"modulplan board link: {exc}", file=sys.stderr)
         return 2

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from scheduler.io.ics import session_key
+from scheduler.io.ics import build_calendar, calendar_bytes, session_key
 from service.store.db import (
     ApiTokenRow,
     Database,
@@ -79,7 +79,8 @@ def _participant_workplaces(scenario: dict) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for plan in scenario.get("action_plans") or []:
         for p in plan.get("participants") or []:
-            ids = [p["id"]] if "id" in p else [f"{plan['id']}-{p['team']}-{n}" for n in range(1, int(p.get("count", 0)) + 1)]
+            ids = ([p["id"]] if "id" in p
+                   else [f"{plan['id']}-{p['team']}-{n}" for n in range(1, int(p.get("count", 0)) + 1)])
             for pid in ids:
                 out.setdefault(str(pid), set()).add(str(plan.get("workplace")))
     return out
@@ -153,6 +154,8 @@ def publish_schedule(db: Database, schedule_id: str, *, lineage: str, scenario_i
     with db.write_lock, db.Session.begin() as s:
         lin = s.scalar(select(LineageRow).where(LineageRow.lineage == lineage).with_for_update())
         source = s.get(ScheduleRow, schedule_id)
+        if lin is None or source is None:  # _ensure_lineage made the one; the caller loaded the other
+            raise LookupError(f"cannot publish schedule {schedule_id} into {lineage}: one of them is not stored")
         now = utcnow()
         known = _known(s, lineage)
         sequences, cancelled, updates = _revisions(known, source.document, now)
@@ -338,15 +341,14 @@ def render_calendar(scenario: dict, sched: ScheduleRow, kind: str, entity_id: st
     hand to the workplace's manager. Cancelled sessions are shown for ``grace_days``. The UIDs
     are scoped by the programme's ``lineage``. Trainers and interpreters are named only where
     the scenario's ``publication`` allows it (a trainer's own calendar names them)."""
-    from scheduler.io.ics import build_calendar, calendar_bytes
-
     document = sched.document
     cancelled = within_grace(sched.cancelled, grace_days)
     if kind == "workplace":
         document = manager_schedule_view(scenario, document, entity_id)
         cancelled = [c for c in cancelled if entity_id in (c.get("workplaces") or [])]
     generated: datetime = sched.created_at
-    allowed = scenario.get("publication") if isinstance(scenario.get("publication"), dict) else {}
+    publication = scenario.get("publication")
+    allowed = publication if isinstance(publication, dict) else {}
     named = frozenset(k for k in ("trainer", "interpreter") if allowed.get(f"{k}_names") is True)
     cal = build_calendar(scenario, document, kind=kind, entity_id=entity_id, sequences=sched.sequences,
                          cancelled=cancelled, generated_at=generated, uid_scope=lineage, named=named)

@@ -1,15 +1,15 @@
-"""One flask-smorest blueprint per resource."""
+"""One flask-smorest blueprint per resource; ``register_blueprints`` puts them on the API."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from service.views import board, explanations, feeds, jobs, meta, scenarios, schedules, whatif, workbooks
 
 
-def register_blueprints(api) -> None:
-    from service.views import explanations, feeds, jobs, meta, scenarios, schedules, workbooks
-
+def register_blueprints(api: Api) -> None:
     for module in (meta, scenarios, jobs, schedules, feeds, workbooks, explanations):
         api.register_blueprint(module.blp)
-    from service.views import whatif  # what-if variants, re-plans, publishing, comparison (issue 5)
-
-    api.register_blueprint(whatif.blp)
-    from service.views import board  # the planning board (issue 8): HTML pages under /board/ and their data
-
-    board.register(api)
+    api.register_blueprint(whatif.blp)  # what-if variants, re-plans, publishing, comparison (issue 5)
+    board.register(api)  # the planning board (issue 8): HTML pages under /board/ and their data
     api._app.add_url_rule("/", "root", meta.root)

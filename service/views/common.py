@@ -4,6 +4,7 @@ import json
 
 from flask import current_app, g, request
 
+from scheduler.format.limits import current_limits, shape_problems
 from service.problems import problem
 
 # Endpoints whose body, when there is one, must be JSON (the uploads take files instead).
@@ -33,8 +34,6 @@ def guard_json_request() -> None:
         return
     if not request.get_data(cache=True).strip():
         return
-    from scheduler.format.limits import current_limits, shape_problems
-
     data = _parse(request.get_data(cache=True))
     beyond = shape_problems(data, current_limits())
     if beyond:

@@ -65,7 +65,7 @@ def _language(query: dict) -> str:
 
 def explain_in_child(scenario: dict, schedule: dict | None, lang: str, options: dict, *, send, cancel) -> dict:
     """``scheduler.explain.report.explain`` in a child process (``service.jobs.child``)."""
-    from scheduler.explain.report import explain
+    from scheduler.explain.report import explain  # OR-Tools and pandas: on first use, not when the API starts
 
     return explain(scenario, schedule, lang, **options)
 

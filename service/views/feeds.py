@@ -20,7 +20,7 @@ blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds",
 def feed(token: str):
     """The published schedule of a programme as one calendar (drafts never show here). Calendar
     apps poll this URL; the token is unguessable and needs no header. SEQUENCE rises when a
-    session changes. Served from a cache per published revision (``service/feedcache.py``):
+    session changes. Served from a cache per published revision (``service/store/feedcache.py``):
     a matching ``If-None-Match`` is a 304 without rendering."""
     d, st = db(), state()
     row = find_feed(d, token)
@@ -56,7 +56,8 @@ def feed_response(feed: RenderedFeed, filename: str) -> Response:
     resp.last_modified = feed.last_modified
     resp.cache_control.no_cache = True
     resp.cache_control.private = True
-    return resp.make_conditional(request)
+    resp.make_conditional(request)  # 304 when the client's copy is current (changes resp itself)
+    return resp
 
 
 @blp.route("/<token>.ics", methods=["DELETE"], endpoint="revoke")

@@ -58,7 +58,8 @@ def cancel(job: str):
     require(*WRITE_ROLES)
     row = _load(job)
     if row.state in ("succeeded", "failed", "cancelled"):
-        raise problem(409, "Conflict", f"job {job} has already {row.state if row.state != 'cancelled' else 'been cancelled'}")
+        done = row.state if row.state != "cancelled" else "been cancelled"
+        raise problem(409, "Conflict", f"job {job} has already {done}")
     d = db()
     with d.write_lock, d.Session.begin() as s:
         s.execute(update(JobRow).where(JobRow.id == job, JobRow.state == "queued")

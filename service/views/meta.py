@@ -1,3 +1,6 @@
+"""The service itself: health, the API's documentation pages, and what the planning board
+needs to know of the model (the objective terms and their names)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,16 +9,25 @@ from flask import redirect, send_from_directory
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
+from scheduler.domain import OBJECTIVE_TERMS
+from service.auth import require
+from service.board.i18n import TEXTS
 from service.problems import problem
+from service.schemas import ObjectiveTermsSchema
 from service.views.common import db, state
 
-blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="Service health")
+blp = Blueprint("meta", __name__, url_prefix="/api/v1",
+                description="Service health, and what the planning board needs to know of the model")
+
+#: every term a schedule's objective_breakdown may have: the solver's terms, then a re-plan's
+#: cost of moved baseline sessions (scheduler.rules.move_session_cost)
+BOARD_TERMS: tuple[str, ...] = (*OBJECTIVE_TERMS, "move_session")
 
 REDOC_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "redoc"
 
 
 def _swagger_ui_dir() -> str:
-    from swagger_ui_bundle import swagger_ui_path
+    from swagger_ui_bundle import swagger_ui_path  # only when someone opens the docs
 
     return swagger_ui_path
 
@@ -59,3 +71,13 @@ def health():
     if not ok:
         body["detail"] = "no Celery worker answers: solve jobs wait until one is started (`modulplan worker`)"
     return body, 200 if ok else 503
+
+
+@blp.route("/meta/objective-terms", endpoint="objective_terms")
+@blp.response(200, ObjectiveTermsSchema)
+def objective_terms():
+    """The objective terms (the keys of a schedule's ``kpis.objective_breakdown``), in the order
+    the planning board lists them, with their names in Swedish and English."""
+    require()
+    return {"terms": [{"term": term, "labels": {lang: TEXTS[lang][f"term_{term}"] for lang in TEXTS}}
+                      for term in BOARD_TERMS]}

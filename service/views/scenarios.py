@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from scheduler.format import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
 from service.auth import WRITE_ROLES, require
+from service.jobs.submit import solve_options, submit_job
 from service.problems import problem
 from service.schemas import (
     CreateScenarioQuerySchema,
@@ -16,8 +17,9 @@ from service.schemas import (
     ScheduleSummarySchema,
     SolveOptionsSchema,
 )
-from service.store import new_programme, scenario_workplaces
-from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
+from service.store import new_programme, publish_lineage, scenario_workplaces
+from service.store.db import LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
+from service.store.erase import erase_participants
 from service.views.common import db, json_body, state
 from service.views.jobs import job_dict
 
@@ -166,21 +168,8 @@ def solve(options: dict, scenario: str):
     """Start a solve job; answers 202 with the job (poll ``links.self``)."""
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
-    cfg = state().config
-    opts = {"time_limit": float(options.get("time_limit", cfg["DEFAULT_TIME_LIMIT"])),
-            "workers": int(options.get("workers", cfg["DEFAULT_WORKERS"])),
-            "random_seed": int(options.get("random_seed", 0))}
-    if opts["time_limit"] > cfg["MAX_TIME_LIMIT"]:
-        raise problem(422, "Invalid request", f"time_limit is at most {cfg['MAX_TIME_LIMIT']:g} s here",
-                      errors=[{"path": "$.time_limit", "message": f"must be at most {cfg['MAX_TIME_LIMIT']:g}"}])
-    if opts["workers"] > cfg["MAX_WORKERS"]:
-        raise problem(422, "Invalid request", f"workers is at most {cfg['MAX_WORKERS']} here",
-                      errors=[{"path": "$.workers", "message": f"must be at most {cfg['MAX_WORKERS']}"}])
-    job = JobRow(scenario_id=row.id, state="queued", options=opts, attempts=0, cancel_requested=False,
-                 created_by=principal.token_id)
-    with db().Session.begin() as s:
-        s.add(job)
-    state().executor.submit(job.id)
+    opts = solve_options(options, state().config)
+    job = submit_job(db(), state().executor, scenario_id=row.id, options=opts, created_by=principal.token_id)
     return job_dict(job), 202, {"Location": url_for("jobs.job", job=job.id)}
 
 
@@ -189,11 +178,8 @@ def solve(options: dict, scenario: str):
 def erase(scenario: str):
     """Erase the participant data of this scenario's whole programme (coordinators): every named
     participant's id, in every stored version, variant, schedule and published session, becomes a
-    random pseudonym nothing maps back (``service/erase.py``). Schedules, calendars and re-plans
+    random pseudonym nothing maps back (``service/store/erase.py``). Schedules, calendars and re-plans
     keep working; it cannot be undone."""
-    from service.store import publish_lineage
-    from service.store.erase import erase_participants
-
     principal = require("coordinator")
     row = load_row(scenario, principal)
     with db().Session() as s:

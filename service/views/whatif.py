@@ -22,12 +22,14 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from scheduler.format import ScenarioInvalid, load_scenario_with_warnings, problem_dicts
+from scheduler.whatif.variants import lineage_of, make_variant
 from service.auth import WRITE_ROLES, require
 from service.extensions import FieldErrorSchema
+from service.jobs.submit import replan_options, solve_options, submit_job
 from service.problems import problem
 from service.schemas import WARNINGS_DESCRIPTION, JobSchema, SolveOptionsSchema
 from service.store import publish_lineage, publish_schedule, scenario_workplaces
-from service.store.db import JobRow, LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
+from service.store.db import LineageRow, ScenarioRow, ScheduleRow, VariantRow, new_id
 from service.views.common import db, json_body, state
 from service.views.jobs import job_dict
 from service.views.scenarios import load_row
@@ -85,8 +87,6 @@ def _variant_row(s, scenario_id: str) -> VariantRow | None:
 
 
 def variant_dict(row: ScenarioRow, v: VariantRow, *, with_document: bool) -> dict:
-    from scheduler.whatif.variants import lineage_of
-
     out = {"id": row.id, "scenario_id": str(row.document.get("id")), "name": row.name, "parent": v.parent_id,
            "root_lineage": v.root_lineage, "changes": v.changes, "ancestors": lineage_of(row.document),
            "created_at": v.created_at,
@@ -107,11 +107,9 @@ def variant_dict(row: ScenarioRow, v: VariantRow, *, with_document: bool) -> dic
 @blp.response(201, VariantSchema)
 @blp.alt_response(422, schema="ProblemDetails", description="invalid changes; errors name each change's JSON path")
 def create_variant(scenario: str):
-    """Derive a variant from a stored scenario by a list of changes (see scheduler/variants.py
+    """Derive a variant from a stored scenario by a list of changes (see scheduler/whatif/variants.py
     for the change types). Every problem comes back at once, e.g. ``$.changes[2].trainer:
     unknown trainer 'T9'``."""
-    from scheduler.whatif.variants import make_variant
-
     principal = require(*WRITE_ROLES)
     parent = load_row(scenario, principal)
     body = json_body('{"changes": [...]} (a JSON object)')
@@ -169,7 +167,6 @@ def replan(options: dict, scenario: str):
     ``move_weight``. The schedule lists ``moved``, ``added`` and ``cancelled`` with reasons."""
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
-    cfg = state().config
     with db().Session() as s:
         base_id = options.get("baseline")
         if base_id is None:
@@ -183,23 +180,12 @@ def replan(options: dict, scenario: str):
         raise problem(422, "Invalid request", f"there is no schedule {base_id}",
                       errors=[{"path": "$.baseline", "message": f"unknown schedule {base_id}"}])
     if base.document.get("scenario") != row.document.get("id"):
-        raise problem(422, "Invalid request", f"the baseline is a schedule of scenario '{base.document.get('scenario')}'"
-                      f", not '{row.document.get('id')}'", errors=[{"path": "$.baseline",
-                                                                     "message": "belongs to another scenario"}])
-    opts = {"time_limit": float(options.get("time_limit", cfg["DEFAULT_TIME_LIMIT"])),
-            "workers": int(options.get("workers", cfg["DEFAULT_WORKERS"])),
-            "random_seed": int(options.get("random_seed", 0)), "baseline_schedule_id": base.id,
-            "freeze_until": options["freeze_until"].isoformat() if options.get("freeze_until") else None,
-            "move_weight": options.get("move_weight")}
-    for key, limit in (("time_limit", cfg["MAX_TIME_LIMIT"]), ("workers", cfg["MAX_WORKERS"])):
-        if opts[key] > limit:
-            raise problem(422, "Invalid request", f"{key} is at most {limit:g} here",
-                          errors=[{"path": f"$.{key}", "message": f"must be at most {limit:g}"}])
-    job = JobRow(scenario_id=row.id, state="queued", options=opts, attempts=0, cancel_requested=False,
-                 created_by=principal.token_id)
-    with db().Session.begin() as s:
-        s.add(job)
-    state().executor.submit(job.id)
+        raise problem(422, "Invalid request", "the baseline is a schedule of scenario "
+                      f"'{base.document.get('scenario')}', not '{row.document.get('id')}'",
+                      errors=[{"path": "$.baseline", "message": "belongs to another scenario"}])
+    opts = {**solve_options(options, state().config),
+            **replan_options(base.id, options.get("freeze_until"), options.get("move_weight"))}
+    job = submit_job(db(), state().executor, scenario_id=row.id, options=opts, created_by=principal.token_id)
     return job_dict(job), 202, {"Location": url_for("jobs.job", job=job.id)}
 
 
@@ -218,7 +204,7 @@ def publish(schedule: str):
         root = publish_lineage(s, scen) if scen else None
         lin = s.get(LineageRow, root) if root else None
         previous = s.get(ScheduleRow, lin.latest_schedule_id) if lin and lin.latest_schedule_id else None
-    if row is None or scen is None:
+    if row is None or scen is None or root is None:
         raise problem(404, "Not Found", f"there is no schedule {schedule}")
     if previous is not None and previous.id == row.id:
         raise problem(409, "Conflict", f"schedule {schedule} is already what the programme's calendars show "
@@ -226,7 +212,7 @@ def publish(schedule: str):
     if row.status in ("infeasible", "unknown"):
         raise problem(409, "Conflict", f"a schedule with status {row.status} cannot be published")
     published = publish_schedule(db(), row.id, lineage=root, scenario_id=scen.id, published_by=principal.token_id)
-    from scheduler.solve.replan import diff_sessions
+    from scheduler.solve.replan import diff_sessions  # OR-Tools: loaded on first use, not when the API starts
 
     diff = diff_sessions(previous.document if previous else {}, row.document)
     return ({"id": published.id, "source": row.id, "scenario_id": str(row.document.get("scenario")),
@@ -242,7 +228,7 @@ def publish(schedule: str):
 def compare_schedules(schedules: str):
     """KPIs side by side: every objective term, unscheduled, backfill and overtime hours, trainer
     load, completion date per action plan, and the session-level differences from the first."""
-    from scheduler.whatif.compare import compare
+    from scheduler.whatif.compare import compare  # OR-Tools (through the solver): on first use
 
     require(*WRITE_ROLES)
     ids = [x.strip() for x in schedules.split(",") if x.strip()]

@@ -21,6 +21,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from scheduler.format import ScenarioInvalid, problem_dicts
+from scheduler.io import esf
+from scheduler.io.calendar_import import add_unavailable
+from scheduler.io.tables import csv_text, safe_file_part, schedule_tables, xlsx_bytes
+from scheduler.io.workbook import read_workbook_with_warnings, template_workbook, write_workbook
 from service.auth import WRITE_ROLES, require
 from service.problems import problem
 from service.schemas import ScenarioResourceSchema
@@ -96,8 +100,6 @@ def _scenario_problem(exc: ScenarioInvalid, title: str) -> Exception:
 def template():
     """The action-plan workbook: one sheet per entity, Swedish headers, drop-downs, a filled example."""
     require()
-    from scheduler.io.workbook import template_workbook
-
     return download(template_workbook(), XLSX, "handlingsplaner-mall.xlsx")
 
 
@@ -114,8 +116,6 @@ def upload():
     """Store the scenario of a filled action-plan workbook (the same path as a JSON upload).
     An unknown column is a warning (``warnings``, named by sheet and column) and is ignored."""
     principal = require(*WRITE_ROLES)
-    from scheduler.io.workbook import read_workbook_with_warnings
-
     raw = uploaded_bytes("an .xlsx workbook", (XLSX,))
     try:
         data, warnings = read_workbook_with_warnings(raw)
@@ -130,8 +130,6 @@ def scenario_workbook(scenario: str):
     """A stored scenario as an action-plan workbook (to edit and upload again)."""
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
-    from scheduler.io.workbook import write_workbook
-
     return download(write_workbook(row.document), XLSX, f"{_file_part(str(row.document.get('id')))}.xlsx")
 
 
@@ -145,8 +143,6 @@ def calendar_import(query: dict, scenario: str):
     periods; the result is stored as a new scenario with the same document id."""
     principal = require(*WRITE_ROLES)
     row = load_row(scenario, principal)
-    from scheduler.io.calendar_import import add_unavailable
-
     kind = next(k for k in ("trainer", "room", "interpreter") if k in query)
     raw = uploaded_bytes("an iCalendar (.ics) file", ("text/calendar",))
     try:
@@ -166,14 +162,12 @@ def _schedule_pair(schedule: str, *, report: bool = False):
     if not principal.is_manager:
         return scen.document, row.document, None
     if report:
-        return scen.document, row.document, [principal.workplace]
-    return scen.document, manager_schedule_view(scen.document, row.document, principal.workplace), \
-        [principal.workplace]
+        return scen.document, row.document, [principal.managed_workplace]
+    return scen.document, manager_schedule_view(scen.document, row.document, principal.managed_workplace), \
+        [principal.managed_workplace]
 
 
 def _file_part(text: str) -> str:
-    from scheduler.io.tables import safe_file_part
-
     return safe_file_part(text)
 
 
@@ -181,8 +175,6 @@ def _file_part(text: str) -> str:
 @blp.response(200, content_type=XLSX, description="overview, one sheet per workplace and per trainer")
 def export_xlsx(schedule: str):
     """The schedule as a workbook, sorted by date."""
-    from scheduler.io.tables import schedule_tables, xlsx_bytes
-
     scenario, sched, _ = _schedule_pair(schedule)
     return download(xlsx_bytes(schedule_tables(scenario, sched)), XLSX, f"schema-{_file_part(schedule)}.xlsx")
 
@@ -193,8 +185,6 @@ def export_xlsx(schedule: str):
 def export_csv(schedule: str, dialect: str = "sv"):
     """The schedule's overview table as CSV: semicolons and decimal commas (what Swedish Excel
     reads) unless ``?dialect=comma``."""
-    from scheduler.io.tables import csv_text, schedule_tables
-
     scenario, sched, _ = _schedule_pair(schedule)
     return download(csv_text(schedule_tables(scenario, sched)[0], dialect), CSV,
                     f"schema-{_file_part(schedule)}.csv")
@@ -205,10 +195,8 @@ def export_csv(schedule: str, dialect: str = "sv"):
 def esf_xlsx(schedule: str):
     """The monthly ESF report: per workplace and month, participants trained, hours on and off
     shift, trainer hours and validation sessions."""
-    from scheduler.io.esf import esf_xlsx as render
-
     scenario, sched, workplaces = _schedule_pair(schedule, report=True)
-    return download(render(scenario, sched, workplaces=workplaces), XLSX, f"esf-{_file_part(schedule)}.xlsx")
+    return download(esf.esf_xlsx(scenario, sched, workplaces=workplaces), XLSX, f"esf-{_file_part(schedule)}.xlsx")
 
 
 @blp.route("/schedules/<schedule>/esf.csv", methods=["GET"], endpoint="esf_csv")
@@ -216,7 +204,6 @@ def esf_xlsx(schedule: str):
 @blp.response(200, content_type="text/csv", description="the monthly ESF report (per workplace and month)")
 def esf_csv(schedule: str, dialect: str = "sv"):
     """The monthly ESF report as CSV (Swedish dialect unless ``?dialect=comma``)."""
-    from scheduler.io.esf import esf_csv as render
-
     scenario, sched, workplaces = _schedule_pair(schedule, report=True)
-    return download(render(scenario, sched, dialect, workplaces=workplaces), CSV, f"esf-{_file_part(schedule)}.csv")
+    body = esf.esf_csv(scenario, sched, dialect, workplaces=workplaces)
+    return download(body, CSV, f"esf-{_file_part(schedule)}.csv")

@@ -122,11 +122,13 @@ class Client:
     def h(self, role: str | None) -> dict:
         return {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
 
+    # buffered: the body is read and the response closed at once (a file response, e.g. a static
+    # script, would otherwise keep its file open until garbage collection: a ResourceWarning)
     def get(self, path, role="coordinator", **kw):
-        return self.http.get(path, headers={**self.h(role), **kw.pop("headers", {})}, **kw)
+        return self.http.get(path, headers={**self.h(role), **kw.pop("headers", {})}, buffered=True, **kw)
 
     def post(self, path, role="coordinator", **kw):
-        return self.http.post(path, headers={**self.h(role), **kw.pop("headers", {})}, **kw)
+        return self.http.post(path, headers={**self.h(role), **kw.pop("headers", {})}, buffered=True, **kw)
 
     def publish(self, schedule_id: str) -> dict:
         """Publish a schedule as the coordinator (a solve only stores a draft)."""

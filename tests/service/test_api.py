@@ -54,8 +54,8 @@ def test_the_api_docs_load_with_no_network_and_the_root_leads_to_the_board(clien
         assets = re.findall(r'(?:src|href)="([^"]+)"', html)
         assert assets and all(a.startswith("/api/v1/") for a in assets), assets  # nothing from a CDN
         for asset in assets:
-            r = client.http.get(asset)
-            assert r.status_code == 200 and len(r.data) > 10_000, asset
+            with client.http.get(asset) as r:  # closed: a file response keeps its file open until then
+                assert r.status_code == 200 and len(r.data) > 10_000, asset
     assert client.http.get("/api/v1/docs/assets/../../config.py").status_code == 404
     r = client.http.get("/")
     assert r.status_code == 302 and r.headers["Location"].endswith("/board/")

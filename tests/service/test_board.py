@@ -163,6 +163,20 @@ def test_every_text_key_the_scripts_use_exists(client):
 
 # ------------------------------------------------------------------ `modulplan board load`
 
+def test_the_objective_terms_come_from_the_model_with_their_names_not_from_a_list_in_the_scripts(client):
+    from scheduler.domain import OBJECTIVE_TERMS
+
+    assert client.get("/api/v1/meta/objective-terms", role=None).status_code == 401
+    terms = client.get("/api/v1/meta/objective-terms", role="manager").get_json()["terms"]
+    assert [t["term"] for t in terms] == [*OBJECTIVE_TERMS, "move_session"]
+    for t in terms:
+        assert t["labels"] == {lang: TEXTS[lang][f"term_{t['term']}"] for lang in ("sv", "en")}
+    for name in ("js/core.js", "pages/schedule.js", "pages/compare.js"):
+        script = client.get(f"/board/static/{name}", role=None).get_data(as_text=True)
+        assert '"backfill_per_hour"' not in script and '"unscheduled_session"' not in script, name
+    assert "/meta/objective-terms" in client.get("/board/static/js/core.js", role=None).get_data(as_text=True)
+
+
 def test_board_load_stores_a_scenario_and_its_schedule_once(tmp_path, tiny_pair):
     from tests.service.conftest import cli, service_env
 

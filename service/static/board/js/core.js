@@ -174,6 +174,16 @@ export async function api(path, { method = "GET", body = undefined, headers = {}
   return data;
 }
 
+let termsPromise = null;
+
+/** The objective terms, [{term, label}] with labels in the page's language, in the order the
+ *  board lists them: the API's list (GET /meta/objective-terms), not one kept here. Fetched once. */
+export function objectiveTerms() {
+  termsPromise ??= api("/meta/objective-terms")
+    .then((r) => r.terms.map((x) => ({ term: x.term, label: x.labels[lang] ?? t(`term_${x.term}`) })));
+  return termsPromise;
+}
+
 /** A sentence for an error of the API (403 in the user's words). */
 export function errorText(err) {
   if (err instanceof ApiError && err.status === 403) return t("forbidden");

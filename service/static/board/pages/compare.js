@@ -2,16 +2,13 @@
 // the sessions moved, added and cancelled against the first, and the timelines of the others
 // with those sessions highlighted.
 
-import { api, el, errorText, fmtDay, fmtDateTime, fmtNumber, href, page, run, t } from "../js/core.js";
+import { api, el, errorText, fmtDay, fmtDateTime, fmtNumber, href, objectiveTerms, page, run, t } from "../js/core.js";
 import { prepare, timeline } from "../js/timeline.js";
 
-const TERMS = ["unscheduled_session", "unassigned_participant", "backfill_per_hour", "overtime_per_hour", "trainer_cost",
-               "travel_per_minute", "late_per_day", "trainer_change", "move_session"];
-
-function kpiRows(rows) {
+function kpiRows(rows, terms) {
   const out = [["objective", t("kpi_objective"), (r) => r.objective, 0]];
-  for (const term of TERMS) {
-    if (rows.some((r) => term in (r.objective_breakdown || {}))) out.push([`term:${term}`, t(`term_${term}`), (r) => r.objective_breakdown?.[term], 0]);
+  for (const { term, label } of terms) {
+    if (rows.some((r) => term in (r.objective_breakdown || {}))) out.push([`term:${term}`, label, (r) => r.objective_breakdown?.[term], 0]);
   }
   out.push(["sessions_scheduled", t("kpi_scheduled"), (r) => r.sessions_scheduled, 0],
            ["unscheduled", t("kpi_unscheduled"), (r) => r.unscheduled, 0],
@@ -24,11 +21,11 @@ function kpiRows(rows) {
   return out;
 }
 
-function kpiTable(result) {
+function kpiTable(result, terms) {
   const rows = result.schedules;
   const head = el("tr", {}, el("th", { scope: "col" }, t("compare_kpi")), ...rows.map((r, i) => el("th", { scope: "col", dataset: { schedule: result.ids[i] } },
     el("a", { href: href(`/board/schedules/${result.ids[i]}`) }, r.scenario_name), el("div", { class: "muted small" }, `${result.ids[i].slice(0, 8)}`))));
-  const body = kpiRows(rows).map(([key, label, get, digits]) => {
+  const body = kpiRows(rows, terms).map(([key, label, get, digits]) => {
     const ref = get(rows[0]);
     return el("tr", { class: key.startsWith("term:") ? "sub" : "", dataset: { kpi: key } }, el("th", { scope: "row" }, label), ...rows.map((r, i) => {
       const v = get(r);
@@ -69,7 +66,7 @@ run(async () => {
     return;
   }
   result.ids = result.schedules.map((r, i) => r.label || ids[i]);  // the API labels each row with its schedule id
-  kpiBox.replaceChildren(kpiTable(result));
+  kpiBox.replaceChildren(kpiTable(result, await objectiveTerms()));
   const docs = await Promise.all(ids.map((x) => api(`/board/schedules/${x}`).then(prepare)));
   document.getElementById("compare-diffs").replaceChildren(...(result.differences || []).map((d, i) => diffTable(d, docs[i + 1])));
   const tls = document.getElementById("compare-timelines");

@@ -2,13 +2,11 @@
 // their explanations, calendar feed links. A manager sees their workplace's view only (the API
 // gives nothing else), without costs.
 
-import { api, el, errorText, fmtDateTime, fmtDay, fmtNumber, fmtPercent, fmtTime, href, page, run, status, t, tabs } from "../js/core.js";
+import { api, el, errorText, fmtDateTime, fmtDay, fmtNumber, fmtPercent, fmtTime, href, objectiveTerms, page, run, status, t, tabs } from "../js/core.js";
 import { bars, staffingChart } from "../js/charts.js";
 import { prepare, timeline } from "../js/timeline.js";
 
 const id = page.schedule_ref;
-const TERMS = ["unscheduled_session", "unassigned_participant", "backfill_per_hour", "overtime_per_hour", "trainer_cost",
-               "travel_per_minute", "late_per_day", "trainer_change", "move_session"];
 
 function kpiCard(key, label, value, text) {
   return el("div", { class: "kpi", dataset: { kpi: key, value: value ?? "" } },
@@ -17,7 +15,7 @@ function kpiCard(key, label, value, text) {
 
 // ------------------------------------------------------------------ KPIs and costs
 
-function kpiPanel(doc, me) {
+function kpiPanel(doc, me, terms) {
   const box = document.getElementById("kpis");
   if (me.role === "manager") {
     const participants = doc.cohorts.reduce((n, c) => n + c.size, 0);
@@ -43,7 +41,7 @@ function kpiPanel(doc, me) {
     kpiCard("travel_minutes", t("kpi_travel"), k.travel_minutes),
     kpiCard("unassigned", t("kpi_unassigned"), doc.unassigned_participants));
   const breakdown = k.objective_breakdown || {};
-  const items = TERMS.filter((x) => x in breakdown).map((x) => ({ key: x, label: t(`term_${x}`), value: breakdown[x] }));
+  const items = terms.filter((x) => x.term in breakdown).map((x) => ({ key: x.term, label: x.label, value: breakdown[x.term] }));
   const details = el("div", { id: "cost-details" });
   const more = el("button", { type: "button", id: "load-cost-details" }, t("cost_details"));
   more.addEventListener("click", () => explanation(doc, details, more));
@@ -233,7 +231,8 @@ function actions(doc, me) {
 
 run(async (me) => {
   const t0 = performance.now();
-  const doc = prepare(await api(`/board/schedules/${id}`));
+  const [raw, terms] = await Promise.all([api(`/board/schedules/${id}`), me.role === "manager" ? [] : objectiveTerms()]);
+  const doc = prepare(raw);
   const title = me.role === "manager"
     ? t("workplace_title", { name: doc.names.workplaces[me.workplace] || me.workplace })
     : `${t("schedule_title")}: ${doc.scenario_name}`;
@@ -253,7 +252,7 @@ run(async (me) => {
     if (name === "timeline") tl.current = timeline(document.getElementById("timeline"), doc, { rows: me.role === "manager" ? "cohort" : "trainer" });
     if (name === "agenda") agenda(doc);
     if (name === "staffing") staffing(doc);
-    if (name === "kpis") kpiPanel(doc, me);
+    if (name === "kpis") kpiPanel(doc, me, terms);
     if (name === "unscheduled") unscheduled(doc, me);
     if (name === "feeds") feeds();
   });
