@@ -91,7 +91,7 @@ class CalendarSchema(BaseSchema):
     daily_rest_hours = Num(load_default=11, validate=between(0, 24))
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
-    def _check_repeats(self, data, original, **kwargs):
+    def _check_repeats(self, data: dict, original: object, **kwargs: object) -> None:
         if not isinstance(original, Mapping):
             return
         errors = ErrorTree()

@@ -29,8 +29,22 @@ class HardRule:
     candidate_starts: tuple[str, ...]  # where the candidate starts / cohorts enforce it (dotted names)
     validator: str  # the validator's check (dotted name)
     texts: tuple[str, ...]  # explanation template keys in scheduler.explain.messages.TEMPLATES
-    test_module: str  # the rule's tests
+    test_module: str  # the rule's tests: model, solve, and the validator catching a broken schedule
     note: str = ""  # how the parts share the work, where that is not obvious
+
+    @property
+    def validator_tests(self) -> str:
+        """The validator's own tests of this rule (tests/validate/test_rNN_<name>.py)."""
+        return VALIDATOR_TESTS[self.number]
+
+
+VALIDATOR_TESTS = {
+    1: "tests/validate/test_r01_completeness.py", 2: "tests/validate/test_r02_calendar.py",
+    3: "tests/validate/test_r03_trainers.py", 4: "tests/validate/test_r04_rooms.py",
+    5: "tests/validate/test_r05_cohorts.py", 6: "tests/validate/test_r06_order.py",
+    7: "tests/validate/test_r07_staffing.py", 8: "tests/validate/test_r08_shift_fit.py",
+    9: "tests/validate/test_r09_daily_rest.py", 10: "tests/validate/test_r10_language.py",
+}
 
 
 _P = "scheduler.prepare.problem.PlanningProblem"
@@ -179,13 +193,15 @@ def rule(number: int) -> HardRule:
 
 def markdown_table() -> str:
     """The catalogue as the Markdown table of docs/model.md ("Where each rule lives")."""
-    lines = ["| # | rule | model (scheduler/rules) | candidate starts / cohorts | validator | tests |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| # | rule | model (scheduler/rules) | candidate starts / cohorts | validator | explanation texts "
+             "(explain/messages.py) | tests |",
+             "|---|---|---|---|---|---|---|"]
     for r in CATALOGUE:
         model = ", ".join(f"`{_short(n, 'scheduler.rules.')}`" for n in r.model) or "—"
         starts = ", ".join(f"`{_short(n, 'scheduler.prepare.')}`" for n in r.candidate_starts) or "—"
+        texts = ", ".join(f"`{t}`" for t in r.texts)
         lines.append(f"| {r.number} | {r.name} | {model} | {starts} | `{_short(r.validator, 'scheduler.')}` "
-                     f"| `{r.test_module}` |")
+                     f"| {texts} | `{r.test_module}`, `{r.validator_tests}` |")
     return "\n".join(lines)
 
 

@@ -50,6 +50,7 @@ def test_every_explanation_key_exists_and_every_test_module_is_there():
         for key in r.texts:
             assert key in TEMPLATES, (r.number, key)
         assert (repo_root() / r.test_module).is_file(), r.test_module
+        assert (repo_root() / r.validator_tests).is_file(), r.validator_tests
 
 
 def test_every_model_rule_function_is_in_the_catalogue_and_takes_an_enforcement_literal():
