@@ -30,6 +30,8 @@ OBJECTIVE_TERMS: tuple[str, ...] = (
     "late_per_day",
     "trainer_change",
 )
+#: The extra term of a stable re-plan's breakdown: the cost of each baseline session that moved.
+REPLAN_TERM = "move_session"
 KPI_KEYS: tuple[str, ...] = (
     "sessions_total",
     "sessions_scheduled",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from scheduler.domain import OBJECTIVE_TERMS
+from scheduler.format.vocabulary import OBJECTIVE_TERMS, REPLAN_TERM
 from scheduler.prepare.problem import Placement, PlanningProblem
 
 
@@ -72,7 +72,7 @@ def exact_costs(problem: PlanningProblem, placed: dict[int, Placement]) -> dict:
     }
     breakdown = {k: rounded(breakdown[k]) for k in OBJECTIVE_TERMS}
     if problem.replan is not None:  # re-planning: moved baseline sessions cost too
-        breakdown["move_session"] = rounded(problem.replan.move_cost(placed))
+        breakdown[REPLAN_TERM] = rounded(problem.replan.move_cost(placed))
     return {
         "objective": rounded(sum(breakdown.values())),
         "breakdown": breakdown,

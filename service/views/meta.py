@@ -9,7 +9,7 @@ from flask import redirect, send_from_directory
 from flask_smorest import Blueprint
 from sqlalchemy import text
 
-from scheduler.domain import OBJECTIVE_TERMS
+from scheduler.format.vocabulary import OBJECTIVE_TERMS, REPLAN_TERM
 from service.auth import require
 from service.board.i18n import TEXTS
 from service.problems import problem
@@ -20,8 +20,8 @@ blp = Blueprint("meta", __name__, url_prefix="/api/v1",
                 description="Service health, and what the planning board needs to know of the model")
 
 #: every term a schedule's objective_breakdown may have: the solver's terms, then a re-plan's
-#: cost of moved baseline sessions (scheduler.rules.move_session_cost)
-BOARD_TERMS: tuple[str, ...] = (*OBJECTIVE_TERMS, "move_session")
+#: cost of moved baseline sessions (scheduler.rules.objective.move_session_cost)
+BOARD_TERMS: tuple[str, ...] = (*OBJECTIVE_TERMS, REPLAN_TERM)
 
 REDOC_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "redoc"
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from scheduler.domain import Scenario
+from scheduler.format.vocabulary import OBJECTIVE_TERMS
 from scheduler.prepare.timeline import Timeline
 from scheduler.search.bound.inputs import BoundInputs
 from scheduler.search.bound.pool_choice import pool_bound
@@ -17,8 +18,7 @@ from scheduler.search.bound.pools import PoolFacts, PoolProfiles, pool_facts
 from scheduler.search.bound.relaxation import CP_SECONDS, pool_relaxation_bound, relaxation_gain
 from scheduler.search.bound.units import units_and_pools
 
-TERMS = ("unscheduled_session", "unassigned_participant", "backfill_per_hour", "overtime_per_hour",
-         "trainer_cost", "travel_per_minute", "late_per_day", "trainer_change")
+TERMS = OBJECTIVE_TERMS  # the bound has one part per objective term (defined once, in the format)
 CP_MAX_UNITS = 16  # the cohort relaxation is built for pools up to this many units
 CP_MAX_POOLS = 64  # and for at most this many pools (those whose members' cheapest slots differ most)
 CP_BUDGET = 0.25  # in all (or as long as the rest took, if longer)
