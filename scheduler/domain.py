@@ -34,6 +34,23 @@ class ShiftPattern:
         return self.cycle[(day - self.anchor).days % len(self.cycle)]
 
 
+@dataclass(frozen=True)
+class Period:
+    """A local date-time period [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class BlockedPeriod(Period):
+    """A period when a team releases nobody for training (the team's ``blocked`` list, with
+    the manager's reason, e.g. "inventering"): hard rule 7 keeps every session with a member
+    of the team out of it."""
+
+    reason: str = ""
+
+
 TeamKey = tuple[str, str]  # (workplace id, team id): team ids are unique within a workplace
 
 
@@ -45,6 +62,7 @@ class Team:
     offset_days: int
     headcount: int
     min_staffing: int
+    blocked: tuple[BlockedPeriod, ...] = ()  # no member may be in a session during these
 
     @property
     def key(self) -> TeamKey:
@@ -68,14 +86,6 @@ class Workplace:
 class Site:
     id: str
     name: str
-
-
-@dataclass(frozen=True)
-class Period:
-    """A local date-time period [start, end)."""
-
-    start: datetime
-    end: datetime
 
 
 @dataclass(frozen=True)
@@ -262,6 +272,16 @@ def _periods(items) -> tuple[Period, ...]:
     return tuple(out)
 
 
+def _blocked(items) -> tuple[BlockedPeriod, ...]:
+    """A team's ``blocked`` periods, read like ``unavailable`` ones (a bare date: that whole day)."""
+    out = []
+    for it in items or ():
+        start, end = (it, it) if isinstance(it, str) else (it["start"], it["end"])
+        reason = "" if isinstance(it, str) else it.get("reason") or ""
+        out.append(BlockedPeriod(_local_dt(start), _local_dt(end, end=True), reason))
+    return tuple(out)
+
+
 def _weekday(name: str) -> int:
     return WEEKDAYS.index(name[:3].lower())
 
@@ -307,7 +327,7 @@ def build_scenario(data: dict) -> Scenario:
     for w in data.get("workplaces", []):
         teams = tuple(
             Team(t["id"], w["id"], t["pattern"], int(t.get("offset_days", 0)), int(t["headcount"]),
-                 int(t["min_staffing"]))
+                 int(t["min_staffing"]), _blocked(t.get("blocked")))
             for t in w.get("teams", [])
         )
         workplaces[w["id"]] = Workplace(w["id"], w.get("name", w["id"]), w["site"], teams)

@@ -232,6 +232,42 @@ def test_unavailable_entry_that_is_neither_period_nor_date_is_reported(entry):
         f"or a date written YYYY-MM-DD for the whole day (got {json.dumps(entry)})")
 
 
+def test_a_teams_blocked_periods_are_read_with_their_reasons():
+    data = minimal()
+    data["workplaces"][0]["teams"][0]["blocked"] = [
+        {"start": "2026-03-16", "end": "2026-03-20", "reason": "inventering"},
+        {"start": "2026-03-24T08:00", "end": "2026-03-24T12:00"}, "2026-03-26"]
+    assert load_scenario(data)["workplaces"][0]["teams"][0]["blocked"] == [
+        {"start": "2026-03-16", "end": "2026-03-20", "reason": "inventering"},
+        {"start": "2026-03-24T08:00", "end": "2026-03-24T12:00", "reason": ""},
+        {"start": "2026-03-26", "end": "2026-03-26", "reason": ""}]
+
+
+def test_a_team_without_blocked_periods_loads_without_the_field():
+    assert "blocked" not in load_scenario(minimal())["workplaces"][0]["teams"][0]
+
+
+def test_bad_blocked_periods_are_refused_naming_their_path():
+    data = minimal()
+    data["workplaces"][0]["teams"][0]["blocked"] = [
+        {"start": "2026-03-20", "end": "2026-03-16", "reason": "inventering"}, "vecka 12",
+        {"start": "2026-03-24T08:00+01:00", "end": "2026-03-24"}, {"end": "2026-03-24", "reason": 12}]
+    assert errors_of(data) == [
+        FieldError("$.workplaces[0].teams[0].blocked[0].end",
+                   "end (2026-03-16) of blocked period number 1 of team lag is before its start (2026-03-20)"),
+        FieldError("$.workplaces[0].teams[0].blocked[1]",
+                   "blocked period number 2 of team lag must be a period with start and end, "
+                   'or a date written YYYY-MM-DD for the whole day (got "vecka 12")'),
+        FieldError("$.workplaces[0].teams[0].blocked[2].start",
+                   "start of blocked period number 3 of team lag must be a local date-time without a UTC offset "
+                   '(the scenario\'s timezone applies), written YYYY-MM-DDTHH:MM (got "2026-03-24T08:00+01:00")'),
+        FieldError("$.workplaces[0].teams[0].blocked[3].reason",
+                   "reason of blocked period number 4 of team lag must be text (got 12)"),
+        FieldError("$.workplaces[0].teams[0].blocked[3].start",
+                   "start of blocked period number 4 of team lag is required"),
+    ]
+
+
 def test_tiny_schedule_loads(schedule):
     loaded = load_schedule(schedule)
     assert loaded["status"] == "feasible"

@@ -92,6 +92,51 @@ def test_the_summer_shutdown_moves(parent):
     assert v["calendar"]["closed"] == [{"start": "2027-04-15", "end": "2027-04-16", "reason": "shutdown"}]
 
 
+def _blocked(v: dict) -> list:
+    return v["workplaces"][0]["teams"][0].get("blocked")
+
+
+def test_a_team_is_blocked_for_a_week(parent):
+    v = make_variant(parent, [{"type": "block_team", "workplace": "W1", "team": "lag-1", "start": "2027-04-12",
+                               "end": "2027-04-16", "reason": "inventering"}])
+    assert _blocked(v) == [{"start": "2027-04-12", "end": "2027-04-16", "reason": "inventering"}]
+    assert load_scenario(v)["workplaces"][0]["teams"][0]["blocked"][0]["reason"] == "inventering"
+    assert "blocked" not in parent["workplaces"][0]["teams"][0]  # the parent is untouched
+
+
+def test_unblock_team_removes_the_periods_within_its_dates_or_all_of_them(parent):
+    parent["workplaces"][0]["teams"][0]["blocked"] = [
+        {"start": "2027-04-05T08:00", "end": "2027-04-05T12:00", "reason": "APT"}, "2027-04-07",
+        {"start": "2027-04-12", "end": "2027-04-16", "reason": "inventering"}]
+    v = make_variant(parent, [{"type": "unblock_team", "workplace": "W1", "team": "lag-1", "start": "2027-04-05",
+                               "end": "2027-04-07"}])
+    assert _blocked(v) == [{"start": "2027-04-12", "end": "2027-04-16", "reason": "inventering"}]
+    v = make_variant(parent, [{"type": "unblock_team", "workplace": "W1", "team": "lag-1"}])
+    assert _blocked(v) is None
+
+
+def test_block_and_unblock_team_errors_name_the_changes_path(parent):
+    assert errors_of(parent, [{"type": "block_team", "workplace": "W9", "team": "lag-1", "start": "2027-04-12",
+                               "end": "2027-04-16"},
+                              {"type": "block_team", "workplace": "W1", "team": "lag-9", "start": "2027-04-12",
+                               "end": "2027-04-16"},
+                              {"type": "block_team", "workplace": "W1", "team": "lag-1", "start": "2027-04-12"},
+                              {"type": "unblock_team", "workplace": "W1", "team": "lag-1"},
+                              {"type": "unblock_team", "workplace": "W1", "team": "lag-1", "reason": "x"}]) == [
+        ("$[0].workplace", "unknown workplace 'W9'"),
+        ("$[1].team", "workplace W1 has no team 'lag-9'"),
+        ("$[2].end", "is required for a block_team change"),
+        ("$[3]", "team lag-1 of workplace W1 has no blocked period"),
+        ("$[4].reason", "is not a field of a unblock_team change (fields: end, start, team, workplace)"),
+        ("$[4]", "team lag-1 of workplace W1 has no blocked period")]
+
+
+def test_a_blocked_period_ending_before_it_starts_is_reported_at_the_change(parent):
+    [(path, message)] = errors_of(parent, [{"type": "block_team", "workplace": "W1", "team": "lag-1",
+                                            "start": "2027-04-16", "end": "2027-04-12"}])
+    assert path == "$[0].end" and "is before its start" in message and "blocked period" in message
+
+
 def test_a_merge_patch_follows_rfc_7386(parent):
     v = make_variant(parent, [{"type": "merge_patch", "patch": {"calendar": {"start_times": ["09:00"],
                                                                              "daily_rest_hours": None}}}])

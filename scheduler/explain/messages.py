@@ -126,6 +126,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
                                      "sv": "{n} ligger utanför arbetspass fast planen förbjuder det"},
     "reject.staffing": {"en": "{n} would take more team members than the staffing slack",
                         "sv": "{n} skulle ta fler ur arbetslaget än minimibemanningen tillåter"},
+    "reject.team_blocked": {
+        "en": "{n} fall in a period when a team of the cohort releases nobody (blocked)",
+        "sv": "{n} infaller när ett arbetslag i gruppen inte kan släppa iväg någon (spärrad period)",
+    },
     "reject.daily_rest": {"en": "{n} would break the daily rest", "sv": "{n} skulle bryta dygnsvilan"},
     "reject.trainer_unavailable": {"en": "{n} have no qualified trainer available ({trainers})",
                                    "sv": "{n} har ingen behörig utbildare tillgänglig ({trainers})"},

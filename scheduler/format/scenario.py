@@ -141,30 +141,6 @@ class TravelSchema(BaseSchema):
     pairs = nested_list(TravelPairSchema, load_default=list)
 
 
-class TeamSchema(BaseSchema):
-    id = Id(required=True)
-    pattern = Id(required=True)
-    offset_days = Int(load_default=0)
-    headcount = Int(required=True, validate=at_least(1))
-    min_staffing = Int(required=True, validate=at_least(0))
-
-    @validates_schema(skip_on_field_errors=False)
-    def _check_staffing(self, data, **kwargs):
-        staffing, headcount = data.get("min_staffing"), data.get("headcount")
-        if staffing is not None and headcount is not None and staffing > headcount:
-            raise ValidationError({"min_staffing": [
-                Sentence("min_staffing ({ms}) is larger than headcount ({hc}){of}", ms=staffing, hc=headcount)
-            ]})
-
-
-class WorkplaceSchema(BaseSchema):
-    _default_to_id = ("name",)
-    id = Id(required=True)
-    name = Text()
-    site = Id(required=True)
-    teams = nested_list(TeamSchema, required=True)
-
-
 class PeriodSchema(BaseSchema):
     """An ``unavailable`` period: local date-times or bare dates (whole days)."""
 
@@ -181,23 +157,33 @@ class PeriodSchema(BaseSchema):
             ]})
 
 
+class BlockedPeriodSchema(PeriodSchema):
+    """A team's ``blocked`` period (an optional field modulplan adds): a period as for
+    ``unavailable``, with the manager's reason ("inventering"). During it the team releases
+    nobody for training (hard rule 7)."""
+
+    reason = Text(load_default="")
+
+
 class PeriodEntry(Obj):
     """An ``unavailable`` entry: a :class:`PeriodSchema` object, or a bare date string
-    ``"YYYY-MM-DD"`` for that whole day, normalized to ``{"start": d, "end": d}``."""
+    ``"YYYY-MM-DD"`` for that whole day, normalized to ``{"start": d, "end": d}``
+    (a ``blocked`` entry: :class:`BlockedPeriodSchema`, a bare date with ``"reason": ""``)."""
 
     default_error_messages = {
         "period": "must be a period with start and end, or a date written YYYY-MM-DD for the whole day",
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, schema: type[PeriodSchema] = PeriodSchema, **kwargs):
         kwargs.setdefault("metadata", {"description": 'a {start, end} period, or a bare date "YYYY-MM-DD"'})
-        super().__init__(PeriodSchema, **kwargs)
+        super().__init__(schema, **kwargs)
 
     def _deserialize(self, value, attr, data, partial=None, **kwargs):
         if isinstance(value, str):
             if parse_date(value) is None:
                 raise self.make_error("period")
-            return {"start": value, "end": value}
+            whole_day = {"start": value, "end": value}
+            return {**whole_day, "reason": ""} if self.nested is BlockedPeriodSchema else whole_day
         if not isinstance(value, Mapping):
             raise self.make_error("period")
         return super()._deserialize(value, attr, data, partial=partial, **kwargs)
@@ -205,6 +191,38 @@ class PeriodEntry(Obj):
 
 def _unavailable_list() -> ListOf:
     return ListOf(PeriodEntry(), load_default=list)
+
+
+def _blocked_list() -> ListOf:
+    return ListOf(PeriodEntry(BlockedPeriodSchema), metadata={
+        "description": "optional: periods when the team releases nobody for training, "
+                       '{start, end, reason} or a bare date "YYYY-MM-DD"'})
+
+
+class TeamSchema(BaseSchema):
+    id = Id(required=True)
+    pattern = Id(required=True)
+    offset_days = Int(load_default=0)
+    headcount = Int(required=True, validate=at_least(1))
+    min_staffing = Int(required=True, validate=at_least(0))
+    # Added by modulplan, optional: missing stays missing (documents without it load unchanged).
+    blocked = _blocked_list()
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check_staffing(self, data, **kwargs):
+        staffing, headcount = data.get("min_staffing"), data.get("headcount")
+        if staffing is not None and headcount is not None and staffing > headcount:
+            raise ValidationError({"min_staffing": [
+                Sentence("min_staffing ({ms}) is larger than headcount ({hc}){of}", ms=staffing, hc=headcount)
+            ]})
+
+
+class WorkplaceSchema(BaseSchema):
+    _default_to_id = ("name",)
+    id = Id(required=True)
+    name = Text()
+    site = Id(required=True)
+    teams = nested_list(TeamSchema, required=True)
 
 
 class WeeklyWindowSchema(BaseSchema):

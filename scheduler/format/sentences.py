@@ -33,6 +33,7 @@ NOUNS = {
     "participants": "participant",
     "closed": "closed period",
     "unavailable": "unavailable period",
+    "blocked": "blocked period",
     "available": "availability window",
     "cohorts": "cohort",
     "sessions": "session",
@@ -40,7 +41,7 @@ NOUNS = {
     "unassigned_participants": "unassigned entry",
 }
 #: Lists whose items are always described together with their parent.
-_QUALIFIED_ITEMS = {"participants", "closed", "unavailable", "available", "pairs"}
+_QUALIFIED_ITEMS = {"participants", "closed", "unavailable", "blocked", "available", "pairs"}
 
 
 

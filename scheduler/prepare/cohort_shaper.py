@@ -8,7 +8,7 @@ import bisect
 
 from scheduler.domain import ActionPlan, Scenario, TeamKey
 from scheduler.prepare.shiftfit import team_fit_at
-from scheduler.prepare.timeline import Timeline
+from scheduler.prepare.timeline import Timeline, overlap_minutes
 
 
 class CohortShaper:
@@ -76,8 +76,8 @@ class CohortShaper:
     def team_mask(self, team: TeamKey, duration: int, on_ok: bool, off_ok: bool, over_slack: bool,
                   first: int, last: int) -> int:
         """Bit k set when team members (as many as `over_slack` says) may be in a session of
-        `duration` starting at slot k, by rules 7-9 for them alone (the same test as the
-        candidate starts'); slots outside first..last are left unset."""
+        `duration` starting at slot k, by rules 7-9 for them alone, the team's blocked periods
+        included (the same test as the candidate starts'); slots outside first..last are left unset."""
         key = (team, duration, on_ok, off_ok, over_slack, first, last)
         hit = self._masks.get(key)
         if hit is None:
@@ -86,10 +86,13 @@ class CohortShaper:
                 inst = self._instances[team] = [(x.start, x.end) for x in self.tl.shift_instances[team]]
             union = self.tl.shift_union[team]
             cache = self.team_cache
+            blocked = self.tl.team_blocked.get(team)  # rule 7: the team releases nobody then
             hit = 0
             for k in range(first, last):
                 a = self._slot_minutes[k]
                 b = a + duration
+                if blocked and overlap_minutes(blocked, a, b):
+                    continue
                 fit = cache.get((team, a, b))
                 if fit is None:
                     fit = cache[(team, a, b)] = team_fit_at(union, inst, self._rest_minutes, a, b)

@@ -5,7 +5,7 @@ which the session could be held if it were the only session in the world. A slot
 survives only if it keeps every rule that depends on the session alone:
 the calendar and plan windows (rule 2), shift fit (rule 8), daily rest against
 the participants' own shifts (rule 9), the team staffing slack for this cohort
-alone (rule 7), and at least one qualified available trainer, one fitting room
+alone and its teams' blocked periods (rule 7), and at least one qualified available trainer, one fitting room
 and the needed language support (rules 3, 4, 10). The rules that couple sessions
 (no double booking, order, weekly limits, staffing sums) are the model's job.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
-from scheduler.domain import Scenario, TeamKey
+from scheduler.domain import BlockedPeriod, Scenario, Team, TeamKey
 from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from scheduler.prepare.shiftfit import shift_fit, team_fit_at
 from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals, overlap_minutes
@@ -300,6 +300,18 @@ class PlanningProblem:
     def site_of_room(self, room_id: str) -> str:
         return self.scenario.rooms[room_id].site
 
+    def blocked_team_at(self, cohort: Cohort, a: int, b: int) -> tuple[Team, BlockedPeriod] | None:
+        """A team of the cohort and its ``blocked`` period that [a, b) overlaps (rule 7: the
+        team releases nobody then), or None; for telling why a start is ruled out."""
+        tl = self.timeline
+        for key, _ in cohort.team_counts:
+            team = self.scenario.teams[key]
+            for p in team.blocked:
+                lo, hi = tl.period(p)
+                if lo < b and a < hi:
+                    return team, p
+        return None
+
     # -- candidates ---------------------------------------------------------
     def _team_fit(self, team: TeamKey, a: int, b: int):
         """(minutes on shift, lies inside one shift, daily rest kept) for a team member."""
@@ -401,7 +413,7 @@ class PlanningProblem:
             if a < earliest or b > deadline:
                 opts.rejected["plan_window"] += 1
                 continue
-            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b)
+            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b, tl.team_blocked)
             if reason:
                 opts.rejected[reason] += 1
                 continue

@@ -1,4 +1,5 @@
-"""Whether a team's members can be in a session at a given time (rules 7-9), for one team.
+"""Whether a team's members can be in a session at a given time (rules 7-9), for one team;
+a team's ``blocked`` periods (rule 7: it releases nobody then) rule a time out for all of them.
 
 Shared by the candidate starts (`problem.py`) and the cohort formation (`cohort_shaper.py`), which
 must judge the same way whether a group of people can ever meet.
@@ -7,7 +8,9 @@ must judge the same way whether a group of people can ever meet.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
 
+from scheduler.domain import TeamKey
 from scheduler.prepare.timeline import Interval, intervals_near, merge_intervals, overlap_minutes
 
 DAY = 24 * 60
@@ -44,13 +47,17 @@ def rest_ok(shifts: list[Interval], extra: list[Interval], rest_minutes: int) ->
     return True
 
 
-def shift_fit(groups, team_fit, teams, a: int, b: int) -> tuple[str | None, int, int]:
-    """Rules 7-9 for a cohort starting a session [a, b): its members on shift only where their
-    plans allow it, off shift only where allowed, never more of a team than its staffing slack
-    while on shift, and daily rest kept. `groups` are the cohort's (team, allow_on_shift,
-    allow_off_shift, members); `team_fit(team, a, b)` gives (minutes on shift, inside one
-    shift, rest kept). Returns (the first rule broken or None, backfill and overtime
-    participant-minutes)."""
+def shift_fit(groups, team_fit, teams, a: int, b: int,
+              blocked: Mapping[TeamKey, list[Interval]] | None = None) -> tuple[str | None, int, int]:
+    """Rules 7-9 for a cohort starting a session [a, b): no member's team blocked then (its
+    ``blocked`` periods, merged intervals per team: the team releases nobody), its members on
+    shift only where their plans allow it, off shift only where allowed, never more of a team
+    than its staffing slack while on shift, and daily rest kept. `groups` are the cohort's
+    (team, allow_on_shift, allow_off_shift, members); `team_fit(team, a, b)` gives (minutes on
+    shift, inside one shift, rest kept). Returns (the first rule broken or None, backfill and
+    overtime participant-minutes)."""
+    if blocked and any(overlap_minutes(blocked.get(team, []), a, b) for team, _, _, _ in groups):
+        return "team_blocked", 0, 0
     backfill = overtime = 0
     for team, on_ok, off_ok, n in groups:
         on, inside, rest = team_fit(team, a, b)

@@ -155,6 +155,13 @@ class Timeline:
         """Each team's shifts as sorted, merged intervals (touching shifts merge)."""
         return {k: merge_intervals([(s.start, s.end) for s in v]) for k, v in self.shift_instances.items()}
 
+    @cached_property
+    def team_blocked(self) -> dict[tuple[str, str], list[Interval]]:
+        """Each team's ``blocked`` periods (when it releases nobody for training, rule 7) as
+        sorted, merged intervals; teams without any are left out."""
+        return {t.key: merge_intervals([self.period(p) for p in t.blocked])
+                for t in self.scenario.teams.values() if t.blocked}
+
     # -- availability -------------------------------------------------------
     def availability(self, person: Trainer | Interpreter) -> list[Interval]:
         """When a trainer or interpreter may teach: weekly windows minus unavailable periods, merged."""

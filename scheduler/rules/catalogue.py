@@ -134,15 +134,17 @@ CATALOGUE: tuple[HardRule, ...] = (
     HardRule(
         7, "staffing",
         "At every moment of every shift of every team, at most headcount - min_staffing of its members are "
-        "in a session.",
+        "in a session; during one of a team's blocked periods (its optional `blocked` list) none is.",
         (f"{_R}.staffing.staffing_rule", f"{_R}.staffing.team_staffing"),
-        ("scheduler.prepare.shiftfit.shift_fit",),
+        ("scheduler.prepare.shiftfit.shift_fit", "scheduler.prepare.timeline.Timeline.team_blocked",
+         "scheduler.prepare.cohort_shaper.CohortShaper.team_mask"),
         "scheduler.validate.check_staffing",
-        ("staffing", "staffing.no_off", "staffing_capacity", "reject.staffing", "group.staffing",
-         "s.release_staff"),
+        ("staffing", "staffing.no_off", "staffing_capacity", "reject.staffing", "reject.team_blocked",
+         "group.staffing", "s.release_staff"),
         "tests/rules/test_staffing.py",
-        "One cohort alone within the slack in the candidate starts; the sum over a team's cohorts in "
-        "the model (one cumulative per team).",
+        "One cohort alone within the slack, and no start overlapping a blocked period of a member's team, "
+        "in the candidate starts (`shift_fit`, so construct, search and CP-SAT all follow); the sum over "
+        "a team's cohorts in the model (one cumulative per team).",
     ),
     HardRule(
         8, "shift_fit",

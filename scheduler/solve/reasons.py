@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
+from scheduler.domain import Period
 from scheduler.prepare.problem import PlanningProblem
 
 _REJECTION_TEXT = {
@@ -10,11 +13,21 @@ _REJECTION_TEXT = {
     "off_shift_not_allowed": "do not lie inside all participants' own shifts, and plan {plans} does not allow "
                              "training off shift",
     "staffing": "would take more of a team's members than its staffing slack allows ({teams})",
+    "team_blocked": "fall in a blocked period of a team of the cohort ({blocked}), when it releases nobody",
     "daily_rest": "would break the participants' daily rest of {rest} hours next to their shifts",
     "trainer_unavailable": "have no trainer qualified for {qualification} available ({trainers})",
     "room_unavailable": "have every fitting room booked",
     "no_interpreter": "have no interpreter for {languages} available",
 }
+
+
+def period_text(p: Period) -> str:
+    """A period in words: whole days as "2027-03-22..2027-03-26" (the end day inclusive),
+    otherwise "2027-03-22 08:00..2027-03-22 12:00"."""
+    if p.start.time() == time() and p.end.time() == time():
+        last = p.end.date() - timedelta(days=1)
+        return f"{p.start.date()}" if last == p.start.date() else f"{p.start.date()}..{last}"
+    return f"{p.start:%Y-%m-%d %H:%M}..{p.end:%Y-%m-%d %H:%M}"
 
 
 def _names(items) -> str:
@@ -55,6 +68,8 @@ def unscheduled_reason(problem: PlanningProblem, i: int, placed: dict) -> str:
         "plans": _names(plans),
         "teams": _names(sorted(f"{t[1]} slack {sc.teams[t].staffing_slack}, {n} in cohort"
                                for t, n in cohort.team_counts if n > sc.teams[t].staffing_slack)),
+        "blocked": _names(f"team {t[1]} {period_text(p)}" + (f" ({p.reason})" if p.reason else "")
+                          for t, _ in cohort.team_counts for p in sc.teams[t].blocked),
         "rest": f"{sc.calendar.daily_rest_hours:g}",
         "qualification": module.qualification,
         "trainers": _names(qualified),

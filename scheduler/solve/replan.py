@@ -30,6 +30,7 @@ from scheduler.prepare.timeline import covers, overlap_minutes
 from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import _cohort
 from scheduler.search.construct import Bookings, Placement, _fit, _interpreters, complete, construct
+from scheduler.solve.reasons import period_text
 
 MOVE_SESSION_DEFAULT = 500
 
@@ -255,6 +256,11 @@ def _why_not_here(problem: PlanningProblem, i: int, h: Home) -> str | None:
             return f"trainer {h.trainer} is unavailable at {when}"
         if h.room is not None and overlap_minutes(problem.room_blocked[h.room], a, b):
             return f"room {h.room} is unavailable at {when}"
+        blocked = problem.blocked_team_at(s.cohort, a, b)
+        if blocked is not None:
+            team, period = blocked
+            return (f"team {team.id} ({team.workplace}) is blocked {period_text(period)}"
+                    f"{f' ({period.reason})' if period.reason else ''} and releases nobody for training then")
         return f"{when} is no longer possible for cohort {s.key.cohort} (plan window, shifts, staffing or daily rest)"
     if k not in o.trainers.get(h.trainer, ()):
         if not covers(problem.availability[h.trainer], a, b):

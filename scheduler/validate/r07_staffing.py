@@ -1,4 +1,5 @@
-"""Hard rule 7, staffing: enough members of every team stay on every shift.
+"""Hard rule 7, staffing: enough members of every team stay on every shift, and none is in
+training during one of the team's blocked periods (its optional ``blocked`` list).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from scheduler.validate.values import DAY_NAMES, fmt_num, number
 def check_staffing(ctx: Context) -> list[Violation]:
     """Rule 7. At every moment of every shift of every team (a night shift that
     started the day before included), at most headcount - min_staffing distinct
-    members of the team are in a session."""
+    members of the team are in a session; and no session with a member of a team overlaps
+    one of that team's blocked periods."""
     out: list[Violation] = []
     events_by_team: dict[tuple, list] = defaultdict(list)
     for s in ctx.timed:
@@ -72,4 +74,28 @@ def check_staffing(ctx: Context) -> list[Violation]:
                                     f"{fmt_num(max(allowed, 0))} may be away (sessions {', '.join(sids)}).",
                                  team=team_key[1], workplace=team_key[0], shift_date=d.isoformat(), sessions=sids,
                                  participants=sorted(rec["people"])))
+    return out + check_blocked(ctx)
+
+
+def check_blocked(ctx: Context) -> list[Violation]:
+    """Rule 7, the teams' ``blocked`` periods: a team releases nobody for training during
+    one, so no session with a participant of the team may overlap it (on shift or off)."""
+    out: list[Violation] = []
+    if not ctx.team_blocked:
+        return out
+    for s in ctx.timed:
+        members: dict[tuple, list[str]] = defaultdict(list)
+        for m in s.members:
+            p = ctx.persons.get(m)
+            if p is not None and p.team in ctx.team_blocked:
+                members[p.team].append(m)
+        for team_key, people in sorted(members.items()):
+            for a, b, label, reason in ctx.team_blocked[team_key]:
+                if a < s.b and s.a < b:
+                    why = f" ({reason})" if reason else ""
+                    out.append(violation(7, f"Session {ctx.sdesc(s)} has {len(people)} participant(s) of "
+                                            f"{ctx.team_label(team_key)} during its blocked period {label}{why}; "
+                                            "the team releases nobody for training then.",
+                                         team=team_key[1], workplace=team_key[0], sessions=[s.id],
+                                         participants=sorted(people), blocked=label))
     return out

@@ -134,6 +134,10 @@ class Context:
 
         self._build_people()
         self._build_schedule()
+        #: per team, its ``blocked`` periods (modulplan's optional field: the team releases
+        #: nobody for training then) as (start, end, as written, reason), unreadable ones left out
+        self.team_blocked: dict[tuple[str, str], list[tuple[float, float, str, str]]] = {
+            key: self._read_periods(t.get("blocked")) for key, t in self.teams.items() if t.get("blocked")}
 
     # ------------------------------------------------------------ time helpers
     def local_ts(self, d: date, minutes: int) -> float:
@@ -252,6 +256,22 @@ class Context:
         return sum(y - x for x, y in merge_intervals(iv) if y > x)
 
     # ------------------------------------------------------------ availability
+    def _read_periods(self, entries: Any) -> list[tuple[float, float, str, str]]:
+        """Periods written as ``{start, end[, reason]}`` (local date-times or bare dates) or a
+        bare date for that whole day: (start, end, label, reason), end after start."""
+        out: list[tuple[float, float, str, str]] = []
+        for u in entries if isinstance(entries, list) else []:
+            if isinstance(u, dict):
+                a, b = self.parse_local(u.get("start")), self.parse_local(u.get("end"), end_of_day=True)
+                label = f"{u.get('start')}..{u.get('end')}" if u.get("start") != u.get("end") else str(u.get("start"))
+                reason = u["reason"] if isinstance(u.get("reason"), str) else ""
+            else:
+                a, b = self.parse_local(u), self.parse_local(u, end_of_day=True)
+                label, reason = str(u), ""
+            if a is not None and b is not None and b > a:
+                out.append((a, b, label, reason))
+        return out
+
     def availability_windows(self, kind: str, pid: str, person: dict):
         key = (kind, pid)
         if key not in self._avail_cache:

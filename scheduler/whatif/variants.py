@@ -17,6 +17,10 @@ is an object with a ``type``:
 * ``weights``: ``weights``, an object; sets those objective weights (``move_session`` too).
 * ``close``: ``start``, ``end``, ``reason``; adds a closed period to the calendar.
 * ``reopen``: ``start``, ``end``; removes the closed periods lying within these dates.
+* ``block_team``: ``workplace``, ``team``, ``start``, ``end`` (dates or local date-times), ``reason``
+  (optional); adds the period to the team's ``blocked`` list (the team releases nobody for training).
+* ``unblock_team``: ``workplace``, ``team``, and ``start``, ``end`` or neither; removes the team's
+  blocked periods lying within start..end, or all of them when neither is given.
 * ``merge_patch``: ``patch``, a JSON merge patch (RFC 7386); applied to the whole scenario.
 
 The variant keeps its parent's ``id`` (calendar UIDs follow it, so re-planned sessions update
@@ -247,6 +251,68 @@ def _reopen(c: _Change) -> None:
     c.doc["calendar"]["closed"] = keep
 
 
+def _team(c: _Change) -> tuple[str, dict] | None:
+    """The change's team (``workplace`` and ``team`` ids): its JSON path and its object."""
+    wid, tid = c.need("workplace", str, "a workplace id"), c.need("team", str, "a team id")
+    found = None if wid is None else c.find("workplaces", wid, "workplace", "workplace")
+    if found is None or tid is None:
+        return None
+    n, workplace = found
+    for m, team in enumerate(workplace.get("teams") or []):
+        if isinstance(team, dict) and team.get("id") == tid:
+            return f"$.workplaces[{n}].teams[{m}]", team
+    c.error("team", f"workplace {wid} has no team '{tid}'")
+    return None
+
+
+def _day_end(value: str) -> str:
+    """An end as written, comparable as text: a bare date stands for the end of that day."""
+    return value if "T" in value else value + "T~"  # "~" sorts after every digit
+
+
+def _block_team(c: _Change) -> None:
+    """A period when a team releases nobody for training ("v. 12: inventering")."""
+    _only_fields(c, {"workplace", "team", "start", "end", "reason"})
+    found = _team(c)
+    start, end = c.need("start", str, "a date or local date-time"), c.need("end", str, "a date or local date-time")
+    if found is None or start is None or end is None:
+        return
+    path, team = found
+    periods = team.setdefault("blocked", [])
+    periods.append({"start": start, "end": end, **({"reason": c.change["reason"]} if "reason" in c.change else {})})
+    c.moved.append((f"{path}.blocked[{len(periods) - 1}]", c.path))
+
+
+def _unblock_team(c: _Change) -> None:
+    """Removes a team's blocked periods lying within start..end, or all of them without start and end."""
+    _only_fields(c, {"workplace", "team", "start", "end"})
+    found = _team(c)
+    bounds = [k for k in ("start", "end") if k in c.change]
+    start = end = None
+    if bounds:
+        start, end = c.need("start", str, "a date or local date-time"), c.need("end", str, "a date or local date-time")
+    if found is None or (bounds and (start is None or end is None)):
+        return
+    _, team = found
+    periods = team.get("blocked") or []
+
+    def within(p: Any) -> bool:
+        first, last = (p, p) if isinstance(p, str) else (p.get("start"), p.get("end")) if isinstance(p, dict) else (
+            None, None)
+        return not bounds or (isinstance(first, str) and isinstance(last, str) and str(start) <= first
+                              and _day_end(last) <= _day_end(str(end)))
+
+    keep = [p for p in periods if not within(p)]
+    if len(keep) == len(periods):
+        where = f" within {start}..{end}" if bounds else ""
+        c.error(None, f"team {team.get('id')} of workplace {c.change['workplace']} has no blocked period{where}")
+        return
+    if keep:
+        team["blocked"] = keep
+    else:
+        team.pop("blocked", None)
+
+
 def _merge_patch(c: _Change) -> None:
     """A JSON merge patch (RFC 7386) on the whole scenario."""
     _only_fields(c, {"patch"})
@@ -273,6 +339,8 @@ CHANGES: dict[str, Callable[[_Change], None]] = {
     "weights": _weights,
     "close": _close,
     "reopen": _reopen,
+    "block_team": _block_team,
+    "unblock_team": _unblock_team,
     "merge_patch": _merge_patch,
 }
 

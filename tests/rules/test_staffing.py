@@ -4,16 +4,31 @@
 from __future__ import annotations
 
 from scheduler.rules.staffing import staffing_demand, staffing_rule, team_staffing
-from tests.rules.common import NIGHT, assert_only_rule, at_start, cohort_sizes, model_of, move_to, solvable, switch
+from tests.rules.common import (
+    NIGHT,
+    D,
+    assert_only_rule,
+    at_start,
+    cohort_sizes,
+    model_of,
+    move_to,
+    session,
+    solvable,
+    switch,
+)
 from tests.scenario_factory import (
     H0,
+    counted,
     day_of,
     hm,
+    module,
     overlaps,
     pattern,
+    plan,
     room,
     scenario_factory,
     sessions_of,
+    sessions_with,
     solve_checked,
     team,
     trainer,
@@ -82,6 +97,41 @@ def test_rule7_validator_catches_two_members_away_at_once_with_slack_one():
     b["trainer"] = next(t for t in ("T1", "T2", "T3") if t != a["trainer"])
     b["room"] = next(r for r in ("R1", "R2", "R3") if r != a["room"])
     assert_only_rule(sc, sd, 7)
+
+
+def sc_blocked_week() -> dict:
+    """Two teams of W1, a cohort of each (HP1: lag-1, HP2: lag-2), four sessions each on four days
+    of the two weeks; lag-1 is blocked in the first week (stocktaking)."""
+    return scenario_factory(
+        workplaces=[workplace(teams=[team("lag-1"), team("lag-2")])],
+        trainers=[trainer("T1"), trainer("T2")], rooms=[room("R1"), room("R2")],
+        modules=[module("M1", sessions=4)],
+        action_plans=[plan("HP1", participants=[counted("lag-1", 3)], target=H0),
+                      plan("HP2", participants=[counted("lag-2", 3)], target=H0)],
+        workplaces__0__teams__0__blocked=[{"start": "2027-04-05", "end": "2027-04-09", "reason": "inventering"}],
+    )
+
+
+def test_rule7_a_teams_blocked_week_keeps_its_sessions_out_and_passes_the_validator():
+    sd = solve_checked(sc_blocked_week())
+    lag1 = sessions_with(sd, "HP1-lag-1-1")
+    lag2 = sessions_with(sd, "HP2-lag-2-1")
+    assert len(lag1) == 4 and len(lag2) == 4 and sd["unscheduled"] == []
+    assert all(day_of(s) >= D("2027-04-12") for s in lag1)
+    assert any(day_of(s) < D("2027-04-12") for s in lag2)  # the other team keeps its early target
+
+
+def test_rule7_blocked_periods_remove_candidate_starts_and_name_themselves_when_nothing_is_left():
+    sc = sc_blocked_week()
+    mb = model_of(sc)
+    o = mb.problem.options[session(mb, "C-HP1-1")]
+    assert o.rejected["team_blocked"] == 10  # 5 days x 2 start times
+    assert all(c.slot.day >= D("2027-04-12") for c in o.candidates)
+    sc["workplaces"][0]["teams"][0]["blocked"].append({"start": "2027-04-12", "end": "2027-04-16"})
+    sd = solve_checked(sc, time_limit=2)
+    assert not sessions_with(sd, "HP1-lag-1-1") and len(sessions_with(sd, "HP2-lag-2-1")) == 4
+    u = sd["unscheduled"][0]
+    assert "blocked period" in u["reason"] and "team lag-1 2027-04-05..2027-04-09 (inventering)" in u["reason"], u
 
 
 # ============================================================================ model level

@@ -33,3 +33,32 @@ def test_rule7_night_shift_that_started_the_day_before_counts(sc, sd):
     found = [v for v in of_rule(report, 7) if v.entities["shift_date"] == "2026-03-16"]
     assert found and found[0].entities["team"] == "skiftlag-1" and found[0].entities["sessions"] == ["S1"], \
         explain(report)
+
+
+# ---------------------------------------------------------------- rule 7: a team's blocked periods
+
+def test_rule7_a_session_inside_a_teams_blocked_period_is_flagged(sc, sd):
+    # skiftlag-2 is off duty on 2026-03-12 (S1 is fine by the slack), but blocked that week
+    team(sc, "skiftlag-2")["blocked"] = [{"start": "2026-03-09", "end": "2026-03-13", "reason": "inventering"}]
+    report = check(sc, sd)
+    assert rules(report) == {7}, explain(report)
+    (v,) = of_rule(report, 7)
+    assert v.entities["sessions"] == ["S1"] and v.entities["team"] == "skiftlag-2"
+    assert v.entities["participants"] == ["HP-BRUK-1-skiftlag-2-1", "HP-BRUK-1-skiftlag-2-2"]
+    assert "S1" in v.message and "team skiftlag-2 (W-BRUK)" in v.message
+    assert "during its blocked period 2026-03-09..2026-03-13 (inventering)" in v.message
+
+
+def test_rule7_a_session_moved_by_hand_into_a_blocked_afternoon_is_flagged(sc, sd):
+    team(sc, "skiftlag-1")["blocked"] = ["2026-03-20", {"start": "2026-03-24T13:00", "end": "2026-03-24T17:00"}]
+    assert check(sc, sd).violations == []  # no session in them yet
+    move(sd, "S2", "2026-03-24T14:00:00+01:00", "2026-03-24T16:00:00+01:00")
+    report = check(sc, sd)
+    assert {v.entities.get("blocked") for v in of_rule(report, 7)} == {"2026-03-24T13:00..2026-03-24T17:00"}, \
+        explain(report)
+
+
+def test_rule7_a_blocked_period_touching_a_session_end_to_end_is_no_violation(sc, sd):
+    team(sc, "skiftlag-1")["blocked"] = [{"start": "2026-03-12T10:00", "end": "2026-03-12T12:00"},
+                                         {"start": "2026-03-11", "end": "2026-03-12T08:00"}]
+    assert check(sc, sd).violations == []

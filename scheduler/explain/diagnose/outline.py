@@ -88,7 +88,7 @@ class Outline:
             if a < earliest or b > deadline:
                 why["plan_window"] += 1
                 continue
-            reason, _, _ = shift_fit(groups, self._team_fit, teams, a, b)
+            reason, _, _ = shift_fit(groups, self._team_fit, teams, a, b, tl.team_blocked)
             if reason:
                 why[reason] += 1
                 continue

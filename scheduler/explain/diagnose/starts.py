@@ -100,7 +100,8 @@ def _start_inside_shifts(ctx: Ctx, team, dur: int) -> str | None:
 
 _REJECT_RULE = {
     "plan_window": "plan_window", "on_shift_not_allowed": "shift_fit", "off_shift_not_allowed": "shift_fit",
-    "staffing": "staffing", "daily_rest": "daily_rest", "trainer_unavailable": "trainer_availability",
+    "staffing": "staffing", "team_blocked": "staffing", "daily_rest": "daily_rest",
+    "trainer_unavailable": "trainer_availability",
     "room_unavailable": "room_availability", "no_interpreter": "interpreter_availability",
 }
 
