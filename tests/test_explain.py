@@ -23,6 +23,7 @@ from scheduler.explain.findings import ChangeError, apply_changes, apply_suggest
 from scheduler.explain.messages import Texts, choose_language
 from scheduler.explain.report import explain
 from scheduler.format import load_json_file, load_scenario
+from scheduler.whatif.variants import make_variant
 from tests.conftest import repo_root
 from tests.scenario_factory import (
     counted,
@@ -92,6 +93,11 @@ def interpreter_hours_short() -> dict:
                                 {"weekday": "mon", "start": "07:00", "end": "12:00"}])])
 
 
+def team_blocked_all_window() -> dict:
+    """Team lag-1 releases nobody for training during HP1's whole window (the horizon): stocktaking."""
+    return scenario_factory(team={"blocked": [{"start": "2027-04-05", "end": "2027-04-16", "reason": "inventering"}]})
+
+
 PLANTED = {
     "unqualified trainers": (unqualified_trainers, "trainer_qualification",
                              {"qualifications": ["SAFE-LIFT"], "modules": ["M1"], "plans": ["HP1"]}),
@@ -106,6 +112,8 @@ PLANTED = {
                                {"teams": ["W1/lag-1"], "plans": ["HP1"]}),
     "interpreter hours short": (interpreter_hours_short, "interpreter_capacity",
                                 {"languages": ["ar"], "interpreters": ["I1"], "plans": ["HP1"]}),
+    "team blocked all window": (team_blocked_all_window, "no_admissible_start",
+                                {"teams": ["W1/lag-1"], "plans": ["HP1"], "blocked": ["2027-04-05/2027-04-16"]}),
 }
 
 
@@ -136,6 +144,33 @@ def test_planted_cause_leaves_sessions_unscheduled_and_first_suggestion_resolves
 def test_a_suggestion_that_resolves_its_finding_is_marked_verified():
     first = diagnose(load_scenario(room_too_small()), "en")[0]
     assert first.suggestions[0].verified is True
+
+
+def test_a_team_blocked_for_the_whole_window_is_named_with_its_period_and_lifting_it_is_a_variant():
+    data = team_blocked_all_window()
+    en, sv = (diagnose(load_scenario(data), lang)[0] for lang in ("en", "sv"))
+    assert "team lag-1 releases nobody for training then" in en.message
+    assert "5 April 2027 – 16 April 2027 (inventering)" in en.message
+    assert "arbetslaget lag-1" in sv.message and "spärrad period: 5 april 2027 – 16 april 2027 (inventering)" in sv.message
+    lift = en.suggestions[0]
+    assert lift.verified is True and "Lift team lag-1's blocked period(s)" in lift.message
+    assert lift.changes == [{"type": "unblock_team", "workplace": "W1", "team": "lag-1", "start": "2027-04-05",
+                             "end": "2027-04-16"}]
+    variant = make_variant(data, lift.changes)
+    assert "blocked" not in variant["workplaces"][0]["teams"][0]
+    after = solve_checked(variant, time_limit=3)
+    assert after["unscheduled"] == [] and after["unassigned_participants"] == []
+
+
+def test_a_block_over_part_of_the_window_is_offered_for_lifting_next_to_the_main_cause():
+    data = scenario_factory(team={"blocked": [{"start": "2027-04-05", "end": "2027-04-12", "reason": "inventering"}]},
+                            trainer={"unavailable": [{"start": "2027-04-13", "end": "2027-04-16"}]})
+    first = diagnose(load_scenario(data), "en")[0]
+    assert first.entities["reasons"] == {"team_blocked": 12, "trainer_unavailable": 8}
+    assert "(blocked: lag-1: 5 April 2027 – 12 April 2027 (inventering))" in first.message
+    lift = next(s for s in first.suggestions if s.changes[0].get("type") == "unblock_team")
+    assert lift.verified is True
+    assert solve_checked(apply_suggestion(data, lift), time_limit=3)["unscheduled"] == []
 
 
 def test_a_scenario_without_problems_has_no_findings():
@@ -300,6 +335,17 @@ def test_changes_select_list_elements_by_id_and_leave_the_original_alone():
 def test_a_change_to_an_unknown_entity_is_an_error_naming_it():
     with pytest.raises(ChangeError, match="T9"):
         apply_changes(scenario_factory(), [{"op": "set", "path": ["trainers", {"id": "T9"}, "name"], "value": "x"}])
+
+
+def test_a_suggestion_lifting_a_block_takes_out_only_the_periods_within_its_dates():
+    data = scenario_factory(team={"blocked": [{"start": "2027-04-05", "end": "2027-04-09"}, "2027-04-14"]})
+    lift = {"type": "unblock_team", "workplace": "W1", "team": "lag-1", "start": "2027-04-05", "end": "2027-04-09"}
+    assert apply_changes(data, [lift])["workplaces"][0]["teams"][0]["blocked"] == ["2027-04-14"]
+    assert "blocked" not in apply_changes(data, [{**lift, "end": "2027-04-14"}])["workplaces"][0]["teams"][0]
+    with pytest.raises(ChangeError, match="no blocked period"):
+        apply_changes(data, [{**lift, "start": "2027-04-06"}])
+    with pytest.raises(ChangeError, match="lag-9"):
+        apply_changes(data, [{**lift, "team": "lag-9"}])
 
 
 # ----------------------------------------------------------------------------- command line

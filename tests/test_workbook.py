@@ -110,6 +110,29 @@ def test_never_available_and_no_holidays_survive_the_round_trip(tiny_example_sce
     assert back["calendar"]["holidays"] is None
 
 
+def test_a_teams_blocked_periods_survive_the_round_trip(tiny_example_scenario):
+    data = copy.deepcopy(tiny_example_scenario)
+    team = data["workplaces"][0]["teams"][0]
+    team["blocked"] = [{"start": "2027-04-12", "end": "2027-04-16", "reason": "inventering"}, "2027-04-20",
+                       {"start": "2027-04-21T06:00", "end": "2027-04-21T14:00"}]
+    wb = load_workbook(io.BytesIO(write_workbook(data)))
+    assert [c.value for c in wb["Spärrade perioder"][1]] == ["Arbetsplats", "Lag", "Från", "Till", "Anledning"]
+    assert wb["Spärrade perioder"].max_row == 4
+    back = read_workbook(saved(wb))
+    assert back == load_scenario(data)
+    assert back["workplaces"][0]["teams"][0]["blocked"] == [
+        {"start": "2027-04-12", "end": "2027-04-16", "reason": "inventering"},
+        {"start": "2027-04-20", "end": "2027-04-20", "reason": ""},
+        {"start": "2027-04-21T06:00", "end": "2027-04-21T14:00", "reason": ""}]
+    assert [t for w in back["workplaces"] for t in w["teams"] if "blocked" in t] == [back["workplaces"][0]["teams"][0]]
+
+
+def test_the_template_shows_a_blocked_period():
+    wb = open_template()
+    rows = list(wb["Spärrade perioder"].iter_rows(min_row=2, values_only=True))
+    assert [r[:2] + r[4:] for r in rows] == [("W-BRUK", "skiftlag-2", "inventering")]
+
+
 def test_english_sheet_names_and_headers_are_accepted():
     wb = open_template()
     ws = wb["Deltagare"]
@@ -156,6 +179,13 @@ def _unknown_trainer(wb):
     wb["Ej tillgänglig"].append(["utbildare", "T-NOBODY", "2026-03-03", "2026-03-04"])
 
 
+def _blocked_row(row: int, *values):
+    def edit(wb):
+        for j, value in enumerate(values, start=1):
+            wb["Spärrade perioder"].cell(row, j).value = value
+    return edit
+
+
 MISTAKES = {
     "missing id": (lambda wb: set_cell(wb, "Lokaler", 2, "Id", None),
                    "sheet 'Lokaler', row 2, column 'Id'", "is required"),
@@ -181,6 +211,16 @@ MISTAKES = {
                          "sheet 'Utbildare', row 3, column 'Id'", "used twice"),
     "an hour that does not exist": (lambda wb: set_cell(wb, "Skifttyper", 2, "Början", "25:00"),
                                     "sheet 'Skifttyper', row 2, column 'Början'", "HH:MM"),
+    "a blocked period's date as text in Swedish format": (
+        lambda wb: set_cell(wb, "Spärrade perioder", 2, "Från", "16/3 2026"),
+        "sheet 'Spärrade perioder', row 2, column 'Från'", "2026-03-16"),
+    "a blocked period ending before it starts": (
+        _blocked_row(4, "W-BRUK", "skiftlag-1", "2026-03-20", "2026-03-13"),
+        "sheet 'Spärrade perioder', row 4, column 'Till'", "before its start"),
+    "a blocked period of a team of another workplace": (
+        _blocked_row(3, "W-VARD", "skiftlag-1", "2026-03-03", "2026-03-04"),
+        "sheet 'Spärrade perioder', row 3, column 'Lag'",
+        "skiftlag-1 is not a team of W-VARD in sheet 'Lag'"),
     "busy times of an unknown trainer": (_unknown_trainer, "sheet 'Ej tillgänglig', row 4, column 'Id'",
                                          "T-NOBODY is not in sheet 'Utbildare'"),
 }

@@ -11,12 +11,19 @@ a list of keys, where `{"id": X}` picks the element of a list whose `id` is X:
   set    ["action_plans", {"id": "HP1"}, "deadline"] = "2027-04-16"
   append ["trainers"] += {...}                      (a new entity)
   add    ["trainers", {"id": "T1"}, "qualifications"] gets "M3" unless it has it
+
+What a path cannot say (taking elements out of a list) a change says in the what-if change
+language of `scheduler/whatif/variants.py`, so that the same change also makes a variant:
+  {"type": "unblock_team", "workplace": "W1", "team": "lag-1", "start": "2027-04-05", "end": "2027-04-09"}
+removes the team's blocked periods lying within start..end (all of them without start and end).
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+
+from scheduler.format.values import period_within
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -86,6 +93,9 @@ def apply_changes(document: dict, changes: list[dict]) -> dict:
     """A copy of the scenario `document` with the suggestion's `changes` carried out."""
     doc = copy.deepcopy(document)
     for ch in changes:
+        if "type" in ch:  # a change in the what-if language
+            _apply_variant_change(doc, ch)
+            continue
         op, path, value = ch["op"], list(ch["path"]), copy.deepcopy(ch.get("value"))
         node = doc
         for n, key in enumerate(path[:-1]):
@@ -113,6 +123,28 @@ def apply_changes(document: dict, changes: list[dict]) -> dict:
     return doc
 
 
+def _apply_variant_change(doc: dict, ch: dict) -> None:
+    """A suggestion's change in the what-if change language, carried out on `doc` as
+    `scheduler/whatif/variants.py` carries it out on a variant (only the types suggestions use)."""
+    if ch["type"] != "unblock_team":
+        raise ChangeError(f"a suggestion cannot carry a {ch['type']!r} change")
+    path: list = ["workplaces", {"id": ch.get("workplace")}, "teams", {"id": ch.get("team")}]
+    team = doc
+    for n, key in enumerate(path):
+        team = _step(team, key, path[: n + 1])
+    bounds = "start" in ch or "end" in ch
+    start, end = (str(ch.get("start")), str(ch.get("end"))) if bounds else (None, None)
+
+    periods = team.get("blocked") or []
+    keep = [p for p in periods if not period_within(p, start, end)]
+    if len(keep) == len(periods):
+        raise ChangeError(f"{path}: team {ch.get('team')} has no blocked period within {start}..{end}")
+    if keep:
+        team["blocked"] = keep
+    else:
+        team.pop("blocked", None)
+
+
 def apply_suggestion(document: dict, suggestion: dict | Suggestion) -> dict:
     """A copy of the scenario with one suggestion (as a dict from the JSON output, or a Suggestion) applied."""
     changes = suggestion.changes if isinstance(suggestion, Suggestion) else suggestion["changes"]
@@ -129,6 +161,11 @@ def append_change(path: list, value) -> dict:
 
 def add_change(path: list, value) -> dict:
     return {"op": "add", "path": path, "value": value}
+
+
+def unblock_team_change(workplace: str, team: str, start: str, end: str) -> dict:
+    """The what-if change that lifts a team's blocked periods lying within start..end."""
+    return {"type": "unblock_team", "workplace": workplace, "team": team, "start": start, "end": end}
 
 
 def unique_id(existing, base: str) -> str:

@@ -111,6 +111,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "every start time would break their daily rest of {rest} h next to their shifts",
         "sv": "varje starttid skulle bryta deras dygnsvila på {rest} h intill deras arbetspass",
     },
+    "why.team_blocked": {
+        "en": "team {team} releases nobody for training then (blocked: {periods})",
+        "sv": "arbetslaget {team} släpper inte iväg någon på utbildning då (spärrad period: {periods})",
+    },
     "why.plan_window": {
         "en": "the calendar has no allowed start time in the plan's window",
         "sv": "kalendern har ingen tillåten starttid inom planens tidsfönster",
@@ -127,8 +131,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "reject.staffing": {"en": "{n} would take more team members than the staffing slack",
                         "sv": "{n} skulle ta fler ur arbetslaget än minimibemanningen tillåter"},
     "reject.team_blocked": {
-        "en": "{n} fall in a period when a team of the cohort releases nobody (blocked)",
-        "sv": "{n} infaller när ett arbetslag i gruppen inte kan släppa iväg någon (spärrad period)",
+        "en": "{n} fall in a period when a team of the cohort releases nobody (blocked: {periods})",
+        "sv": "{n} infaller när ett arbetslag i gruppen inte kan släppa iväg någon (spärrad period: {periods})",
     },
     "reject.daily_rest": {"en": "{n} would break the daily rest", "sv": "{n} skulle bryta dygnsvilan"},
     "reject.trainer_unavailable": {"en": "{n} have no qualified trainer available ({trainers})",
@@ -206,6 +210,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
               "covered by backfill).",
         "sv": "Be {workplace} frigöra {n} till ur arbetslaget {team} under utbildningen (minimibemanning {old} → "
               "{new}, med vikarier).",
+    },
+    "s.unblock_team": {
+        "en": "Lift team {team}'s blocked period(s) {periods} at {workplace} (or shorten them so that plan {plans} "
+              "has time for training between {first} and {deadline}).",
+        "sv": "Häv arbetslaget {team}s spärrade period(er) {periods} på {workplace} (eller korta dem så att "
+              "handlingsplan {plans} får tid för utbildning mellan {first} och {deadline}).",
     },
     "s.add_room": {"en": "Book a room with at least {size} seats{features} at {site}.",
                    "sv": "Boka en lokal med minst {size} platser{features} på {site}."},
@@ -315,6 +325,17 @@ class Texts:
     def date(self, d: datetime.date) -> str:
         """12 mars 2027 / 12 March 2027."""
         return f"{d.day} {_MONTHS[self.lang][d.month - 1]} {d.year}"
+
+    def period(self, start: datetime.datetime, end: datetime.datetime, reason: str = "") -> str:
+        """A period: whole days as 16 mars 2026 – 20 mars 2026 (an end at midnight closes the day
+        before), else with the times; the reason in brackets: "… (inventering)"."""
+        if start.time() == end.time() == datetime.time() and end > start:
+            last = (end - datetime.timedelta(days=1)).date()
+            text = self.date(start.date()) + ("" if last == start.date() else f" – {self.date(last)}")
+        else:
+            until = f"{end:%H:%M}" if end.date() == start.date() else f"{self.date(end.date())} {end:%H:%M}"
+            text = f"{self.date(start.date())} {start:%H:%M} – {until}"
+        return f"{text} ({reason})" if reason else text
 
     def week(self, d: datetime.date) -> str:
         """The ISO week of a date: v. 12 / week 12."""

@@ -97,3 +97,28 @@ def objects_of(parent: Any, key: str) -> list[tuple[int, Mapping[Any, Any]]]:
     if not isinstance(items, list):
         return []
     return [(i, item) for i, item in enumerate(items) if isinstance(item, Mapping)]
+
+
+def period_within(period: object, start: str | None, end: str | None) -> bool:
+    """Whether a period as written in a document (``{start, end}`` or a bare date) lies within
+    start..end (dates or local date-times, compared as written; a bare date as an end stands
+    for the end of that day). With no bounds every period is within. Used where blocked
+    periods are lifted (what-if changes and the suggestions that carry them)."""
+    if start is None and end is None:
+        return True
+    first: object
+    last: object
+    if isinstance(period, str):
+        first, last = period, period
+    elif isinstance(period, dict):
+        first, last = period.get("start"), period.get("end")
+    else:
+        return False
+    return (isinstance(first, str) and isinstance(last, str) and str(start) <= first
+            and _day_end(last) <= _day_end(str(end)))
+
+
+def _day_end(value: str) -> str:
+    """An end as written, comparable as text: a bare date stands for the end of that day."""
+    return value if "T" in value else value + "T~"  # "~" sorts after every digit
+

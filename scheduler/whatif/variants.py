@@ -39,6 +39,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scheduler.format import FieldError, ScenarioInvalid, load_scenario
+from scheduler.format.values import period_within
 
 ENTITY_LISTS = {"trainer": "trainers", "interpreter": "interpreters", "room": "rooms"}
 
@@ -265,11 +266,6 @@ def _team(c: _Change) -> tuple[str, dict] | None:
     return None
 
 
-def _day_end(value: str) -> str:
-    """An end as written, comparable as text: a bare date stands for the end of that day."""
-    return value if "T" in value else value + "T~"  # "~" sorts after every digit
-
-
 def _block_team(c: _Change) -> None:
     """A period when a team releases nobody for training ("v. 12: inventering")."""
     _only_fields(c, {"workplace", "team", "start", "end", "reason"})
@@ -296,13 +292,7 @@ def _unblock_team(c: _Change) -> None:
     _, team = found
     periods = team.get("blocked") or []
 
-    def within(p: Any) -> bool:
-        first, last = (p, p) if isinstance(p, str) else (p.get("start"), p.get("end")) if isinstance(p, dict) else (
-            None, None)
-        return not bounds or (isinstance(first, str) and isinstance(last, str) and str(start) <= first
-                              and _day_end(last) <= _day_end(str(end)))
-
-    keep = [p for p in periods if not within(p)]
+    keep = [p for p in periods if not period_within(p, start, end)]
     if len(keep) == len(periods):
         where = f" within {start}..{end}" if bounds else ""
         c.error(None, f"team {team.get('id')} of workplace {c.change['workplace']} has no blocked period{where}")

@@ -1,6 +1,6 @@
 """What every check of the diagnosis reads (`Ctx`: scenario, outline, texts, calendar days)
 and the changes its suggestions propose: a new trainer, interpreter or room, a plan's or a
-team's field set."""
+team's field set, a team's blocked period lifted."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from scheduler.domain import Scenario, TeamKey
+from scheduler.domain import BlockedPeriod, Scenario, TeamKey
 from scheduler.explain.diagnose.outline import Outline
-from scheduler.explain.findings import append_change, unique_id
+from scheduler.explain.findings import append_change, unblock_team_change, unique_id
 from scheduler.explain.messages import Texts
 from scheduler.prepare.shiftfit import rest_ok
 from scheduler.prepare.timeline import Slot, covers, overlap_minutes
@@ -64,14 +64,29 @@ class Ctx:
     def plans_of(self, cohorts) -> list[str]:
         return sorted({p for c in cohorts for p in c.plans})
 
+    def blocked_in(self, team, first: date, last: date) -> list[tuple[int, BlockedPeriod]]:
+        """A team's blocked periods overlapping the days first..last, each with its place in the
+        team's ``blocked`` list."""
+        tm = self.sc.teams.get(team)
+        a, b = self.tl.day_start(first), self.tl.day_end(last)
+        return [(n, p) for n, p in enumerate(tm.blocked if tm else ()) if overlap_minutes([self.tl.period(p)], a, b)]
+
+    def blocked_label(self, periods: list[tuple[int, BlockedPeriod]]) -> str:
+        """Blocked periods as a sentence names them: dates (times) and reasons."""
+        return self.t.names([self.t.period(p.start, p.end, p.reason) for _, p in periods])
+
     # -- time -----------------------------------------------------------------------------
     def inside_one_shift(self, team, a: int, b: int) -> bool:
         inst = self.instances.get(team, [])
         i = bisect.bisect_right(inst, (a, float("inf"))) - 1
         return any(inst[j][0] <= a and b <= inst[j][1] for j in range(max(0, i - 1), i + 1))
 
-    def fit_reason(self, team, on_ok: bool, off_ok: bool, a: int, b: int, rest: bool = True) -> str | None:
-        """Why a member of `team` cannot be in a session [a, b) (None: they can): shift fit and daily rest."""
+    def fit_reason(self, team, on_ok: bool, off_ok: bool, a: int, b: int, rest: bool = True,
+                   blocked: bool = True) -> str | None:
+        """Why a member of `team` cannot be in a session [a, b) (None: they can): the team's blocked
+        periods (unless `blocked` is False: what if they were lifted), shift fit and daily rest."""
+        if blocked and overlap_minutes(self.tl.team_blocked.get(team, []), a, b):
+            return "team_blocked"
         on = overlap_minutes(self.tl.shift_union.get(team, []), a, b)
         if on and not on_ok:
             return "on_shift_not_allowed"
@@ -158,6 +173,15 @@ def new_room_change(ctx: Ctx, site: str | None, capacity: int, features: frozens
     new = {"id": unique_id(ctx.sc.rooms, f"R-NEW-{site}"), "name": f"New room at {ctx.site_name(site)}",
            "site": site, "capacity": capacity, "features": sorted(features)}
     return append_change(["rooms"], new)
+
+
+def unblock_change(ctx: Ctx, team: TeamKey, n: int) -> dict:
+    """The what-if change that lifts blocked period `n` of `team`: its start and end as the
+    scenario document writes them."""
+    workplace = next(w for w in ctx.data["workplaces"] if w["id"] == team[0])
+    period = next(t for t in workplace["teams"] if t["id"] == team[1])["blocked"][n]
+    start, end = (period, period) if isinstance(period, str) else (period["start"], period["end"])
+    return unblock_team_change(team[0], team[1], start, end)
 
 
 def plan_path(pid: str, key: str) -> list:

@@ -1,10 +1,12 @@
 """Start-time checks: participants with no admissible start at all (calendar, plan window,
-shift fit, daily rest), and any other session without a single possible start, with why."""
+their team's blocked periods, shift fit, daily rest), and any other session without a single
+possible start, with why."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import date
 
 from scheduler.explain.diagnose.context import (
     Ctx,
@@ -12,13 +14,16 @@ from scheduler.explain.diagnose.context import (
     new_room_change,
     new_trainer_change,
     plan_path,
+    unblock_change,
 )
-from scheduler.explain.findings import Finding, Suggestion, set_change
+from scheduler.explain.findings import Entities, Finding, Suggestion, set_change
 
 
 def check_admissible_starts(ctx: Ctx) -> list[Finding]:
     """Participants with no admissible start at all: no allowed start time in their plan's window
-    at which the shortest session of their track fits their shifts (shift fit) and daily rest."""
+    at which the shortest session of their track fits their team's blocked periods, their shifts
+    (shift fit) and daily rest. When lifting the team's blocked periods would leave a start, the
+    blocked periods are named as the reason."""
     sc, t = ctx.sc, ctx.t
     out = []
     for plan in sc.action_plans.values():
@@ -44,19 +49,29 @@ def check_admissible_starts(ctx: Ctx) -> list[Finding]:
                 why[r] += 1
             if ok:
                 continue
-            reason = why.most_common(1)[0][0]
+            periods = ctx.blocked_in(team, plan.earliest, plan.deadline)
+            unblocking = "team_blocked" in why and any(
+                ctx.fit_reason(team, plan.allow_on_shift, plan.allow_off_shift, s.minute, s.minute + dur,
+                               blocked=False) is None for s in slots)
+            reason = "team_blocked" if unblocking else why.most_common(1)[0][0]
             mine = [c for c in cohorts if any(k == team for k, _ in c.team_counts)]
             sessions = sum(len(ctx.problem.by_cohort[c.id]) for c in mine)
             suggestions = _admissible_suggestions(ctx, plan, team, dur, slots, reason)
+            entities: Entities = {
+                "plans": [plan.id], "teams": [ctx.team_label(team)], "workplaces": [team[0]],
+                "participants": sorted(p for p in plan.participants if sc.participants[p].team == team),
+                "cohorts": [c.id for c in mine]}
+            if unblocking:
+                lift = _unblock_suggestion(ctx, team, periods, [plan.id], plan.earliest, plan.deadline)
+                suggestions.insert(0, lift)
+                entities["blocked"] = [f"{ch['start']}/{ch['end']}" for ch in lift.changes]
             ctx.explained.update(c.id for c in mine)
             out.append(Finding(
-                "no_admissible_start",
-                {"plans": [plan.id], "teams": [ctx.team_label(team)], "workplaces": [team[0]],
-                 "participants": sorted(p for p in plan.participants if sc.participants[p].team == team),
-                 "cohorts": [c.id for c in mine]},
+                "no_admissible_start", entities,
                 t("no_admissible_start", participants=n, team=team[1], plans=plan.id, first=t.date(plan.earliest),
                   deadline=t.date(plan.deadline),
-                  why=t(f"why.{reason}", rest=t.num(sc.calendar.daily_rest_hours))),
+                  why=t(f"why.{reason}", rest=t.num(sc.calendar.daily_rest_hours), team=team[1],
+                        periods=ctx.blocked_label(periods))),
                 suggestions, "error", sessions))
     return out
 
@@ -80,6 +95,15 @@ def _admissible_suggestions(ctx: Ctx, plan, team, dur: int, slots, reason: str) 
             out.append(Suggestion(t("s.add_start_time", time=hhmm, team=team[1]),
                                   [set_change(["calendar", "start_times"], times)]))
     return out
+
+
+def _unblock_suggestion(ctx: Ctx, team, periods, plans: list[str], first: date, last: date) -> Suggestion:
+    """Lift a team's blocked periods that overlap the plans' window (one `unblock_team` change each)."""
+    t = ctx.t
+    return Suggestion(
+        t("s.unblock_team", team=team[1], workplace=ctx.workplace_name(team[0]), periods=ctx.blocked_label(periods),
+          plans=t.names(plans), first=t.date(first), deadline=t.date(last)),
+        [unblock_change(ctx, team, n) for n, _ in periods])
 
 
 def _start_inside_shifts(ctx: Ctx, team, dur: int) -> str | None:
@@ -126,13 +150,15 @@ def check_sessions_without_start(ctx: Ctx) -> list[Finding]:
         counted = [(k, n) for k, n in rejected.most_common() if k in _REJECT_RULE]
         if not counted:
             continue
-        parts = [t(f"reject.{k}", n=n, trainers=t.names(qualified), languages=t.names(sorted(c.languages)))
-                 for k, n in counted]
+        first, last = ctx.window(c)
+        team_blocks = {k: ps for k in sorted({k for k, _ in c.team_counts}) if (ps := ctx.blocked_in(k, first, last))}
+        periods = "; ".join(f"{k[1]}: {ctx.blocked_label(ps)}" for k, ps in team_blocks.items())
+        parts = [t(f"reject.{k}", n=n, trainers=t.names(qualified), languages=t.names(sorted(c.languages)),
+                   periods=periods) for k, n in counted]
         why = t("reject.of", total=total) + "; ".join(parts) if total else parts[0]
         main = counted[0][0]
         blocked = idxs[idxs.index(first_bad):]
         modules = sorted({ctx.problem.sessions[i].module_id for i in blocked})
-        first, last = ctx.window(c)
         suggestions = []
         if main == "trainer_unavailable":
             suggestions.append(Suggestion(
@@ -157,6 +183,9 @@ def check_sessions_without_start(ctx: Ctx) -> list[Finding]:
             plans = [p for p in c.plans if not sc.action_plans[p].allow_on_shift]
             suggestions.append(Suggestion(t("s.allow_on_shift", plan=t.names(plans)),
                                           [set_change(plan_path(p, "allow_on_shift"), True) for p in plans]))
+        if "team_blocked" in rejected:  # the main cause's remedy first, then lifting the blocks
+            suggestions += [_unblock_suggestion(ctx, k, ps, sorted(c.plans), first, last)
+                            for k, ps in team_blocks.items()]
         ctx.explained.add(c.id)
         out.append(Finding(
             _REJECT_RULE[main],

@@ -16,9 +16,11 @@ How the sheets map to the format (docs: README "Spreadsheets and reports"):
   planning period, default travel time, the objective weights; holidays, weekdays, start
   times, daily rest.
 * Every other sheet is a table: row 1 holds the headers, each further row one entry.
-  Teams name their workplace (``Lag``), participants their action plan (``Deltagare``),
-  weekly availability windows (``Tillgänglighet``) and unavailable periods
-  (``Ej tillgänglig``) their trainer, interpreter or room.
+  Teams name their workplace (``Lag``), a team's blocked periods (``Spärrade perioder``:
+  its ``blocked`` list, when it releases nobody for training) their team by workplace and id,
+  participants their action plan (``Deltagare``), weekly availability windows
+  (``Tillgänglighet``) and unavailable periods (``Ej tillgänglig``) their trainer,
+  interpreter or room.
 * A list in one cell (shift cycle, a track's modules, qualifications, languages, room
   features, weekdays, start times) is written with commas: ``F, F, E, E, -, -``.
 * Yes/no cells are ``ja``/``nej``; a module's place is ``arbetsplats``, ``valfri`` or

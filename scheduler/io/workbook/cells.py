@@ -132,7 +132,7 @@ def _datetime_text(value: Any, number_format: str) -> str:
         m = re.match(r"^(\d{4}-\d\d-\d\d)T(\d{1,2}[:.]\d\d)$", text)
         if m and parse_date(m.group(1)):
             return f"{m.group(1)}T{_time_text(m.group(2))}"
-        guess = _guess_swedish_date(value.split(" ")[0])
+        guess = _guess_swedish_date(value) or _guess_swedish_date(value.split(" ")[0])
         if guess is not None:
             raise CellProblem(f'is the text {shown_value(value)}, not a date; write {guess.isoformat()} or '
                               f"{guess.isoformat()} 08:00 (YYYY-MM-DD HH:MM), or enter it as a date")

@@ -26,7 +26,8 @@ def example_scenario() -> dict:
         "workplaces": [
             {"id": "W-BRUK", "name": "Bruket", "site": "S-BRUK", "teams": [
                 {"id": "skiftlag-1", "pattern": "femskift", "offset_days": 0, "headcount": 6, "min_staffing": 4},
-                {"id": "skiftlag-2", "pattern": "femskift", "offset_days": 2, "headcount": 6, "min_staffing": 4}]},
+                {"id": "skiftlag-2", "pattern": "femskift", "offset_days": 2, "headcount": 6, "min_staffing": 4,
+                 "blocked": [{"start": "2026-03-16", "end": "2026-03-20", "reason": "inventering"}]}]},
             {"id": "W-VARD", "name": "Vårdboendet Linden", "site": "S-VARD", "teams": [
                 {"id": "vard-dag", "pattern": "tvaskift", "offset_days": 0, "headcount": 8, "min_staffing": 5}]}],
         "rooms": [

@@ -117,6 +117,12 @@ SHEETS: tuple[Sheet, ...] = (
         _c("headcount", "Antal per skift", "int"),
         _c("min_staffing", "Minimibemanning", "int"),
     ), needed=True, note="arbetslag och minimibemanning"),
+    Sheet("blocked", "Spärrade perioder", "Blocked periods", (
+        _c("workplace", "Arbetsplats", "id", ref="workplaces"),
+        _c("team", "Lag", "id", ref="teams"),
+        _c("start", "Från", "datetime", width=18), _c("end", "Till", "datetime", width=18),
+        _c("reason", "Anledning", width=30),
+    ), note="perioder då ett arbetslag inte släpper iväg någon på utbildning (t.ex. inventering)"),
     Sheet("rooms", "Lokaler", "Rooms", (
         _ID, _NAME, _c("site", "Plats", "id", ref="sites"), _c("capacity", "Platser (antal)", "int"),
         _c("features", "Utrustning", "list", note="t.ex. projektor, datorer"),

@@ -98,6 +98,7 @@ def _document(reader: SheetReader) -> tuple[dict, dict[tuple, Where]]:
         doc.setdefault("travel", {})["pairs"] = pairs
 
     _attach(b, reader, doc, "teams", "workplaces", "workplace", "teams", skip=("workplace",))
+    _attach_blocked(b, reader, doc)
     _attach(b, reader, doc, "participants", "action_plans", "action_plan", "participants", skip=("action_plan",))
     _attach_availability(b, reader, doc)
     return doc, b.where
@@ -134,6 +135,37 @@ def _attach(b: _Builder, reader: SheetReader, doc: dict, sheet_key: str, parent_
         items = parents[i][child]
         item: dict = {}
         b.put(item, (parent_key, i, child, len(items)), row, _keys(sheet_key, *skip))
+        items.append(item)
+
+
+def _attach_blocked(b: _Builder, reader: SheetReader, doc: dict) -> None:
+    """Blocked periods go to the team they name, by its workplace and its id (team ids are
+    unique within a workplace only); a team with no row keeps no ``blocked`` list."""
+    workplaces = doc["workplaces"]
+    by_workplace = _index(workplaces)
+    for row in reader.table(SHEET_BY_KEY["blocked"]):
+        workplace, team = row.values.get("workplace"), row.values.get("team")
+        if isinstance(workplace, UnreadCell) or isinstance(team, UnreadCell):
+            continue
+        if workplace is None or team is None:
+            reader.problem(row.where("workplace" if workplace is None else "team"),
+                           "is empty; every row names a team and its workplace")
+            continue
+        if workplace not in by_workplace:
+            b.unknown(row, "workplace", "workplaces", workplace)
+            continue
+        w = by_workplace[workplace]
+        teams = workplaces[w].get("teams") or []
+        by_team = _index(teams)
+        if team not in by_team:
+            shown = shown_value(team)[1:-1] if isinstance(team, str) else team
+            reader.problem(row.where("team"), f"{shown} is not a team of {workplace} in sheet "
+                                              f"'{SHEET_BY_KEY['teams'].sv}'")
+            continue
+        i = by_team[team]
+        items = teams[i].setdefault("blocked", [])
+        item: dict = {}
+        b.put(item, ("workplaces", w, "teams", i, "blocked", len(items)), row, _keys("blocked", "workplace", "team"))
         items.append(item)
 
 

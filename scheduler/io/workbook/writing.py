@@ -79,6 +79,9 @@ def _rows_of(scenario: Mapping, sheet: Sheet) -> list[dict]:
         return list((scenario.get("travel") or {}).get("pairs") or [])
     if key == "teams":
         return [{"workplace": w["id"], **t} for w in scenario.get("workplaces") or [] for t in w.get("teams") or []]
+    if key == "blocked":
+        return [{"workplace": w["id"], "team": t["id"], **({"start": p, "end": p} if isinstance(p, str) else p)}
+                for w in scenario.get("workplaces") or [] for t in w.get("teams") or [] for p in t.get("blocked") or []]
     if key == "participants":
         return [{"action_plan": p["id"], **x} for p in scenario.get("action_plans") or []
                 for x in p.get("participants") or []]
