@@ -4,6 +4,9 @@ Every key exists in both languages (a test checks it); ``{name}`` marks a value 
 
 from __future__ import annotations
 
+from service.board.i18n_plans import PLAN_TEXTS
+from service.board.i18n_reviews import REVIEW_TEXTS
+
 TEXTS: dict[str, dict[str, str]] = {
     "sv": {
         "app_title": "Planeringstavla",
@@ -392,6 +395,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "workplace_title": "{name}: the workplace's schedule",
     },
 }
+
+for _lang, _more in REVIEW_TEXTS.items():  # review before publishing (issue 15)
+    TEXTS[_lang].update(_more)
+
+for _lang, _more in PLAN_TEXTS.items():  # the action-plan pages' texts (issue 15), kept in their own module
+    TEXTS[_lang].update(_more)
 
 
 def texts(lang: str) -> dict[str, str]:

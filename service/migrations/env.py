@@ -5,6 +5,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
+import service.store.reviews  # noqa: F401  (the review tables on Base.metadata, issue 15)
 from service.config import database_url
 from service.store.db import Base
 

@@ -178,6 +178,50 @@ class VariantRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ActionPlanRow(Base):
+    """A workplace's action plan (*handlingsplan*) for a programme, as its manager enters it
+    (issue 15): ``document`` is the plan in the format's action-plan shape (``id``, ``workplace``,
+    ``track``, ``participants``, dates, permissions) plus a free-text ``note``. ``status`` is
+    draft, submitted or withdrawn; compiling a programme takes its submitted plans. A deleted plan
+    keeps its row (``deleted_at``) and its history: nothing entered is ever lost."""
+
+    __tablename__ = "action_plans"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    lineage: Mapped[str] = mapped_column(String(200), index=True)  # the programme
+    workplace: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    document: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # raised by every change
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)  # token id
+    created_role: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    updated_role: Mapped[str] = mapped_column(String(20))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def plan_id(self) -> str:
+        """The plan's id in the programme's scenario (``document.id``)."""
+        return str(self.document.get("id"))
+
+
+class ActionPlanEventRow(Base):
+    """One change of an action plan: who (token id and role), when, what (created, updated,
+    submitted, withdrawn, deleted) and the plan's document and status after it."""
+
+    __tablename__ = "action_plan_events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("action_plans.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)  # the plan's version after this change
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    document: Mapped[dict] = mapped_column(JSON)
+
+
 class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

@@ -22,8 +22,10 @@ from scheduler.explain.messages import choose_language
 from service.auth import require
 from service.board.data import board_document
 from service.board.i18n import texts
+from service.board.plans import plan_context, workplace_choices
 from service.store.db import JobRow, VariantRow
 from service.views.common import db
+from service.views.scenarios import load_row
 from service.views.schedules import load
 
 blp = Blueprint("board_api", __name__, url_prefix="/api/v1/board",
@@ -78,6 +80,22 @@ def schedule_board(schedule: str):
     return board_document(scen.document, row.document, schedule_meta(row, scen), workplace=workplace)
 
 
+@blp.route("/scenarios/<scenario>/plan-context", endpoint="plan_context")
+@blp.response(200)
+def plan_context_view(scenario: str):
+    """What the action-plan form shows of a programme: the caller's workplace's teams (a
+    manager: their own; others: ``?workplace=``), the catalogue's tracks, languages, horizon."""
+    principal = require()
+    row = load_row(scenario, principal)
+    wanted = principal.workplace if principal.is_manager else request.args.get("workplace")
+    out = plan_context(row.document, wanted)
+    if principal.is_manager:  # their own workplace, not the list of every other one
+        out["workplaces"] = [{"id": wanted, "name": (out["workplace"] or {}).get("name", wanted)}]
+    else:
+        out["workplaces"] = workplace_choices(row.document)
+    return out
+
+
 # ---------------------------------------------------------------------------- pages
 
 def page_language() -> str:
@@ -120,3 +138,29 @@ def schedule_page(schedule: str):
 def compare_page():
     """Two or more schedules side by side (``?schedules=a,b,c``)."""
     return render_page("compare", "compare_title", schedules_ref=request.args.get("schedules", ""))
+
+
+@pages.route("/scenarios/<scenario>/action-plans", endpoint="action_plans")
+def action_plans_page(scenario: str):
+    """A workplace's action plans: its teams, the plans with their status, the plan form with
+    live feedback, submit and withdraw, and each plan's history (a manager: their workplace)."""
+    return render_page("action_plans", "plans_title", scenario_ref=scenario)
+
+
+@pages.route("/scenarios/<scenario>/overview", endpoint="plans_overview")
+def plans_overview_page(scenario: str):
+    """The coordinator's overview of a programme's action plans, and "compile and solve"."""
+    return render_page("plans_overview", "overview_title", scenario_ref=scenario)
+
+
+@pages.route("/scenarios/<scenario>/catalogue", endpoint="catalogue")
+def catalogue_page(scenario: str):
+    """The programme's catalogue (tracks, modules, trainers, rooms, interpreters, calendar) as
+    JSON per section; saving stores a new version of the programme."""
+    return render_page("catalogue", "catalogue_title", scenario_ref=scenario)
+
+
+@pages.route("/schedules/<schedule>/review", endpoint="review")
+def review_page(schedule: str):
+    """Review of a proposal (issue 15): a manager's sessions, staffing and answer form."""
+    return render_page("review", "review_title", schedule_ref=schedule)

@@ -8,7 +8,8 @@ from scheduler.format.limits import current_limits, shape_problems
 from service.problems import problem
 
 # Endpoints whose body, when there is one, must be JSON (the uploads take files instead).
-JSON_ONLY = ("/solve", "/replan", "/variants", "/publish", "/cancel")
+JSON_ONLY = ("/solve", "/replan", "/variants", "/publish", "/cancel", "/compile", "/submit", "/withdraw", "/review",
+             "/variant", "/close")
 
 
 def state():

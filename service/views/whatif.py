@@ -112,7 +112,14 @@ def create_variant(scenario: str):
     unknown trainer 'T9'``."""
     principal = require(*WRITE_ROLES)
     parent = load_row(scenario, principal)
-    body = json_body('{"changes": [...]} (a JSON object)')
+    body = store_variant(parent, json_body('{"changes": [...]} (a JSON object)'), created_by=principal.token_id)
+    return body, 201, {"Location": url_for("whatif.variant", scenario=body["id"])}
+
+
+def store_variant(parent: ScenarioRow, body: dict, *, created_by: str | None) -> dict:
+    """Derive and store a variant of ``parent`` by ``body`` (``{"name"?, "changes": [...]}``):
+    the variant's answer with its document and warnings, or a 422 naming every bad change.
+    ``POST /scenarios/{id}/variants`` and a review's variant (service/views/reviews.py) use it."""
     try:
         doc = make_variant(parent.document, body)
     except ScenarioInvalid as exc:
@@ -123,13 +130,12 @@ def create_variant(scenario: str):
     with db().Session.begin() as s:
         root = publish_lineage(s, parent)
         row = ScenarioRow(id=row_id, lineage=f"variant:{row_id}", name=str(doc["name"])[:500],
-                          workplaces=scenario_workplaces(normalized), document=doc, created_by=principal.token_id)
+                          workplaces=scenario_workplaces(normalized), document=doc, created_by=created_by)
         s.add(row)
         s.flush()
         v = VariantRow(scenario_id=row_id, parent_id=parent.id, root_lineage=root, changes=doc["x-variant"]["changes"])
         s.add(v)
-    body = {**variant_dict(row, v, with_document=True), "warnings": problem_dicts(warnings)}
-    return body, 201, {"Location": url_for("whatif.variant", scenario=row_id)}
+    return {**variant_dict(row, v, with_document=True), "warnings": problem_dicts(warnings)}
 
 
 @blp.route("/scenarios/<scenario>/variants", methods=["GET"], endpoint="variants")

@@ -245,3 +245,50 @@ def test_a_jobs_progress_history_keeps_each_change_and_stays_short():
     before = list(history)
     record_history(history, SimpleNamespace(elapsed=200.0, objective=4501, bound=1249))  # nothing changed
     assert history == before
+
+
+# ------------------------------------------------------------------ the action-plan pages (issue 15)
+
+PLAN_PAGES = ("pages/action_plans.js", "pages/plans_overview.js", "pages/catalogue.js", "js/plans.js", "js/setup.js")
+
+
+@pytest.mark.parametrize("path", ["/board/scenarios/x/action-plans", "/board/scenarios/x/overview",
+                                  "/board/scenarios/x/catalogue"])
+def test_the_action_plan_pages_are_served_in_swedish_without_other_hosts(client, path):
+    resp = client.get(path, role=None)
+    assert resp.status_code == 200 and resp.headers["Content-Language"] == "sv"
+    assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
+    assert not re.search(r"(src|href)=\"(https?:)?//", resp.get_data(as_text=True))
+
+
+def test_the_action_plan_scripts_are_served_and_use_only_known_texts(client):
+    used = set()
+    for name in PLAN_PAGES:
+        resp = client.get(f"/board/static/{name}", role=None)
+        assert resp.status_code == 200, name
+        script = resp.get_data(as_text=True)
+        for imported in re.findall(r'from "(\.\.?/[^"]+)"', script):
+            base = name.rsplit("/", 1)[0]
+            target = imported[3:] if imported.startswith("../") else f"{base}/{imported[2:]}"
+            assert client.get(f"/board/static/{target}", role=None).status_code == 200, (name, imported)
+        used |= set(re.findall(r'\bt\("(\w+)"', script))
+    assert used and used <= TEXTS["sv"].keys(), used - TEXTS["sv"].keys()
+    for prefix in ("plan_status_", "plan_action_", "section_"):
+        assert any(k.startswith(prefix) for k in TEXTS["sv"]), prefix
+
+
+def test_the_plan_context_shows_a_manager_their_own_workplace_only(client, stored, tiny_pair):
+    scenario, _ = tiny_pair
+    mine = client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context", role="manager").get_json()
+    assert mine["workplace"]["id"] == "W-VARD" and [w["id"] for w in mine["workplaces"]] == ["W-VARD"]
+    team = mine["workplace"]["teams"][0]
+    assert (team["id"], team["headcount"], team["min_staffing"], team["slack"]) == ("vard-dag", 8, 5, 3)
+    assert team["cycle"][:5] == ["F"] * 5 and {s["id"] for s in team["shifts"]} == {"F", "E"}
+    assert [t["id"] for t in mine["tracks"]] == [t["id"] for t in scenario["tracks"]]
+    assert "W-BRUK" not in json.dumps(mine) and "skiftlag" not in json.dumps(mine)
+    # a manager cannot ask for another workplace
+    other = client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context?workplace=W-BRUK", role="manager")
+    assert other.get_json()["workplace"]["id"] == "W-VARD"
+    coordinator = client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context?workplace=W-BRUK").get_json()
+    assert coordinator["workplace"]["id"] == "W-BRUK" and len(coordinator["workplaces"]) == 2
+    assert client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context", role=None).status_code == 401

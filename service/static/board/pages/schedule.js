@@ -5,6 +5,7 @@
 import { api, el, errorText, fmtDateTime, fmtDay, fmtNumber, fmtPercent, fmtTime, href, objectiveTerms, page, run, status, t, tabs } from "../js/core.js";
 import { bars, staffingChart } from "../js/charts.js";
 import { prepare, timeline } from "../js/timeline.js";
+import { reviewPanel } from "../js/review_panel.js";
 
 const id = page.schedule_ref;
 
@@ -212,6 +213,9 @@ function actions(doc, me) {
   const box = document.getElementById("schedule-actions");
   const s = doc.schedule;
   if (me.role === "manager") return;
+  const review = el("section", { id: "review-panel", class: "card" });  // review before publishing (issue 15)
+  box.after(review);
+  reviewPanel(review, s.id, me, { published: s.published }).catch((err) => status(errorText(err), "error"));
   box.append(el("a", { class: "button", href: href(`/board/scenarios/${s.scenario}`), id: "to-scenario" }, `${t("solve")} / ${t("variant_form_title")}`));
   if (s.baseline) {
     box.append(el("a", { class: "button", id: "compare-baseline", href: href("/board/compare", { schedules: `${s.baseline},${s.id}` }) }, t("compare_with_baseline")));
