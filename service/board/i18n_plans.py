@@ -16,6 +16,10 @@ PLAN_TEXTS: dict[str, dict[str, str]] = {
                              "och minimibemanning. Marginalen är hur många "
                              " som kan vara på utbildning samtidigt under passet."),
         "plans_no_teams": "Arbetsplatsen har inga arbetslag i programmet.",
+        "plans_current_title": "Planer i programmets nuvarande version",
+        "plans_current_help": "Så ser arbetsplatsens handlingsplaner ut i det senaste schemaunderlaget. "
+                              "Inskickade planer nedan ersätter dem vid nästa sammanställning.",
+        "plans_current_none": "Arbetsplatsen har inga planer i programmets nuvarande version.",
         "plans_pattern": "Schema",
         "plans_shifts": "Pass",
         "plans_headcount": "Bemanning",
@@ -129,6 +133,10 @@ PLAN_TEXTS: dict[str, dict[str, str]] = {
         "plans_teams_help": ("As the programme has them: rota (F, E, N are shifts, - is a day off), headcount and "
                              "minimum staffing. The slack is how many can be in training at once during the shift."),
         "plans_no_teams": "The workplace has no teams in the programme.",
+        "plans_current_title": "Plans in the programme's current version",
+        "plans_current_help": "The workplace's action plans as the latest version of the programme has them. "
+                              "Submitted plans below replace them at the next compile.",
+        "plans_current_none": "The workplace has no plans in the programme's current version.",
         "plans_pattern": "Rota",
         "plans_shifts": "Shifts",
         "plans_headcount": "Headcount",

@@ -45,6 +45,18 @@ def track_view(track: dict, modules: dict[str, dict]) -> dict:
             "mix_workplaces": bool(track.get("mix_workplaces"))}
 
 
+def current_plan_view(plan: dict) -> dict:
+    """A plan as the programme's current version has it (what the next compile keeps for a
+    workplace that submits nothing new): id, track, dates and how many take part, per team."""
+    per_team: dict[str, int] = {}
+    for p in plan.get("participants") or []:
+        if isinstance(p, dict):
+            team = str(p.get("team"))
+            per_team[team] = per_team.get(team, 0) + (p["count"] if isinstance(p.get("count"), int) else 1)
+    return {"id": str(plan.get("id")), "track": str(plan.get("track")), "earliest": plan.get("earliest"),
+            "deadline": plan.get("deadline"), "target": plan.get("target"), "participants_per_team": per_team}
+
+
 def plan_context(scenario: dict, workplace: str | None) -> dict:
     """The action-plan form's view of a programme: for ``workplace`` its teams; always the
     tracks, the languages taught or interpreted, the horizon and the list of workplaces the
@@ -65,7 +77,9 @@ def plan_context(scenario: dict, workplace: str | None) -> dict:
         "timezone": scenario.get("timezone") or "Europe/Stockholm",
         "workplace": None if chosen is None else {
             "id": workplace, "name": str(chosen.get("name") or workplace),
-            "teams": [team_view(t, patterns, shift_types) for t in chosen.get("teams") or [] if isinstance(t, dict)]},
+            "teams": [team_view(t, patterns, shift_types) for t in chosen.get("teams") or [] if isinstance(t, dict)],
+            "current_plans": [current_plan_view(p) for p in scenario.get("action_plans") or []
+                              if isinstance(p, dict) and p.get("workplace") == workplace]},
         "tracks": [track_view(t, modules) for t in scenario.get("tracks") or [] if isinstance(t, dict) and "id" in t],
         "languages": sorted(languages),
     }

@@ -36,6 +36,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     ln.add_argument("--workplace", help="the workplace a manager sees (manager links only)")
     ln.add_argument("--base", default="http://127.0.0.1:8000", help="where the service runs (default %(default)s)")
     ln.add_argument("--lang", choices=["sv", "en"], help="the page's language (default: the browser's)")
+    ln.add_argument("--page", help="a board page to open, e.g. scenarios/<id>/action-plans (default: the start page)")
     ln.set_defaults(func=cmd_link)
 
 
@@ -129,5 +130,6 @@ def cmd_link(args) -> int:
         print(f"modulplan board link: {exc}", file=sys.stderr)
         return 2
     query = f"?lang={args.lang}" if args.lang else ""
-    print(f"{args.base.rstrip('/')}/board/{query}#token={token}")
+    page = (args.page or "").strip("/")
+    print(f"{args.base.rstrip('/')}/board/{page}{query}#token={token}")
     return 0

@@ -4,6 +4,7 @@
 // Everything goes through the JSON API with the page's token.
 
 import { ApiError, api, el, errorText, fmtDateTime, fmtDay, href, status, t } from "./core.js";
+import { follow } from "./progress.js";
 
 /** "team 2026-03-16 – 2026-03-20 (reason)" for each blocked period of an answer. */
 export function periodsText(blocked) {
@@ -80,7 +81,7 @@ export async function reviewPanel(box, scheduleId, me, { review = undefined, pub
     make.disabled = true;
     try {
       const v = await api(`/schedules/${scheduleId}/review/variant`, { method: "POST" });
-      showVariant(result, v);
+      showVariant(result, v, scheduleId);
       status(t("review_variant_made"));
     } catch (err) { status(errorText(err), "error"); }
     make.disabled = false;
@@ -99,22 +100,32 @@ export async function reviewPanel(box, scheduleId, me, { review = undefined, pub
   }
 }
 
-/** The variant just made: its changes, a link to it and "re-plan against the proposal". */
-function showVariant(box, v) {
+/** The variant just made: its changes, a link to it and "re-plan against the proposal"; the
+ *  re-plan's progress, then links to its schedule and to its comparison with the proposal. */
+function showVariant(box, v, scheduleId) {
   const replan = el("button", { type: "button", id: "replan-variant" }, t("review_replan"));
   const link = el("a", { href: href(`/board/scenarios/${v.id}`), id: "open-variant", dataset: { variant: v.id } }, t("review_open_variant"));
+  const progress = el("div", { id: "replan-progress", class: "progress", hidden: true });
   replan.addEventListener("click", async () => {
     replan.disabled = true;
+    let job;
     try {
-      const job = await api(v.replan.href.replace(/^\/api\/v1/, ""), { method: "POST", body: { ...v.replan.body, time_limit: 5 } });
+      job = await api(v.replan.href.replace(/^\/api\/v1/, ""), { method: "POST", body: { ...v.replan.body, time_limit: 5 } });
       replan.dataset.job = job.id;
       status(t("review_replan_started"));
-    } catch (err) { status(errorText(err), "error"); replan.disabled = false; }
+    } catch (err) { status(errorText(err), "error"); replan.disabled = false; return; }
+    const done = await follow(progress, job.id);
+    if (done.state === "succeeded") {
+      progress.append(el("p", { class: "actions", id: "replan-done" },
+        el("a", { class: "button", href: href(`/board/schedules/${done.schedule_id}`), id: "replan-schedule" }, t("open_schedule")),
+        el("a", { class: "button", href: href("/board/compare", { schedules: `${scheduleId},${done.schedule_id}` }), id: "replan-compare" },
+          t("compare_with_baseline"))));
+    }
   });
   box.replaceChildren(el("div", { class: "card", dataset: { variant: v.id } },
     el("p", {}, t("review_variant_made")),
     el("ul", { id: "variant-changes" }, ...v.changes.map((c) => el("li", {}, `${c.workplace}/${periodsText([c])}`))),
-    el("div", { class: "actions" }, replan, link)));
+    el("div", { class: "actions" }, replan, link), progress));
 }
 
 /** The open reviews the caller may see, as a card above the scenario list (nothing when none). */

@@ -33,6 +33,15 @@ function showTeams() {
     : el("p", { class: "muted" }, t("plans_no_teams")));
 }
 
+function showCurrentPlans() {
+  const plans = ctx.workplace?.current_plans || [];
+  document.getElementById("current-plans").replaceChildren(plans.length
+    ? el("ul", { class: "current-plans", id: "current-plan-list" }, ...plans.map((p) => el("li", { dataset: { plan: p.id } },
+      el("strong", {}, p.id), ` · ${p.track} · ${fmtDay(p.earliest)}–${fmtDay(p.deadline)} · `,
+      Object.entries(p.participants_per_team).map(([team, n]) => `${team}: ${n}`).join(", "))))
+    : el("p", { class: "muted" }, t("plans_current_none")));
+}
+
 // ------------------------------------------------------------------ the list of plans
 
 function statusBadge(s) {
@@ -317,6 +326,7 @@ run(async (me) => {
     ctx = await api(`/board/scenarios/${id}/plan-context?workplace=${encodeURIComponent(ctx.workplaces[0].id)}`);
   }
   workplace = ctx.workplace?.id ?? me.workplace;
+  showCurrentPlans();
   document.getElementById("page-title").textContent = t("plans_title_for", { workplace: ctx.workplace?.name || workplace });
   document.title = `${t("plans_title")} · ${ctx.workplace?.name || workplace}`;
   document.getElementById("plans-programme").textContent = t("plans_programme",
