@@ -20,6 +20,8 @@ PLAN_TEXTS: dict[str, dict[str, str]] = {
         "plans_current_help": "Så ser arbetsplatsens handlingsplaner ut i det senaste schemaunderlaget. "
                               "Inskickade planer nedan ersätter dem vid nästa sammanställning.",
         "plans_current_none": "Arbetsplatsen har inga planer i programmets nuvarande version.",
+        "plans_current_take": "Ta in som utkast",
+        "plans_current_taken": "Planen {plan} finns nu bland era planer som utkast.",
         "plans_pattern": "Schema",
         "plans_shifts": "Pass",
         "plans_headcount": "Bemanning",
@@ -137,6 +139,8 @@ PLAN_TEXTS: dict[str, dict[str, str]] = {
         "plans_current_help": "The workplace's action plans as the latest version of the programme has them. "
                               "Submitted plans below replace them at the next compile.",
         "plans_current_none": "The workplace has no plans in the programme's current version.",
+        "plans_current_take": "Take in as a draft",
+        "plans_current_taken": "Plan {plan} is now among your plans, as a draft.",
         "plans_pattern": "Rota",
         "plans_shifts": "Shifts",
         "plans_headcount": "Headcount",

@@ -54,7 +54,8 @@ def current_plan_view(plan: dict) -> dict:
             team = str(p.get("team"))
             per_team[team] = per_team.get(team, 0) + (p["count"] if isinstance(p.get("count"), int) else 1)
     return {"id": str(plan.get("id")), "track": str(plan.get("track")), "earliest": plan.get("earliest"),
-            "deadline": plan.get("deadline"), "target": plan.get("target"), "participants_per_team": per_team}
+            "deadline": plan.get("deadline"), "target": plan.get("target"), "participants_per_team": per_team,
+            "document": plan}
 
 
 def plan_context(scenario: dict, workplace: str | None) -> dict:

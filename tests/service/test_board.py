@@ -292,3 +292,20 @@ def test_the_plan_context_shows_a_manager_their_own_workplace_only(client, store
     coordinator = client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context?workplace=W-BRUK").get_json()
     assert coordinator["workplace"]["id"] == "W-BRUK" and len(coordinator["workplaces"]) == 2
     assert client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context", role=None).status_code == 401
+
+
+def test_a_manager_sees_the_current_versions_plans_of_their_workplace_and_can_take_one_in(client, stored, tiny_pair):
+    """The plan page lists the workplace's plans as the programme's current version has them;
+    taking one in makes it a draft of the workplace with the same id (the next compile would
+    otherwise replace the workplace's plans by its submitted ones only)."""
+    scenario, _ = tiny_pair
+    ctx = client.get(f"/api/v1/board/scenarios/{stored.scenario}/plan-context", role="manager").get_json()
+    current = ctx["workplace"]["current_plans"]
+    expected = [p["id"] for p in scenario["action_plans"] if p["workplace"] == "W-VARD"]
+    assert [p["id"] for p in current] == expected and expected
+    first = current[0]
+    assert sum(first["participants_per_team"].values()) > 0 and first["document"]["workplace"] == "W-VARD"
+    taken = client.post(f"/api/v1/scenarios/{stored.scenario}/action-plans", json=first["document"], role="manager")
+    assert taken.status_code == 201, taken.get_json()
+    body = taken.get_json()
+    assert body["plan_id"] == first["id"] and body["status"] == "draft" and body["workplace"] == "W-VARD"

@@ -38,8 +38,21 @@ function showCurrentPlans() {
   document.getElementById("current-plans").replaceChildren(plans.length
     ? el("ul", { class: "current-plans", id: "current-plan-list" }, ...plans.map((p) => el("li", { dataset: { plan: p.id } },
       el("strong", {}, p.id), ` · ${p.track} · ${fmtDay(p.earliest)}–${fmtDay(p.deadline)} · `,
-      Object.entries(p.participants_per_team).map(([team, n]) => `${team}: ${n}`).join(", "))))
+      Object.entries(p.participants_per_team).map(([team, n]) => `${team}: ${n}`).join(", "), " ",
+      el("button", { type: "button", class: "take-plan", dataset: { plan: p.id }, onclick: () => takePlan(p) },
+        t("plans_current_take")))))
     : el("p", { class: "muted" }, t("plans_current_none")));
+}
+
+/** A plan of the current version becomes a draft of this workplace (same id), to edit or submit as it is. */
+async function takePlan(p) {
+  try {
+    await api(`/scenarios/${id}/action-plans`, { method: "POST", body: p.document });
+    status(t("plans_current_taken", { plan: p.id }));
+    await loadPlans();
+  } catch (err) {
+    status(errorText(err), "error");
+  }
 }
 
 // ------------------------------------------------------------------ the list of plans
