@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import request, url_for
+from flask import after_this_request, request, url_for
 from flask_smorest import Blueprint
 
 from scheduler.explain.messages import choose_language
@@ -88,6 +88,33 @@ def load_plan(scenario: str, plan: str, principal: Principal,
     if found is None or (principal.is_manager and found.workplace != principal.workplace):
         raise problem(404, "Not Found", f"there is no action plan {plan} in this programme")
     return row, latest, found
+
+
+def etag(row: ActionPlanRow) -> str:
+    """The plan's version as an HTTP entity tag: what a client sends back in If-Match."""
+    return f'"v{row.version}"'
+
+
+def _send_etag(row: ActionPlanRow) -> None:
+    tag = etag(row)
+
+    @after_this_request
+    def add(response):
+        response.headers["ETag"] = tag
+        return response
+
+
+def _unchanged_since_read(found: ActionPlanRow) -> None:
+    """With ``If-Match`` (the ETag of the plan as the client read it), a change to a plan that
+    someone else changed meanwhile is refused with 412 instead of overwriting their work."""
+    wanted = request.headers.get("If-Match")
+    if wanted is None or wanted.strip() == "*":
+        return
+    tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+    if etag(found) not in tags:
+        raise problem(412, "Precondition Failed",
+                      f"action plan {found.document.get('id')} was changed by someone else since you read it "
+                      f"(it is at version {found.version} now): load it again and redo your change")
 
 
 def _language() -> str:
@@ -199,6 +226,7 @@ def get(query: dict, scenario: str, plan: str):
     """One plan with its ``feedback`` against the programme's latest scenario."""
     principal = require(*READERS)
     _, latest, found = load_plan(scenario, plan, principal)
+    _send_etag(found)
     out = plan_dict(scenario, found)
     try:
         normalized, _ = check_plan(latest.document, found.document)
@@ -212,6 +240,7 @@ def get(query: dict, scenario: str, plan: str):
 
 
 @blp.route("/<scenario>/action-plans/<plan>", methods=["PUT"], endpoint="update")
+@blp.alt_response(412, schema="ProblemDetails", description="If-Match: the plan changed since it was read")
 @blp.arguments(LanguageQuerySchema, location="query")
 @blp.doc(requestBody=PLAN_BODY)
 @blp.response(200, ActionPlanResourceSchema)
@@ -221,20 +250,24 @@ def update(query: dict, scenario: str, plan: str):
     principal = require(*READERS)
     _writable(principal)
     row, latest, found = load_plan(scenario, plan, principal)
+    _unchanged_since_read(found)
     doc, normalized, warnings = _checked_body(principal, latest, row.lineage, found)
     changed = change_plan(db(), found.id, _author(principal), "updated", status="draft", document=doc)
     if changed is None:
         raise problem(404, "Not Found", f"there is no action plan {plan} in this programme")
+    _send_etag(changed)
     return {**plan_dict(scenario, changed), "warnings": warnings, "feedback": _feedback(normalized, doc)}
 
 
 @blp.route("/<scenario>/action-plans/<plan>", methods=["DELETE"], endpoint="delete")
+@blp.alt_response(412, schema="ProblemDetails", description="If-Match: the plan changed since it was read")
 @blp.response(204)
 def delete(scenario: str, plan: str):
     """Delete a plan: it leaves the lists and the next compile; its row and history are kept."""
     principal = require(*READERS)
     _writable(principal)
     _, _, found = load_plan(scenario, plan, principal)
+    _unchanged_since_read(found)
     change_plan(db(), found.id, _author(principal), "deleted", status=found.status)
     return None
 
@@ -244,6 +277,7 @@ def _transition(scenario: str, plan: str, action: str, allowed: Callable[[Action
     principal = require(*READERS)
     _writable(principal)
     _, latest, found = load_plan(scenario, plan, principal)
+    _unchanged_since_read(found)
     refused = allowed(found)
     if refused:
         raise problem(409, "Conflict", refused)
@@ -252,10 +286,12 @@ def _transition(scenario: str, plan: str, action: str, allowed: Callable[[Action
     changed = change_plan(db(), found.id, _author(principal), action, status=status)
     if changed is None:
         raise problem(404, "Not Found", f"there is no action plan {plan} in this programme")
+    _send_etag(changed)
     return plan_dict(scenario, changed)
 
 
 @blp.route("/<scenario>/action-plans/<plan>/submit", methods=["POST"], endpoint="submit")
+@blp.alt_response(412, schema="ProblemDetails", description="If-Match: the plan changed since it was read")
 @blp.response(200, ActionPlanResourceSchema)
 @blp.alt_response(409, schema="ProblemDetails", description="already submitted")
 @blp.alt_response(422, schema="ProblemDetails", description="the plan no longer fits the programme")
@@ -266,6 +302,7 @@ def submit(scenario: str, plan: str):
 
 
 @blp.route("/<scenario>/action-plans/<plan>/withdraw", methods=["POST"], endpoint="withdraw")
+@blp.alt_response(412, schema="ProblemDetails", description="If-Match: the plan changed since it was read")
 @blp.response(200, ActionPlanResourceSchema)
 @blp.alt_response(409, schema="ProblemDetails", description="the plan is not submitted")
 def withdraw(scenario: str, plan: str):

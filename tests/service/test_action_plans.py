@@ -264,3 +264,27 @@ def test_compile_needs_a_coordinator_and_submitted_plans(client, programme):
     assert client.post(f"{BASE}/{programme}/action-plans/compile", json={}, role="manager").status_code == 403
     assert client.get(f"{BASE}/nope/action-plans").status_code == 404
     assert client.get(f"{BASE}/{programme}/action-plans/nope").status_code == 404
+
+
+def test_a_change_to_a_plan_someone_else_changed_meanwhile_is_refused_not_lost(client, programme):
+    """Two people edit the same plan (a manager on the phone, a coordinator at the desk): the
+    one who saves second with the version they read (If-Match) gets 412 and nothing is
+    overwritten; without If-Match the last writer wins, as before, and the history keeps both."""
+    plan = _enter(client, programme)
+    path = f"{BASE}/{programme}/action-plans/{plan['id']}"
+    read = client.get(path, role="manager")
+    tag = read.headers["ETag"]
+    assert tag == f'"v{plan["version"]}"'
+    first = client.http.put(path, headers={**client.h("coordinator"), "If-Match": tag}, buffered=True,
+                            json={**VARD_PLAN, "note": "samordnarens ändring"})
+    assert first.status_code == 200 and first.headers["ETag"] != tag
+    second = client.http.put(path, headers={**client.h("manager"), "If-Match": tag}, buffered=True,
+                             json={**VARD_PLAN, "note": "chefens ändring"})
+    assert second.status_code == 412, second.get_data(as_text=True)
+    assert "changed by someone else" in second.get_json()["detail"]
+    assert client.get(path, role="manager").get_json()["document"]["note"] == "samordnarens ändring"
+    stale = client.http.post(f"{path}/submit", headers={**client.h("manager"), "If-Match": tag}, buffered=True)
+    assert stale.status_code == 412
+    fresh = client.get(path, role="manager").headers["ETag"]
+    done = client.http.post(f"{path}/submit", headers={**client.h("manager"), "If-Match": fresh}, buffered=True)
+    assert done.status_code == 200 and done.get_json()["status"] == "submitted"

@@ -250,7 +250,8 @@ async function save() {
   const doc = formDoc();
   try {
     const saved = editing
-      ? await api(`/scenarios/${id}/action-plans/${planKey(editing)}`, { method: "PUT", body: doc })
+      ? await api(`/scenarios/${id}/action-plans/${planKey(editing)}`,
+        { method: "PUT", body: doc, headers: { "If-Match": `"v${editing.version}"` } })  // never overwrite another's change
       : await api(`/scenarios/${id}/action-plans`, { method: "POST", body: doc });
     editing = saved;
     form().elements.id.value = planDoc(saved).id || "";
