@@ -81,6 +81,12 @@ class SolveOptionsSchema(ma.Schema):
     random_seed = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1))
 
 
+class PartWorkerSchema(ma.Schema):
+    part = fields.Integer(metadata={"description": "the independent part's index"})
+    worker = fields.String(metadata={"description": "the Celery worker (node name) that solved it"})
+    redone = fields.Boolean(metadata={"description": "its worker failed it and the job's worker solved it again"})
+
+
 class ProgressSchema(ma.Schema):
     phase = fields.String()
     elapsed = fields.Float()
@@ -90,6 +96,8 @@ class ProgressSchema(ma.Schema):
     sessions_total = fields.Integer()
     history = fields.List(fields.List(fields.Float(allow_none=True)), metadata={
         "description": "[elapsed, objective, bound] whenever objective or bound changed (thinned to a few hundred)"})
+    parts_workers = fields.List(fields.Nested(PartWorkerSchema), metadata={
+        "description": "with Celery workers, a finished solve of independent parts: who solved each (docs/scale.md)"})
 
 
 class JobSchema(ma.Schema):

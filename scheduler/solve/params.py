@@ -22,6 +22,10 @@ class SolveParams:
     relative_gap: float = 0.0  # stop when (objective - bound) / objective is below this
     log_search: bool = False  # CP-SAT's own log into logging (logger modulplan.solve)
     split_parts: bool = True  # solve independent parts (no shared person or resource) separately
+    # Who solves the independent parts: None = worker processes on this machine; else a
+    # callable `runner(part, params, report)` (see `parts.solve_in_parts`), e.g. the service's
+    # Celery fan-out (service/jobs/fanout.py). Not compared: it says where, not what is solved.
+    part_runner: Callable[..., dict | None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def num_workers(self) -> int:

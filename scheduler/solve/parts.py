@@ -218,15 +218,23 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
 
     `runner(part, params, report)` replaces the local worker process: a job queue passes one
     that sends the part's request to a worker machine and returns its schedule (calling
-    `report(tuple)` with the worker's progress tuples if it has them)."""
+    `report(tuple)` with the worker's progress tuples if it has them). A runner may return
+    None for a part: that part is then solved by a local worker process after all, for the
+    time left (how a runner keeps a part at home, or redoes one whose worker died). A runner
+    whose `parts_at_once` attribute is true stands for a cluster: every part is handed to it at
+    once, each with the whole time budget and the solve's worker count (its machines have
+    their own cores); otherwise the parts share this machine's cores as local processes do.
+    The schedule a runner returns may name, under `x-part.worker`, who solved it."""
     params = params or SolveParams()
     started = time.monotonic()
     doc = load_scenario(copy.deepcopy(doc))
     parts = parts if parts is not None else split_scenario(doc)
     cores = params.num_workers
-    procs = max(1, min(len(parts), cores))
-    per = max(1, cores // procs)
+    at_once = bool(getattr(runner, "parts_at_once", False))
+    procs = max(1, len(parts) if at_once else min(len(parts), cores))
+    per = cores if at_once else max(1, cores // procs)
     budget = max(1.0, params.time_limit - (time.monotonic() - started) - 1.5)  # 1.5 s: start-up and merge
+    ends = time.monotonic() + budget  # a part redone here (its runner returned None) gets the time left
     waves = -(-len(parts) // procs)  # parts beyond the process count wait for a free process
     sub_params = {"time_limit": max(1.0, budget / waves), "workers": per, "random_seed": params.random_seed,
                   "relative_gap": params.relative_gap}
@@ -255,9 +263,11 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
                 sum(bnds) if complete and None not in bnds else None,
                 sum(v[5] for v in latest.values()), sum(v[6] for v in latest.values())))
 
-    def run(part: Part) -> dict:
+    def run(part: Part, time_limit: float | None = None) -> dict:
         if cancel is not None and cancel.is_set():
             sub = {**sub_params, "time_limit": 0.5}
+        elif time_limit is not None:
+            sub = {**sub_params, "time_limit": time_limit}
         else:
             sub = sub_params
         request = json.dumps({"scenario": part.scenario, "params": sub, "index": part.index})
@@ -299,7 +309,11 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
     try:
         with ThreadPoolExecutor(max_workers=procs) as pool:
             by_size = sorted(parts, key=lambda p: -len(p.scenario["action_plans"]))  # the biggest first
-            work = run if runner is None else (lambda p: runner(p, sub_params, report))
+            def remote(p: Part) -> dict:
+                schedule = runner(p, sub_params, report)
+                return schedule if schedule is not None else run(p, max(1.0, ends - time.monotonic()))
+
+            work = run if runner is None else remote
             futures = {p.index: pool.submit(work, p) for p in by_size}
             schedules = [futures[p.index].result() for p in parts]
     finally:
@@ -309,7 +323,7 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
                          "trainers": len(p.trainers), "rooms": len(p.rooms), "objective": s["objective"],
                          "bound": s.get("bound"), "status": s["x-part"]["status"],
                          "constructive_objective": s["x-part"]["constructive_objective"],
-                         "mode": s["x-part"]["stats"].get("mode")}
+                         "mode": s["x-part"]["stats"].get("mode"), "worker": s["x-part"].get("worker")}
                         for p, s in zip(parts, schedules)]
     for s in schedules:
         s.pop("x-part", None)
@@ -321,7 +335,8 @@ def solve_by_parts(doc: dict, parts: list[Part], params: SolveParams, started: f
     """The parts path of `solve_scenario`: the independent parts in parallel processes, merged
     into one schedule, for the time left of the solve's limit (`started`: time.monotonic())."""
     left = replace(params, time_limit=max(1.0, params.time_limit - (time.monotonic() - started)), split_parts=False)
-    schedule, parts, schedules = solve_in_parts(doc, left, on_progress=on_progress, cancel=cancel, parts=parts)
+    schedule, parts, schedules = solve_in_parts(doc, left, on_progress=on_progress, cancel=cancel, parts=parts,
+                                                runner=left.part_runner)
     status = SolveOutcome.OPTIMAL if schedule["status"] == "optimal" else SolveOutcome.FEASIBLE
     stats = {"mode": "parts", "parts": schedule.pop("x-parts")}
     constructive = sum(p["constructive_objective"] for p in stats["parts"])

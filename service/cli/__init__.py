@@ -33,6 +33,9 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
                    help="solves at once in this worker (default 1)")
     p.add_argument("--loglevel", default="INFO")
     p.add_argument("--hostname", default=None, help="Celery node name (default: celery@<host>)")
+    p.add_argument("--queues", default=None,
+                   help="queues to take tasks from (default: the job queue and its parts queue, "
+                        "MODULPLAN_QUEUE and MODULPLAN_PARTS_QUEUE; docs/scale.md)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("token", help="API tokens")
@@ -165,6 +168,7 @@ def cmd_worker(args) -> int:
         print("modulplan worker: set REDIS_URL (the broker) and DATABASE_URL (shared with the API)", file=sys.stderr)
         return 2
     from service.jobs.celery_app import get_app, worker_state
+    from service.jobs.fanout import parts_queue
 
     worker_state()  # migrate and connect before taking jobs
     # Threads: each job's solve runs in a child process of its own (service/jobs/child.py), with its
@@ -173,5 +177,8 @@ def cmd_worker(args) -> int:
             "--without-gossip", "--without-mingle"]
     if args.hostname:
         argv += ["--hostname", args.hostname]
-    get_app().worker_main(argv)
+    app = get_app()
+    job_queue = str(app.conf.task_default_queue)
+    argv += ["--queues", args.queues or f"{job_queue},{parts_queue(job_queue)}"]  # parts never wait behind jobs
+    app.worker_main(argv)
     return 0

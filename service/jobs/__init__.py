@@ -1,6 +1,7 @@
 """Solve jobs: submitting them (``submit``), running one (``runner``: claim, heartbeat, the
 solve in a child process, the reaper's passes), who runs them (``executors``: in-process
-threads or Celery workers) and the Celery worker's app (``celery_app``, ``broker``).
+threads or Celery workers), the Celery worker's app (``celery_app``, ``broker``) and the fan-out
+of a solve's independent parts over the workers (``fanout``).
 
 A job row moves queued -> running -> succeeded | failed | cancelled. Claiming is a
 conditional UPDATE, so a job runs once however often it is delivered. While it runs, a

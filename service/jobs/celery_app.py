@@ -1,5 +1,6 @@
 """The Celery worker's application: the broker's configuration (``service.jobs.broker``) with
-the one task, which runs the same job code as the in-process executor (``run_job``).
+two tasks: the job, which runs the same job code as the in-process executor (``run_job``), and
+one independent part of a job's solve (``service.jobs.fanout``, on the parts queue).
 
 Start a worker with ``modulplan worker`` (reads DATABASE_URL, REDIS_URL). The API's reaper
 re-queues jobs whose whole worker machine vanished. For the celery command line:
@@ -12,6 +13,7 @@ from celery import Celery, Task
 
 from service.config import DEFAULTS, database_url, from_environment
 from service.jobs.broker import SOLVE_TASK, make_celery
+from service.jobs.fanout import parts_queue, register_part_task
 from service.jobs.runner import Settings, run_job
 from service.store.db import Database
 
@@ -20,13 +22,18 @@ _state: tuple[Database, Settings] | None = None
 
 
 def make_worker_app(redis_url: str | None = None) -> Celery:
-    """A Celery app with the solve task registered (what a worker runs)."""
+    """A Celery app with the solve task and the part task (``service.jobs.fanout``) registered
+    (what a worker runs)."""
     app = make_celery(redis_url)
+    config = dict(DEFAULTS, **from_environment())
+    register_part_task(app, float(config["JOB_MEMORY_MB"]))
 
     @app.task(name=SOLVE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
     def solve_job(self: Task, job_id: str) -> str:
         db, settings = worker_state()
-        state = run_job(db, job_id, settings)
+        fanout = {"redis_url": str(app.conf.broker_url), "queue": parts_queue(app.conf.task_default_queue),
+                  "home": str(self.request.hostname or "job")}
+        state = run_job(db, job_id, settings, fanout=fanout)
         if state == "busy":  # another worker's heartbeat is still fresh: look again when it may be stale
             raise self.retry(countdown=max(1.0, settings.heartbeat_stale / 2))
         return state

@@ -114,8 +114,10 @@ class _Heartbeat(threading.Thread):
 
 
 def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.Event | None = None,
-            on_claimed: Callable[[], None] | None = None) -> str:
-    """Run one solve job to its end; returns the job's state afterwards ('busy': not ours to run)."""
+            on_claimed: Callable[[], None] | None = None, fanout: dict | None = None) -> str:
+    """Run one solve job to its end; returns the job's state afterwards ('busy': not ours to run).
+    ``fanout`` (a Celery worker's job: ``redis_url``, ``queue``, ``home``): independent parts of
+    the programme go to the workers as tasks (``service.jobs.fanout``)."""
     from scheduler.solve import SolveParams  # OR-Tools: loaded when a job runs, not when the API starts
 
     state = claim(db, job_id, settings)
@@ -153,7 +155,7 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         limits = ChildLimits(memory_mb=settings.memory_mb,
                              wall_seconds=params.time_limit + max(30.0, 0.25 * params.time_limit))
         try:
-            outcome = run_in_child(solve_in_child, (data, params, replan, settings.validate), limits=limits,
+            outcome = run_in_child(solve_in_child, (data, params, replan, settings.validate, fanout), limits=limits,
                                    cancel=cancel, on_message=on_progress)
         except ChildFailed as exc:  # memory, time, a crash: failed with the reason, never re-run into it
             if exc.reason == "cancelled":
@@ -178,6 +180,8 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         final = dict(hb.latest or {}, phase="done", objective=outcome["objective"], bound=outcome["bound"],
                      sessions_placed=schedule["kpis"]["sessions_scheduled"],
                      sessions_total=schedule["kpis"]["sessions_total"])
+        if outcome.get("parts_workers"):  # the parts fanned out: who solved which (issue 16)
+            final["parts_workers"] = outcome["parts_workers"]
         _finish(db, job_id, state="succeeded", schedule_id=row.id, progress=final)
         return "succeeded"
     except Exception:
@@ -189,11 +193,21 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
         hb.stopped.set()
 
 
-def solve_in_child(data: dict, params, replan: dict, validate: bool, *, send, cancel) -> dict:
+def solve_in_child(data: dict, params, replan: dict, validate: bool, fanout: dict | None = None, *, send,
+                   cancel) -> dict:
     """A job's solve (and the independent check of its schedule), in the job's child process
-    (``service.jobs.child``): the schedule, objective, bound and the violations found, if any."""
+    (``service.jobs.child``): the schedule, objective, bound and the violations found, if any.
+    With ``fanout`` the independent parts go to the Celery workers (``service.jobs.fanout``)."""
+    from dataclasses import replace
+
     from scheduler.solve import solve_scenario  # OR-Tools: preloaded in the child's forkserver only
 
+    runner = None
+    if fanout:
+        from service.jobs.fanout import CeleryPartRunner
+
+        runner = CeleryPartRunner(fanout["redis_url"], fanout["queue"], cancel=cancel)
+        params = replace(params, part_runner=runner)
     try:
         result = solve_scenario(data, params, on_progress=send, cancel=cancel, **replan)
     except ScenarioInvalid as exc:
@@ -204,8 +218,11 @@ def solve_in_child(data: dict, params, replan: dict, validate: bool, *, send, ca
 
         report = check(data, result.schedule, baseline=replan.get("baseline"))
         violations = [str(v.message) for v in report.violations[:5]]
-    return {"schedule": result.schedule, "objective": result.objective, "bound": result.bound,
-            "violations": violations}
+    outcome = {"schedule": result.schedule, "objective": result.objective, "bound": result.bound,
+               "violations": violations}
+    if runner is not None and result.stats.get("mode") == "parts":
+        outcome["parts_workers"] = runner.parts_workers(result.stats["parts"], (fanout or {}).get("home") or "job")
+    return outcome
 
 
 def record_history(history: list, p, limit: int = 240) -> list:
