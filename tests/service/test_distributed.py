@@ -102,6 +102,16 @@ def test_one_solve_uses_both_workers(tmp_path, fanout_env):
         api.kill()
 
 
+def _part_in_progress(broker) -> dict | None:
+    """The progress meta of a part task that is solving now (Celery's PROGRESS state), if any."""
+    for key in broker.scan_iter("celery-task-meta-*"):
+        meta = json.loads(broker.get(key) or "{}")
+        info = meta.get("result") if meta.get("status") == "PROGRESS" else None
+        if isinstance(info, dict) and info.get("progress"):
+            return info
+    return None
+
+
 def test_a_killed_part_worker_does_not_lose_the_solve(tmp_path, fanout_env):
     env, scenario = fanout_env, slow_two_programmes()
     api, base = start_api(env, tmp_path)
@@ -114,12 +124,9 @@ def test_a_killed_part_worker_does_not_lose_the_solve(tmp_path, fanout_env):
         job_id = _solve(http, scenario, 10)
 
         def solving_part():  # the worker whose part task reports progress (the other one runs the job)
-            for key in broker.scan_iter("celery-task-meta-*"):
-                meta = json.loads(broker.get(key) or "{}")
-                info = meta.get("result") if meta.get("status") == "PROGRESS" else None
-                if isinstance(info, dict) and info.get("progress"):
-                    return next((p for prefix, p in names.items() if info["worker"].startswith(prefix)), None)
-            return None
+            info = _part_in_progress(broker)
+            return None if info is None else next(
+                (p for prefix, p in names.items() if info["worker"].startswith(prefix)), None)
 
         doomed = _until(solving_part, 30, 0.05)
         assert doomed is not None, [p.output() for _, p in workers]
@@ -146,14 +153,7 @@ def test_cancel_stops_the_parts_on_the_workers(tmp_path, fanout_env):
         http = Http(base, _token(env))
         job_id = _solve(http, scenario, 60)
 
-        def part_solving():
-            for key in broker.scan_iter("celery-task-meta-*"):
-                meta = json.loads(broker.get(key) or "{}")
-                if meta.get("status") == "PROGRESS" and (meta.get("result") or {}).get("progress"):
-                    return True
-            return False
-
-        assert _until(part_solving, 30, 0.05), [p.output() for _, p in workers]
+        assert _until(lambda: _part_in_progress(broker) is not None, 30, 0.05), [p.output() for _, p in workers]
         asked = time.monotonic()
         assert http.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 202
         job = http.wait(job_id, timeout=30, until=DONE)
