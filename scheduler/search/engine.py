@@ -18,6 +18,7 @@ from collections.abc import Callable
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import reform, regroup, unplaceable
+from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")
@@ -82,7 +83,9 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 break
             tried.add(cid)
             missing = cid in still_missing
-            got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, budget=18 if missing else 8)
+            got = _member_moves(problem, rr.best, cid, missing, seed, deadline - margin, stats)
+            if got is None:
+                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, budget=18 if missing else 8)
             if got is None and missing:  # then with every cohort it could mix with
                 got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, wide=True, budget=18)
             if got is not None:
@@ -98,6 +101,21 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             break
     stats.update(rr.stats.as_dict())
     return problem, rr.best, stats
+
+
+def _member_moves(problem: PlanningProblem, placed: dict[int, Placement], cid: str, missing: bool, seed: int,
+                  deadline: float, stats: dict):
+    """The cheap cohort moves first: the cohort's members shared out among the others (it
+    disappears), else, for a cohort left incomplete, one member moved or swapped."""
+    got = dissolve(problem, placed, cid, deadline=deadline)
+    if got is not None:
+        stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + 1
+        return got
+    if missing:
+        got = move_member(problem, placed, cid, seed=seed, deadline=deadline)
+        if got is not None:
+            stats["member_moves"] = stats.get("member_moves", 0) + 1
+    return got
 
 
 def _carry_on(rr: RuinRecreate, problem: PlanningProblem, placed: dict[int, Placement], seed: int) -> RuinRecreate:
