@@ -145,7 +145,7 @@ def dissolve(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *
     trial = PlanningProblem(sc, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
     out = {i: pl for i, pl in carry_over(problem, trial, placed).items()
            if trial.sessions[i].key.cohort not in grown}
-    for bid, (_c, sub, pls) in grown.items():
+    for _c, sub, pls in grown.values():
         for pl in pls:
             i = trial.session_index[sub.sessions[pl.session].key]
             slot = sub.options[pl.session].candidates[pl.candidate].slot.index

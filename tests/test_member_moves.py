@@ -1,0 +1,94 @@
+"""Cohorts inside the search, member by member: a cohort shared out among the others, a member
+moved to a cohort that meets when they can. Every schedule passes the independent validator."""
+
+from __future__ import annotations
+
+import copy
+
+from scheduler.domain import build_scenario
+from scheduler.format import load_scenario
+from scheduler.prepare.problem import PlanningProblem
+from scheduler.search.cohort_moves import _cohort
+from scheduler.search.construct import construct
+from scheduler.search.member_moves import dissolve, move_member
+from scheduler.search.ruin_recreate import Schedule
+from scheduler.solve.result import build_schedule
+from scheduler.validate import format_report, validate
+from tests.scenario_factory import named, pattern, scenario_factory, shift_type, team, workplace
+
+
+def problem_with_cohorts(data: dict, groups: dict[str, list[str]]) -> PlanningProblem:
+    """The scenario's problem with the cohorts given by hand (id -> members), as the search
+    might have left them."""
+    scenario = build_scenario(load_scenario(copy.deepcopy(data)))
+    first = PlanningProblem(scenario)
+    cohorts = [_cohort(first, cid, "K1", members, ["HP1"]) for cid, members in groups.items()]
+    return PlanningProblem(scenario, cohorts=cohorts, reuse=first)
+
+
+def assert_valid(data: dict, problem: PlanningProblem, placed: dict) -> None:
+    schedule = build_schedule(problem, placed, status="feasible", bound=None, solve_seconds=0)
+    report = validate(data, schedule)
+    assert report.ok, format_report(report)
+
+
+def test_a_cohort_shared_out_among_the_others_saves_its_trainer_hours():
+    data = scenario_factory(participants=[named(f"p{n}") for n in range(1, 9)], track={"max_group": 6},
+                            workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    problem = problem_with_cohorts(data, {"C-a": ["p1", "p2", "p3", "p4"], "C-b": ["p5", "p6", "p7"],
+                                          "C-c": ["p8"]})
+    placed = construct(problem)
+    assert len(placed) == len(problem.sessions) == 3
+    before = Schedule(problem, placed).cost
+
+    moved, after, cost = dissolve(problem, placed, "C-c")
+
+    assert sorted(c.id for c in moved.cohorts) == ["C-a", "C-b"]  # the receivers keep their ids
+    assert sorted(p for c in moved.cohorts for p in c.participants) == [f"p{n}" for n in range(1, 9)]
+    assert all(c.size <= 6 for c in moved.cohorts)
+    assert len(after) == len(moved.sessions) == 2
+    assert cost < before  # one session's trainer hour fewer
+    assert_valid(data, moved, after)
+
+
+def test_a_cohort_is_not_shared_out_beyond_the_group_size():
+    data = scenario_factory(participants=[named(f"p{n}") for n in range(1, 8)], track={"max_group": 3},
+                            workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    problem = problem_with_cohorts(data, {"C-a": ["p1", "p2", "p3"], "C-b": ["p4", "p5"], "C-c": ["p6", "p7"]})
+    placed = construct(problem)
+    # C-c's two members would need two free seats; only C-b has one.
+    assert dissolve(problem, placed, "C-c") is None
+
+
+def test_a_member_who_keeps_the_cohort_from_ever_meeting_moves_to_a_cohort_that_meets_when_they_can():
+    # Day workers train on shift only at 08:00, evening workers at 17:00: e1 among day workers
+    # keeps cohort C-day from any start; C-eve meets at 17:00 and has a seat for e1.
+    evening = shift_type("E", "15:00", "23:00")
+    data = scenario_factory(
+        start_times=["08:00", "17:00"],
+        shift_types=[shift_type("D", "07:00", "16:00"), evening],
+        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
+        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
+                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
+        participants=[named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
+        track={"min_group": 2, "max_group": 3},
+    )
+    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
+    placed = construct(problem)
+    assert len(placed) == 1  # C-day cannot meet
+
+    moved, after, _cost = move_member(problem, placed, "C-day")
+
+    assert moved.cohort_by_id["C-day"].participants == ("d1", "d2")
+    assert moved.cohort_by_id["C-eve"].participants == ("e1", "e2", "e3")
+    assert len(after) == len(moved.sessions) == 2
+    assert_valid(data, moved, after)
+
+
+def test_no_member_move_is_offered_when_nobody_blocks_the_cohort():
+    data = scenario_factory(participants=[named(f"p{n}") for n in range(1, 7)], track={"min_group": 2, "max_group": 4},
+                            workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    problem = problem_with_cohorts(data, {"C-a": ["p1", "p2", "p3"], "C-b": ["p4", "p5", "p6"]})
+    placed = construct(problem)
+    assert len(placed) == 2
+    assert move_member(problem, placed, "C-a") is None  # complete: nothing to gain
