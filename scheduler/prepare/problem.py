@@ -151,6 +151,9 @@ class PlanningProblem:
         self._times_cache: dict = {}
         self._sites_cache: dict = {}
         self._who_cache: dict = reuse._who_cache if reuse is not None else {}
+        # (track, person, plans) -> the start slots of each session a cohort of just them could
+        # use: the search's member moves ask it often, and it depends on neither cohort nor schedule.
+        self.alone_starts: dict = reuse.alone_starts if reuse is not None else {}
         self._slot_minutes = [sl.minute for sl in self.timeline.slots]
         self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
         self.options: list[SessionOptions] = []

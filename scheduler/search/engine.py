@@ -78,6 +78,15 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         moved = False
         # A cohort move builds problems and places whole pools: not in the last moments.
         margin = max(2.0, 0.08 * (deadline - started))
+        if (not replan and not still_missing and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT
+                and time.monotonic() < deadline - margin):
+            got = _dissolve_sweep(problem, rr.best, rr.rng, min(deadline - margin, time.monotonic() + 0.15 * phase))
+            if got is not None:
+                problem, best, _cost = got
+                stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + 1
+                log.info("a cohort shared out among the others: %d cohorts now", len(problem.cohorts))
+                rr = _carry_on(rr, problem, best, seed)
+                continue
         for cid in incomplete[:3]:
             if time.monotonic() >= deadline - margin:
                 break
@@ -101,6 +110,18 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             break
     stats.update(rr.stats.as_dict())
     return problem, rr.best, stats
+
+
+def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float):
+    """A complete schedule: the smallest cohorts first (ties in random order), the first that
+    can be shared out among the others at a lower cost, until `until`."""
+    for c in sorted(problem.cohorts, key=lambda c: (c.size, rng.random())):
+        if time.monotonic() >= until:
+            break
+        got = dissolve(problem, placed, c.id, deadline=until, replace_receivers=False)
+        if got is not None:
+            return got
+    return None
 
 
 def _member_moves(problem: PlanningProblem, placed: dict[int, Placement], cid: str, missing: bool, seed: int,
@@ -181,7 +202,8 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     return problem, placed, totals
 
 
-SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "best_search")
+SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "cohorts_dissolved", "member_moves",
+          "best_search")
 MAX_ROUNDS = 8
 ROUND_SECONDS = 10.0  # rounds last at least this long (each starts searches anew: they need time to pay)
 

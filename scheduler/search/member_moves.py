@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections import defaultdict
 
 from scheduler.prepare.cohorts import Cohort, track_span_days
 from scheduler.prepare.problem import PlanningProblem
@@ -44,8 +45,7 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
     here = Schedule(problem, placed)
     base_key = (len(problem.sessions) - len(placed), here.cost)
     us = sc.weights["unscheduled_session"]
-    plans_of = {pid: [p.id for p in sc.plans_of_track(a.track) if pid in p.participants]
-                for c in problem.cohorts if c.track == a.track for pid in c.participants}
+    plans_of = _plans_by_person(problem, a.track)
 
     def late() -> bool:
         return deadline is not None and time.monotonic() > deadline
@@ -64,7 +64,7 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
         own_workplaces = {sc.action_plans[p].workplace for p in plans_of[pid]}
         fitting = [b for b in receivers
                    if track.mix_workplaces or set(b.workplaces) == own_workplaces]
-        can_meet = _can_meet(problem, here, a, pid, plans_of[pid], fitting)
+        can_meet = _can_meet(problem, here.placed, a, pid, plans_of[pid], fitting)
         for b in sorted(can_meet, key=lambda b: (b.size >= track.max_group, b.id))[:targets]:
             if late():
                 return _finish(problem, placed, best)
@@ -82,51 +82,57 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
     return _finish(problem, placed, best)
 
 
-def _can_meet(problem: PlanningProblem, here: Schedule, a: Cohort, pid: str, plans: list[str],
+def _can_meet(problem: PlanningProblem, placed: dict[int, Placement], a: Cohort, pid: str, plans: list[str],
               cohorts: list[Cohort]) -> list[Cohort]:
     """The cohorts whose every session, where it is placed now, is a start the person could
     attend on their own (window, shifts, staffing slack, the modules' rules)."""
-    alone = _cohort(problem, f"{a.id}-probe", a.track, [pid], plans)
-    probe = PlanningProblem(problem.scenario, cohorts=[alone], reuse=problem)
-    starts = [{c.slot.index for c in probe.options[i].candidates} for i in probe.by_cohort[alone.id]]
+    key = (a.track, pid, tuple(plans))
+    starts = problem.alone_starts.get(key)
+    if starts is None:
+        alone = _cohort(problem, f"{a.id}-probe", a.track, [pid], plans)
+        probe = PlanningProblem(problem.scenario, cohorts=[alone], reuse=problem)
+        starts = problem.alone_starts[key] = [frozenset(c.slot.index for c in probe.options[i].candidates)
+                                              for i in probe.by_cohort[alone.id]]
     out = []
     for b in cohorts:
         idxs = problem.by_cohort[b.id]
         if len(idxs) == len(starts) and all(
-                problem.options[i].candidates[here.placed[i].candidate].slot.index in starts[q]
+                problem.options[i].candidates[placed[i].candidate].slot.index in starts[q]
                 for q, i in enumerate(idxs)):
             out.append(b)
     return out
 
 
 def dissolve(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *,
-             deadline: float | None = None):
+             deadline: float | None = None, replace_receivers: bool = True):
     """Share out every member of cohort `cid` among the track's other complete cohorts, each
     to one that can take them where it already meets (its times, and where the rules allow
     its trainers and rooms), within the group sizes: the cohort and its sessions are gone.
-    Places a cohort that can never meet (its members' windows barely touch) and saves a whole
-    cohort's trainer hours. Returns (problem, placements, cost) when every member found a
-    place and the schedule is better for it (fewer unscheduled, or as many at a lower cost),
-    else None."""
+    With `replace_receivers`, a member no cohort can take where it meets may join one that
+    is then placed anew. Places a cohort that can never meet (its members' windows barely
+    touch) and saves a whole cohort's trainer hours. Returns (problem, placements, cost)
+    when every member found a place and the schedule is better for it (fewer unscheduled,
+    or as many at a lower cost), else None."""
     sc = problem.scenario
     a = problem.cohort_by_id[cid]
     track = sc.tracks[a.track]
-    here = Schedule(problem, placed)  # this move's own copy: changed freely below
-    base_key = (len(problem.sessions) - len(placed), here.cost)
-    plans_of = {pid: [p.id for p in sc.plans_of_track(a.track) if pid in p.participants]
-                for c in problem.cohorts if c.track == a.track for pid in c.participants}
-    for i in [i for i in problem.by_cohort[cid] if i in here.placed]:
-        here.remove(i)
     receivers = [c for c in problem.cohorts if c.track == a.track and c.id != a.id
-                 and all(i in here.placed for i in problem.by_cohort[c.id])]
+                 and all(i in placed for i in problem.by_cohort[c.id])]
     if sum(track.max_group - c.size for c in receivers) < a.size:
         return None
+    plans_of = _plans_by_person(problem, a.track)
     fitting = {}
     choices = {}
-    for pid in a.participants:
+    for pid in a.participants:  # cheap checks first: most cohorts cannot be shared out
         own = {sc.action_plans[p].workplace for p in plans_of[pid]}
         fitting[pid] = [b for b in receivers if track.mix_workplaces or set(b.workplaces) == own]
-        choices[pid] = _can_meet(problem, here, a, pid, plans_of[pid], fitting[pid])
+        choices[pid] = _can_meet(problem, placed, a, pid, plans_of[pid], fitting[pid])
+        if not choices[pid] and not replace_receivers:
+            return None
+    here = Schedule(problem, placed)  # this move's own copy: changed freely below
+    base_key = (len(problem.sessions) - len(placed), here.cost)
+    for i in [i for i in problem.by_cohort[cid] if i in here.placed]:
+        here.remove(i)
     # Each receiver as it grows: its cohort, its problem, its placements (booked in `here.book`).
     grown: dict[str, tuple[Cohort, PlanningProblem, list[Placement]]] = {}
     rng = random.Random(len(placed))
@@ -228,6 +234,15 @@ def _unbook(here: Schedule, owner: PlanningProblem, pls: list[Placement], proble
     for pl in pls:
         here.book.book(pl, -1)
     here.book.p = problem
+
+
+def _plans_by_person(problem: PlanningProblem, track: str) -> dict[str, list[str]]:
+    """Each participant of the track: the ids of their plans of it."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for plan in problem.scenario.plans_of_track(track):
+        for pid in plan.participants:
+            out[pid].append(plan.id)
+    return out
 
 
 def _plans(plans_of: dict[str, list[str]], ids: list[str]) -> list[str]:
