@@ -4,6 +4,7 @@ moved to a cohort that meets when they can. Every schedule passes the independen
 from __future__ import annotations
 
 import copy
+import time
 
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
@@ -11,6 +12,7 @@ from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.cohort_moves import _cohort
 from scheduler.search.construct import construct
 from scheduler.search.member_moves import dissolve, move_member
+from scheduler.search.reseat import reseat_sweep
 from scheduler.search.ruin_recreate import Schedule
 from scheduler.solve.result import build_schedule
 from scheduler.validate import format_report, validate
@@ -92,3 +94,37 @@ def test_no_member_move_is_offered_when_nobody_blocks_the_cohort():
     placed = construct(problem)
     assert len(placed) == 2
     assert move_member(problem, placed, "C-a") is None  # complete: nothing to gain
+
+
+def test_a_participant_who_trains_off_shift_is_reseated_in_a_cohort_that_meets_on_their_shift():
+    # The plan allows both; e1 (evening shift) sits with day workers at 08:00 and pays overtime,
+    # while C-eve meets at 17:00, inside e1's shift (backfill is cheaper).
+    data = scenario_factory(
+        start_times=["08:00", "17:00"],
+        shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
+        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
+        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
+                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
+        participants=[named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
+        allow_off_shift=True,
+        track={"min_group": 2, "max_group": 3},
+    )
+    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
+    placed = construct(problem)
+    assert len(placed) == 2
+    before = Schedule(problem, placed).cost
+
+    moved, after, cost = reseat_sweep(problem, placed, time.monotonic() + 5)
+
+    assert moved.cohort_by_id["C-eve"].participants == ("e1", "e2", "e3")
+    assert cost == before - 200  # one hour of overtime (650) became backfill (450)
+    assert_valid(data, moved, after)
+
+
+def test_nobody_is_reseated_when_every_participant_already_trains_on_shift():
+    data = scenario_factory(participants=[named(f"p{n}") for n in range(1, 7)], allow_off_shift=True,
+                            track={"min_group": 2, "max_group": 4},
+                            workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])
+    problem = problem_with_cohorts(data, {"C-a": ["p1", "p2", "p3"], "C-b": ["p4", "p5", "p6"]})
+    placed = construct(problem)
+    assert reseat_sweep(problem, placed, time.monotonic() + 5) is None

@@ -19,6 +19,7 @@ from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import reform, regroup, unplaceable
 from scheduler.search.member_moves import dissolve, move_member
+from scheduler.search.reseat import reseat_sweep
 from scheduler.search.ruin_recreate import RuinRecreate
 
 log = logging.getLogger("modulplan.search")
@@ -85,6 +86,14 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 problem, best, _cost = got
                 stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + 1
                 log.info("a cohort shared out among the others: %d cohorts now", len(problem.cohorts))
+                rr = _carry_on(rr, problem, best, seed)
+                continue
+            got = reseat_sweep(problem, rr.best, min(deadline - margin, time.monotonic() + 0.15 * phase))
+            if got is not None:
+                before = rr.best_cost
+                problem, best, cost = got
+                stats["reseats"] = stats.get("reseats", 0) + 1
+                log.info("participants reseated where they train on shift: %.0f -> %.0f", before, cost)
                 rr = _carry_on(rr, problem, best, seed)
                 continue
         for cid in incomplete[:3]:
@@ -203,7 +212,7 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
 
 
 SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "cohorts_dissolved", "member_moves",
-          "best_search")
+          "reseats", "best_search")
 MAX_ROUNDS = 8
 ROUND_SECONDS = 10.0  # rounds last at least this long (each starts searches anew: they need time to pay)
 
