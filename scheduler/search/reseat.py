@@ -131,12 +131,12 @@ def _try(problem: PlanningProblem, here: Schedule, a: Cohort, b: Cohort, pid: st
     new: list[Placement] = []
     ok = True
     for i_old, pl_old in sorted(old.items(), key=lambda x: problem.options[x[0]].candidates[x[1].candidate].start):
-        pl = _same_place(problem, sub, book, sub.session_index[problem.sessions[i_old].key], pl_old)
-        if pl is None:
+        kept = _same_place(problem, sub, book, sub.session_index[problem.sessions[i_old].key], pl_old)
+        if kept is None:
             ok = False
             break
-        book.book(pl)
-        new.append(pl)
+        book.book(kept)
+        new.append(kept)
     after = Ledger(sub)
     after_empty = after.total
     for pl in new:
