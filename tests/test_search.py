@@ -84,6 +84,28 @@ def test_plans_of_a_mixed_track_whose_windows_do_not_meet_are_never_in_one_cohor
     assert sorted(len(c["participants"]) for c in sd["cohorts"]) == [2, 2]
 
 
+def test_a_late_plan_that_fits_no_pool_takes_companions_of_its_own_time():
+    # B (one person, late window) cannot meet with A1's people (their windows share 5 days, the
+    # track needs two sessions a week apart); A2's person may train at any time. B must get A2,
+    # not be put with A1 into a cohort whose window is too short to hold the track.
+    sc = scenario_factory(
+        track={"mix_workplaces": True, "min_group": 2, "max_group": 4},
+        module={"sessions": 2, "min_gap_days": 7},
+        horizon=("2027-04-05", "2027-05-28"),
+        workplaces=[workplace("W1"), workplace("W2"), workplace("W3")],
+        action_plans=[plan("A1", workplace="W1", participants=2, earliest="2027-04-05", deadline="2027-04-30",
+                           target="2027-04-30"),
+                      plan("A2", workplace="W2", participants=1, earliest="2027-04-05", deadline="2027-05-28",
+                           target="2027-05-28"),
+                      plan("B", workplace="W3", participants=1, earliest="2027-04-26", deadline="2027-05-28",
+                           target="2027-05-28")],
+    )
+    problem = problem_of(sc)
+    assert sorted(c.plans for c in problem.cohorts) == [("A1",), ("A2", "B")]
+    sd = solve_checked(sc)
+    assert sd["unscheduled"] == [] and sd["unassigned_participants"] == []
+
+
 def test_speakers_of_one_language_study_together_when_the_teams_allow():
     # 6 of one team, 2 of them need Arabic; slack 3 makes two cohorts of 3 (on shift only):
     # both speakers in one cohort means one cohort needs the interpreter, not two.

@@ -30,6 +30,8 @@ def window_span(scenario: Scenario, track, e, d, open_days: list | None = None) 
     days = (d - e).days + 1
     if open_days is None or days <= 0:
         return days
+    # The next module may begin on the day the last one ends, at a later start time.
+    between = 0 if len(scenario.calendar.start_times) > 1 else 1
     day = e
     for mid in track.modules:
         m = scenario.modules[mid]
@@ -37,7 +39,7 @@ def window_span(scenario: Scenario, track, e, d, open_days: list | None = None) 
             at = bisect.bisect_left(open_days, day)
             if at == len(open_days) or open_days[at] > d:
                 return 0
-            day = open_days[at] + timedelta(days=max(1, m.min_gap_days) if n < m.sessions - 1 else 1)
+            day = open_days[at] + timedelta(days=max(1, m.min_gap_days) if n < m.sessions - 1 else between)
     return days
 
 
@@ -93,17 +95,71 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
                           for pid in p.participants)
         return any(n > scenario.teams[t].staffing_slack * kmax for t, n in on_only.items())
 
+    def stuck_pool(pool) -> bool:
+        return size(pool) < track.min_group or roomless(pool) or overfull(pool)
+
+    def pull(pool) -> bool:
+        """A pool too small for a cohort takes plans (with the plans sharing their people)
+        from other pools, whose windows leave room for the track together with its own and
+        whose pools stay large enough without them: a late plan then gets companions of its
+        own time instead of joining a pool whose window it would close."""
+        e, d = window(pool)
+        # A pool whose own window is tighter than the track's span with slack takes only
+        # plans that leave its window whole.
+        enough = min(need, span(e, d))
+        if enough <= 0:
+            return False
+        while size(pool) < track.min_group:
+            best = None
+            for q in pools:
+                if q is pool:
+                    continue
+                for g in linked:
+                    if g[0] not in q:
+                        continue
+                    ge, gd = window(g)
+                    s = span(max(e, ge), min(d, gd))
+                    rest = [x for x in q if x not in g]
+                    if s < enough or not rest or stuck_pool(rest):
+                        continue
+                    if best is None or (s, -size(g)) > best[0]:
+                        best = ((s, -size(g)), q, g)
+            if best is None:
+                return False
+            _, q, g = best
+            for x in g:
+                q.remove(x)
+            pool += g
+            e, d = window(pool)
+        return True
+
     while len(pools) > 1:
-        stuck = [pool for pool in pools if size(pool) < track.min_group or roomless(pool) or overfull(pool)]
+        stuck = [pool for pool in pools if stuck_pool(pool)]
         if not stuck:
             break
         pool = min(stuck, key=size)
+        if size(pool) < track.min_group and not roomless(pool) and not overfull(pool):
+            before = list(pool)
+            if pull(pool) and not stuck_pool(pool):
+                continue
+            _give_back(pools, pool, before)
         pools.remove(pool)
         e, d = window(pool)
         other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
                                           span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
         other += pool
     return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]
+
+
+def _give_back(pools: list[list[ActionPlan]], pool: list[ActionPlan], before: list[ActionPlan]) -> None:
+    """Undo a `pull` that did not make the pool large enough: the plans it took go back to the
+    pools they came from (recorded by their absence from `before`)."""
+    # The taken plans were removed from their pools; they return as one pool of their own,
+    # which the merging step then joins where it fits best.
+    taken = [x for x in pool if x not in before]
+    del pool[len(before):]
+    if taken:
+        pools.append(taken)
 
 
 def plans_sharing_people(plans: list[ActionPlan], plans_of: dict[str, list[ActionPlan]]) -> list[list[ActionPlan]]:
