@@ -373,7 +373,7 @@ def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict
 
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
-            deadline: float | None = None, wide: bool = False):
+            deadline: float | None = None, wide: bool = False, alone: bool = False):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
     ways `_splits` offers; for each, the pool's new cohorts are placed by the search's
     recreate into the current schedule's bookings with the pool's own sessions taken out
@@ -381,8 +381,9 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     split is judged (cheap at any size); their cost is counted on their own (a trainer's
     day shared with other cohorts' sessions is not merged: a little pessimistic). Returns
     (problem, placements, cost) of the best split when it leaves fewer sessions unscheduled,
-    or as many at a lower cost, than the schedule as it is; else None."""
-    pool = _pool(problem, cid, wide)
+    or as many at a lower cost, than the schedule as it is; else None. `alone`: the cohort
+    by itself is the pool (split in two or three, the others untouched)."""
+    pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide)
     pool_ids = {c.id for c in pool}
     old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
     plans = pool_plans(problem, pool)

@@ -106,6 +106,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, budget=18 if missing else 8)
             if got is None and missing:  # then with every cohort it could mix with
                 got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, wide=True, budget=18)
+            if got is None and missing:  # then split by itself: smaller cohorts meet at more starts
+                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, alone=True, budget=8)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
