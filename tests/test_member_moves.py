@@ -9,7 +9,7 @@ import time
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
 from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.cohort_moves import _cohort
+from scheduler.search.cohort_moves import _cohort, regroup
 from scheduler.search.construct import construct
 from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.reseat import reseat_sweep
@@ -128,3 +128,28 @@ def test_nobody_is_reseated_when_every_participant_already_trains_on_shift():
     problem = problem_with_cohorts(data, {"C-a": ["p1", "p2", "p3"], "C-b": ["p4", "p5", "p6"]})
     placed = construct(problem)
     assert reseat_sweep(problem, placed, time.monotonic() + 5) is None
+
+
+def test_a_cohort_that_cannot_meet_is_split_by_itself_leaving_the_others_as_they_are():
+    # Day and evening workers who may train only on shift never meet together; C-mix is split
+    # in two that each meet; C-other keeps its members, id and placement.
+    data = scenario_factory(
+        start_times=["08:00", "17:00"],
+        shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
+        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
+        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
+                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
+        participants=[named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"),
+                      named("d3"), named("d4")],
+        track={"min_group": 2, "max_group": 4},
+    )
+    problem = problem_with_cohorts(data, {"C-mix": ["d1", "d2", "e1", "e2"], "C-other": ["d3", "d4"]})
+    placed = construct(problem)
+    assert len(placed) == 1
+
+    moved, after, _cost = regroup(problem, placed, "C-mix", alone=True)
+
+    assert moved.cohort_by_id["C-other"] == problem.cohort_by_id["C-other"]
+    assert sorted(c.participants for c in moved.cohorts) == [("d1", "d2"), ("d3", "d4"), ("e1", "e2")]
+    assert len(after) == len(moved.sessions) == 3
+    assert_valid(data, moved, after)
