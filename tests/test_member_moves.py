@@ -28,6 +28,18 @@ def problem_with_cohorts(data: dict, groups: dict[str, list[str]]) -> PlanningPr
     return PlanningProblem(scenario, cohorts=cohorts, reuse=first)
 
 
+def day_and_evening(participants: list[dict], **overrides) -> dict:
+    """One workplace with a day team (lag-1, 07-16) and an evening team (lag-2, 15-23), start
+    times 08:00 (day shift) and 17:00 (evening shift)."""
+    return scenario_factory(
+        start_times=["08:00", "17:00"],
+        shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
+        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
+        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
+                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
+        participants=participants, **overrides)
+
+
 def assert_valid(data: dict, problem: PlanningProblem, placed: dict) -> None:
     schedule = build_schedule(problem, placed, status="feasible", bound=None, solve_seconds=0)
     report = validate(data, schedule)
@@ -65,14 +77,8 @@ def test_a_cohort_is_not_shared_out_beyond_the_group_size():
 def test_a_member_who_keeps_the_cohort_from_ever_meeting_moves_to_a_cohort_that_meets_when_they_can():
     # Day workers train on shift only at 08:00, evening workers at 17:00: e1 among day workers
     # keeps cohort C-day from any start; C-eve meets at 17:00 and has a seat for e1.
-    evening = shift_type("E", "15:00", "23:00")
-    data = scenario_factory(
-        start_times=["08:00", "17:00"],
-        shift_types=[shift_type("D", "07:00", "16:00"), evening],
-        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
-        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
-                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
-        participants=[named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
+    data = day_and_evening(
+        [named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
         track={"min_group": 2, "max_group": 3},
     )
     problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
@@ -99,13 +105,8 @@ def test_no_member_move_is_offered_when_nobody_blocks_the_cohort():
 def test_a_participant_who_trains_off_shift_is_reseated_in_a_cohort_that_meets_on_their_shift():
     # The plan allows both; e1 (evening shift) sits with day workers at 08:00 and pays overtime,
     # while C-eve meets at 17:00, inside e1's shift (backfill is cheaper).
-    data = scenario_factory(
-        start_times=["08:00", "17:00"],
-        shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
-        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
-        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
-                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
-        participants=[named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
+    data = day_and_evening(
+        [named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
         allow_off_shift=True,
         track={"min_group": 2, "max_group": 3},
     )
@@ -133,14 +134,8 @@ def test_nobody_is_reseated_when_every_participant_already_trains_on_shift():
 def test_a_cohort_that_cannot_meet_is_split_by_itself_leaving_the_others_as_they_are():
     # Day and evening workers who may train only on shift never meet together; C-mix is split
     # in two that each meet; C-other keeps its members, id and placement.
-    data = scenario_factory(
-        start_times=["08:00", "17:00"],
-        shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
-        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
-        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
-                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
-        participants=[named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"),
-                      named("d3"), named("d4")],
+    data = day_and_evening(
+        [named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("d3"), named("d4")],
         track={"min_group": 2, "max_group": 4},
     )
     problem = problem_with_cohorts(data, {"C-mix": ["d1", "d2", "e1", "e2"], "C-other": ["d3", "d4"]})

@@ -147,16 +147,7 @@ def dissolve(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *
                         for b in _by_common_window(problem, fitting[pid], plans_of[pid])[:REPLACED_TRIED])
         if not taken:
             return None
-    cohorts = [grown[c.id][0] if c.id in grown else c for c in problem.cohorts if c.id != a.id]
-    trial = PlanningProblem(sc, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
-    out = {i: pl for i, pl in carry_over(problem, trial, placed).items()
-           if trial.sessions[i].key.cohort not in grown}
-    for _c, sub, pls in grown.values():
-        for pl in pls:
-            i = trial.session_index[sub.sessions[pl.session].key]
-            slot = sub.options[pl.session].candidates[pl.candidate].slot.index
-            k = next(k for k, c in enumerate(trial.options[i].candidates) if c.slot.index == slot)
-            out[i] = Placement(i, k, pl.trainer, pl.room, pl.interpreters)
+    trial, out = with_changed_cohorts(problem, placed, grown, gone={a.id})
     after = Schedule(trial, out)
     key = (len(trial.sessions) - len(out), after.cost)
     log.debug("dissolve %s into %s: %s vs %s", cid, sorted(grown), key, base_key)
@@ -176,6 +167,25 @@ def _by_common_window(problem: PlanningProblem, cohorts: list[Cohort], plans: li
         if days >= track_span_days(sc, sc.tracks[c.track]):
             out.append((-days, c.size, c.id, c))
     return [c for *_, c in sorted(out)]
+
+
+def with_changed_cohorts(problem: PlanningProblem, placed: dict[int, Placement],
+                         changed: dict[str, tuple[Cohort, PlanningProblem, list[Placement]]],
+                         gone: frozenset[str] | set[str] = frozenset()) -> tuple[PlanningProblem, dict[int, Placement]]:
+    """The programme with some cohorts' members changed (each with the small problem and the
+    placements it was judged with) and the cohorts in `gone` left out: the new problem, and
+    every placement mapped into it (the unchanged cohorts' as they were)."""
+    cohorts = [changed[c.id][0] if c.id in changed else c for c in problem.cohorts if c.id not in gone]
+    trial = PlanningProblem(problem.scenario, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
+    out = {i: pl for i, pl in carry_over(problem, trial, placed).items()
+           if trial.sessions[i].key.cohort not in changed}
+    for _c, sub, pls in changed.values():
+        for pl in pls:
+            i = trial.session_index[sub.sessions[pl.session].key]
+            slot = sub.options[pl.session].candidates[pl.candidate].slot.index
+            k = next(k for k, c in enumerate(trial.options[i].candidates) if c.slot.index == slot)
+            out[i] = Placement(i, k, pl.trainer, pl.room, pl.interpreters)
+    return trial, out
 
 
 def _size(grown: dict, b: Cohort) -> int:
@@ -397,4 +407,4 @@ def _finish(problem: PlanningProblem, placed: dict[int, Placement], best):
     return trial, out, cost
 
 
-__all__ = ["dissolve", "move_member"]
+__all__ = ["dissolve", "move_member", "with_changed_cohorts"]

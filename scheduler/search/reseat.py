@@ -17,9 +17,9 @@ import time
 
 from scheduler.prepare.cohorts import Cohort
 from scheduler.prepare.problem import Placement, PlanningProblem
-from scheduler.search.cohort_moves import _cohort, carry_over
+from scheduler.search.cohort_moves import _cohort
 from scheduler.search.ledger import Ledger
-from scheduler.search.member_moves import _can_meet, _plans, _plans_by_person, _same_place
+from scheduler.search.member_moves import _can_meet, _plans, _plans_by_person, _same_place, with_changed_cohorts
 from scheduler.search.ruin_recreate import Schedule
 
 RECEIVERS_JUDGED = 3  # per person: the cohorts with the most of their sessions on the person's shifts
@@ -61,16 +61,7 @@ def reseat_sweep(problem: PlanningProblem, placed: dict[int, Placement], until: 
                 break
     if not changed:
         return None
-    cohorts = [changed[c.id][0] if c.id in changed else c for c in problem.cohorts]
-    trial = PlanningProblem(sc, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
-    out = {i: pl for i, pl in carry_over(problem, trial, placed).items()
-           if trial.sessions[i].key.cohort not in changed}
-    for _c, sub, pls in changed.values():
-        for pl in pls:
-            i = trial.session_index[sub.sessions[pl.session].key]
-            slot = sub.options[pl.session].candidates[pl.candidate].slot.index
-            k = next(k for k, c in enumerate(trial.options[i].candidates) if c.slot.index == slot)
-            out[i] = Placement(i, k, pl.trainer, pl.room, pl.interpreters)
+    trial, out = with_changed_cohorts(problem, placed, changed)
     if len(out) < len(trial.sessions):
         return None
     cost = Schedule(trial, out).cost
