@@ -81,11 +81,17 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         margin = max(2.0, 0.08 * (deadline - started))
         if (not replan and not still_missing and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT
                 and time.monotonic() < deadline - margin):
-            got = _dissolve_sweep(problem, rr.best, rr.rng, min(deadline - margin, time.monotonic() + 0.15 * phase))
-            if got is not None:
+            until = min(deadline - margin, time.monotonic() + 0.15 * phase)
+            best, shared = rr.best, 0
+            while time.monotonic() < until:  # one after another while the sweep's time lasts
+                got = _dissolve_sweep(problem, best, rr.rng, until)
+                if got is None:
+                    break
                 problem, best, _cost = got
-                stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + 1
-                log.info("a cohort shared out among the others: %d cohorts now", len(problem.cohorts))
+                shared += 1
+            if shared:
+                stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + shared
+                log.info("%d cohorts shared out among the others: %d cohorts now", shared, len(problem.cohorts))
                 rr = _carry_on(rr, problem, best, seed)
                 continue
             got = reseat_sweep(problem, rr.best, min(deadline - margin, time.monotonic() + 0.15 * phase))
