@@ -102,31 +102,47 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 log.info("participants reseated where they train on shift: %.0f -> %.0f", before, cost)
                 rr = _carry_on(rr, problem, best, seed)
                 continue
-        for cid in incomplete[:3]:
-            if time.monotonic() >= deadline - margin:
+        # Cohorts left incomplete: moves one after another for up to a third of a phase (at
+        # national size hundreds wait, and each move that places one is worth a whole
+        # neighbourhood step); for cost, at most three tries and the first gain.
+        until = min(deadline - margin, time.monotonic() + (phase / 3 if still_missing else phase))
+        best = rr.best
+        placed_by_moves: set[str] = set()
+        for n, cid in enumerate(incomplete):
+            if time.monotonic() >= until or (n >= 3 and not still_missing) or (moved and not still_missing):
                 break
+            if cid not in problem.cohort_by_id:
+                continue  # gone in an earlier move of this round
             tried.add(cid)
-            missing = cid in still_missing
-            got = _member_moves(problem, rr.best, cid, missing, seed, deadline - margin, stats)
-            if got is None:
-                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, budget=18 if missing else 8)
-            if got is None and missing:  # then with every cohort it could mix with
-                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, wide=True, budget=18)
-            if got is None and missing:  # then split by itself: smaller cohorts meet at more starts
-                got = regroup(problem, rr.best, cid, seed=seed, deadline=deadline - margin, alone=True, budget=8)
+            got = _cohort_move(problem, best, cid, cid in still_missing, seed, deadline - margin, stats)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
                 log.info("cohort %s formed again with its pool: %d sessions unscheduled now",
                          cid, len(problem.sessions) - len(best))
-                rr = _carry_on(rr, problem, best, seed)
-                tried = {cid}  # the others may fare differently among the new cohorts
+                placed_by_moves.add(cid)
                 moved = True
-                break
+        if moved:
+            rr = _carry_on(rr, problem, best, seed)
+            tried = placed_by_moves  # the others may fare differently among the new cohorts
         if not moved and not incomplete and patience is None and time.monotonic() >= deadline - 0.05:
             break
     stats.update(rr.stats.as_dict())
     return problem, rr.best, stats
+
+
+def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: str, missing: bool, seed: int,
+                 deadline: float, stats: dict):
+    """The cohort moves for one cohort, cheapest first: its members shared out or one moved,
+    its pool split anew, then (incomplete) with every cohort it could mix with, then by itself."""
+    got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
+    if got is None:
+        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18 if missing else 8)
+    if got is None and missing:  # then with every cohort it could mix with
+        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18)
+    if got is None and missing:  # then split by itself: smaller cohorts meet at more starts
+        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8)
+    return got
 
 
 def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float):
