@@ -83,7 +83,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 and time.monotonic() < deadline - margin):
             until = min(deadline - margin, time.monotonic() + 0.15 * phase)
             best, shared = rr.best, 0
-            while time.monotonic() < until:  # one after another while the sweep's time lasts
+            while time.monotonic() < until and not (cancel is not None and cancel.is_set()):
+                # one after another while the sweep's time lasts
                 got = _dissolve_sweep(problem, best, rr.rng, until)
                 if got is None:
                     break
@@ -109,7 +110,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         best = rr.best
         placed_by_moves: set[str] = set()
         for n, cid in enumerate(incomplete):
-            if time.monotonic() >= until or (n >= 3 and not still_missing) or (moved and not still_missing):
+            if (time.monotonic() >= until or (n >= 3 and not still_missing) or (moved and not still_missing)
+                    or (cancel is not None and cancel.is_set())):
                 break
             if cid not in problem.cohort_by_id:
                 continue  # gone in an earlier move of this round
