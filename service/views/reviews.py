@@ -37,7 +37,6 @@ from service.auth import Principal, require
 from service.board.data import board_document
 from service.problems import Problem, problem
 from service.schemas import Passthrough
-from service.store import publish_lineage
 from service.store.db import ScenarioRow, ScheduleRow
 from service.store.reviews import (
     ANSWERS,
@@ -54,6 +53,7 @@ from service.store.reviews import (
     open_reviews,
 )
 from service.views.common import db, json_body
+from service.views.schedules import stored_schedule
 from service.views.whatif import VariantSchema, store_variant
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1",
@@ -124,30 +124,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
 
-def _schedule(schedule: str) -> tuple[ScheduleRow, ScenarioRow, str]:
-    """A stored schedule, its scenario and its programme (404 when unknown)."""
-    with db().Session() as s:
-        row = s.get(ScheduleRow, schedule) if len(schedule) <= 64 else None
-        scen = s.get(ScenarioRow, row.scenario_id) if row else None
-        programme = publish_lineage(s, scen) if scen is not None else ""
-    if row is None or scen is None:
-        raise problem(404, "Not Found", f"there is no schedule {schedule}")
-    return row, scen, programme
-
-
 def _review_for(schedule: str, principal: Principal) -> tuple[ScheduleRow, ScenarioRow, ReviewRow]:
     """The schedule's review as the caller may see it: a manager only one that asks their
     workplace (else 404, the same answer as for a schedule that does not exist)."""
     if principal.is_manager:
         try:
-            row, scen, _ = _schedule(schedule)
+            row, scen, _ = stored_schedule(schedule)
         except Problem:
             raise _not_for_you(schedule) from None
         review = current_review(db(), row.id)
         if review is None or principal.workplace not in review.workplaces:
             raise _not_for_you(schedule)
         return row, scen, review
-    row, scen, _ = _schedule(schedule)
+    row, scen, _ = stored_schedule(schedule)
     review = current_review(db(), row.id)
     if review is None:
         raise problem(404, "Not Found", f"schedule {schedule} has not been sent for review")
@@ -274,7 +263,7 @@ def manager_review_dict(review: ReviewRow, row: ScheduleRow, scen: ScenarioRow, 
 def send(schedule: str):
     """Send a draft schedule for review by the managers of its workplaces (coordinators only)."""
     principal = require("coordinator")
-    row, scen, programme = _schedule(schedule)
+    row, scen, programme = stored_schedule(schedule)
     if not row.is_draft:
         raise problem(409, "Conflict", f"schedule {schedule} is published already: send a draft for review")
     if row.status in ("infeasible", "unknown"):

@@ -29,14 +29,20 @@ def load(schedule: str, principal: Principal) -> tuple[ScheduleRow, ScenarioRow]
     return row, scen
 
 
-def load_with_programme(schedule: str, principal: Principal) -> tuple[ScheduleRow, ScenarioRow, str]:
-    """``load`` and the programme (lineage) where the schedule's calendars are published."""
+def stored_schedule(schedule: str) -> tuple[ScheduleRow, ScenarioRow, str]:
+    """A stored schedule, its scenario and its programme (lineage), whoever asks (404 when unknown)."""
     with db().Session() as s:
         row = s.get(ScheduleRow, schedule) if len(schedule) <= 64 else None
         scen = s.get(ScenarioRow, row.scenario_id) if row else None
         programme = publish_lineage(s, scen) if scen is not None else ""
     if row is None or scen is None:
         raise problem(404, "Not Found", f"there is no schedule {schedule}")
+    return row, scen, programme
+
+
+def load_with_programme(schedule: str, principal: Principal) -> tuple[ScheduleRow, ScenarioRow, str]:
+    """``load`` and the programme (lineage) where the schedule's calendars are published."""
+    row, scen, programme = stored_schedule(schedule)
     if principal.is_manager and principal.workplace not in (scen.workplaces or []):
         raise problem(403, "Forbidden", "this schedule has no plans of your workplace")
     if principal.is_manager and row.is_draft:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -66,6 +67,20 @@ def _two_workers(env, tmp_path, base) -> list[tuple[str, Proc]]:
     return workers
 
 
+@contextmanager
+def _cluster(env, tmp_path):
+    """The API and two live workers: (http, workers); everything is killed afterwards."""
+    api, base = start_api(env, tmp_path)
+    workers: list[tuple[str, Proc]] = []
+    try:
+        workers = _two_workers(env, tmp_path, base)
+        yield Http(base, _token(env)), workers
+    finally:
+        for _, p in workers:
+            p.kill()
+        api.kill()
+
+
 def _solve(http: Http, scenario: dict, time_limit: float) -> str:
     sid = http.post("/api/v1/scenarios", json=scenario).json()["id"]
     r = http.post(f"/api/v1/scenarios/{sid}/solve", json={"time_limit": time_limit, "workers": 1})
@@ -82,11 +97,7 @@ def _valid(http: Http, scenario: dict, job: dict, complete: bool = True) -> None
 
 def test_one_solve_uses_both_workers(tmp_path, fanout_env):
     env, scenario = fanout_env, two_programmes()
-    api, base = start_api(env, tmp_path)
-    workers = []
-    try:
-        workers = _two_workers(env, tmp_path, base)
-        http = Http(base, _token(env))
+    with _cluster(env, tmp_path) as (http, workers):
         job = http.wait(_solve(http, scenario, 4), timeout=60)
         assert job["state"] == "succeeded", (job, [p.output() for _, p in workers])
         used = job["progress"].get("parts_workers")
@@ -96,10 +107,6 @@ def test_one_solve_uses_both_workers(tmp_path, fanout_env):
         logged = {name for name, p in workers if "solved on" in p.log_path.read_text(errors="replace")}
         assert len(logged) == 1, [p.output() for _, p in workers]
         _valid(http, scenario, job)
-    finally:
-        for _, p in workers:
-            p.kill()
-        api.kill()
 
 
 def _part_in_progress(broker) -> dict | None:
@@ -114,13 +121,9 @@ def _part_in_progress(broker) -> dict | None:
 
 def test_a_killed_part_worker_does_not_lose_the_solve(tmp_path, fanout_env):
     env, scenario = fanout_env, slow_two_programmes()
-    api, base = start_api(env, tmp_path)
-    workers = []
     broker = redis.Redis.from_url(env["REDIS_URL"])
-    try:
-        workers = _two_workers(env, tmp_path, base)
+    with _cluster(env, tmp_path) as (http, workers):
         names = {f"{name}@": p for name, p in workers}
-        http = Http(base, _token(env))
         job_id = _solve(http, scenario, 10)
 
         def solving_part():  # the worker whose part task reports progress (the other one runs the job)
@@ -137,20 +140,12 @@ def test_a_killed_part_worker_does_not_lose_the_solve(tmp_path, fanout_env):
         assert used and len(used) == 2 and [u["redone"] for u in used].count(True) == 1, used
         assert len({u["worker"] for u in used}) == 1  # both solved by the job's worker in the end
         _valid(http, scenario, job, complete=False)  # too big to place in full; what is placed keeps every rule
-    finally:
-        for _, p in workers:
-            p.kill()
-        api.kill()
 
 
 def test_cancel_stops_the_parts_on_the_workers(tmp_path, fanout_env):
     env, scenario = fanout_env, slow_two_programmes()
-    api, base = start_api(env, tmp_path)
-    workers = []
     broker = redis.Redis.from_url(env["REDIS_URL"])
-    try:
-        workers = _two_workers(env, tmp_path, base)
-        http = Http(base, _token(env))
+    with _cluster(env, tmp_path) as (http, workers):
         job_id = _solve(http, scenario, 60)
 
         assert _until(lambda: _part_in_progress(broker) is not None, 30, 0.05), [p.output() for _, p in workers]
@@ -162,7 +157,3 @@ def test_cancel_stops_the_parts_on_the_workers(tmp_path, fanout_env):
         logs = "".join(p.log_path.read_text(errors="replace") for _, p in workers)
         assert _until(lambda: "solved on" in "".join(p.log_path.read_text(errors="replace") for _, p in workers),
                       10, 0.1), logs  # the remote part stopped and answered with its best schedule
-    finally:
-        for _, p in workers:
-            p.kill()
-        api.kill()
