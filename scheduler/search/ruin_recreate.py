@@ -110,8 +110,11 @@ class RuinRecreate:
     """Late-acceptance ruin-and-recreate over a `Schedule`."""
 
     def __init__(self, problem: PlanningProblem, placed: dict[int, Placement], *, seed: int = 0,
-                 history: int = 60):
+                 history: int = 60, region: set[str] | None = None):
+        """`region`: the cohorts this search may ruin (None: all); the other cohorts stay as
+        they are (one region per worker of a distributed search, `search/regions.py`)."""
         self.p = problem
+        self.region = region
         self.rng = random.Random(seed)
         self.state = Schedule(problem, placed)
         self.recreator = Recreator(problem, self.state.book, self.state.ledger, self.rng)
@@ -119,7 +122,7 @@ class RuinRecreate:
         self.best_cost = self.state.cost
         self.best = dict(self.state.placed)
         self.stats = SearchStats()
-        self.cohort_ids = sorted(problem.by_cohort)
+        self.cohort_ids = sorted(c for c in problem.by_cohort if region is None or c in region)
         self.cohorts_of_team: dict = defaultdict(set)
         for c in problem.cohorts:
             for t, _ in c.team_counts:
@@ -130,7 +133,7 @@ class RuinRecreate:
     def _missing_seed(self) -> tuple[str, list[int], int, int] | None:
         """A random incomplete cohort: (its id, its sessions, the position and index of its
         first unplaced session)."""
-        incomplete = self.state.incomplete()
+        incomplete = [c for c in self.state.incomplete() if self.region is None or c in self.region]
         if not incomplete:
             return None
         cid = self.rng.choice(incomplete)
@@ -281,7 +284,11 @@ class RuinRecreate:
         st, p, rng = self.state, self.p, self.rng
         if not st.placed:
             return None
-        i = rng.choice(list(st.placed))
+        seeds = list(st.placed) if self.region is None else [j for j in st.placed
+                                                              if p.sessions[j].key.cohort in self.region]
+        if not seeds:
+            return None
+        i = rng.choice(seeds)
         pl = st.placed[i]
         s = p.sessions[i]
         day = st.day_of(pl)
@@ -338,6 +345,11 @@ class RuinRecreate:
         if got is None:
             return
         ruin, order = got
+        if self.region is not None:  # blockers and neighbours outside the region stay where they are
+            ruin = {c: q for c, q in ruin.items() if c in self.region}
+            order = [c for c in order if c in ruin]
+            if not ruin:
+                return
         before = st.cost
         missing_before = len(p.sessions) - len(st.placed)
         removed: list[Placement] = []
