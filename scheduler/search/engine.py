@@ -19,6 +19,15 @@ from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import reform, regroup, unplaceable
 from scheduler.search.member_moves import dissolve, move_member
+from scheduler.search.regions import (
+    RegionRunner,
+    choose_regions,
+    cohorts_to_json,
+    merge_results,
+    placement_rows,
+    placements_from_rows,
+    unassigned_to_json,
+)
 from scheduler.search.reseat import reseat_sweep
 from scheduler.search.ruin_recreate import RuinRecreate
 
@@ -49,15 +58,23 @@ def schedulable_cohorts(problem: PlanningProblem, deadline: float | None = None)
 
 def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int = 0,
             cancel: threading.Event | None = None, patience: int | None = None,
-            on_step: Callable[[dict[int, Placement], float, int], None] | None = None
+            on_step: Callable[[dict[int, Placement], float, int], None] | None = None,
+            region: set[str] | None = None, cohort_moves: bool = True
             ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
     """Ruin and recreate from `placed` until `deadline` (time.monotonic()), a cancel, or
     `patience` steps without a better schedule; cohorts the search leaves incomplete are
     formed again with their pool when that places more (`cohort_moves.regroup`). Returns
-    the problem (its cohorts may have changed), the best schedule and statistics."""
+    the problem (its cohorts may have changed), the best schedule and statistics.
+    `region`: only these cohorts are ruined (a region of a distributed search, `regions.py`);
+    without `cohort_moves` the cohorts stay as they are (a worker's region: its result then
+    merges with the others')."""
     stats: dict = {"cohort_moves": 0}
     replan = getattr(problem, "replan", None) is not None
-    rr = RuinRecreate(problem, placed, seed=seed)
+    rr = RuinRecreate(problem, placed, seed=seed, region=region)
+    if not cohort_moves:
+        rr.run(deadline, cancel=cancel, patience=patience, on_improve=_reporting(on_step, rr))
+        stats.update(rr.stats.as_dict())
+        return problem, rr.best, stats
     started = time.monotonic()
     phase = max(1.0, (deadline - started) / 8)
     tried: set[str] = set()
@@ -175,8 +192,12 @@ def _member_moves(problem: PlanningProblem, placed: dict[int, Placement], cid: s
 
 
 def _carry_on(rr: RuinRecreate, problem: PlanningProblem, placed: dict[int, Placement], seed: int) -> RuinRecreate:
-    """A search on the re-formed problem that keeps the counters of the one before."""
-    new = RuinRecreate(problem, placed, seed=seed + rr.stats.steps)
+    """A search on the re-formed problem that keeps the counters of the one before (and its
+    region, with the cohorts formed since)."""
+    region = rr.region
+    if region is not None:
+        region = (region | set(problem.by_cohort)) - (set(rr.p.by_cohort) - region)
+    new = RuinRecreate(problem, placed, seed=seed + rr.stats.steps, region=region)
     new.stats = rr.stats
     return new
 
@@ -210,7 +231,8 @@ def _reporting(on_step: Callable[[dict[int, Placement], float, int], None] | Non
 
 def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int = 0,
                         searches: int = 2, cancel: threading.Event | None = None,
-                        on_step: Callable[[dict[int, Placement], float, int], None] | None = None
+                        on_step: Callable[[dict[int, Placement], float, int], None] | None = None,
+                        runner: RegionRunner | None = None
                         ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
     """`improve` in `searches` processes at once, in rounds: each round every search starts
     from the best schedule so far with a seed of its own, and the best of the round is where
@@ -220,7 +242,14 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     and planted network L 6 unscheduled sessions against 9 (L-seed3 0.958 against 0.956).
     The other searches run in forked children that share the prepared problem copy-on-write
     and send back their cohorts and placements; progress is reported from this process's own
-    search."""
+    search.
+
+    With `runner` (several machines: the service's Celery workers) the rounds are spread
+    instead: every worker improves a region of the schedule of its own and the round's
+    results are merged (`_improve_over_workers`, `regions.py`)."""
+    if runner is not None and runner.searches > 0 and getattr(problem, "replan", None) is None:
+        return _improve_over_workers(problem, placed, deadline=deadline, seed=seed, runner=runner, cancel=cancel,
+                                     on_step=on_step)
     if searches <= 1 or "fork" not in mp.get_all_start_methods():
         return improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, on_step=on_step)
     started = time.monotonic()
@@ -322,3 +351,104 @@ def _rebuild(problem: PlanningProblem, cohorts, rows) -> tuple[PlanningProblem, 
         k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.index == slot)
         placed[i] = Placement(i, k, trainer, room, tuple(interps))
     return problem, placed
+
+
+# -- several machines ----------------------------------------------------------------------
+DISTRIBUTED_ROUND_SECONDS = 5.0  # a round sends the schedule out and merges what comes back
+# ... and that grows with the schedule: about 58 s a round at national size (11 500 sessions)
+ROUND_SECONDS_PER_SESSION = 0.005
+
+
+def _improve_over_workers(problem: PlanningProblem, placed: dict[int, Placement], *, deadline: float, seed: int,
+                          runner: RegionRunner, cancel: threading.Event | None, on_step
+                          ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
+    """Rounds of region searches: this process and the runner's workers each improve a region
+    of the same schedule (`regions.choose_regions`, new cuts every round), the results are
+    merged (`regions.merge_results`) and the merged schedule starts the next round. Which
+    workers answered in each round is in the statistics (`search_workers`); a worker that
+    failed, died or was late just leaves its region as it was."""
+    started = time.monotonic()
+    length = max(DISTRIBUTED_ROUND_SECONDS, ROUND_SECONDS_PER_SESSION * len(problem.sessions))
+    rounds = max(1, min(MAX_ROUNDS, int((deadline - started) / length)))
+    totals: dict = {}
+    record: list[dict] = []
+    for r in range(rounds):
+        end = deadline if r == rounds - 1 else started + (deadline - started) * (r + 1) / rounds
+        problem, placed, stats, who = _region_round(problem, placed, end, seed + 7919 * r, runner, cancel, on_step)
+        record.append(dict(round=r + 1, **who))
+        for key, value in stats.items():
+            totals[key] = totals.get(key, 0) + value if key in SUMMED else value
+        if cancel is not None and cancel.is_set():
+            break
+    totals.update(search_rounds=len(record), search_workers=record)
+    return problem, placed, totals
+
+
+def _region_round(problem: PlanningProblem, placed: dict[int, Placement], deadline: float, seed: int,
+                  runner: RegionRunner, cancel: threading.Event | None, on_step
+                  ) -> tuple[PlanningProblem, dict[int, Placement], dict, dict]:
+    """One round over the workers: region 0 here, the others sent out, then the merge.
+    Returns the problem, the schedule, this process's search statistics and who took part
+    (`workers`: "home" for this process, then the workers that answered; `dropped`: regions
+    with no answer in time; `merged`: results whose cohorts were taken over)."""
+    regions = choose_regions(problem, runner.searches + 1, seed)
+    # The workers stop a little before the round's end: their schedules must still come back,
+    # be read here and merged.
+    margin = max(0.5, 0.08 * (deadline - time.monotonic()))
+    until = deadline - margin
+    answers: list[list[dict | None]] = []
+    thread = None
+    if len(regions) > 1:
+        request = {"cohorts": cohorts_to_json(problem.cohorts), "unassigned": unassigned_to_json(problem.unassigned),
+                   "rows": placement_rows(problem, placed), "regions": [sorted(r) for r in regions[1:]],
+                   "seed": seed}
+        thread = threading.Thread(target=_ask_workers, args=(runner, request, until, cancel, answers), daemon=True,
+                                  name="region-round")
+        thread.start()
+    found, best, stats = improve(problem, placed, deadline=until, seed=seed, cancel=cancel, on_step=on_step,
+                                 region=regions[0] if len(regions) > 1 else None)
+    if thread is not None:
+        thread.join(max(0.0, deadline - time.monotonic()) + 2.0)  # the runner keeps to `until` and a grace
+    results, workers, dropped = [(found, best)], ["home"], 0
+    for region, answer in zip(regions[1:], answers[0] if answers else [None] * (len(regions) - 1)):
+        got = _read_answer(problem, placed, region, answer)
+        if got is None:
+            dropped += 1
+            continue
+        results.append((problem, got))
+        workers.append(str(answer["worker"]) if answer else "?")
+    merged_problem, merged, taken = merge_results(problem, placed, results)
+    if on_step is not None and merged:
+        on_step(merged, exact_costs(merged_problem, merged)["objective"], len(merged_problem.sessions))
+    return merged_problem, merged, stats, {"workers": workers, "dropped": dropped, "merged": taken}
+
+
+def _ask_workers(runner: RegionRunner, request: dict, until: float, cancel, answers: list) -> None:
+    """The runner's answers for a round (in a thread beside this process's own search); none
+    when the runner fails (the broker is gone): the round is then this process's alone."""
+    wall_until = time.time() + (until - time.monotonic())
+    try:
+        answers.append(runner.run_round(request, wall_until, cancel))
+    except Exception:  # noqa: BLE001 - the workers' part of the round is lost, not the solve
+        log.exception("the region searches of a round could not be run")
+        answers.append([None] * len(request["regions"]))
+
+
+def _read_answer(problem: PlanningProblem, start: dict[int, Placement], region: set[str],
+                 answer: dict | None) -> dict[int, Placement] | None:
+    """A worker's schedule in this process: the round's start with the region's cohorts as
+    the worker placed them (`solve.regions.RegionSearch.run` sends only those; it keeps the
+    cohorts), or None when there is no answer or it does not fit the problem."""
+    if answer is None:
+        return None
+    try:
+        theirs = placements_from_rows(problem, answer["rows"])
+    except (KeyError, StopIteration, ValueError, TypeError):
+        log.exception("a region search's answer does not fit the schedule; left out")
+        return None
+    if any(problem.sessions[i].key.cohort not in region for i in theirs):
+        log.warning("a region search answered for cohorts outside its region; left out")
+        return None
+    placed = {i: pl for i, pl in start.items() if problem.sessions[i].key.cohort not in region}
+    placed.update(theirs)
+    return placed

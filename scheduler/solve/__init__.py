@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 
 from scheduler.domain import Scenario
@@ -41,7 +42,8 @@ def solve_scenario(data: dict | Scenario, params: SolveParams | None = None, *,
     if loaded is not None and baseline is None and params.split_parts:
         parts = split_scenario(loaded, scenario)
         if len(parts) > 1:  # independent parts: each solved on its own, in parallel
-            return solve_by_parts(loaded, parts, params, started, on_progress, cancel)
+            # (the regions' runner serves one connected programme: its workers know only the whole document)
+            return solve_by_parts(loaded, parts, replace(params, search_runner=None), started, on_progress, cancel)
     replan = None if baseline is None else ReplanRequest(baseline, freeze_until, move_weight,
                                                          weights=(loaded or {}).get("weights"))
     return solve_whole(scenario, params, started=started, on_progress=on_progress, cancel=cancel, replan=replan)

@@ -10,6 +10,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.search.regions import RegionRunner
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,10 @@ class SolveParams:
     # callable `runner(part, params, report)` (see `parts.solve_in_parts`), e.g. the service's
     # Celery fan-out (service/jobs/fanout.py). Not compared: it says where, not what is solved.
     part_runner: Callable[..., dict | None] | None = field(default=None, compare=False, repr=False)
+    # Who searches the other regions of a connected programme's schedule: None = forked
+    # processes on this machine; else a `search.regions.RegionRunner`, e.g. the service's Celery
+    # workers (service/jobs/region_search.py). Only a whole solve uses it (not its parts, not a re-plan).
+    search_runner: RegionRunner | None = field(default=None, compare=False, repr=False)
 
     @property
     def num_workers(self) -> int:

@@ -99,6 +99,8 @@ def solve_whole(scenario: Scenario, params: SolveParams, *, started: float | Non
     `replan` it is a stable re-plan against a baseline (`replan.py`). `started` is when the
     solve began (time.monotonic(); the time limit counts from there)."""
     started = time.monotonic() if started is None else started
+    if params.search_runner is not None and replan is None:
+        params.search_runner.prepare()  # the workers read and prepare the scenario while this process does
     problem = _prepare(scenario, params, started, replan)
     run = _begin(problem, params, started, on_progress, cancel)
     placed, constructive = _construct(run, problem, replan)
@@ -190,7 +192,7 @@ def _search(run: _Run, problem: PlanningProblem, placed: dict[int, Placement], b
         searched, placed, search_stats = improve_in_parallel(
             problem, placed, deadline=share, seed=seed,
             searches=min(2, run.params.num_workers) if run.total <= PORTFOLIO_LIMIT else 1,
-            cancel=run.cancel, on_step=on_step)
+            cancel=run.cancel, on_step=on_step, runner=run.params.search_runner)
     run.stats.update(search_stats)
     return searched, placed
 

@@ -1,0 +1,217 @@
+"""Regions of one schedule, searched by several workers at once, and the merge of what they found.
+
+A connected programme (one part) can still use several machines: each round of the search
+(`engine.improve_in_parallel` with a runner) gives every worker, and the coordinator itself,
+a different *region* of the current schedule to improve — a set of cohorts, whole cohort
+pools kept together, neighbouring pools (by the site of their workplaces) in the same
+region. A region's search ruins only its own cohorts (`RuinRecreate(region=...)`); the rest
+of the schedule stays where it was, as the rules' background.
+
+The merge starts from the best result of the round. Every other result made on the same
+cohorts brings the cohorts it changed (against the round's start): such a cohort's whole
+track is taken over when no result taken before changed that cohort, when every placement
+of it still keeps every rule against what is booked (`Bookings.broken_rule`: people, daily
+rest, staffing, rooms, trainers with their limits and travel, interpreters; the track's own
+order and gaps hold because the track comes whole from one search), and when the exact
+objective drops. A result's cohorts are tried all together first (an improvement may need
+two cohorts to move at once), then one by one. The merged schedule is the next round's start.
+
+Everything that crosses a process or machine boundary is plain JSON: the cohorts
+(`cohorts_to_json`), the participants no cohort holds, and placements as rows of session key,
+start slot, trainer, room and interpreters (`placement_rows`).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from typing import Protocol
+
+from scheduler.prepare.cohorts import Cohort, Unassigned
+from scheduler.prepare.problem import Placement, PlanningProblem
+from scheduler.rules.costs import exact_costs
+from scheduler.search.ruin_recreate import Schedule
+
+log = logging.getLogger("modulplan.search")
+
+
+class RegionRunner(Protocol):
+    """Who searches the other regions of a round (the service's Celery fan-out,
+    service/jobs/region_search.py). `searches`: how many regions it takes per round (0: none
+    now, the search stays in this process). `run_round` sends the round's `request` (JSON: its
+    `regions`, one per search, plus the schedule) and waits at most until `until`
+    (time.time()) and a little grace, or a cancel; it returns one answer per region in order
+    (`{"worker", "cohorts", "unassigned", "rows"}`), None for a region whose worker failed, died
+    or was late."""
+
+    searches: int
+
+    def prepare(self) -> None: ...
+
+    def run_round(self, request: dict, until: float, cancel) -> list[dict | None]: ...
+
+
+# -- the wire format -----------------------------------------------------------------------
+def cohorts_to_json(cohorts: Iterable[Cohort]) -> list[dict]:
+    return [{"id": c.id, "track": c.track, "plans": list(c.plans), "workplaces": list(c.workplaces),
+             "participants": list(c.participants), "team_counts": [[list(t), n] for t, n in c.team_counts],
+             "languages": sorted(c.languages)} for c in cohorts]
+
+
+def cohorts_from_json(data: list[dict]) -> list[Cohort]:
+    return [Cohort(d["id"], d["track"], tuple(d["plans"]), tuple(d["workplaces"]), tuple(d["participants"]),
+                   tuple(((t[0], t[1]), n) for t, n in d["team_counts"]), frozenset(d["languages"]))
+            for d in data]
+
+
+def unassigned_to_json(unassigned: Iterable[Unassigned]) -> list[list]:
+    return [[u.participant, u.action_plan, u.reason] for u in unassigned]
+
+
+def unassigned_from_json(data: list[list]) -> list[Unassigned]:
+    return [Unassigned(p, q, reason) for p, q, reason in data]
+
+
+def placement_rows(problem: PlanningProblem, placed: dict[int, Placement]) -> list[list]:
+    """Placements by what names them in any copy of the problem: [cohort, module, index, start
+    slot, trainer, room, interpreters]."""
+    rows = []
+    for i, pl in placed.items():
+        key = problem.sessions[i].key
+        rows.append([key.cohort, key.module, key.index, problem.options[i].candidates[pl.candidate].slot.index,
+                     pl.trainer, pl.room, list(pl.interpreters)])
+    return rows
+
+
+def placements_from_rows(problem: PlanningProblem, rows: Iterable) -> dict[int, Placement]:
+    """`placement_rows` read back in `problem` (same cohorts): session index and candidate
+    position by session key and start slot."""
+    index = {(k.cohort, k.module, k.index): i for k, i in problem.session_index.items()}
+    placed: dict[int, Placement] = {}
+    for cohort, module, n, slot, trainer, room, interps in rows:
+        i = index[cohort, module, n]
+        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.index == slot)
+        placed[i] = Placement(i, k, trainer, room, tuple(interps))
+    return placed
+
+
+def problem_with(problem: PlanningProblem, cohorts: list[Cohort], unassigned: list[Unassigned]) -> PlanningProblem:
+    """`problem` itself when the cohorts are its own, else the problem of these cohorts
+    (the options of every unchanged cohort are shared)."""
+    if cohorts == problem.cohorts:
+        return problem
+    return PlanningProblem(problem.scenario, cohorts=list(cohorts), unassigned=unassigned, reuse=problem)
+
+
+# -- the regions -----------------------------------------------------------------------------
+def choose_regions(problem: PlanningProblem, n: int, seed: int) -> list[set[str]]:
+    """`n` regions of about equal sessions: the cohort pools (a track's cohorts of the same
+    plans, or of the whole track when it mixes workplaces) in order of their site, cut into
+    `n` runs; where the cuts fall turns with `seed`, so that pools at a border are together
+    in another round. Fewer regions when there are fewer pools."""
+    sc = problem.scenario
+    pools: dict[tuple, list[str]] = {}
+    sessions: dict[tuple, int] = {}
+    for c in problem.cohorts:
+        key = (c.track, c.track if sc.tracks[c.track].mix_workplaces else c.plans)
+        pools.setdefault(key, []).append(c.id)
+        sessions[key] = sessions.get(key, 0) + len(problem.by_cohort.get(c.id, ()))
+    order = sorted(pools, key=lambda k: (_site_of(problem, pools[k][0]), str(k)))
+    if not order:
+        return []
+    turn = random.Random(seed).randrange(len(order))
+    order = order[turn:] + order[:turn]
+    n = max(1, min(n, len(order)))
+    total = sum(sessions.values()) or 1
+    regions: list[set[str]] = [set() for _ in range(n)]
+    done = 0
+    for key in order:
+        r = min(n - 1, done * n // total)
+        regions[r].update(pools[key])
+        done += sessions[key]
+    return [r for r in regions if r]
+
+
+def _site_of(problem: PlanningProblem, cid: str) -> str:
+    sc = problem.scenario
+    c = problem.cohort_by_id[cid]
+    return min((sc.workplaces[w].site for w in c.workplaces if w in sc.workplaces), default="")
+
+
+# -- the merge -------------------------------------------------------------------------------
+def changed_cohorts(problem: PlanningProblem, start: dict[int, Placement], placed: dict[int, Placement]) -> set[str]:
+    """The cohorts with a session placed otherwise (or placed or unplaced) in `placed` than in `start`."""
+    return {problem.sessions[i].key.cohort for i in set(start) | set(placed) if start.get(i) != placed.get(i)}
+
+
+def merge_results(problem: PlanningProblem, start: dict[int, Placement],
+                  results: list[tuple[PlanningProblem, dict[int, Placement]]]
+                  ) -> tuple[PlanningProblem, dict[int, Placement], int]:
+    """The round's schedule: the best of `results` (by unscheduled sessions, then the exact
+    objective), or, when it is better still, the best of those on the round's cohorts with the
+    cohorts the others improved taken over (module docstring). Returns the problem, the
+    placements and how many results gave cohorts to the merge."""
+    scored = sorted(((len(p.sessions) - len(pl), exact_costs(p, pl)["objective"], n, p, pl)
+                     for n, (p, pl) in enumerate(results)), key=lambda x: x[:3])
+    best = scored[0]
+    same = [x for x in scored if x[3] is problem or x[3].cohorts == problem.cohorts]
+    if len(same) < 2:
+        return best[3], best[4], 0
+    base = same[0]
+    state = Schedule(problem, base[4])
+    taken = changed_cohorts(problem, start, base[4])
+    merged = 0
+    for _missing, _cost, _n, _p, placed in same[1:]:
+        gained = _take_over(state, placed, changed_cohorts(problem, start, placed) - taken)
+        if gained:
+            taken |= gained
+            merged += 1
+    if not merged:
+        return best[3], best[4], 0
+    result = dict(state.placed)
+    exact = exact_costs(problem, result)["objective"]
+    mine = (len(problem.sessions) - len(result), exact)
+    if mine >= best[:2] or exact > base[1] - 1e-6:  # the ledger agrees with exact_costs; this keeps it honest
+        return best[3], best[4], 0
+    log.info("regions merged: %d results, %.0f -> %.0f", merged + 1, base[1], exact)
+    return problem, result, merged
+
+
+def _take_over(state: Schedule, placed: dict[int, Placement], cohorts: set[str]) -> set[str]:
+    """The tracks of `cohorts` from `placed` into `state`, all at once, else one by one, each
+    kept only when every placement keeps the rules and the objective drops. Returns the
+    cohorts taken over."""
+    if not cohorts:
+        return set()
+    if _try_tracks(state, placed, sorted(cohorts)):
+        return set(cohorts)
+    if len(cohorts) == 1:
+        return set()
+    return {cid for cid in sorted(cohorts) if _try_tracks(state, placed, [cid])}
+
+
+def _try_tracks(state: Schedule, placed: dict[int, Placement], cohorts: list[str]) -> bool:
+    """Replace the tracks of `cohorts` in `state` by theirs in `placed`; undone (False) when a
+    placement breaks a rule or the objective does not drop."""
+    p = state.p
+    before = state.cost
+    sessions = [i for cid in cohorts for i in p.by_cohort.get(cid, ())]
+    removed = [state.remove(i) for i in sessions if i in state.placed]
+    new = sorted((placed[i] for i in sessions if i in placed),
+                 key=lambda pl: p.options[pl.session].candidates[pl.candidate].start)
+    added: list[Placement] = []
+    ok = True
+    for pl in new:
+        if state.book.broken_rule(pl) is not None:
+            ok = False
+            break
+        state.add(pl)
+        added.append(pl)
+    if ok and state.cost < before - 1e-6:
+        return True
+    for pl in added:
+        state.remove(pl.session)
+    for pl in removed:
+        state.add(pl)
+    return False
