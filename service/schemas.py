@@ -87,6 +87,14 @@ class PartWorkerSchema(ma.Schema):
     redone = fields.Boolean(metadata={"description": "its worker failed it and the job's worker solved it again"})
 
 
+class SearchRoundSchema(ma.Schema):
+    round = fields.Integer(metadata={"description": "the search's round, from 1"})
+    workers = fields.List(fields.String(), metadata={
+        "description": "who searched a region of it and answered: the job's own worker first, then the others"})
+    dropped = fields.Integer(metadata={"description": "regions with no answer in time (left as they were)"})
+    merged = fields.Integer(metadata={"description": "results whose improved cohorts were merged into the best one"})
+
+
 class ProgressSchema(ma.Schema):
     phase = fields.String()
     elapsed = fields.Float()
@@ -98,6 +106,9 @@ class ProgressSchema(ma.Schema):
         "description": "[elapsed, objective, bound] whenever objective or bound changed (thinned to a few hundred)"})
     parts_workers = fields.List(fields.Nested(PartWorkerSchema), metadata={
         "description": "with Celery workers, a finished solve of independent parts: who solved each (docs/scale.md)"})
+    search_workers = fields.List(fields.Nested(SearchRoundSchema), metadata={
+        "description": "with Celery workers, a finished solve of one connected programme: its search's rounds and "
+                       "the workers that searched a region of each (docs/scale.md)"})
 
 
 class JobSchema(ma.Schema):

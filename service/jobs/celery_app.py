@@ -1,6 +1,7 @@
 """The Celery worker's application: the broker's configuration (``service.jobs.broker``) with
-two tasks: the job, which runs the same job code as the in-process executor (``run_job``), and
-one independent part of a job's solve (``service.jobs.fanout``, on the parts queue).
+three tasks: the job, which runs the same job code as the in-process executor (``run_job``),
+one independent part of a job's solve (``service.jobs.fanout``, on the parts queue) and one
+region of a connected programme's search (``service.jobs.region_search``, on the parts queue).
 
 Start a worker with ``modulplan worker`` (reads DATABASE_URL, REDIS_URL). The API's reaper
 re-queues jobs whose whole worker machine vanished. For the celery command line:
@@ -14,6 +15,7 @@ from celery import Celery, Task
 from service.config import DEFAULTS, database_url, from_environment
 from service.jobs.broker import SOLVE_TASK, make_celery
 from service.jobs.fanout import parts_queue, register_part_task
+from service.jobs.region_search import register_region_task
 from service.jobs.runner import Settings, run_job
 from service.store.db import Database
 
@@ -27,6 +29,7 @@ def make_worker_app(redis_url: str | None = None) -> Celery:
     app = make_celery(redis_url)
     config = dict(DEFAULTS, **from_environment())
     register_part_task(app, float(config["JOB_MEMORY_MB"]))
+    register_region_task(app, float(config["JOB_MEMORY_MB"]))
 
     @app.task(name=SOLVE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
     def solve_job(self: Task, job_id: str) -> str:

@@ -182,6 +182,8 @@ def run_job(db: Database, job_id: str, settings: Settings, *, cancel: threading.
                      sessions_total=schedule["kpis"]["sessions_total"])
         if outcome.get("parts_workers"):  # the parts fanned out: who solved which (issue 16)
             final["parts_workers"] = outcome["parts_workers"]
+        if outcome.get("search_workers"):  # the search spread over the workers: who took part, round by round
+            final["search_workers"] = outcome["search_workers"]
         _finish(db, job_id, state="succeeded", schedule_id=row.id, progress=final)
         return "succeeded"
     except Exception:
@@ -197,17 +199,20 @@ def solve_in_child(data: dict, params, replan: dict, validate: bool, fanout: dic
                    cancel) -> dict:
     """A job's solve (and the independent check of its schedule), in the job's child process
     (``service.jobs.child``): the schedule, objective, bound and the violations found, if any.
-    With ``fanout`` the independent parts go to the Celery workers (``service.jobs.fanout``)."""
+    With ``fanout`` the independent parts go to the Celery workers (``service.jobs.fanout``), and
+    a connected programme's search is spread over them (``service.jobs.region_search``)."""
     from dataclasses import replace
 
     from scheduler.solve import solve_scenario  # OR-Tools: preloaded in the child's forkserver only
 
-    runner = None
+    runner = regions = None
     if fanout:
         from service.jobs.fanout import CeleryPartRunner
+        from service.jobs.region_search import CeleryRegionRunner
 
         runner = CeleryPartRunner(fanout["redis_url"], fanout["queue"], cancel=cancel)
-        params = replace(params, part_runner=runner)
+        regions = CeleryRegionRunner(fanout["redis_url"], fanout["queue"], data, cancel=cancel)
+        params = replace(params, part_runner=runner, search_runner=regions)
     try:
         result = solve_scenario(data, params, on_progress=send, cancel=cancel, **replan)
     except ScenarioInvalid as exc:
@@ -222,6 +227,9 @@ def solve_in_child(data: dict, params, replan: dict, validate: bool, fanout: dic
                "violations": violations}
     if runner is not None and result.stats.get("mode") == "parts":
         outcome["parts_workers"] = runner.parts_workers(result.stats["parts"], (fanout or {}).get("home") or "job")
+    if regions is not None and result.stats.get("search_workers"):
+        outcome["search_workers"] = regions.search_workers(result.stats["search_workers"],
+                                                           (fanout or {}).get("home") or "job")
     return outcome
 
 

@@ -1,7 +1,12 @@
 """One solve spread over two real Celery workers (issue 16): the independent parts of a
 programme fan out as ``modulplan.solve_part`` tasks (service/jobs/fanout.py) on the local
 Redis; the job's worker solves the biggest part itself and the other worker the rest. A worker
-killed in the middle of its part does not lose the solve: the job redoes that part."""
+killed in the middle of its part does not lose the solve: the job redoes that part.
+
+A connected programme (one part) spreads its search instead: each round the other worker
+improves a region of the schedule as a ``modulplan.improve_region`` task
+(service/jobs/region_search.py) while the job's worker searches its own, and the job merges
+them. A worker killed in the middle of its region leaves that region as it was."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import requests
 from scheduler.validate import validate
 from tests.scenario_factory import module, plan, team, track, trainer, workplace
 from tests.test_parts import two_programmes
+from tests.test_regions import connected_programme
 
 from .conftest import Proc, service_env, start_api, start_worker
 from .test_processes import DONE, Http, _token
@@ -157,3 +163,58 @@ def test_cancel_stops_the_parts_on_the_workers(tmp_path, fanout_env):
         logs = "".join(p.log_path.read_text(errors="replace") for _, p in workers)
         assert _until(lambda: "solved on" in "".join(p.log_path.read_text(errors="replace") for _, p in workers),
                       10, 0.1), logs  # the remote part stopped and answered with its best schedule
+
+
+# ------------------------------------------------------------------ one connected programme
+
+def connected() -> dict:
+    """One part (two trainers and both rooms serve every plan), 64 sessions: the search's
+    neighbourhoods, not the whole CP-SAT model (more than 4 000 candidate starts)."""
+    return connected_programme(workplaces=16, weeks=8)
+
+
+def _region_in_progress(broker) -> dict | None:
+    """The state of a region task that is searching now (not a warm-up), if any."""
+    for key in broker.scan_iter("celery-task-meta-*"):
+        meta = json.loads(broker.get(key) or "{}")
+        info = meta.get("result") if meta.get("status") == "PROGRESS" else None
+        if isinstance(info, dict) and "region" in info and not info.get("warm"):
+            return info
+    return None
+
+
+def test_a_connected_programme_searches_on_both_workers(tmp_path, fanout_env):
+    env, scenario = fanout_env, connected()
+    with _cluster(env, tmp_path) as (http, workers):
+        job = http.wait(_solve(http, scenario, 14), timeout=60)
+        assert job["state"] == "succeeded", (job, [p.output() for _, p in workers])
+        rounds = job["progress"].get("search_workers")
+        assert rounds and "parts_workers" not in job["progress"], job["progress"]  # one part, its search spread
+        assert all(len(r["workers"]) == 2 and r["dropped"] == 0 for r in rounds), rounds
+        assert {w.split("@")[0] for r in rounds for w in r["workers"]} == {name for name, _ in workers}
+        # the worker that did not run the job logged the regions it improved
+        logged = {name for name, p in workers if "improved on" in p.log_path.read_text(errors="replace")}
+        assert len(logged) == 1 and rounds[0]["workers"][1].startswith(f"{logged.pop()}@"), rounds
+        _valid(http, scenario, job)
+
+
+def test_a_killed_search_worker_does_not_lose_the_solve(tmp_path, fanout_env):
+    env, scenario = fanout_env, connected()
+    broker = redis.Redis.from_url(env["REDIS_URL"])
+    with _cluster(env, tmp_path) as (http, workers):
+        names = {f"{name}@": p for name, p in workers}
+        job_id = _solve(http, scenario, 16)
+
+        def searching_region():  # the worker whose region task searches (the other one runs the job)
+            info = _region_in_progress(broker)
+            return None if info is None else next(
+                (p for prefix, p in names.items() if info["worker"].startswith(prefix)), None)
+
+        doomed = _until(searching_region, 30, 0.05)
+        assert doomed is not None, [p.output() for _, p in workers]
+        doomed.kill()  # SIGKILL to the worker's process group (its search host too), mid-region
+        job = http.wait(job_id, timeout=60, until=DONE)
+        assert job["state"] == "succeeded", (job, [p.output() for _, p in workers])
+        rounds = job["progress"].get("search_workers")
+        assert rounds and rounds[-1]["dropped"] == 1 and rounds[-1]["workers"] == rounds[0]["workers"][:1], rounds
+        _valid(http, scenario, job)  # complete, and every rule kept
