@@ -6,6 +6,7 @@ Every merged schedule goes through the independent validator."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 import time
 
@@ -168,6 +169,41 @@ def test_an_improvement_that_would_break_a_rule_beside_the_others_is_not_applied
     _p, merged, taken = merge_results(problem, start, [(problem, only_a), (problem, clashing_b)])
     assert taken == 0 and len(merged) == len(start) + 1
     assert_valid(data, problem, merged)
+
+
+def _replayed(problem: PlanningProblem, placed: dict) -> bool:
+    """Whether every placement keeps the resource rules beside the others (time order)."""
+    book = Bookings(problem)
+    for pl in sorted(placed.values(), key=lambda pl: problem.options[pl.session].candidates[pl.candidate].start):
+        if book.broken_rule(pl) is not None:
+            return False
+        book.book(pl)
+    return True
+
+
+def test_cohorts_the_best_result_kept_as_they_were_still_take_improvements_from_the_others():
+    data, problem, start, (a, ia), (b, ib) = _setup()
+    start.pop(problem.by_cohort[b][-2])  # b misses its last two sessions
+    # the best result formed cohort b anew (as the coordinator's cohort moves do) and placed all of it ...
+    reformed = PlanningProblem(problem.scenario, cohorts=[c if c.id != b else dataclasses.replace(c, id=f"{b}-new")
+                                                          for c in problem.cohorts],
+                               unassigned=problem.unassigned, reuse=problem)
+    again = construct(reformed)
+    best = {i: pl for i, pl in again.items() if reformed.sessions[i].key.cohort == f"{b}-new"}
+    best.update({reformed.session_index[problem.sessions[i].key]: dataclasses.replace(
+        pl, session=reformed.session_index[problem.sessions[i].key]) for i, pl in start.items()
+        if problem.sessions[i].key.cohort == a})
+    assert len(best) == len(reformed.sessions) - 1 and _replayed(reformed, best)  # a's last session missing
+    # ... while another search, on the round's cohorts, placed a's missing session
+    book = Bookings(problem)
+    for pl in start.values():
+        book.book(pl)
+    only_a = {**start, ia: _fits(book, problem, start, ia, start[problem.by_cohort[a][0]].trainer)[0]}
+    merged_problem, merged, taken = merge_results(problem, start, [(problem, only_a), (reformed, best)])
+    assert merged_problem is reformed and taken == 1
+    assert len(merged) == len(reformed.sessions)  # a's track from the other search, b as the best formed it
+    assert _replayed(reformed, merged)
+    assert exact_costs(reformed, merged)["objective"] < exact_costs(reformed, best)["objective"]
 
 
 class ThreadRunner:

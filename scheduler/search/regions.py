@@ -149,33 +149,62 @@ def merge_results(problem: PlanningProblem, start: dict[int, Placement],
                   results: list[tuple[PlanningProblem, dict[int, Placement]]]
                   ) -> tuple[PlanningProblem, dict[int, Placement], int]:
     """The round's schedule: the best of `results` (by unscheduled sessions, then the exact
-    objective), or, when it is better still, the best of those on the round's cohorts with the
-    cohorts the others improved taken over (module docstring). Returns the problem, the
-    placements and how many results gave cohorts to the merge."""
+    objective) with the cohorts the others improved taken over (module docstring). `problem`
+    and `start` are the round's; the best may have formed cohorts anew (the coordinator's
+    search can), and then only cohorts it kept as they were can be taken over. Returns the
+    problem, the placements and how many other results gave cohorts to the merge."""
     scored = sorted(((len(p.sessions) - len(pl), exact_costs(p, pl)["objective"], n, p, pl)
                      for n, (p, pl) in enumerate(results)), key=lambda x: x[:3])
     best = scored[0]
-    same = [x for x in scored if x[3] is problem or x[3].cohorts == problem.cohorts]
-    if len(same) < 2:
-        return best[3], best[4], 0
-    base = same[0]
-    state = Schedule(problem, base[4])
-    taken = changed_cohorts(problem, start, base[4])
+    base_problem, base = best[3], best[4]
+    others = [x[4] for x in scored[1:] if x[3] is problem or x[3].cohorts == problem.cohorts]
+    if not others:
+        return base_problem, base, 0
+    state = Schedule(base_problem, base)
+    taken = _altered(problem, base_problem) | changed_cohorts(problem, start, _in(problem, base_problem, base))
     merged = 0
-    for _missing, _cost, _n, _p, placed in same[1:]:
-        gained = _take_over(state, placed, changed_cohorts(problem, start, placed) - taken)
+    for placed in others:
+        wanted = changed_cohorts(problem, start, placed) - taken
+        gained = _take_over(state, _in(base_problem, problem, placed, wanted), wanted)
         if gained:
             taken |= gained
             merged += 1
     if not merged:
-        return best[3], best[4], 0
+        return base_problem, base, 0
     result = dict(state.placed)
-    exact = exact_costs(problem, result)["objective"]
-    mine = (len(problem.sessions) - len(result), exact)
-    if mine >= best[:2] or exact > base[1] - 1e-6:  # the ledger agrees with exact_costs; this keeps it honest
-        return best[3], best[4], 0
-    log.info("regions merged: %d results, %.0f -> %.0f", merged + 1, base[1], exact)
-    return problem, result, merged
+    exact = exact_costs(base_problem, result)["objective"]
+    if (len(base_problem.sessions) - len(result), exact) >= best[:2]:  # the ledger agrees with exact_costs; kept honest
+        return base_problem, base, 0
+    log.info("regions merged: %d results, %.0f -> %.0f", merged + 1, best[1], exact)
+    return base_problem, result, merged
+
+
+def _altered(problem: PlanningProblem, other: PlanningProblem) -> set[str]:
+    """Cohorts formed otherwise in `other` than in `problem` (new, gone, or other members)."""
+    if other is problem:
+        return set()
+    mine, theirs = problem.cohort_by_id, other.cohort_by_id
+    return {cid for cid in set(mine) | set(theirs) if mine.get(cid) != theirs.get(cid)}
+
+
+def _in(target: PlanningProblem, source: PlanningProblem, placed: dict[int, Placement],
+        cohorts: set[str] | None = None) -> dict[int, Placement]:
+    """`placed` (of `source`) as placements of `target`, by session key and start slot: all
+    of them, or those of `cohorts` (cohorts that are the same in both)."""
+    if target is source:
+        return placed if cohorts is None else {i: pl for i, pl in placed.items()
+                                               if source.sessions[i].key.cohort in cohorts}
+    out: dict[int, Placement] = {}
+    for i, pl in placed.items():
+        key = source.sessions[i].key
+        j = target.session_index.get(key)
+        if j is None or (cohorts is not None and key.cohort not in cohorts):
+            continue
+        slot = source.options[i].candidates[pl.candidate].slot.index
+        k = next((k for k, c in enumerate(target.options[j].candidates) if c.slot.index == slot), None)
+        if k is not None:
+            out[j] = Placement(j, k, pl.trainer, pl.room, pl.interpreters)
+    return out
 
 
 def _take_over(state: Schedule, placed: dict[int, Placement], cohorts: set[str]) -> set[str]:
