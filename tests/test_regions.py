@@ -206,6 +206,36 @@ def test_cohorts_the_best_result_kept_as_they_were_still_take_improvements_from_
     assert exact_costs(reformed, merged)["objective"] < exact_costs(reformed, best)["objective"]
 
 
+def test_a_result_that_formed_its_cohorts_anew_goes_over_whole_when_the_best_kept_them():
+    data, problem, start, (a, ia), (b, ib) = _setup()
+    start.pop(problem.by_cohort[a][-2])  # a misses its last two sessions, b its last one
+    # one search formed b anew and placed all of it (a still misses two) ...
+    reformed = PlanningProblem(problem.scenario, cohorts=[c if c.id != b else dataclasses.replace(c, id=f"{b}-new")
+                                                          for c in problem.cohorts],
+                               unassigned=problem.unassigned, reuse=problem)
+    again = construct(reformed)
+    other = {i: pl for i, pl in again.items() if reformed.sessions[i].key.cohort == f"{b}-new"}
+    other.update({reformed.session_index[problem.sessions[i].key]: dataclasses.replace(
+        pl, session=reformed.session_index[problem.sessions[i].key]) for i, pl in start.items()
+        if problem.sessions[i].key.cohort == a})
+    assert _replayed(reformed, other)
+    # ... the best placed a in full on the round's cohorts (b still misses one)
+    best = dict(start)
+    for i in problem.by_cohort[a][-2:]:
+        book = Bookings(problem)
+        for pl in best.values():
+            book.book(pl)
+        best[i] = _fits(book, problem, best, i, start[problem.by_cohort[a][0]].trainer)[0]
+    assert len(best) == len(problem.sessions) - 1 and len(other) == len(reformed.sessions) - 2
+    merged_problem, merged, taken = merge_results(problem, start, [(reformed, other), (problem, best)])
+    assert taken == 1 and {c.id for c in merged_problem.cohorts} == {a, f"{b}-new"}
+    assert len(merged) == len(merged_problem.sessions) and _replayed(merged_problem, merged)
+    # a as the best placed it, b as the other formed and placed it
+    assert {merged_problem.sessions[i].key: pl.candidate for i, pl in merged.items()} == {
+        **{problem.sessions[i].key: best[i].candidate for i in problem.by_cohort[a]},
+        **{reformed.sessions[i].key: other[i].candidate for i in reformed.by_cohort[f"{b}-new"]}}
+
+
 class ThreadRunner:
     """Region searches in threads of this process, through the same wire format the Celery
     workers use (a stand-in for the cluster: what crosses a machine boundary is JSON)."""

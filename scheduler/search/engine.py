@@ -22,10 +22,14 @@ from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.regions import (
     RegionRunner,
     choose_regions,
+    cohorts_from_json,
     cohorts_to_json,
     merge_results,
     placement_rows,
     placements_from_rows,
+    placements_in,
+    problem_with,
+    unassigned_from_json,
     unassigned_to_json,
 )
 from scheduler.search.reseat import reseat_sweep
@@ -88,11 +92,13 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 and len(rr.best) == len(problem.sessions)):
             break  # stopped for patience: complete, and nothing better for a long while
         still_missing = set() if replan else set(rr.state.incomplete())
-        incomplete = [c for c in sorted(still_missing) if c not in tried]
+        # A region's search forms only its own cohorts anew (a pool lies in one region), so that
+        # the other regions' results still fit the cohorts it leaves.
+        incomplete = [c for c in sorted(still_missing) if c not in tried and (rr.region is None or c in rr.region)]
         if not replan and not rr.state.incomplete() and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT:
             # Complete: try whether other groupings of a few pools cost less (fewer cohorts
             # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
-            incomplete = _regroup_targets(problem, rr.rng, tried)
+            incomplete = _regroup_targets(problem, rr.rng, tried, rr.region)
         moved = False
         # A cohort move builds problems and places whole pools: not in the last moments.
         margin = max(2.0, 0.08 * (deadline - started))
@@ -102,7 +108,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             best, shared = rr.best, 0
             while time.monotonic() < until and not (cancel is not None and cancel.is_set()):
                 # one after another while the sweep's time lasts
-                got = _dissolve_sweep(problem, best, rr.rng, until)
+                got = _dissolve_sweep(problem, best, rr.rng, until, rr.region)
                 if got is None:
                     break
                 problem, best, _cost = got
@@ -112,7 +118,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 log.info("%d cohorts shared out among the others: %d cohorts now", shared, len(problem.cohorts))
                 rr = _carry_on(rr, problem, best, seed)
                 continue
-            got = reseat_sweep(problem, rr.best, min(deadline - margin, time.monotonic() + 0.15 * phase))
+            got = None if rr.region is not None else reseat_sweep(  # reseating looks at every cohort of a track
+                problem, rr.best, min(deadline - margin, time.monotonic() + 0.15 * phase))
             if got is not None:
                 before = rr.best_cost
                 problem, best, cost = got
@@ -164,10 +171,12 @@ def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: st
     return got
 
 
-def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float):
+def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float,
+                    region: set[str] | None = None):
     """A complete schedule: the smallest cohorts first (ties in random order), the first that
     can be shared out among the others at a lower cost, until `until`."""
-    for c in sorted(problem.cohorts, key=lambda c: (c.size, rng.random())):
+    cohorts = [c for c in problem.cohorts if region is None or c.id in region]
+    for c in sorted(cohorts, key=lambda c: (c.size, rng.random())):
         if time.monotonic() >= until:
             break
         got = dissolve(problem, placed, c.id, deadline=until, replace_receivers=False)
@@ -202,12 +211,14 @@ def _carry_on(rr: RuinRecreate, problem: PlanningProblem, placed: dict[int, Plac
     return new
 
 
-def _regroup_targets(problem: PlanningProblem, rng, tried: set[str]) -> list[str]:
+def _regroup_targets(problem: PlanningProblem, rng, tried: set[str], region: set[str] | None = None) -> list[str]:
     """Cohorts whose pool could be grouped otherwise, those in pools with more cohorts than
     the group size needs first (a merge saves a whole cohort's trainer hours)."""
     sc = problem.scenario
     pools: dict[tuple, list] = {}
     for c in problem.cohorts:
+        if region is not None and c.id not in region:
+            continue
         pools.setdefault((c.track, c.plans if not sc.tracks[c.track].mix_workplaces else c.track), []).append(c)
     scored = []
     for cohorts in pools.values():
@@ -415,7 +426,7 @@ def _region_round(problem: PlanningProblem, placed: dict[int, Placement], deadli
         if got is None:
             dropped += 1
             continue
-        results.append((problem, got))
+        results.append(got)
         workers.append(str(answer["worker"]) if answer else "?")
     merged_problem, merged, taken = merge_results(problem, placed, results)
     if on_step is not None and merged:
@@ -435,20 +446,27 @@ def _ask_workers(runner: RegionRunner, request: dict, until: float, cancel, answ
 
 
 def _read_answer(problem: PlanningProblem, start: dict[int, Placement], region: set[str],
-                 answer: dict | None) -> dict[int, Placement] | None:
-    """A worker's schedule in this process: the round's start with the region's cohorts as
-    the worker placed them (`solve.regions.RegionSearch.run` sends only those; it keeps the
-    cohorts), or None when there is no answer or it does not fit the problem."""
+                 answer: dict | None) -> tuple[PlanningProblem, dict[int, Placement]] | None:
+    """A worker's schedule in this process: the round's start with the region as the worker
+    left it (`solve.regions.RegionSearch.run` sends the region's placements, and its cohorts
+    when it formed some anew), or None when there is no answer or it does not fit."""
     if answer is None:
         return None
     try:
-        theirs = placements_from_rows(problem, answer["rows"])
+        other = problem
+        if answer.get("cohorts") is not None:
+            other = problem_with(problem, cohorts_from_json(answer["cohorts"]),
+                                 unassigned_from_json(answer.get("unassigned", [])))
+        now = set(answer.get("region", region))
+        theirs = placements_from_rows(other, answer["rows"])
     except (KeyError, StopIteration, ValueError, TypeError):
         log.exception("a region search's answer does not fit the schedule; left out")
         return None
-    if any(problem.sessions[i].key.cohort not in region for i in theirs):
-        log.warning("a region search answered for cohorts outside its region; left out")
+    outside = {cid for cid in problem.by_cohort if cid not in region}
+    if any(other.sessions[i].key.cohort not in now for i in theirs) or not outside.isdisjoint(now) or (
+            other is not problem and any(problem.cohort_by_id[c] != other.cohort_by_id.get(c) for c in outside)):
+        log.warning("a region search changed cohorts outside its region; left out")
         return None
-    placed = {i: pl for i, pl in start.items() if problem.sessions[i].key.cohort not in region}
+    placed = placements_in(other, problem, start, outside)
     placed.update(theirs)
-    return placed
+    return other, placed

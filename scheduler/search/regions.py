@@ -150,33 +150,66 @@ def merge_results(problem: PlanningProblem, start: dict[int, Placement],
                   ) -> tuple[PlanningProblem, dict[int, Placement], int]:
     """The round's schedule: the best of `results` (by unscheduled sessions, then the exact
     objective) with the cohorts the others improved taken over (module docstring). `problem`
-    and `start` are the round's; the best may have formed cohorts anew (the coordinator's
-    search can), and then only cohorts it kept as they were can be taken over. Returns the
-    problem, the placements and how many other results gave cohorts to the merge."""
+    and `start` are the round's. A result may have formed cohorts of its region anew (cohort
+    moves keep to a pool, and a pool to a region): those cohorts then go over together, the
+    problem formed anew with them, when the best result kept the cohorts they replace as
+    they were. Returns the problem, the placements and how many other results gave cohorts
+    to the merge."""
     scored = sorted(((len(p.sessions) - len(pl), exact_costs(p, pl)["objective"], n, p, pl)
                      for n, (p, pl) in enumerate(results)), key=lambda x: x[:3])
     best = scored[0]
     base_problem, base = best[3], best[4]
-    others = [x[4] for x in scored[1:] if x[3] is problem or x[3].cohorts == problem.cohorts]
-    if not others:
-        return base_problem, base, 0
-    state = Schedule(base_problem, base)
-    taken = _altered(problem, base_problem) | changed_cohorts(problem, start, _in(problem, base_problem, base))
+    state = None
+    taken = _altered(problem, base_problem) | changed_cohorts(problem, start,
+                                                              placements_in(problem, base_problem, base))
     merged = 0
-    for placed in others:
-        wanted = changed_cohorts(problem, start, placed) - taken
-        gained = _take_over(state, _in(base_problem, problem, placed, wanted), wanted)
+    for _missing, _cost, _n, other, placed in scored[1:]:
+        altered = _altered(problem, other)
+        if altered and set(other.unassigned) != set(problem.unassigned):
+            continue  # its cohort moves left people out or took them in: not a region's change alone
+        wanted = (altered | changed_cohorts(problem, start, placements_in(problem, other, placed))) - taken
+        if not wanted or not altered.isdisjoint(taken):
+            continue
+        if state is None:
+            state = Schedule(base_problem, base)
+        if altered:  # cohorts formed anew: all of the result's changes go over together, or none
+            got = _transplant(state, other, placed, wanted)
+            gained = wanted if got is not None else set()
+            if got is not None:
+                base_problem, state = got
+        else:
+            gained = _take_over(state, placements_in(base_problem, other, placed, wanted), wanted)
         if gained:
             taken |= gained
             merged += 1
-    if not merged:
-        return base_problem, base, 0
+    if not merged or state is None:
+        return best[3], best[4], 0
     result = dict(state.placed)
     exact = exact_costs(base_problem, result)["objective"]
     if (len(base_problem.sessions) - len(result), exact) >= best[:2]:  # the ledger agrees with exact_costs; kept honest
-        return base_problem, base, 0
+        return best[3], best[4], 0
     log.info("regions merged: %d results, %.0f -> %.0f", merged + 1, best[1], exact)
     return base_problem, result, merged
+
+
+def _transplant(state: Schedule, other: PlanningProblem, placed: dict[int, Placement], cohorts: set[str]
+                ) -> tuple[PlanningProblem, Schedule] | None:
+    """The schedule of `state` with `cohorts` as `other` forms and places them (cohorts gone
+    from `other` go, new ones come): the new problem and schedule when every placement keeps
+    the rules and the objective drops, else None."""
+    here = state.p
+    kept = [c for c in here.cohorts if c.id not in cohorts]
+    moved = [c for c in other.cohorts if c.id in cohorts]
+    problem = PlanningProblem(here.scenario, cohorts=kept + moved, unassigned=here.unassigned, reuse=here)
+    new = Schedule(problem, placements_in(problem, here, state.placed, {c.id for c in kept}))
+    for pl in sorted(placements_in(problem, other, placed, {c.id for c in moved}).values(),
+                     key=lambda pl: problem.options[pl.session].candidates[pl.candidate].start):
+        if new.book.broken_rule(pl) is not None:
+            return None
+        new.add(pl)
+    if new.cost >= state.cost - 1e-6:
+        return None
+    return problem, new
 
 
 def _altered(problem: PlanningProblem, other: PlanningProblem) -> set[str]:
@@ -187,7 +220,7 @@ def _altered(problem: PlanningProblem, other: PlanningProblem) -> set[str]:
     return {cid for cid in set(mine) | set(theirs) if mine.get(cid) != theirs.get(cid)}
 
 
-def _in(target: PlanningProblem, source: PlanningProblem, placed: dict[int, Placement],
+def placements_in(target: PlanningProblem, source: PlanningProblem, placed: dict[int, Placement],
         cohorts: set[str] | None = None) -> dict[int, Placement]:
     """`placed` (of `source`) as placements of `target`, by session key and start slot: all
     of them, or those of `cohorts` (cohorts that are the same in both)."""

@@ -5,8 +5,9 @@ A worker is sent the scenario document once per job and, every round, the curren
 scenario and preparing its problem is the expensive part (a minute at national size), so a
 `RegionSearch` keeps both for the job's next rounds: a round with other cohorts shares the
 options of every unchanged cohort (`PlanningProblem(reuse=...)`). The search itself is the
-product's ruin and recreate with the region's cohorts only (`improve(region=...)`); the
-cohorts stay as they are, so that the coordinator can merge the region with the others.
+product's search with the region's cohorts only (`improve(region=...)`): ruin and recreate,
+and cohort moves of the region's pools (a pool lies in one region), so that the coordinator
+can merge the region with the others.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.engine import improve
 from scheduler.search.regions import (
     cohorts_from_json,
+    cohorts_to_json,
     placement_rows,
     placements_from_rows,
     problem_with,
     unassigned_from_json,
+    unassigned_to_json,
 )
 from scheduler.solve.whole import read_scenario
 
@@ -48,7 +51,10 @@ class RegionSearch:
 
     def run(self, request: dict, index: int, until: float, cancel: threading.Event | None = None) -> dict:
         """Improve region `index` of `request` (`engine._region_round`) until `until`
-        (time.time()) or a cancel. Returns the region's placement rows and the search's figures."""
+        (time.time()) or a cancel: its sessions moved and its cohorts formed anew where that
+        pays (a pool lies in one region). Returns the placement rows of the region's cohorts
+        (as the search left them), the cohorts and unassigned participants when they changed,
+        and the search's figures."""
         cohorts = cohorts_from_json(request["cohorts"])
         unassigned = unassigned_from_json(request["unassigned"])
         if self.problem is None:
@@ -60,8 +66,12 @@ class RegionSearch:
         region = set(request["regions"][index])
         deadline = time.monotonic() + (until - time.time())
         seed = int(request["seed"]) + 104_729 * (index + 1)  # each region's search a seed of its own
-        _same, best, stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, region=region,
-                                     cohort_moves=False)
-        mine = {i: pl for i, pl in best.items() if problem.sessions[i].key.cohort in region}
-        return {"rows": placement_rows(problem, mine), "steps": stats.get("search_steps", 0),
-                "improved": stats.get("search_improved", 0)}
+        found, best, stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, region=region)
+        answer = {"steps": stats.get("search_steps", 0), "improved": stats.get("search_improved", 0)}
+        if found is not problem:  # cohorts formed anew: the region is now what replaced its own
+            region = (region | set(found.by_cohort)) - (set(problem.by_cohort) - region)
+            answer.update(cohorts=cohorts_to_json(found.cohorts), unassigned=unassigned_to_json(found.unassigned))
+        mine = {i: pl for i, pl in best.items() if found.sessions[i].key.cohort in region}
+        answer["rows"] = placement_rows(found, mine)
+        answer["region"] = sorted(region)
+        return answer
