@@ -203,7 +203,7 @@ def test_a_killed_search_worker_does_not_lose_the_solve(tmp_path, fanout_env):
     broker = redis.Redis.from_url(env["REDIS_URL"])
     with _cluster(env, tmp_path) as (http, workers):
         names = {f"{name}@": p for name, p in workers}
-        job_id = _solve(http, scenario, 16)
+        job_id = _solve(http, scenario, 14)  # two rounds of the search
 
         def searching_region():  # the worker whose region task searches (the other one runs the job)
             info = _region_in_progress(broker)
