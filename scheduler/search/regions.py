@@ -172,13 +172,12 @@ def merge_results(problem: PlanningProblem, start: dict[int, Placement],
             continue
         if state is None:
             state = Schedule(base_problem, base)
-        if altered:  # cohorts formed anew: all of the result's changes go over together, or none
-            got = _transplant(state, other, placed, wanted)
-            gained = wanted if got is not None else set()
-            if got is not None:
-                base_problem, state = got
+        plain = wanted - altered
+        got = _transplant(state, other, placed, altered & wanted, plain) if altered else None
+        if got is not None:  # the cohorts it formed anew went over together (and what else fitted)
+            base_problem, state, gained = got
         else:
-            gained = _take_over(state, placements_in(base_problem, other, placed, wanted), wanted)
+            gained = _take_over(state, placements_in(base_problem, other, placed, plain), plain)
         if gained:
             taken |= gained
             merged += 1
@@ -192,14 +191,16 @@ def merge_results(problem: PlanningProblem, start: dict[int, Placement],
     return base_problem, result, merged
 
 
-def _transplant(state: Schedule, other: PlanningProblem, placed: dict[int, Placement], cohorts: set[str]
-                ) -> tuple[PlanningProblem, Schedule] | None:
-    """The schedule of `state` with `cohorts` as `other` forms and places them (cohorts gone
-    from `other` go, new ones come): the new problem and schedule when every placement keeps
-    the rules and the objective drops, else None."""
+def _transplant(state: Schedule, other: PlanningProblem, placed: dict[int, Placement], formed: set[str],
+                plain: set[str]) -> tuple[PlanningProblem, Schedule, set[str]] | None:
+    """The schedule of `state` with the cohorts `formed` as `other` forms and places them
+    (those gone from `other` go, new ones come; they go together or not at all, since they
+    share out the same people), and of the `plain` cohorts (the same in both) those whose
+    track keeps the rules beside them: the new problem, schedule and cohorts taken over when
+    the objective drops, else None."""
     here = state.p
-    kept = [c for c in here.cohorts if c.id not in cohorts]
-    moved = [c for c in other.cohorts if c.id in cohorts]
+    kept = [c for c in here.cohorts if c.id not in formed]
+    moved = [c for c in other.cohorts if c.id in formed]
     problem = PlanningProblem(here.scenario, cohorts=kept + moved, unassigned=here.unassigned, reuse=here)
     new = Schedule(problem, placements_in(problem, here, state.placed, {c.id for c in kept}))
     for pl in sorted(placements_in(problem, other, placed, {c.id for c in moved}).values(),
@@ -207,9 +208,10 @@ def _transplant(state: Schedule, other: PlanningProblem, placed: dict[int, Place
         if new.book.broken_rule(pl) is not None:
             return None
         new.add(pl)
+    gained = set(formed) | _fitting_tracks(new, placements_in(problem, other, placed, plain), sorted(plain), new.cost)
     if new.cost >= state.cost - 1e-6:
         return None
-    return problem, new
+    return problem, new, gained
 
 
 def _altered(problem: PlanningProblem, other: PlanningProblem) -> set[str]:
@@ -241,39 +243,70 @@ def placements_in(target: PlanningProblem, source: PlanningProblem, placed: dict
 
 
 def _take_over(state: Schedule, placed: dict[int, Placement], cohorts: set[str]) -> set[str]:
-    """The tracks of `cohorts` from `placed` into `state`, all at once, else one by one, each
-    kept only when every placement keeps the rules and the objective drops. Returns the
-    cohorts taken over."""
+    """The tracks of `cohorts` from `placed` into `state`, kept only when every placement
+    keeps the rules and the objective drops: all at once; else all whose placements keep the
+    rules, together (a search's changes pay together: one cohort moved aside for another);
+    else one by one. Returns the cohorts taken over."""
     if not cohorts:
         return set()
-    if _try_tracks(state, placed, sorted(cohorts)):
+    order = sorted(cohorts)
+    if _try_tracks(state, placed, order):
         return set(cohorts)
     if len(cohorts) == 1:
         return set()
-    return {cid for cid in sorted(cohorts) if _try_tracks(state, placed, [cid])}
+    return _fitting_tracks(state, placed, order, state.cost) or {
+        cid for cid in order if _try_tracks(state, placed, [cid])}
 
 
 def _try_tracks(state: Schedule, placed: dict[int, Placement], cohorts: list[str]) -> bool:
     """Replace the tracks of `cohorts` in `state` by theirs in `placed`; undone (False) when a
     placement breaks a rule or the objective does not drop."""
-    p = state.p
     before = state.cost
+    change = _swap(state, placed, cohorts)
+    if change is not None and state.cost < before - 1e-6:
+        return True
+    if change is not None:
+        _undo(state, *change)
+    return False
+
+
+def _fitting_tracks(state: Schedule, placed: dict[int, Placement], cohorts: list[str], target: float) -> set[str]:
+    """The tracks of `cohorts` from `placed` into `state`, each whose placements keep the
+    rules (the others keep their own): the cohorts taken over when the objective ends below
+    `target`, else none (all undone)."""
+    done, taken = [], set()
+    for cid in cohorts:
+        change = _swap(state, placed, [cid])
+        if change is not None:
+            done.append(change)
+            taken.add(cid)
+    if taken and state.cost < target - 1e-6:
+        return taken
+    for change in reversed(done):
+        _undo(state, *change)
+    return set()
+
+
+def _swap(state: Schedule, placed: dict[int, Placement], cohorts: list[str]
+          ) -> tuple[list[Placement], list[Placement]] | None:
+    """The tracks of `cohorts` in `state` replaced by theirs in `placed`, in time order:
+    (removed, added), or None (and nothing changed) when a placement breaks a rule."""
+    p = state.p
     sessions = [i for cid in cohorts for i in p.by_cohort.get(cid, ())]
     removed = [state.remove(i) for i in sessions if i in state.placed]
-    new = sorted((placed[i] for i in sessions if i in placed),
-                 key=lambda pl: p.options[pl.session].candidates[pl.candidate].start)
     added: list[Placement] = []
-    ok = True
-    for pl in new:
+    for pl in sorted((placed[i] for i in sessions if i in placed),
+                     key=lambda pl: p.options[pl.session].candidates[pl.candidate].start):
         if state.book.broken_rule(pl) is not None:
-            ok = False
-            break
+            _undo(state, removed, added)
+            return None
         state.add(pl)
         added.append(pl)
-    if ok and state.cost < before - 1e-6:
-        return True
+    return removed, added
+
+
+def _undo(state: Schedule, removed: list[Placement], added: list[Placement]) -> None:
     for pl in added:
         state.remove(pl.session)
     for pl in removed:
         state.add(pl)
-    return False
