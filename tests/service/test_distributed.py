@@ -218,3 +218,26 @@ def test_a_killed_search_worker_does_not_lose_the_solve(tmp_path, fanout_env):
         rounds = job["progress"].get("search_workers")
         assert rounds and rounds[-1]["dropped"] == 1 and rounds[-1]["workers"] == rounds[0]["workers"][:1], rounds
         _valid(http, scenario, job)  # complete, and every rule kept
+
+
+def test_cancel_stops_the_regions_on_the_workers(tmp_path, fanout_env):
+    env, scenario = fanout_env, connected()
+    broker = redis.Redis.from_url(env["REDIS_URL"])
+    with _cluster(env, tmp_path) as (http, workers):
+        job_id = _solve(http, scenario, 60)
+
+        assert _until(lambda: _region_in_progress(broker) is not None, 30, 0.05), [p.output() for _, p in workers]
+        asked = time.monotonic()
+        assert http.post(f"/api/v1/jobs/{job_id}/cancel").status_code == 202
+        job = http.wait(job_id, timeout=30, until=DONE)
+        assert job["state"] == "cancelled", job
+        assert time.monotonic() - asked < 15  # not the 60 s of the time limit
+
+        def regions_begun() -> int:
+            return sum(p.log_path.read_text(errors="replace").count(" of a search (") for _, p in workers)
+
+        # the region's search stopped too (its task no longer reports), and no round began since
+        assert _until(lambda: _region_in_progress(broker) is None, 5, 0.1), _region_in_progress(broker)
+        begun = regions_begun()
+        time.sleep(3)
+        assert regions_begun() == begun
