@@ -4,17 +4,21 @@ A connected programme (one part) can still use several machines: each round of t
 (`engine.improve_in_parallel` with a runner) gives every worker, and the coordinator itself,
 a different *region* of the current schedule to improve — a set of cohorts, whole cohort
 pools kept together, neighbouring pools (by the site of their workplaces) in the same
-region. A region's search ruins only its own cohorts (`RuinRecreate(region=...)`); the rest
-of the schedule stays where it was, as the rules' background.
+region. A region's search ruins only its own cohorts (`RuinRecreate(region=...)`) and forms
+only its own pools anew; the rest of the schedule stays where it was, as the rules'
+background.
 
-The merge starts from the best result of the round. Every other result made on the same
-cohorts brings the cohorts it changed (against the round's start): such a cohort's whole
-track is taken over when no result taken before changed that cohort, when every placement
+The merge starts from the best result of the round. Every other result brings the cohorts
+it changed (against the round's start): such a cohort's whole track is taken over when the
+best result and the results taken before did not change that cohort, when every placement
 of it still keeps every rule against what is booked (`Bookings.broken_rule`: people, daily
 rest, staffing, rooms, trainers with their limits and travel, interpreters; the track's own
 order and gaps hold because the track comes whole from one search), and when the exact
-objective drops. A result's cohorts are tried all together first (an improvement may need
-two cohorts to move at once), then one by one. The merged schedule is the next round's start.
+objective drops. A result's cohorts are tried all at once first (an improvement may need
+two cohorts to move at once), then all whose tracks keep the rules together, then one by
+one. Cohorts a result formed anew go over together, in a problem formed anew with them
+(`_transplant`), when the best kept the cohorts they replace. The merged schedule is the
+next round's start.
 
 Everything that crosses a process or machine boundary is plain JSON: the cohorts
 (`cohorts_to_json`), the participants no cohort holds, and placements as rows of session key,
@@ -42,8 +46,9 @@ class RegionRunner(Protocol):
     now, the search stays in this process). `run_round` sends the round's `request` (JSON: its
     `regions`, one per search, plus the schedule) and waits at most until `until`
     (time.time()) and a little grace, or a cancel; it returns one answer per region in order
-    (`{"worker", "cohorts", "unassigned", "rows"}`), None for a region whose worker failed, died
-    or was late."""
+    (`solve.regions.RegionSearch.run`'s, with the `worker` who answered), None for a region
+    whose worker failed, died or was late. `prepare` is called when a solve begins (the
+    workers can read the scenario meanwhile)."""
 
     searches: int
 
@@ -223,7 +228,7 @@ def _altered(problem: PlanningProblem, other: PlanningProblem) -> set[str]:
 
 
 def placements_in(target: PlanningProblem, source: PlanningProblem, placed: dict[int, Placement],
-        cohorts: set[str] | None = None) -> dict[int, Placement]:
+                  cohorts: set[str] | None = None) -> dict[int, Placement]:
     """`placed` (of `source`) as placements of `target`, by session key and start slot: all
     of them, or those of `cohorts` (cohorts that are the same in both)."""
     if target is source:
