@@ -25,9 +25,9 @@ class CohortShaper:
         durations = [m.duration_minutes for m in scenario.modules.values()] or [60]
         self.probe = min(durations)
         self.open_days = sorted({s.day for s in slots})  # days on which sessions may start
-        self._fit: dict[TeamKey, frozenset[int]] = {}
-        self._always_on: dict[TeamKey, bool] = {}
-        # (team, a, b) -> (minutes on shift, inside one shift, rest kept), shared with the
+        self._fit: dict[tuple[str, int], frozenset[int]] = {}  # per rota
+        self._always_on: dict[tuple[str, int], bool] = {}  # per rota
+        # (rota, a, b) -> (minutes on shift, inside one shift, rest kept), shared with the
         # planning problem's candidate starts (the same question, asked again there)
         self.team_cache: dict = team_cache if team_cache is not None else {}
         self._instances: dict[TeamKey, list] = {}
@@ -37,7 +37,8 @@ class CohortShaper:
 
     def fits(self, team: TeamKey) -> frozenset[int]:
         """The sampled start slots at which a short session lies inside one of the team's shifts."""
-        if team not in self._fit:
+        rota = self.tl.rota_of[team]  # one answer per rota
+        if rota not in self._fit:
             inst = sorted((x.start, x.end) for x in self.tl.shift_instances[team])
             starts = [a for a, _ in inst]
             longest = max((b - a for a, b in inst), default=0)
@@ -48,13 +49,14 @@ class CohortShaper:
                 lo = bisect.bisect_left(starts, s.minute - longest)
                 if any(s.minute + self.probe <= inst[j][1] for j in range(lo, hi)):
                     fit.add(s.index)
-            self._fit[team] = frozenset(fit)
-        return self._fit[team]
+            self._fit[rota] = frozenset(fit)
+        return self._fit[rota]
 
     def always_on_shift(self, team: TeamKey) -> bool:
         """Day workers: at (nearly) every start time they are at work, so their sessions are on shift."""
         cache = self._always_on
-        if team not in cache:
+        rota = self.tl.rota_of[team]  # one answer per rota
+        if rota not in cache:
             union = self.tl.shift_union[team]  # merged and sorted: one bisect per sample slot
             hits = 0
             for s in self.sample:
@@ -62,8 +64,8 @@ class CohortShaper:
                 k = bisect.bisect_left(union, (b,))  # shifts starting before the probe ends
                 if k and union[k - 1][1] > a:
                     hits += 1
-            cache[team] = bool(self.sample) and hits >= 0.95 * len(self.sample)
-        return cache[team]
+            cache[rota] = bool(self.sample) and hits >= 0.95 * len(self.sample)
+        return cache[rota]
 
     def slot_range(self, earliest, deadline, duration: int) -> tuple[int, int]:
         """Indices [first, last) of the slots at which a session of `duration` lies inside the
@@ -78,7 +80,10 @@ class CohortShaper:
         """Bit k set when team members (as many as `over_slack` says) may be in a session of
         `duration` starting at slot k, by rules 7-9 for them alone, the team's blocked periods
         included (the same test as the candidate starts'); slots outside first..last are left unset."""
-        key = (team, duration, on_ok, off_ok, over_slack, first, last)
+        blocked = self.tl.team_blocked.get(team)  # rule 7: the team releases nobody then
+        rota = self.tl.rota_of[team]
+        # teams on one rota share a mask unless one has blocked periods of its own
+        key = (team if blocked else rota, duration, on_ok, off_ok, over_slack, first, last)
         hit = self._masks.get(key)
         if hit is None:
             inst = self._instances.get(team)
@@ -86,16 +91,15 @@ class CohortShaper:
                 inst = self._instances[team] = [(x.start, x.end) for x in self.tl.shift_instances[team]]
             union = self.tl.shift_union[team]
             cache = self.team_cache
-            blocked = self.tl.team_blocked.get(team)  # rule 7: the team releases nobody then
             hit = 0
             for k in range(first, last):
                 a = self._slot_minutes[k]
                 b = a + duration
                 if blocked and overlap_minutes(blocked, a, b):
                     continue
-                fit = cache.get((team, a, b))
+                fit = cache.get((rota, a, b))
                 if fit is None:
-                    fit = cache[(team, a, b)] = team_fit_at(union, inst, self._rest_minutes, a, b)
+                    fit = cache[(rota, a, b)] = team_fit_at(union, inst, self._rest_minutes, a, b)
                 on, inside, rest = fit
                 if (on and (not on_ok or over_slack)) or (not off_ok and not inside) or not rest:
                     continue

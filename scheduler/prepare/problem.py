@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+import numpy as np
+
 from scheduler.domain import BlockedPeriod, Scenario, Team, TeamKey
 from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
 from scheduler.prepare.shiftfit import shift_fit, team_fit_at
-from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals, overlap_minutes
+from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,43 @@ class Baseline(Protocol):
     def move_cost(self, placed: dict[int, Placement]) -> float: ...
 
 
+def _positions(people: tuple[str, ...], free: np.ndarray, cand_slots: np.ndarray,
+               every: frozenset[int]) -> dict[str, frozenset[int]]:
+    """Per person (or room) free at some candidate start: the candidate positions at which
+    they are free (`free`: people x calendar slots; `cand_slots`: each candidate's slot), in
+    the order they first turn up (by position, then as `people` lists them). People free at
+    the same starts share one set (at national size these sets are most of the memory)."""
+    if not len(cand_slots) or not len(people):
+        return {}
+    sub = free[:, cand_slots]
+    rows = np.flatnonzero(sub.any(axis=1))
+    if not len(rows):
+        return {}
+    first = sub[rows].argmax(axis=1)
+    full = np.asarray(sub.all(axis=1), dtype=bool)
+    sets: dict[bytes, frozenset[int]] = {}
+    out = {}
+    for n in rows[np.lexsort((rows, first))]:
+        if full[n]:
+            out[people[n]] = every
+            continue
+        row = sub[n]
+        key = row.tobytes()
+        hit = sets.get(key)
+        if hit is None:
+            hit = sets[key] = frozenset(np.flatnonzero(row).tolist())
+        out[people[n]] = hit
+    return out
+
+
+def _rooms_by_site(scenario: Scenario) -> dict[str, list]:
+    """Each site's rooms as (position in the scenario's list, room)."""
+    out: dict[str, list] = defaultdict(list)
+    for n, r in enumerate(scenario.rooms.values()):
+        out[r.site].append((n, r))
+    return dict(out)
+
+
 class PlanningProblem:
     """A scenario with its timeline, cohorts, sessions and their candidate starts."""
 
@@ -151,6 +190,13 @@ class PlanningProblem:
         self._times_cache: dict = {}
         self._sites_cache: dict = {}
         self._who_cache: dict = reuse._who_cache if reuse is not None else {}
+        # (module, sites of a workplace module, cohort size) -> fitting rooms: the same few
+        # answers for thousands of cohorts; rooms by site for the workplace modules.
+        self._rooms_cache: dict = reuse._rooms_cache if reuse is not None else {}
+        self._rooms_at: dict[str, list] = reuse._rooms_at if reuse is not None else _rooms_by_site(scenario)
+        # id(a session's room map) -> {home site: its rooms, nearest first}: per problem, whose
+        # options keep those maps alive (see room_order)
+        self._room_order: dict[int, tuple[dict, dict]] = {}
         # (track, person, plans) -> the start slots of each session a cohort of just them could
         # use: the search's member moves ask it often, and it depends on neither cohort nor schedule.
         self.alone_starts: dict = reuse.alone_starts if reuse is not None else {}
@@ -318,7 +364,7 @@ class PlanningProblem:
     # -- candidates ---------------------------------------------------------
     def _team_fit(self, team: TeamKey, a: int, b: int):
         """(minutes on shift, lies inside one shift, daily rest kept) for a team member."""
-        key = (team, a, b)
+        key = (self.timeline.rota_of[team], a, b)  # the same answer for every team on the rota
         hit = self._team_cache.get(key)
         if hit is None:
             hit = team_fit_at(self.timeline.shift_union[team], self._team_instances[team], self.rest_minutes, a, b)
@@ -343,32 +389,36 @@ class PlanningProblem:
         hit = self._who_cache.get(key)
         if hit is None:
             frees = [(pid, self._free_slots(kind, pid, duration)) for pid in people]
-            hit = [tuple(pid for pid, free in frees if free[k]) for k in range(len(self.timeline.slots))]
+            equal: dict[tuple, tuple] = {}  # equal answers are one object (see _by_answer)
+            hit = [equal.setdefault(t, t) for t in (tuple(pid for pid, free in frees if free[k])
+                                                    for k in range(len(self.timeline.slots)))]
             self._who_cache[key] = hit
         return hit
 
-    def _rooms_free(self, rooms: tuple[str, ...], duration: int):
-        """A function giving, per slot, which of `rooms` are free (not closed) for a session of
-        this length starting there; shared by every session asking about the same rooms."""
-        key = ("rooms", rooms, duration)
+    def _free_matrix(self, kind: str, people: tuple[str, ...], duration: int) -> np.ndarray:
+        """People x calendar slots: True where the trainer/interpreter is available for a
+        session of this length starting there."""
+        key = ("matrix", kind, people, duration)
         hit = self._who_cache.get(key)
         if hit is None:
-            blocked = [r for r in rooms if self.room_blocked[r]]
-            if not blocked:
-                every_room = list(rooms)  # one list, handed out for every slot
+            n = len(self.timeline.slots)
+            hit = np.zeros((len(people), n), dtype=bool)
+            for row, pid in enumerate(people):
+                hit[row] = np.frombuffer(bytes(self._free_slots(kind, pid, duration)), dtype=np.uint8).astype(bool)
+            self._who_cache[key] = hit
+        return hit
 
-                def hit(slot):
-                    return every_room
-            else:
-                memo: dict[int, list[str]] = {}
-
-                def hit(slot):
-                    got = memo.get(slot.index)
-                    if got is None:
-                        a, b = slot.minute, slot.minute + duration
-                        got = memo[slot.index] = [r for r in rooms if not self.room_blocked[r]
-                                                  or not overlap_minutes(self.room_blocked[r], a, b)]
-                    return got
+    def _rooms_matrix(self, rooms: tuple[str, ...], duration: int) -> np.ndarray:
+        """Rooms x calendar slots: True where the room is not closed for a session of this
+        length starting there."""
+        key = ("rooms-matrix", rooms, duration)
+        hit = self._who_cache.get(key)
+        if hit is None:
+            hit = np.ones((len(rooms), len(self.timeline.slots)), dtype=bool)
+            starts = np.asarray(self._slot_minutes, dtype=np.int64)
+            for row, r in enumerate(rooms):
+                for x, y in self.room_blocked[r]:  # a start overlapping a closure is out
+                    hit[row] &= ~((starts < y) & (starts + duration > x))
             self._who_cache[key] = hit
         return hit
 
@@ -397,9 +447,6 @@ class PlanningProblem:
                     lang in i.languages for i in sc.interpreters.values()):
                 opts.rejected[f"no_language_support:{lang}"] = len(tl.slots)
                 return opts
-        tr_ok: dict[str, list[int]] = defaultdict(list)
-        rm_ok: dict[str, list[int]] = defaultdict(list)
-        in_ok: dict[str, list[int]] = defaultdict(list)
         # Only the slots inside the plans' window are looked at (slots are in time order).
         first, last = 0, len(tl.slots)
         if self._slots_in_order:
@@ -409,7 +456,8 @@ class PlanningProblem:
         interpreters = [i for i in sc.interpreters.values() if i.languages & cohort.languages]
         trainers_at = self._who_is_free("trainer", tuple(t.id for t in qualified), s.duration)
         interps_at = self._who_is_free("interpreter", tuple(i.id for i in interpreters), s.duration)
-        rooms_at = self._rooms_free(tuple(rooms), s.duration) if opts.needs_room else None
+        room_free = self._rooms_matrix(tuple(rooms), s.duration) if opts.needs_room else None
+        some_room = np.asarray(room_free.any(axis=0), dtype=bool) if room_free is not None else None
         for slot in tl.slots[first:max(first, last)]:
             a = slot.minute
             b = a + s.duration
@@ -424,8 +472,7 @@ class PlanningProblem:
             if not trainers:
                 opts.rejected["trainer_unavailable"] += 1
                 continue
-            free_rooms = rooms_at(slot) if rooms_at is not None else ()
-            if opts.needs_room and not free_rooms:
+            if some_room is not None and not some_room[slot.index]:
                 opts.rejected["room_unavailable"] += 1
                 continue
             interp = interps_at[slot.index]
@@ -435,35 +482,47 @@ class PlanningProblem:
                 opts.rejected["no_interpreter"] += 1
                 continue
             late = max(0, (slot.day - target).days) if is_last else 0
-            pos = len(opts.candidates)
             cost = round((backfill * w["backfill_per_hour"] + overtime * w["overtime_per_hour"]) / 60
                          + late * w["late_per_day"])
             opts.candidates.append(Candidate(slot, a, b, backfill, overtime, late, cost))
-            for t in trainers:
-                tr_ok[t].append(pos)
-            for r in free_rooms:
-                rm_ok[r].append(pos)
-            for i in interp:
-                in_ok[i].append(pos)
-        # Many trainers and rooms are free at the same starts (often at all of them): equal
-        # sets are one object (at national size these sets are most of the memory).
-        same: dict[tuple, frozenset] = {}
-
-        def shared(v: list[int]) -> frozenset:
-            key = tuple(v)
-            hit = same.get(key)
-            if hit is None:
-                hit = same[key] = frozenset(v)
-            return hit
-
-        opts.trainers = {k: shared(v) for k, v in tr_ok.items()}
-        opts.rooms = {k: shared(v) for k, v in rm_ok.items()}
-        opts.interpreters = {k: shared(v) for k, v in in_ok.items()}
+        # Who is free at which candidate start: a matrix per (people, length), one row each.
+        cand_slots = np.fromiter((c.slot.index for c in opts.candidates), dtype=np.int64, count=len(opts.candidates))
+        every = frozenset(range(len(opts.candidates)))
+        trainer_ids, interp_ids = tuple(t.id for t in qualified), tuple(i.id for i in interpreters)
+        opts.trainers = _positions(trainer_ids, self._free_matrix("trainer", trainer_ids, s.duration), cand_slots,
+                                   every)
+        opts.interpreters = _positions(interp_ids, self._free_matrix("interpreter", interp_ids, s.duration),
+                                       cand_slots, every)
+        if room_free is not None:
+            opts.rooms = _positions(tuple(rooms), room_free, cand_slots, every)
         return opts
 
     def _room_choices(self, cohort: Cohort, module) -> list[str]:
         sc = self.scenario
-        sites = {sc.workplaces[w].site for w in cohort.workplaces}
-        return [r.id for r in sc.rooms.values()
-                if r.capacity >= cohort.size and module.room_features <= r.features
-                and (module.location != "workplace" or r.site in sites)]
+        sites = (tuple(sorted({sc.workplaces[w].site for w in cohort.workplaces}))
+                 if module.location == "workplace" else None)
+        key = (module.id, sites, cohort.size)
+        hit = self._rooms_cache.get(key)
+        if hit is None:
+            if sites is None:
+                rooms = list(sc.rooms.values())
+            else:  # in the scenario's order, as everywhere else
+                rooms = [r for _, r in sorted(x for site in sites for x in self._rooms_at.get(site, ()))]
+            hit = self._rooms_cache[key] = [r.id for r in rooms
+                                            if r.capacity >= cohort.size and module.room_features <= r.features]
+        return list(hit)
+
+    def room_order(self, i: int, home: str | None) -> list[str]:
+        """Session i's rooms, nearest to `home` first, then the smallest (then by id): the
+        order a trainer living at `home` tries them in. Computed once per room map and home."""
+        rooms = self.options[i].rooms
+        entry = self._room_order.get(id(rooms))
+        if entry is None or entry[0] is not rooms:
+            entry = self._room_order[id(rooms)] = (rooms, {})
+        by_home = entry[1]
+        hit = by_home.get(home)
+        if hit is None:
+            sc = self.scenario
+            hit = by_home[home] = sorted(rooms, key=lambda r: (sc.travel_minutes(home, self.site_of_room(r)),
+                                                                sc.rooms[r].capacity, r))
+        return hit

@@ -28,6 +28,9 @@ class Clock:
     def __init__(self, tz_name: str, first_day: date):
         self.tz = ZoneInfo(tz_name)
         self.epoch = datetime.combine(first_day, time()).replace(tzinfo=self.tz).astimezone(UTC)
+        # (date, time) -> minutes: shifts, windows and slots ask for the same few thousand
+        # instants millions of times at national size (3 400 teams' rotas).
+        self._at: dict[tuple[date, time], int] = {}
 
     def minute(self, local: datetime) -> int:
         """Local naive wall time -> minutes. A non-existent time (spring) takes the
@@ -37,7 +40,11 @@ class Clock:
         return int((utc - self.epoch).total_seconds() // 60)
 
     def at(self, day: date, t: time) -> int:
-        return self.minute(datetime.combine(day, t))
+        key = (day, t)
+        got = self._at.get(key)
+        if got is None:
+            got = self._at[key] = self.minute(datetime.combine(day, t))
+        return got
 
     def local(self, minute: int) -> datetime:
         """Minutes -> aware local datetime (with the correct UTC offset)."""
@@ -100,6 +107,7 @@ class Timeline:
         self.scenario = scenario
         self.clock = Clock(scenario.timezone, scenario.horizon_start - timedelta(days=2))
         self.closed = closed_days(scenario)
+        self._rotas: dict[tuple, list[tuple]] = {}  # see _rota
 
     # -- calendar ---------------------------------------------------------
     @cached_property
@@ -137,23 +145,46 @@ class Timeline:
         return out
 
     def _team_shifts(self, team: Team, first: date, last: date) -> list[ShiftInstance]:
+        return [ShiftInstance(team.key, code, d, a, b) for code, d, a, b in self._rota(team.pattern, team.offset_days,
+                                                                                       first, last)]
+
+    def _rota(self, pattern_id: str, offset_days: int, first: date, last: date) -> list[tuple]:
+        """(shift code, date, start, end) of a pattern at an offset: the same for every team
+        that shares them (national programmes have thousands of teams on a few rotas)."""
+        key = (pattern_id, offset_days, first, last)
+        if key in self._rotas:
+            return self._rotas[key]
         sc = self.scenario
-        pattern = sc.shift_patterns[team.pattern]
+        pattern = sc.shift_patterns[pattern_id]
         shifts, d = [], first
         while d <= last:
-            code = pattern.shift_on(d - timedelta(days=team.offset_days))
+            code = pattern.shift_on(d - timedelta(days=offset_days))
             if code is not None:
                 st = sc.shift_types[code]
                 end_day = d + timedelta(days=1) if st.end <= st.start else d
-                shifts.append(ShiftInstance(team.key, code, d, self.clock.at(d, st.start),
-                                            self.clock.at(end_day, st.end)))
+                shifts.append((code, d, self.clock.at(d, st.start), self.clock.at(end_day, st.end)))
             d += timedelta(days=1)
+        self._rotas[key] = shifts
         return shifts
 
     @cached_property
+    def rota_of(self) -> dict[tuple[str, str], tuple[str, int]]:
+        """Each team's rota, (pattern, offset in days): teams on one rota work the same shifts,
+        so every answer that depends only on the shifts (fit, rest, masks) is shared by them."""
+        return {t.key: (t.pattern, t.offset_days) for t in self.scenario.teams.values()}
+
+    @cached_property
     def shift_union(self) -> dict[tuple[str, str], list[Interval]]:
-        """Each team's shifts as sorted, merged intervals (touching shifts merge)."""
-        return {k: merge_intervals([(s.start, s.end) for s in v]) for k, v in self.shift_instances.items()}
+        """Each team's shifts as sorted, merged intervals (touching shifts merge); teams on the
+        same rota share one list (never changed in place)."""
+        by_rota: dict[tuple[str, int], list[Interval]] = {}
+        out = {}
+        for team in self.scenario.teams.values():
+            rota = (team.pattern, team.offset_days)
+            if rota not in by_rota:
+                by_rota[rota] = merge_intervals([(s.start, s.end) for s in self.shift_instances[team.key]])
+            out[team.key] = by_rota[rota]
+        return out
 
     @cached_property
     def team_blocked(self) -> dict[tuple[str, str], list[Interval]]:

@@ -101,7 +101,7 @@ CATALOGUE: tuple[HardRule, ...] = (
         "unavailable, hosting one session at a time, for workplace modules at a site of the cohort's "
         "workplaces; remote sessions have no room.",
         (f"{_R}.rooms.room_rule", f"{_R}.rooms.room_time", f"{_R}.builder.ModelBuilder._session_vars"),
-        (f"{_P}._room_choices", f"{_P}._rooms_free"),
+        (f"{_P}._room_choices", f"{_P}._rooms_matrix"),
         "scheduler.validate.check_rooms",
         ("room_capacity", "room_features", "room.where", "room.with", "reject.room_unavailable", "group.room",
          "s.add_room", "s.room_like", "s.smaller_groups"),

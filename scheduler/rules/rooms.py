@@ -3,7 +3,7 @@ for `workplace` modules, free of bookings, hosting one session at a time; `remot
 have none.
 
 Seats, features, site and bookings are in the candidate starts
-(`PlanningProblem._room_choices`, `PlanningProblem._rooms_free`); "exactly one room" is in
+(`PlanningProblem._room_choices`, `PlanningProblem._rooms_matrix`); "exactly one room" is in
 the variables (`ModelBuilder`). Here: one session at a time, per room (`room_time`), so that
 the conflict search can put each room behind its own literal.
 """

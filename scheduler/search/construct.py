@@ -516,14 +516,26 @@ def _first_fit(problem: PlanningProblem, book: Bookings, i: int, todo: list[int]
 
 
 def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: str | None) -> Placement | None:
+    """Session i at start k with the first trainer (the preferred one, then the cheapest)
+    and, for them, the nearest free fitting room (then the smallest) and the interpreters
+    then needed, that keep every rule given the bookings; None when nothing fits there."""
     sc = problem.scenario
     s, o = problem.sessions[i], problem.options[i]
     c = o.candidates[k]
     a, b = c.start, c.end
     if not book.people_ok(s.cohort.participants, a, b) or not book.staffing_ok(s.cohort.team_counts, a, b):
         return None
-    rooms = [r for r, ok in o.rooms.items() if k in ok and book.room_ok(r, a, b)] if o.needs_room else [None]
-    if not rooms:
+    # Rooms are asked lazily, nearest first per trainer: at national size a session may have
+    # hundreds of rooms, and the first free one nearby is the answer.
+    room_free: dict[str, bool] = {}
+
+    def free(r: str) -> bool:
+        ok = room_free.get(r)
+        if ok is None:
+            ok = room_free[r] = k in o.rooms[r] and book.room_ok(r, a, b)
+        return ok
+
+    if o.needs_room and not any(free(r) for r in o.rooms):
         return None
     trainers = [t for t, ok in o.trainers.items() if k in ok]
 
@@ -541,8 +553,9 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
         near = book.traveller_near("trainer", t, a, b)
         if near is None:
             continue
-        for r in sorted(rooms, key=lambda r: (sc.travel_minutes(tr.home_site, problem.site_of_room(r)) if r else 0,
-                                              sc.rooms[r].capacity if r else 0, r or "")):
+        for r in (problem.room_order(i, tr.home_site) if o.needs_room else (None,)):
+            if r is not None and not free(r):
+                continue
             site = problem.site_of_room(r) if r else tr.home_site
             if near and not book.travel_clear(near, a, b, site):
                 continue

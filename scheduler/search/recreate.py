@@ -29,7 +29,6 @@ class Recreator:
         self.trainers_per_start = 3
         self.blink = 0.03  # chance to pass over a start that fits
         self.earliest: set[str] = set()  # cohorts placed earliest first in this step (tight windows)
-        self._room_order: dict = {}
         sc = problem.scenario
         self._late_w = sc.weights["late_per_day"]
 
@@ -99,7 +98,7 @@ class Recreator:
                 near = book.traveller_near("trainer", t, a, b)
                 if near is None:
                     continue  # busy then, wherever the session is held
-                rooms = [r for r in self._rooms_by_distance(i, home) if r in free] if o.needs_room else [None]
+                rooms = [r for r in p.room_order(i, home) if r in free] if o.needs_room else [None]
                 for r in rooms:
                     site = p.site_of_room(r) if r else home
                     if near and not book.travel_clear(near, a, b, site):
@@ -126,18 +125,6 @@ class Recreator:
                     continue  # a blink: look at one more start before deciding
                 fits += 1
         return best
-
-    def _rooms_by_distance(self, i: int, home: str | None) -> list[str]:
-        """Session i's rooms, nearest to `home` first (then the smallest): computed once per
-        room list and home."""
-        o = self.p.options[i]
-        key = (id(o.rooms), home)
-        hit = self._room_order.get(key)
-        if hit is None:
-            sc, p = self.p.scenario, self.p
-            hit = sorted(o.rooms, key=lambda r: (sc.travel_minutes(home, p.site_of_room(r)), sc.rooms[r].capacity, r))
-            self._room_order[key] = hit
-        return hit
 
     # -- placing ---------------------------------------------------------------------
     def place(self, idxs: list[int], prev, module_trainer: dict[str, str]) -> dict[int, Placement]:
