@@ -20,6 +20,7 @@ from scheduler.search.regions import (
     choose_regions,
     cohorts_from_json,
     cohorts_to_json,
+    fewer_changes,
     merge_results,
     placement_rows,
     placements_from_rows,
@@ -98,7 +99,7 @@ def test_regions_are_disjoint_whole_pools_that_cover_every_cohort_and_turn_with_
     problem = problem_of(connected_programme(workplaces=6))
     cuts = {}
     for seed in range(6):
-        regions = choose_regions(problem, 3, seed)
+        regions = choose_regions(problem, 3, seed, construct(problem) if seed % 2 else None)
         assert len(regions) == 3
         assert sum(len(r) for r in regions) == len(problem.cohorts)
         assert set().union(*regions) == set(problem.by_cohort)
@@ -234,6 +235,25 @@ def test_a_result_that_formed_its_cohorts_anew_goes_over_whole_when_the_best_kep
     assert {merged_problem.sessions[i].key: pl.candidate for i, pl in merged.items()} == {
         **{problem.sessions[i].key: best[i].candidate for i in problem.by_cohort[a]},
         **{reformed.sessions[i].key: other[i].candidate for i in reformed.by_cohort[f"{b}-new"]}}
+
+
+def test_changes_that_gained_nothing_are_given_back_before_the_merge():
+    data, problem, start, (a, ia), (b, ib) = _setup()
+    book = Bookings(problem)
+    for pl in start.values():
+        book.book(pl)
+    trainer = start[problem.by_cohort[a][0]].trainer
+    placed = {**start, ia: _fits(book, problem, start, ia, trainer)[0]}  # a's last session: the gain
+    jb = problem.by_cohort[b][-2]  # b's last placed session moved elsewhere: churn
+    book.book(placed[ia])
+    book.book(start[jb], -1)
+    placed[jb] = next(pl for pl in _fits(book, problem, start, jb, start[jb].trainer)
+                      if pl.candidate != start[jb].candidate)
+    assert changed_cohorts(problem, start, placed) == {a, b}
+    fewer = fewer_changes(problem, start, placed)
+    assert changed_cohorts(problem, start, fewer) == {a} and fewer[ia] == placed[ia] and fewer[jb] == start[jb]
+    assert exact_costs(problem, fewer)["objective"] <= exact_costs(problem, placed)["objective"]
+    assert _replayed(problem, fewer)
 
 
 class ThreadRunner:

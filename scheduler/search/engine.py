@@ -24,6 +24,7 @@ from scheduler.search.regions import (
     choose_regions,
     cohorts_from_json,
     cohorts_to_json,
+    fewer_changes,
     merge_results,
     placement_rows,
     placements_from_rows,
@@ -404,7 +405,7 @@ def _region_round(problem: PlanningProblem, placed: dict[int, Placement], deadli
     Returns the problem, the schedule, this process's search statistics and who took part
     (`workers`: "home" for this process, then the workers that answered; `dropped`: regions
     with no answer in time; `merged`: results whose cohorts were taken over)."""
-    regions = choose_regions(problem, runner.searches + 1, seed)
+    regions = choose_regions(problem, runner.searches + 1, seed, placed)
     # The workers stop a little before the round's end: their schedules must still come back,
     # be read here and merged.
     margin = max(0.5, 0.08 * (deadline - time.monotonic()))
@@ -420,6 +421,8 @@ def _region_round(problem: PlanningProblem, placed: dict[int, Placement], deadli
         thread.start()
     found, best, stats = improve(problem, placed, deadline=until, seed=seed, cancel=cancel, on_step=on_step,
                                  region=regions[0] if len(regions) > 1 else None)
+    if found is problem:
+        best = fewer_changes(problem, placed, best)
     if thread is not None:
         thread.join(max(0.0, deadline - time.monotonic()) + 2.0)  # the runner keeps to `until` and a grace
     results, workers, dropped = [(found, best)], ["home"], 0

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -110,11 +111,15 @@ def problem_with(problem: PlanningProblem, cohorts: list[Cohort], unassigned: li
 
 
 # -- the regions -----------------------------------------------------------------------------
-def choose_regions(problem: PlanningProblem, n: int, seed: int) -> list[set[str]]:
-    """`n` regions of about equal sessions: the cohort pools (a track's cohorts of the same
-    plans, or of the whole track when it mixes workplaces) in order of their site, cut into
-    `n` runs; where the cuts fall turns with `seed`, so that pools at a border are together
-    in another round. Fewer regions when there are fewer pools."""
+def choose_regions(problem: PlanningProblem, n: int, seed: int,
+                   placed: dict[int, Placement] | None = None) -> list[set[str]]:
+    """`n` regions of about equal sessions made of whole cohort pools (a track's cohorts of
+    the same plans, or of the whole track when it mixes workplaces); fewer when there are
+    fewer pools. With the round's schedule (`placed`) pools that use the same trainers, rooms,
+    interpreters and teams go together (`_by_resources`): two regions that book the same
+    trainer at the same free time cannot both be merged. Without it, pools in order of their
+    site, cut into `n` runs. Either way the cuts turn with `seed`, so that pools at a border
+    are together in another round."""
     sc = problem.scenario
     pools: dict[tuple, list[str]] = {}
     sessions: dict[tuple, int] = {}
@@ -122,12 +127,14 @@ def choose_regions(problem: PlanningProblem, n: int, seed: int) -> list[set[str]
         key = (c.track, c.track if sc.tracks[c.track].mix_workplaces else c.plans)
         pools.setdefault(key, []).append(c.id)
         sessions[key] = sessions.get(key, 0) + len(problem.by_cohort.get(c.id, ()))
-    order = sorted(pools, key=lambda k: (_site_of(problem, pools[k][0]), str(k)))
-    if not order:
+    if not pools:
         return []
+    n = max(1, min(n, len(pools)))
+    if placed is not None:
+        return _by_resources(problem, placed, pools, sessions, n, seed)
+    order = sorted(pools, key=lambda k: (_site_of(problem, pools[k][0]), str(k)))
     turn = random.Random(seed).randrange(len(order))
     order = order[turn:] + order[:turn]
-    n = max(1, min(n, len(order)))
     total = sum(sessions.values()) or 1
     regions: list[set[str]] = [set() for _ in range(n)]
     done = 0
@@ -136,6 +143,38 @@ def choose_regions(problem: PlanningProblem, n: int, seed: int) -> list[set[str]
         regions[r].update(pools[key])
         done += sessions[key]
     return [r for r in regions if r]
+
+
+def _by_resources(problem: PlanningProblem, placed: dict[int, Placement], pools: dict[tuple, list[str]],
+                  sessions: dict[tuple, int], n: int, seed: int) -> list[set[str]]:
+    """Pools, biggest first (a little shuffled by `seed`), each to the region whose pools
+    share most of what it uses (sessions per trainer, room and interpreter in `placed`, and
+    its teams), among the regions with room for it (a tenth above an even share)."""
+    rng = random.Random(seed)
+    use: dict[tuple, Counter] = {key: Counter() for key in pools}
+    pool_of = {cid: key for key, cids in pools.items() for cid in cids}
+    for i, pl in placed.items():
+        use_ = use[pool_of[problem.sessions[i].key.cohort]]
+        use_["t", pl.trainer] += 1
+        if pl.room:
+            use_["r", pl.room] += 1
+        for x in pl.interpreters:
+            use_["i", x] += 1
+    for key, cids in pools.items():
+        for cid in cids:
+            for team, _members in problem.cohort_by_id[cid].team_counts:
+                use[key]["team", team] += len(problem.by_cohort.get(cid, ()))
+    cap = 1.1 * sum(sessions.values()) / n
+    regions: list[tuple[set[str], Counter]] = [(set(), Counter()) for _ in range(n)]
+    size = [0] * n
+    for key in sorted(pools, key=lambda k: -sessions[k] * rng.uniform(0.7, 1.3)):
+        fits = [r for r in range(n) if size[r] + sessions[key] <= cap] or [min(range(n), key=size.__getitem__)]
+        shared = {r: sum(min(v, regions[r][1][x]) for x, v in use[key].items()) for r in fits}
+        r = max(fits, key=lambda r: (shared[r], -size[r], rng.random()))
+        regions[r][0].update(pools[key])
+        regions[r][1].update(use[key])
+        size[r] += sessions[key]
+    return [cids for cids, _ in regions if cids]
 
 
 def _site_of(problem: PlanningProblem, cid: str) -> str:
@@ -148,6 +187,22 @@ def _site_of(problem: PlanningProblem, cid: str) -> str:
 def changed_cohorts(problem: PlanningProblem, start: dict[int, Placement], placed: dict[int, Placement]) -> set[str]:
     """The cohorts with a session placed otherwise (or placed or unplaced) in `placed` than in `start`."""
     return {problem.sessions[i].key.cohort for i in set(start) | set(placed) if start.get(i) != placed.get(i)}
+
+
+def fewer_changes(problem: PlanningProblem, start: dict[int, Placement], placed: dict[int, Placement]
+                  ) -> dict[int, Placement]:
+    """`placed` with each changed cohort given back its track of `start` where that keeps the
+    rules and costs no more: what is left is what made the result better. A search accepts
+    many moves that cost nothing (late acceptance), and every cohort they touch could no
+    longer go over to another region's result (measured at L: ~90 cohorts changed per region
+    and round, a few of them to any gain)."""
+    state = Schedule(problem, placed)
+    for cid in sorted(changed_cohorts(problem, start, placed)):
+        before = state.cost
+        change = _swap(state, start, [cid])
+        if change is not None and state.cost > before + 1e-6:
+            _undo(state, *change)
+    return dict(state.placed)
 
 
 def merge_results(problem: PlanningProblem, start: dict[int, Placement],

@@ -22,6 +22,7 @@ from scheduler.search.engine import improve
 from scheduler.search.regions import (
     cohorts_from_json,
     cohorts_to_json,
+    fewer_changes,
     placement_rows,
     placements_from_rows,
     problem_with,
@@ -64,13 +65,17 @@ class RegionSearch:
         problem = self.problem
         placed = placements_from_rows(problem, request["rows"])
         region = set(request["regions"][index])
-        deadline = time.monotonic() + (until - time.time())
+        # what follows the search (fewer changes, the rows) must be done by `until`: about 2 s
+        # at national size
+        deadline = time.monotonic() + (until - time.time()) - (0.2 + 0.0002 * len(problem.sessions))
         seed = int(request["seed"]) + 104_729 * (index + 1)  # each region's search a seed of its own
         found, best, stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=cancel, region=region)
         answer = {"steps": stats.get("search_steps", 0), "improved": stats.get("search_improved", 0)}
         if found is not problem:  # cohorts formed anew: the region is now what replaced its own
             region = (region | set(found.by_cohort)) - (set(problem.by_cohort) - region)
             answer.update(cohorts=cohorts_to_json(found.cohorts), unassigned=unassigned_to_json(found.unassigned))
+        if found is problem:  # only what made it better goes back: it then merges with more of the others
+            best = fewer_changes(problem, placed, best)
         mine = {i: pl for i, pl in best.items() if found.sessions[i].key.cohort in region}
         answer["rows"] = placement_rows(found, mine)
         answer["region"] = sorted(region)
