@@ -129,7 +129,8 @@ def solve_on(n: int, scenario: dict, args, database_url: str, logs: Path) -> Run
     """The scenario solved once by the service with `n` worker processes (module docstring)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DATABASE_URL=database_url, REDIS_URL=args.redis_url, PYTHONUNBUFFERED="1",
-               MODULPLAN_QUEUE=f"mpbench-{uuid.uuid4().hex[:8]}", MODULPLAN_PROGRESS_INTERVAL="1")
+               MODULPLAN_QUEUE=f"mpbench-{uuid.uuid4().hex[:8]}", MODULPLAN_PROGRESS_INTERVAL="1",
+               MODULPLAN_MAX_BODY_BYTES=str(64 * 1024 * 1024))  # a national programme is a few MB of JSON
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     api = start(["serve", "--host", "127.0.0.1", "--port", str(port)], env, logs / f"api-{n}.log")
