@@ -255,18 +255,22 @@ def _transplant(state: Schedule, other: PlanningProblem, placed: dict[int, Place
                 plain: set[str]) -> tuple[PlanningProblem, Schedule, set[str]] | None:
     """The schedule of `state` with the cohorts `formed` as `other` forms and places them
     (those gone from `other` go, new ones come; they go together or not at all, since they
-    share out the same people), and of the `plain` cohorts (the same in both) those whose
-    track keeps the rules beside them: the new problem, schedule and cohorts taken over when
-    the objective drops, else None."""
+    share out the same people; each of their tracks as far as it keeps the rules beside the
+    rest), and of the `plain` cohorts (the same in both) those whose track keeps the rules
+    beside them: the new problem, schedule and cohorts taken over when the objective drops,
+    else None."""
     here = state.p
     kept = [c for c in here.cohorts if c.id not in formed]
     moved = [c for c in other.cohorts if c.id in formed]
     problem = PlanningProblem(here.scenario, cohorts=kept + moved, unassigned=here.unassigned, reuse=here)
     new = Schedule(problem, placements_in(problem, here, state.placed, {c.id for c in kept}))
+    stopped: set[str] = set()  # a track stops at its first placement that breaks a rule: the rest waits
     for pl in sorted(placements_in(problem, other, placed, {c.id for c in moved}).values(),
                      key=lambda pl: problem.options[pl.session].candidates[pl.candidate].start):
-        if new.book.broken_rule(pl) is not None:
-            return None
+        cid = problem.sessions[pl.session].key.cohort
+        if cid in stopped or new.book.broken_rule(pl) is not None:
+            stopped.add(cid)
+            continue
         new.add(pl)
     gained = set(formed) | _fitting_tracks(new, placements_in(problem, other, placed, plain), sorted(plain), new.cost)
     if new.cost >= state.cost - 1e-6:
@@ -331,12 +335,12 @@ def _try_tracks(state: Schedule, placed: dict[int, Placement], cohorts: list[str
 
 
 def _fitting_tracks(state: Schedule, placed: dict[int, Placement], cohorts: list[str], target: float) -> set[str]:
-    """The tracks of `cohorts` from `placed` into `state`, each whose placements keep the
-    rules (the others keep their own): the cohorts taken over when the objective ends below
-    `target`, else none (all undone)."""
+    """The tracks of `cohorts` from `placed` into `state`, each as far as its placements keep
+    the rules when that places no fewer of its sessions (the others keep their own): the
+    cohorts taken over when the objective ends below `target`, else none (all undone)."""
     done, taken = [], set()
     for cid in cohorts:
-        change = _swap(state, placed, [cid])
+        change = _swap(state, placed, [cid], partial=True)
         if change is not None:
             done.append(change)
             taken.add(cid)
@@ -347,10 +351,12 @@ def _fitting_tracks(state: Schedule, placed: dict[int, Placement], cohorts: list
     return set()
 
 
-def _swap(state: Schedule, placed: dict[int, Placement], cohorts: list[str]
+def _swap(state: Schedule, placed: dict[int, Placement], cohorts: list[str], partial: bool = False
           ) -> tuple[list[Placement], list[Placement]] | None:
     """The tracks of `cohorts` in `state` replaced by theirs in `placed`, in time order:
-    (removed, added), or None (and nothing changed) when a placement breaks a rule."""
+    (removed, added), or None (and nothing changed) when a placement breaks a rule. With
+    `partial` (one cohort) the track goes as far as it keeps the rules (its first sessions:
+    order and gaps hold among them), when that places no fewer sessions than it had."""
     p = state.p
     sessions = [i for cid in cohorts for i in p.by_cohort.get(cid, ())]
     removed = [state.remove(i) for i in sessions if i in state.placed]
@@ -358,10 +364,15 @@ def _swap(state: Schedule, placed: dict[int, Placement], cohorts: list[str]
     for pl in sorted((placed[i] for i in sessions if i in placed),
                      key=lambda pl: p.options[pl.session].candidates[pl.candidate].start):
         if state.book.broken_rule(pl) is not None:
+            if partial:
+                break
             _undo(state, removed, added)
             return None
         state.add(pl)
         added.append(pl)
+    if len(added) < len(removed):
+        _undo(state, removed, added)
+        return None
     return removed, added
 
 
