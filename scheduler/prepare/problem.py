@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -133,6 +134,16 @@ def _positions(people: tuple[str, ...], free: np.ndarray, cand_slots: np.ndarray
     return out
 
 
+def _ring_by_ring(rings: list[list[str]], by_site: dict[str, list[str]], scenario: Scenario) -> Iterator[str]:
+    """The rooms of each ring of sites in turn; within a ring the smallest first (then by id)."""
+    for ring in rings:
+        if len(ring) == 1:
+            yield from by_site.get(ring[0], ())
+        else:
+            yield from sorted((r for site in ring for r in by_site.get(site, ())),
+                              key=lambda r: (scenario.rooms[r].capacity, r))
+
+
 def _rooms_by_site(scenario: Scenario) -> dict[str, list]:
     """Each site's rooms as (position in the scenario's list, room)."""
     out: dict[str, list] = defaultdict(list)
@@ -196,7 +207,9 @@ class PlanningProblem:
         self._rooms_at: dict[str, list] = reuse._rooms_at if reuse is not None else _rooms_by_site(scenario)
         # id(a session's room map) -> {home site: its rooms, nearest first}: per problem, whose
         # options keep those maps alive (see room_order)
-        self._room_order: dict[int, tuple[dict, dict]] = {}
+        self._room_order: dict[int, tuple[dict, dict, frozenset]] = {}
+        # (sites, home) -> the sites in rings of equal travel from home, nearest first
+        self._site_rings: dict = reuse._site_rings if reuse is not None else {}
         # (track, person, plans) -> the start slots of each session a cohort of just them could
         # use: the search's member moves ask it often, and it depends on neither cohort nor schedule.
         self.alone_starts: dict = reuse.alone_starts if reuse is not None else {}
@@ -512,17 +525,28 @@ class PlanningProblem:
                                             if r.capacity >= cohort.size and module.room_features <= r.features]
         return list(hit)
 
-    def room_order(self, i: int, home: str | None) -> list[str]:
+    def room_order(self, i: int, home: str | None) -> Iterable[str]:
         """Session i's rooms, nearest to `home` first, then the smallest (then by id): the
-        order a trainer living at `home` tries them in. Computed once per room map and home."""
+        order a trainer living at `home` tries them in. Lazily, ring by ring of equally
+        distant sites: the first free room is usually near, and a module held anywhere has
+        hundreds of rooms at national size."""
         rooms = self.options[i].rooms
         entry = self._room_order.get(id(rooms))
         if entry is None or entry[0] is not rooms:
-            entry = self._room_order[id(rooms)] = (rooms, {})
-        by_home = entry[1]
-        hit = by_home.get(home)
-        if hit is None:
             sc = self.scenario
-            hit = by_home[home] = sorted(rooms, key=lambda r: (sc.travel_minutes(home, self.site_of_room(r)),
-                                                                sc.rooms[r].capacity, r))
-        return hit
+            by_site: dict[str, list[str]] = defaultdict(list)
+            for r in rooms:
+                by_site[self.site_of_room(r)].append(r)
+            for v in by_site.values():
+                v.sort(key=lambda r: (sc.rooms[r].capacity, r))
+            entry = self._room_order[id(rooms)] = (rooms, dict(by_site), frozenset(by_site))
+        _, by_site, sites = entry
+        if len(by_site) == 1:
+            return next(iter(by_site.values()))
+        rings = self._site_rings.get((sites, home))
+        if rings is None:
+            groups: dict[float, list[str]] = defaultdict(list)
+            for site in sites:
+                groups[self.scenario.travel_minutes(home, site)].append(site)
+            rings = self._site_rings[(sites, home)] = [sorted(groups[t]) for t in sorted(groups)]
+        return _ring_by_ring(rings, by_site, self.scenario)

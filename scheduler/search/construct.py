@@ -525,16 +525,7 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
     a, b = c.start, c.end
     if not book.people_ok(s.cohort.participants, a, b) or not book.staffing_ok(s.cohort.team_counts, a, b):
         return None
-    # Rooms are asked lazily, nearest first per trainer: at national size a session may have
-    # hundreds of rooms, and the first free one nearby is the answer.
-    room_free: dict[str, bool] = {}
-
-    def free(r: str) -> bool:
-        ok = room_free.get(r)
-        if ok is None:
-            ok = room_free[r] = k in o.rooms[r] and book.room_ok(r, a, b)
-        return ok
-
+    free = room_check(o, book, k, a, b)
     if o.needs_room and not any(free(r) for r in o.rooms):
         return None
     trainers = [t for t, ok in o.trainers.items() if k in ok]
@@ -567,6 +558,21 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
                 continue
             return Placement(i, k, t, r, interps)
     return None
+
+
+def room_check(o, book: Bookings, k: int, a: int, b: int) -> Callable[[str], bool]:
+    """Whether a room of the session (options `o`) may be used at its start k, [a, b): free
+    then and fitting. Asked lazily, each room once: at national size a session may have
+    hundreds of rooms, and the first free one nearby is the answer."""
+    memo: dict[str, bool] = {}
+
+    def free(r: str) -> bool:
+        ok = memo.get(r)
+        if ok is None:
+            ok = memo[r] = k in o.rooms[r] and book.room_ok(r, a, b)
+        return ok
+
+    return free
 
 
 def _interpreters(problem: PlanningProblem, book: Bookings, i: int, k: int, trainer: str, room: str | None):

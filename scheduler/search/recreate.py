@@ -13,9 +13,10 @@ changes included — is taken.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort
+from scheduler.search.construct import Bookings, Placement, _interpreters, _lookahead, _place_cohort, room_check
 from scheduler.search.ledger import Ledger
 
 
@@ -29,6 +30,8 @@ class Recreator:
         self.trainers_per_start = 3
         self.blink = 0.03  # chance to pass over a start that fits
         self.earliest: set[str] = set()  # cohorts placed earliest first in this step (tight windows)
+        # id(a session's trainer map) -> (that map, its trainers grouped by cost, cheapest first)
+        self._trainer_groups: dict[int, tuple[dict, list[list[str]]]] = {}
         sc = problem.scenario
         self._late_w = sc.weights["late_per_day"]
 
@@ -82,12 +85,10 @@ class Recreator:
             a, b = c.start, c.end
             if not book.people_ok(s.cohort.participants, a, b) or not book.staffing_ok(s.cohort.team_counts, a, b):
                 continue
-            if o.needs_room:
-                free = {r for r, ok in o.rooms.items() if k in ok and book.room_ok(r, a, b)}
-                if not free:
-                    continue
-            trainers = [t for t, ok in o.trainers.items() if k in ok]
-            trainers.sort(key=lambda t: (t != preferred, sc.trainers[t].cost_per_hour, self.rng.random()))
+            free = room_check(o, book, k, a, b)
+            if o.needs_room and not any(free(r) for r in o.rooms):
+                continue
+            trainers = self._trainers_at(o, k, preferred)
             found = 0
             interps_at: dict = {}  # per (site, languages the trainer lacks): the same answer
             for t in trainers:
@@ -98,8 +99,7 @@ class Recreator:
                 near = book.traveller_near("trainer", t, a, b)
                 if near is None:
                     continue  # busy then, wherever the session is held
-                rooms = [r for r in p.room_order(i, home) if r in free] if o.needs_room else [None]
-                for r in rooms:
+                for r in ((r for r in p.room_order(i, home) if free(r)) if o.needs_room else (None,)):
                     site = p.site_of_room(r) if r else home
                     if near and not book.travel_clear(near, a, b, site):
                         continue
@@ -125,6 +125,24 @@ class Recreator:
                     continue  # a blink: look at one more start before deciding
                 fits += 1
         return best
+
+    def _trainers_at(self, o, k: int, preferred: str | None) -> Iterator[str]:
+        """The trainers free at start k: the preferred one (the module's trainer so far)
+        first, then the cheapest, in random order among equally dear ones. Lazily: the
+        chooser stops after a few that fit, and a national programme has a hundred qualified."""
+        entry = self._trainer_groups.get(id(o.trainers))
+        if entry is None or entry[0] is not o.trainers:
+            by_cost: dict[float, list[str]] = {}
+            for t in o.trainers:
+                by_cost.setdefault(self.p.scenario.trainers[t].cost_per_hour, []).append(t)
+            entry = self._trainer_groups[id(o.trainers)] = (o.trainers, [by_cost[c] for c in sorted(by_cost)])
+        if preferred is not None and k in o.trainers.get(preferred, ()):
+            yield preferred
+        for group in entry[1]:
+            free = [t for t in group if t != preferred and k in o.trainers[t]]
+            if len(free) > 1:
+                self.rng.shuffle(free)
+            yield from free
 
     # -- placing ---------------------------------------------------------------------
     def place(self, idxs: list[int], prev, module_trainer: dict[str, str]) -> dict[int, Placement]:

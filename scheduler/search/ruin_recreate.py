@@ -26,7 +26,7 @@ import logging
 import random
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -73,6 +73,13 @@ class Schedule:
             while q < len(idxs) and idxs[q] in self.frozen:
                 q += 1
             self.movable_from[cid] = q
+        # Cohorts with a session not placed (and some start for their first), kept up to date
+        # by add/remove: asked every step, and a national programme has thousands of cohorts.
+        self._order = {cid: n for n, cid in enumerate(problem.by_cohort)}
+        self._placeable = {cid for cid, idxs in problem.by_cohort.items()
+                           if idxs and problem.options[idxs[0]].candidates}
+        self._missing = Counter({cid: len(idxs) for cid, idxs in problem.by_cohort.items() if cid in self._placeable})
+        self._incomplete = set(self._missing)
         for i in sorted(placed, key=lambda i: problem.options[i].candidates[placed[i].candidate].start):
             self.add(placed[i])
 
@@ -87,14 +94,27 @@ class Schedule:
         if book:
             self.book.book(pl)
         self.ledger.add(pl)
+        self.placed_here(pl)
+
+    def placed_here(self, pl: Placement) -> None:
+        """Record a placement already booked and counted (the recreate books as it places)."""
         self.placed[pl.session] = pl
         self.on_day[self.day_of(pl)].add(pl.session)
+        cid = self.p.sessions[pl.session].key.cohort
+        if cid in self._placeable:
+            self._missing[cid] -= 1
+            if not self._missing[cid]:
+                self._incomplete.discard(cid)
 
     def remove(self, i: int) -> Placement:
         pl = self.placed.pop(i)
         self.book.book(pl, -1)
         self.ledger.remove(pl)
         self.on_day[self.day_of(pl)].discard(i)
+        cid = self.p.sessions[i].key.cohort
+        if cid in self._placeable:
+            self._missing[cid] += 1
+            self._incomplete.add(cid)
         return pl
 
     def first_missing(self, cid: str) -> int | None:
@@ -102,8 +122,9 @@ class Schedule:
         return next((q for q, i in enumerate(idxs) if i not in self.placed), None)
 
     def incomplete(self) -> list[str]:
-        return [cid for cid, idxs in self.p.by_cohort.items()
-                if idxs and any(i not in self.placed for i in idxs) and self.p.options[idxs[0]].candidates]
+        """The cohorts with a session not placed whose first session has some start, in the
+        problem's order."""
+        return sorted(self._incomplete, key=self._order.__getitem__)
 
 
 class RuinRecreate:
@@ -373,8 +394,7 @@ class RuinRecreate:
             trainers = {p.sessions[i].module_id: st.placed[i].trainer for i in idxs[:q]}
             got_pl = self.recreator.place(idxs[q:], prev, trainers)
             for pl in got_pl.values():
-                st.placed[pl.session] = pl
-                st.on_day[st.day_of(pl)].add(pl.session)
+                st.placed_here(pl)
                 added.append(pl)
         self.recreator.earliest.clear()
         after = st.cost
