@@ -207,7 +207,9 @@ class PlanningProblem:
         self._rooms_at: dict[str, list] = reuse._rooms_at if reuse is not None else _rooms_by_site(scenario)
         # id(a session's room map) -> {home site: its rooms, nearest first}: per problem, whose
         # options keep those maps alive (see room_order)
-        self._room_order: dict[int, tuple[dict, dict, frozenset]] = {}
+        self._room_order: dict[int, tuple[dict, tuple[dict, frozenset]]] = {}
+        # room ids -> (their rooms by site, smallest first; the sites), for every problem of the lineage
+        self._room_sites: dict = reuse._room_sites if reuse is not None else {}
         # (sites, home) -> the sites in rings of equal travel from home, nearest first
         self._site_rings: dict = reuse._site_rings if reuse is not None else {}
         # (track, person, plans) -> the start slots of each session a cohort of just them could
@@ -423,15 +425,24 @@ class PlanningProblem:
 
     def _rooms_matrix(self, rooms: tuple[str, ...], duration: int) -> np.ndarray:
         """Rooms x calendar slots: True where the room is not closed for a session of this
-        length starting there."""
-        key = ("rooms-matrix", rooms, duration)
+        length starting there. Made for each session anew (a room list of a national
+        programme's module held anywhere has hundreds of rooms, one list per cohort size):
+        only the rows of rooms with closures are kept, per room and length."""
+        out = np.ones((len(rooms), len(self.timeline.slots)), dtype=bool)
+        for row, r in enumerate(rooms):
+            if self.room_blocked[r]:
+                out[row] = self._room_open(r, duration)
+        return out
+
+    def _room_open(self, room: str, duration: int) -> np.ndarray:
+        """Per calendar slot: the room is not closed for a session of this length starting there."""
+        key = ("room-open", room, duration)
         hit = self._who_cache.get(key)
         if hit is None:
-            hit = np.ones((len(rooms), len(self.timeline.slots)), dtype=bool)
+            hit = np.ones(len(self.timeline.slots), dtype=bool)
             starts = np.asarray(self._slot_minutes, dtype=np.int64)
-            for row, r in enumerate(rooms):
-                for x, y in self.room_blocked[r]:  # a start overlapping a closure is out
-                    hit[row] &= ~((starts < y) & (starts + duration > x))
+            for x, y in self.room_blocked[room]:  # a start overlapping a closure is out
+                hit &= ~((starts < y) & (starts + duration > x))
             self._who_cache[key] = hit
         return hit
 
@@ -533,14 +544,18 @@ class PlanningProblem:
         rooms = self.options[i].rooms
         entry = self._room_order.get(id(rooms))
         if entry is None or entry[0] is not rooms:
-            sc = self.scenario
-            by_site: dict[str, list[str]] = defaultdict(list)
-            for r in rooms:
-                by_site[self.site_of_room(r)].append(r)
-            for v in by_site.values():
-                v.sort(key=lambda r: (sc.rooms[r].capacity, r))
-            entry = self._room_order[id(rooms)] = (rooms, dict(by_site), frozenset(by_site))
-        _, by_site, sites = entry
+            key = tuple(rooms)  # sessions with the same rooms share their grouping by site
+            shared = self._room_sites.get(key)
+            if shared is None:
+                sc = self.scenario
+                by_site: dict[str, list[str]] = defaultdict(list)
+                for r in rooms:
+                    by_site[self.site_of_room(r)].append(r)
+                for v in by_site.values():
+                    v.sort(key=lambda r: (sc.rooms[r].capacity, r))
+                shared = self._room_sites[key] = (dict(by_site), frozenset(by_site))
+            entry = self._room_order[id(rooms)] = (rooms, shared)
+        by_site, sites = entry[1]
         if len(by_site) == 1:
             return next(iter(by_site.values()))
         rings = self._site_rings.get((sites, home))
