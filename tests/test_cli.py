@@ -89,6 +89,18 @@ def test_check_warns_about_a_field_it_does_not_use_and_exits_0(tmp_path, tiny_pa
     assert "error" not in proc.stderr
 
 
+def test_many_warnings_of_one_kind_are_shown_a_few_times_then_counted(tmp_path, tiny_path):
+    data = json.loads(tiny_path.read_text(encoding="utf-8"))
+    team = data["workplaces"][0]["teams"][0]
+    data["workplaces"][0]["teams"] = [dict(team, id=f"lag-{n}", name=f"Lag {n}") for n in range(10)]
+    path = tmp_path / "ten-named-teams.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    proc = cli("check", path)
+    assert "10 warning(s)" in proc.stderr, explain(proc)
+    assert proc.stderr.count('has a field "name" that modulplan does not use') == 3
+    assert "... and 7 more like these ($.workplaces[*].teams[*].name)" in proc.stderr
+
+
 def test_check_reports_a_misspelt_field_with_did_you_mean_and_exits_2(tmp_path, tiny_path):
     data = json.loads(tiny_path.read_text(encoding="utf-8"))
     team = data["workplaces"][0]["teams"][0]

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_BROKEN, EXIT_INVALID = 0, 1, 2
 
 
+SHOWN_ALIKE = 3  # warnings of one kind (the same field on every team, say) shown before the count
+
+
 def print_warnings(path: str, warnings) -> None:
-    """Warnings (fields the format does not know, which are ignored) on stderr; the command goes on."""
+    """Warnings (fields the format does not know, which are ignored) on stderr; the command
+    goes on. Warnings of one kind (the same field at the same place of many records, such as a
+    team `name` on 230 teams) are shown a few times, then counted."""
     warnings = list(warnings or ())
     if not warnings:
         return
     print(f"{path}: {len(warnings)} warning(s):", file=sys.stderr)
+    alike: dict[str, list] = {}
     for w in warnings:
-        print(f"  warning: {w.path}: {w.message}", file=sys.stderr)
+        alike.setdefault(re.sub(r"\[\d+\]", "[*]", w.path), []).append(w)
+    for where, group in alike.items():
+        for w in group[:SHOWN_ALIKE]:
+            print(f"  warning: {w.path}: {w.message}", file=sys.stderr)
+        if len(group) > SHOWN_ALIKE:
+            print(f"  ... and {len(group) - SHOWN_ALIKE} more like these ({where})", file=sys.stderr)
 
 
 def print_errors(path: str, exc) -> int:
