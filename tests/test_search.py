@@ -23,7 +23,18 @@ from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
 from scheduler.solve.result import build_schedule, exact_costs
 from scheduler.validate import format_report, validate
-from tests.scenario_factory import counted, named, plan, room, scenario_factory, solve_checked, team, trainer, workplace
+from tests.scenario_factory import (
+    H0,
+    counted,
+    named,
+    plan,
+    room,
+    scenario_factory,
+    solve_checked,
+    team,
+    trainer,
+    workplace,
+)
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -228,3 +239,27 @@ def test_crews_stay_whole_when_the_group_sizes_allow():
     # no cut without splitting a crew: as few crews cut as possible, then as even as possible
     assert _crew_sizes(list("AAAAAAAA"), 2, 3, 8) == [4, 4]
     assert _crew_sizes(list("AAAA"), 2, 3, 8) is None  # two cohorts of at least 3 need 6
+
+
+def test_a_pool_of_rota_crews_can_be_split_one_cohort_per_crew():
+    """Off-shift-only plans of 5-shift crews: four crews together have no free time in common
+    (each day three of five crews work), so re-forming offers one cohort per crew, as many
+    cohorts as there are crews even beyond the usual one or two more."""
+    from scheduler.search.cohort_moves import _splits
+
+    five_shift = {"id": "5skift", "anchor": H0, "cycle": ["F", "F", "E", "E", "N", "N", "-", "-", "-", "-"]}
+    crews = [team(f"skiftlag-{c}", pattern="5skift", headcount=20, min_staffing=16, offset_days=2 * n)
+             for n, c in enumerate("ABCD")]
+    data = scenario_factory(
+        workplaces=[workplace(teams=crews)], track={"min_group": 2, "max_group": 9},
+        participants=[counted(t["id"], 2) for t in crews])
+    data["shift_types"] += [{"id": "F", "start": "06:00", "end": "14:00"}, {"id": "E", "start": "14:00", "end": "22:00"},
+                            {"id": "N", "start": "22:00", "end": "06:00"}]
+    data["shift_patterns"].append(five_shift)
+    data["action_plans"][0].update(allow_on_shift=False, allow_off_shift=True)
+    problem = problem_of(data)
+    (only,) = problem.cohorts
+    per_crew = sorted(sorted(g) for g in ([p for p in only.participants if f"skiftlag-{c}" in p] for c in "ABCD"))
+    offered = [sorted(sorted(g) for g in groups) for groups in _splits(problem, problem.cohorts)]
+    assert per_crew in offered
+    assert all(len(g) >= 2 for groups in offered for g in groups)  # never below the group size

@@ -172,13 +172,21 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
             common[best] = f if cb is None else cb & f
         return bins
 
-    for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo}):
+    crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
+    for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo, len(crews)}):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
             continue
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
-        for order, how in ((members, "compat"), (members, "compat-count"), (by_plan, "repair"), (by_rota, "cut"),
-                           (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")):
-            if how == "repair":
+        ways = [(members, "compat"), (members, "compat-count"), (by_plan, "repair"), (by_rota, "cut"),
+                (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")]
+        if k == len(crews) > 1:
+            ways.insert(0, (by_rota, "crews"))
+        for order, how in ways:
+            if how == "crews":
+                # one cohort per crew (a rota and its offset): crews are free at the same times,
+                # and off-shift-only plans of 5-shift crews often have no time for two crews together
+                groups = crews
+            elif how == "repair":
                 # by window, dealt round the cohorts, then mended where a cohort could never meet
                 # (windows, rooms at the workplaces, staffing, shifts: `cohorts.repair_groups`)
                 groups = repair_groups(sc, problem.timeline, track.id, [order[j::k] for j in range(k)],
@@ -202,6 +210,29 @@ def _splits(problem: PlanningProblem, pool: list[Cohort]):
             if any(_over_slack(sc, g, plans_of) for g in groups):
                 continue
             yield groups
+
+
+def _by_crew(by_rota: list[str], crew_of, gmin: int, gmax: int) -> list[list[str]]:
+    """The members (in rota order) a cohort per crew: a crew larger than the group size
+    split evenly, one smaller than the minimum joined to the crew before it (or after it);
+    [] when some cohort would still be below the minimum."""
+    crews: list[list[str]] = []
+    for pid in by_rota:
+        if crews and crew_of(crews[-1][-1]) == crew_of(pid):
+            crews[-1].append(pid)
+        else:
+            crews.append([pid])
+    merged: list[list[str]] = []
+    for crew in crews:
+        if merged and (len(crew) < gmin or len(merged[-1]) < gmin) and len(merged[-1]) + len(crew) <= gmax:
+            merged[-1] = merged[-1] + crew
+        else:
+            merged.append(crew)
+    out: list[list[str]] = []
+    for group in merged:
+        parts = -(-len(group) // gmax)
+        out.extend(group[j::parts] if parts > 1 else group for j in range(parts))
+    return out if all(len(g) >= gmin for g in out) else []
 
 
 def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, track: str) -> dict[str, int]:
