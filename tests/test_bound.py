@@ -195,16 +195,3 @@ def test_planted_programme_bound_below_its_witness(family):
     _, sc = _load(raw)
     _check(f"planted S/{family}", sc, _true_objective(raw, witness))
 
-
-def test_the_bound_worked_out_beside_the_solve_is_the_same_bound():
-    """At national size the solve works the bound out in a forked process from the start
-    (scheduler/solve/background.py); it is the same figure as worked out in the solve."""
-    from scheduler.solve.background import BoundBeside, estimated_sessions
-
-    data, sc = _load(json.loads((SPEC / "tiny-scenario.json").read_text()))
-    here, _ = _bound(sc)
-    beside = BoundBeside(sc, 30.0)
-    got = beside.result()
-    assert got is not None and got.total == pytest.approx(here.total)
-    assert BoundBeside.start(sc, 30.0) is None  # a small programme works it out itself
-    assert 0 < estimated_sessions(sc) < 4_000

@@ -37,7 +37,6 @@ from scheduler.rules.costs import exact_costs
 from scheduler.search.bound import programme_lower_bound
 from scheduler.search.construct import Bookings, complete, construct
 from scheduler.search.engine import improve, improve_in_parallel, schedulable_cohorts
-from scheduler.solve.background import BoundBeside
 from scheduler.solve.params import Progress, ProgressFn, SolveOutcome, SolveParams, SolveResult
 from scheduler.solve.replan import ReplanRequest, annotate, construct_replan, replan_problem
 from scheduler.solve.result import build_schedule
@@ -100,30 +99,24 @@ def solve_whole(scenario: Scenario, params: SolveParams, *, started: float | Non
     `replan` it is a stable re-plan against a baseline (`replan.py`). `started` is when the
     solve began (time.monotonic(); the time limit counts from there)."""
     started = time.monotonic() if started is None else started
-    # At national size the bound is worked out on the otherwise idle core from the start.
-    beside = BoundBeside.start(scenario, min(60.0, 0.2 * params.time_limit)) if replan is None else None
-    try:
-        if params.search_runner is not None and replan is None:
-            params.search_runner.prepare()  # the workers read and prepare the scenario while this process does
-        problem = _prepare(scenario, params, started, replan)
-        run = _begin(problem, params, started, on_progress, cancel)
-        placed, constructive = _construct(run, problem, replan)
-        first: dict[int, Placement] | None = placed
-        status = SolveOutcome.FEASIBLE
-        bound = _programme_bound(run, scenario, problem, beside)
-        small = _choose_mode(run, problem)
-        if problem.sessions and run.time_left(0.2) and not run.cancelled():
-            searched, placed = _search(run, problem, placed, bound, small)
-            if searched is not problem:  # cohorts moved: the constructive schedule belongs to the old ones
-                problem, first, run.total = searched, None, len(searched.sessions)
-        if small and problem.sessions and run.time_left(0.5) and not run.cancelled():
-            placed, status, bound = _full_model(run, problem, placed, bound)
-        placed, final = _final_check(run, problem, placed, first, constructive)
-        status = _settle_status(run, status, final, bound)
-        return _result(run, problem, placed, status, constructive, final, bound, replan)
-    finally:
-        if beside is not None:
-            beside.close()
+    if params.search_runner is not None and replan is None:
+        params.search_runner.prepare()  # the workers read and prepare the scenario while this process does
+    problem = _prepare(scenario, params, started, replan)
+    run = _begin(problem, params, started, on_progress, cancel)
+    placed, constructive = _construct(run, problem, replan)
+    first: dict[int, Placement] | None = placed
+    status = SolveOutcome.FEASIBLE
+    bound = _programme_bound(run, scenario, problem)
+    small = _choose_mode(run, problem)
+    if problem.sessions and run.time_left(0.2) and not run.cancelled():
+        searched, placed = _search(run, problem, placed, bound, small)
+        if searched is not problem:  # cohorts moved: the constructive schedule belongs to the old ones
+            problem, first, run.total = searched, None, len(searched.sessions)
+    if small and problem.sessions and run.time_left(0.5) and not run.cancelled():
+        placed, status, bound = _full_model(run, problem, placed, bound)
+    placed, final = _final_check(run, problem, placed, first, constructive)
+    status = _settle_status(run, status, final, bound)
+    return _result(run, problem, placed, status, constructive, final, bound, replan)
 
 
 def _prepare(scenario: Scenario, params: SolveParams, started: float,
@@ -157,13 +150,10 @@ def _construct(run: _Run, problem: PlanningProblem, replan: ReplanRequest | None
     return placed, constructive
 
 
-def _programme_bound(run: _Run, scenario: Scenario, problem: PlanningProblem, beside: BoundBeside | None) -> float:
-    """A bound for the programme itself (every way of forming cohorts), not for these cohorts:
-    the one worked out beside the solve when there is one, else worked out here."""
-    proven = beside.result() if beside is not None else None
-    if proven is None:
-        proven = programme_lower_bound(scenario, problem.timeline,
-                                       deadline=time.monotonic() + min(15.0, 0.1 * run.params.time_limit))
+def _programme_bound(run: _Run, scenario: Scenario, problem: PlanningProblem) -> float:
+    """A bound for the programme itself (every way of forming cohorts), not for these cohorts."""
+    proven = programme_lower_bound(scenario, problem.timeline,
+                                   deadline=time.monotonic() + min(15.0, 0.1 * run.params.time_limit))
     run.stats["bound_seconds"] = round(proven.seconds, 3)
     return proven.total
 
