@@ -43,6 +43,8 @@ class ServiceState:
     def close(self) -> None:
         if self.background is not None:
             self.background.stopped.set()
+            if self.background.is_alive():
+                self.background.join(10.0)  # a reaper pass in flight holds a connection
         self.executor.shutdown()
         self.db.dispose()
 

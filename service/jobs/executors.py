@@ -74,10 +74,18 @@ class InProcessExecutor:
     def workers(self) -> dict[str, Any]:
         return {"threads": self.pool._max_workers, "alive": not self.pool._shutdown}
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: float = 15.0) -> None:
+        """Cancel what runs, drop what waits, and give running jobs ``wait`` seconds to record that.
+
+        Waiting (bounded) matters: a job thread still inside a database transaction when the engine
+        is disposed would leave its connection to the garbage collector, open.
+        """
         for event in list(self.cancels.values()):
             event.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + wait
+        for thread in list(getattr(self.pool, "_threads", ())):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 class CeleryExecutor:

@@ -503,26 +503,32 @@ def test_feed_links_survive_a_rotation_of_the_secret_key(backend_url, tiny):
                            "SECRET_KEY": key, "START_BACKGROUND": False})
 
     first = Client(app_with("first key"))
-    sid = first.post("/api/v1/scenarios", json=tiny).get_json()["id"]
-    sched = first.wait_job(_solve(first, sid, time_limit=2)["id"])["schedule_id"]
-    first.publish(sched)
-    before = _feed_path(first, sched, "room", "R-LC")
-    # a feed made before tokens were kept: derived from the first key, only its hash stored
-    db = first.app.extensions["modulplan"].db
-    legacy = FeedRow(lineage=first.programme(sid), kind="cohort", entity_id="legacy", salt="00", token_hash="")
-    legacy_token = _feed_token(b"first key", legacy)
-    import hashlib
+    rotated = None
+    try:
+        sid = first.post("/api/v1/scenarios", json=tiny).get_json()["id"]
+        sched = first.wait_job(_solve(first, sid, time_limit=2)["id"])["schedule_id"]
+        first.publish(sched)
+        before = _feed_path(first, sched, "room", "R-LC")
+        # a feed made before tokens were kept: derived from the first key, only its hash stored
+        db = first.app.extensions["modulplan"].db
+        legacy = FeedRow(lineage=first.programme(sid), kind="cohort", entity_id="legacy", salt="00", token_hash="")
+        legacy_token = _feed_token(b"first key", legacy)
+        import hashlib
 
-    legacy.token_hash = hashlib.sha256(legacy_token.encode()).hexdigest()
-    with db.Session.begin() as s:
-        s.add(legacy)
-    rotated = Client(app_with("second key"))
-    rotated.tokens = first.tokens
-    assert _feed_path(rotated, sched, "room", "R-LC") == before  # the same link is listed again
-    assert rotated.http.get(before).status_code == 200
-    from service.store import find_feed
+        legacy.token_hash = hashlib.sha256(legacy_token.encode()).hexdigest()
+        with db.Session.begin() as s:
+            s.add(legacy)
+        rotated = Client(app_with("second key"))
+        rotated.tokens = first.tokens
+        assert _feed_path(rotated, sched, "room", "R-LC") == before  # the same link is listed again
+        assert rotated.http.get(before).status_code == 200
+        from service.store import find_feed
 
-    assert find_feed(rotated.app.extensions["modulplan"].db, legacy_token) is not None  # old links keep working
+        assert find_feed(rotated.app.extensions["modulplan"].db, legacy_token) is not None  # old links keep working
+    finally:  # both apps' connections are closed here, not by the garbage collector in a later test
+        first.app.extensions["modulplan"].close()
+        if rotated is not None:
+            rotated.app.extensions["modulplan"].close()
 
 
 def test_feeds_name_trainers_and_interpreters_only_where_the_programme_allows_it(client, tiny):
