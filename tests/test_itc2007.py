@@ -20,7 +20,7 @@ from benchmarks.itc2007_adapter.instance import (
     parse_instance,
     parse_solution,
 )
-from benchmarks.itc2007_adapter.model import Problem, SolveParams, build_model, solve, timetable_cost
+from benchmarks.itc2007_adapter.solve import SolveParams, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 _CANDIDATES = [ROOT / "benchmarks" / "itc2007_adapter" / "instances"]
@@ -194,43 +194,87 @@ def test_best_known_table():
 # -- model and solver ------------------------------------------------------------------
 
 
-def test_model_objective_is_the_cost_of_the_hand_checked_solution(toy):
-    """Fixing the hand-checked timetable in the whole model gives objective 18 (the model's
-    own terms agree with the evaluator on it)."""
-    from ortools.sat.python import cp_model
+def _placements(inst, problem, lectures):
+    """A solution's lectures as the engine's placements (session, candidate start, trainer, room)."""
+    from benchmarks.itc2007_adapter.engine_input import _Where
+    from scheduler.prepare.problem import Placement
 
-    pb = Problem(toy)
-    cidx = {c.id: k for k, c in enumerate(toy.courses)}
-    ridx = {r.id: k for k, r in enumerate(toy.rooms)}
-    tt = {(cidx[lc.course], toy.period(lc.day, lc.day_period)): ridx[lc.room] for lc in parse_solution(HAND_CHECKED)}
-    assert sum(timetable_cost(pb, tt).values()) == 18
-    mb = build_model(pb)
-    for var, value in mb.decisions(tt):
-        mb.model.add(var == value)
-    solver = cp_model.CpSolver()
-    assert solver.solve(mb.model) == cp_model.OPTIMAL
-    assert solver.objective_value == 18
-    assert mb.term_totals(solver.value) == {"RoomCapacity": 10, "MinWorkingDays": 5, "CurriculumCompactness": 2,
-                                            "RoomStability": 1}
+    where = _Where(inst, problem)
+    sessions = {}
+    for i in range(len(problem.sessions)):
+        sessions.setdefault(inst.courses[where.course_of[i]].id, []).append(i)
+    placed = {}
+    for lc in lectures:
+        i = sessions[lc.course].pop(0)
+        o = problem.options[i]
+        period = inst.period(lc.day, lc.day_period)
+        k = next(k for k, _ in enumerate(o.candidates) if where.period(Placement(i, k, "", None, ())) == period)
+        placed[i] = Placement(i, k, next(iter(o.trainers)), lc.room, ())
+    return placed
 
 
-def test_solver_finds_the_toy_optimum(toy):
-    result = solve(toy, SolveParams(time_limit=10, workers=2))
+def test_the_instance_is_a_scenario_of_the_spec(toy):
+    """The adapter writes a programme the format's own schemas accept: one track per lecture,
+    a participant per curriculum and per course, the course's unavailable periods as its team's
+    blocked periods, every weight but unscheduled sessions at 0."""
+    from benchmarks.itc2007_adapter.engine_input import scenario_document
+    from scheduler.format.loading import load_scenario_with_warnings
+
+    doc, warnings = load_scenario_with_warnings(scenario_document(toy))
+    assert warnings == []
+    assert len(doc["tracks"]) == toy.total_lectures
+    tec = next(t for t in doc["workplaces"][0]["teams"] if t["id"] == "T-TecCos")
+    assert [(b["start"], b["end"]) for b in tec["blocked"]][:2] == [("2025-02-05T08:00", "2025-02-05T09:00"),
+                                                                    ("2025-02-05T09:00", "2025-02-05T10:00")]
+    assert {k for k, v in doc["weights"].items() if v} == {"unscheduled_session", "unassigned_participant"}
+
+
+def test_the_engine_counts_the_hand_checked_solution_as_the_evaluator(toy):
+    """The hand-checked timetable, as placements of the engine's problem: its ledger (the
+    spec's terms, all zero here, and the instance's four) says 18, term by term as the
+    evaluator."""
+    from benchmarks.itc2007_adapter.engine_input import ItcCosts, planning_problem
+    from scheduler.search.construct import Bookings
+    from scheduler.search.ledger import Ledger
+
+    problem = planning_problem(toy)
+    placed = _placements(toy, problem, parse_solution(HAND_CHECKED))
+    assert len(placed) == toy.total_lectures
+    book, ledger, costs = Bookings(problem), Ledger(problem), ItcCosts(toy, problem)
+    for pl in placed.values():
+        assert book.broken_rule(pl) is None
+        book.book(pl)
+        ledger.add(pl)
+        costs.change(pl, +1)
+    assert ledger.total == 18
+    assert costs.totals() == evaluate(toy, parse_solution(HAND_CHECKED)).soft_costs() == {
+        "RoomCapacity": 10, "MinWorkingDays": 5, "CurriculumCompactness": 2, "RoomStability": 1}
+    for pl in list(placed.values())[:5]:  # taking lectures out and back gives the same total
+        ledger.remove(pl)
+    for pl in list(placed.values())[:5]:
+        ledger.add(pl)
+    assert ledger.total == 18
+
+
+def test_the_products_search_finds_the_toy_optimum(toy):
+    result = solve(toy, SolveParams(time_limit=4, workers=1))
     ev = evaluate(toy, result.lectures)
-    assert ev.violations == 0
+    assert ev.violations == 0 and result.unscheduled == 0
     assert ev.cost == result.cost == 0
-    assert result.optimal
 
 
-def test_solver_on_comp01():
+def test_the_products_search_on_comp01():
+    """Every lecture placed, no hard violation by the independent evaluator, the engine's
+    cost term by term the evaluator's, and better than the constructive timetable."""
     inst = load_instance(BENCH / "comp01.ctt")
-    result = solve(inst, SolveParams(time_limit=8, workers=2))
+    result = solve(inst, SolveParams(time_limit=6, workers=2, marks=(3.0,)))
     ev = evaluate(inst, result.lectures)
-    assert ev.violations == 0
+    assert ev.violations == 0 and result.unscheduled == 0
     assert ev.cost == result.cost == sum(result.breakdown.values())
     assert ev.soft_costs() == result.breakdown
-    assert result.cost <= result.constructive_cost
-    assert result.seconds < 8 + 2
+    assert result.constructive_cost is None or result.cost <= result.constructive_cost
+    assert result.at_marks[3.0] is None or result.at_marks[3.0] >= result.cost
+    assert result.seconds < 6 + 2
 
 
 def test_cli_writes_the_solution_and_reports(tmp_path, capsys):
@@ -247,46 +291,3 @@ def test_cli_rejects_a_malformed_instance(tmp_path, capsys):
     bad.write_text(_toy_text().replace("A 32", "A thirty"))
     assert run([str(bad), "--out", str(tmp_path / "x.sol")]) == 2
     assert f"{bad}:16: room capacity must be a whole number" in capsys.readouterr().err
-
-
-def test_neighbourhood_models_report_the_exact_cost():
-    """Every kind of neighbourhood model, solved from the current timetable: the solution
-    keeps every hard rule, and the model's objective equals the cost of the whole timetable
-    (the fixed part enters as constants; the auxiliary variables are exact)."""
-    import random
-
-    from ortools.sat.python import cp_model
-
-    from benchmarks.itc2007_adapter.model import KINDS, construct, is_feasible, pick_neighbourhood, polish_rooms
-
-    inst = load_instance(BENCH / "comp01.ctt")
-    pb = Problem(inst)
-    tt = construct(pb, 0)
-    assert tt is not None and is_feasible(pb, tt)
-    cost = sum(timetable_cost(pb, tt).values())
-    rng = random.Random(3)
-    for step in range(3 * len(KINDS)):
-        kind = list(KINDS)[step % len(KINDS)]
-        mb = build_model(pb, tt, pick_neighbourhood(pb, tt, kind, KINDS[kind][0], rng))
-        mb.full_hint(tt)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = 0.3
-        solver.parameters.num_workers = 1
-        assert solver.solve(mb.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        new = mb.timetable(solver)
-        assert is_feasible(pb, new)
-        assert evaluate(inst, [lc for lc in _lectures(inst, new)]).violations == 0
-        assert round(solver.objective_value) == sum(timetable_cost(pb, new).values())
-        assert mb.term_totals(solver.value) == timetable_cost(pb, new)
-        # (Not always <= cost: CP-SAT's presolve can lose the hint, and a short solve may end
-        # on a worse neighbour; the search keeps only results that are no worse.)
-        if solver.objective_value <= cost:
-            tt, cost = new, round(solver.objective_value)
-    polished = polish_rooms(pb, tt)
-    assert is_feasible(pb, polished) and sum(timetable_cost(pb, polished).values()) <= cost
-
-
-def _lectures(inst, tt):
-    from benchmarks.itc2007_adapter.model import to_lectures
-
-    return to_lectures(inst, tt)

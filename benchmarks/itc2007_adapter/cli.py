@@ -1,8 +1,10 @@
 """`modulplan itc2007 INSTANCE.ctt --time-limit SECONDS --out SOLUTION.sol [--workers N] [--seed S]`
 
-Solves an ITC-2007 Track 3 instance, writes the solution in the competition format, and
-prints the official cost breakdown as the independent evaluator computes it, the hard
-violations (0 for a valid timetable) and the ratio to the best known value.
+Solves an ITC-2007 Track 3 instance with modulplan's own engine (the instance as a programme
+of the spec, `engine_input.py`; the product's constructive schedule and search, `solve.py`),
+writes the solution in the competition format, and prints the official cost breakdown as the
+independent evaluator computes it, the hard violations (0 for a valid timetable) and the ratio
+to the best known value.
 
 Exit codes: 0 done (no hard violation); 1 a hard violation or an internal error; 2 invalid
 input.
@@ -25,10 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("instance", help="the .ctt file")
     p.add_argument("--out", required=True, help="where to write the solution (.sol)")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--workers", type=int, default=0, help="solver threads (default: one per core)")
+    p.add_argument("--workers", type=int, default=0, help="searches at once, one process each (default: one per core)")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
-    p.add_argument("--log", action="store_true", help="show CP-SAT's log of the whole-model solve")
+    p.add_argument("--log", action="store_true", help="show the search's log")
     return p
 
 
@@ -43,8 +45,8 @@ class _ProgressLine:
         if p.phase == self.phase and p.phase != "done" and now - self.last < 2.0:
             return
         self.last, self.phase = now, p.phase
-        bound = f"  bound {p.bound:.0f}" if p.bound is not None else ""
-        self.stream.write(f"[{p.elapsed:6.1f}s] {p.phase:<9} cost {p.cost if p.cost is not None else '-':>6}{bound}\n")
+        missing = f"  {p.unscheduled} lectures not placed" if p.unscheduled else ""
+        self.stream.write(f"[{p.elapsed:6.1f}s] {p.phase:<9} cost {p.cost if p.cost is not None else '-':>6}{missing}\n")
         self.stream.flush()
 
 
@@ -55,7 +57,7 @@ def run(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     from benchmarks.itc2007_adapter.evaluate import best_known, evaluate, format_evaluation, ratio
     from benchmarks.itc2007_adapter.instance import InstanceError, format_solution, load_instance
-    from benchmarks.itc2007_adapter.model import SolveParams, solve
+    from benchmarks.itc2007_adapter.solve import SolveParams, solve
 
     try:
         inst = load_instance(args.instance)
@@ -63,8 +65,7 @@ def run(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     try:
-        result = solve(inst, SolveParams(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
-                                         log_search=args.log),
+        result = solve(inst, SolveParams(time_limit=args.time_limit, workers=args.workers, seed=args.seed),
                        on_progress=None if args.quiet else _ProgressLine())
     except Exception as exc:  # an internal error: say so plainly, keep the trace for developers
         logging.getLogger("modulplan").exception("internal error: %s", exc)
@@ -80,13 +81,14 @@ def run(argv: list[str] | None = None) -> int:
           if result.first_feasible_seconds is not None else f"solved in {result.seconds:.1f} s")
     if result.constructive_cost is not None:
         print(f"  constructive timetable cost: {result.constructive_cost}")
-    print(f"  model's cost:                {result.cost}" + ("  (proven optimal)" if result.optimal else ""))
+    print(f"  engine's cost:               {result.cost}"
+          + (f"  ({result.unscheduled} lectures not placed)" if result.unscheduled else ""))
     print("official evaluation (independent evaluator):")
     print("  " + format_evaluation(ev).replace("\n", "\n  "))
     for w in ev.warnings[:10]:
         print(f"  warning: {w}")
     if ev.cost != result.cost and not ev.violations:
-        print(f"  note: the evaluator's cost {ev.cost} differs from the model's {result.cost}")
+        print(f"  note: the evaluator's cost {ev.cost} differs from the engine's {result.cost}")
     known = best_known(inst.name, args.instance)
     if known:
         key, value, proven = known

@@ -2,7 +2,7 @@
 
 Written from the definitions of the technical report (section 3) and the official
 validator `ctt-validator.cc` v1.1, as summarised in ``shared/bench/itc2007/README.md``.
-It shares no code with `model.py`: it only reads the instance and the solution lines.
+It shares no code with the engine or `engine_input.py`: it only reads the instance and the solution lines.
 
 Bad lines are treated as the validator treats them: an unknown course or room, or a day or
 period out of range, gives a warning and the line is skipped; a second lecture of the same

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -156,6 +156,10 @@ class PlanningProblem:
     """A scenario with its timeline, cohorts, sessions and their candidate starts."""
 
     replan: Baseline | None = None  # set by a re-plan (scheduler/solve/replan.py)
+    # Costs beyond the spec's, brought by a client of the engine (benchmarks/itc2007_adapter):
+    # factories `problem -> term`, each with `add_delta(pl)` and `change(pl, sign)`; the
+    # search's ledger counts them with the spec's terms (search/ledger.py, ObjectiveTerm).
+    objective_terms: tuple[Callable[[PlanningProblem], Any], ...] = ()
 
     def __init__(self, scenario: Scenario, timeline: Timeline | None = None, cohorts: list[Cohort] | None = None,
                  *, unassigned: list | None = None, reuse: PlanningProblem | None = None):
@@ -163,6 +167,8 @@ class PlanningProblem:
         search re-forms some): the options of every unchanged cohort are taken from it, and
         its per-team and per-person caches are shared."""
         self.scenario = scenario
+        if reuse is not None:
+            self.objective_terms = reuse.objective_terms
         self.timeline: Timeline = timeline or (reuse.timeline if reuse is not None else Timeline(scenario))
         self._team_cache: dict = reuse._team_cache if reuse is not None else {}
         self._pads_cache: dict = reuse._pads_cache if reuse is not None else {}

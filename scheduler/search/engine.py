@@ -333,8 +333,13 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
 
 
 def _cost(problem: PlanningProblem, placed: dict[int, Placement]) -> float:
-    """The exact objective of `placed` (the definition in scheduler.rules.costs)."""
-    return exact_costs(problem, placed)["objective"]
+    """The exact objective of `placed` (the definition in scheduler.rules.costs), with the
+    problem's own objective terms when it has some."""
+    cost = exact_costs(problem, placed)["objective"]
+    for make in problem.objective_terms:
+        term = make(problem)
+        cost += sum(term.change(pl, +1) for pl in placed.values())
+    return cost
 
 
 def _child_search(problem, placed, deadline, seed, stop, pipe) -> None:

@@ -10,16 +10,32 @@ recomputes what it touches:
 * per person and local date: the travel of a trainer or interpreter (home, the day's
   sessions in time order, home);
 * per cohort: the days its last session lies after the earliest target of its plans;
-* per cohort and module: trainers beyond the first.
+* per cohort and module: trainers beyond the first;
+* and the problem's own `objective_terms`, when a client of the engine brings costs the
+  spec does not count (the ITC-2007 adapter: curriculum compactness, room stability, ...).
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from typing import Protocol
 
 from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.construct import Placement
+
+
+class ObjectiveTerm(Protocol):
+    """A cost beyond the spec's terms, kept placement by placement like them. Made per ledger
+    by the factories in `PlanningProblem.objective_terms` (each ledger keeps its own state)."""
+
+    def add_delta(self, pl: Placement) -> float:
+        """What adding pl would change this term by (nothing is changed)."""
+        ...
+
+    def change(self, pl: Placement, sign: int) -> float:
+        """Add (sign +1) or remove (-1) pl; returns the change of this term."""
+        ...
 
 
 class Ledger:
@@ -43,6 +59,9 @@ class Ledger:
         self.move_weight = replan.weight if replan is not None else 0.0
         self.total = (len(problem.sessions) * self.w["unscheduled_session"]
                       + len(problem.unassigned) * self.w["unassigned_participant"])
+        self.terms: list[ObjectiveTerm] = [make(problem) for make in problem.objective_terms]
+        # Travel priced at 0 (a programme that does not count it) is not followed day by day.
+        self.count_travel = bool(self.w["travel_per_minute"])
 
     # -- the units --------------------------------------------------------------------
     def own_cost(self, pl: Placement) -> float:
@@ -101,7 +120,7 @@ class Ledger:
         else:
             cost = self.session_cost.pop(i)
         delta = sign * (cost - w["unscheduled_session"])
-        for key, stop in self.stops(pl):
+        for key, stop in (self.stops(pl) if self.count_travel else ()):
             lst = self.visits[key]
             if sign > 0:
                 bisect.insort(lst, stop)
@@ -129,6 +148,8 @@ class Ledger:
         if met[pl.trainer] <= 0:
             del met[pl.trainer]
         delta += (max(0, len(met) - 1) - before) * w["trainer_change"]
+        for term in self.terms:
+            delta += term.change(pl, sign)
         self.placed_count += sign
         self.total += delta
 
@@ -136,7 +157,7 @@ class Ledger:
         """What adding pl would change the objective by (nothing is changed)."""
         p, w = self.p, self.w
         delta = self.own_cost(pl) - w["unscheduled_session"]
-        for key, stop in self.stops(pl):
+        for key, stop in (self.stops(pl) if self.count_travel else ()):
             lst = self.visits.get(key)
             if not lst:
                 delta += self.route(key, [stop]) * w["travel_per_minute"]
@@ -155,4 +176,6 @@ class Ledger:
         met = self.met.get((cid, s.module_id))
         if met and pl.trainer not in met:
             delta += w["trainer_change"]
+        for term in self.terms:
+            delta += term.add_delta(pl)
         return delta

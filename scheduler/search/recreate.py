@@ -28,6 +28,11 @@ class Recreator:
         self.noise = 0.1  # relative noise on a candidate's cost when ordering
         self.look = 3  # feasible starts compared per session
         self.trainers_per_start = 3
+        self.rooms_per_trainer = 1  # the nearest fitting room: the spec's costs do not depend on which
+        if problem.objective_terms:
+            # Costs of the problem's own (the room's size, which rooms a course already has, the
+            # periods around) depend on the start and the room: compare more of both.
+            self.look, self.rooms_per_trainer = 8, 1_000
         self.blink = 0.03  # chance to pass over a start that fits
         self.earliest: set[str] = set()  # cohorts placed earliest first in this step (tight windows)
         # id(a session's trainer map) -> (that map, its trainers grouped by cost, cheapest first)
@@ -99,6 +104,7 @@ class Recreator:
                 near = book.traveller_near("trainer", t, a, b)
                 if near is None:
                     continue  # busy then, wherever the session is held
+                rooms_seen = 0
                 for r in ((r for r in p.room_order(i, home) if free(r)) if o.needs_room else (None,)):
                     site = p.site_of_room(r) if r else home
                     if near and not book.travel_clear(near, a, b, site):
@@ -116,8 +122,11 @@ class Recreator:
                     delta = ledger.add_delta(pl)
                     if best_delta is None or delta < best_delta:
                         best, best_delta = pl, delta
+                    rooms_seen += 1
+                    if rooms_seen >= self.rooms_per_trainer:
+                        break
+                if rooms_seen:
                     found += 1
-                    break
                 if found >= self.trainers_per_start:
                     break
             if found:
