@@ -15,7 +15,7 @@ import pytest
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
 from scheduler.prepare.cohorts import form_cohorts
-from scheduler.prepare.problem import PlanningProblem
+from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.prepare.timeline import Timeline
 from scheduler.search.cohort_moves import _named, carry_over, placeable_alone, reform
 from scheduler.search.construct import construct
@@ -263,3 +263,63 @@ def test_a_pool_of_rota_crews_can_be_split_one_cohort_per_crew():
     offered = [sorted(sorted(g) for g in groups) for groups in _splits(problem, problem.cohorts)]
     assert per_crew in offered
     assert all(len(g) >= 2 for groups in offered for g in groups)  # never below the group size
+
+
+def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
+    """A mixed track held at the workplace: only W1 has a room, so a cohort can meet only with
+    a W1 member in it, and a W2 or W3 member alone never can. The first split offered for two
+    cohorts is grown member by member, each cohort kept schedulable: both have a W1 member (the
+    other splits go by rota and shared starts, and put W2 and W3 together)."""
+    from scheduler.search.cohort_moves import _splits
+
+    sites = [{"id": s, "name": s} for s in ("S-1", "S-2", "S-3")]
+    data = scenario_factory(
+        sites=sites, rooms=[room("R1", site="S-1", capacity=6)],
+        workplaces=[workplace(w, site=s, teams=[team(headcount=20, min_staffing=2, offset_days=0 if w == "W1" else 1)])
+                    for w, s in (("W1", "S-1"), ("W2", "S-2"), ("W3", "S-3"))],
+        trainers=[trainer(home_site="S-1")],
+        modules=[{"id": "M1", "name": "M1", "sessions": 1, "duration_minutes": 60, "location": "workplace"}],
+        tracks=[{"id": "K1", "name": "K1", "modules": ["M1"], "min_group": 2, "max_group": 3, "mix_workplaces": True}],
+        action_plans=[plan(f"HP{n}", workplace=w, participants=[named(f"{w}-{k}") for k in (1, 2)])
+                      for n, w in enumerate(("W1", "W2", "W3"), start=1)])
+    problem = problem_of(data)
+    pool = [c for c in problem.cohorts if c.track == "K1"]
+    two = next(groups for groups in _splits(problem, pool) if len(groups) == 2)
+    assert sorted(sum(p.startswith("W1") for p in g) for g in two) == [1, 1]
+    probe = PlanningProblem(problem.scenario, cohorts=_named(problem, pool, two, [c.id for c in pool],
+                                                               sorted({p for c in pool for p in c.plans})),
+                            reuse=problem)
+    assert all(placeable_alone(probe, c.id) for c in probe.cohorts)
+    alone = PlanningProblem(problem.scenario, cohorts=_named(problem, pool, [["W2-1"]], [c.id for c in pool],
+                                                               ["HP2"]), reuse=problem)
+    assert not placeable_alone(alone, alone.cohorts[0].id)
+
+
+def test_a_track_with_no_room_left_in_its_window_goes_back_whole_into_room_made_for_it():
+    """One trainer, one session a day. Cohort A (window Mon-Fri) holds Wednesday and Friday;
+    cohort B may only train Wednesday to Friday and needs two days a day apart: B cannot be
+    placed behind A. The squeeze ruin takes B's whole track and A's sessions in B's window
+    out and puts B back first, earliest first, so that A moves to the days B does not need."""
+    one_a_day = trainer(max_sessions_per_day=1)
+    data = scenario_factory(
+        trainers=[one_a_day], start_times=["08:00"], horizon=(H0, "2027-04-09"),
+        modules=[{"id": "M1", "name": "M1", "sessions": 2, "duration_minutes": 60, "location": "any"}],
+        workplaces=[workplace("W1", teams=[team(headcount=20, min_staffing=2)]),
+                    workplace("W2", teams=[team(headcount=20, min_staffing=2)])],
+        action_plans=[plan("HPA", workplace="W1", participants=2),
+                      plan("HPB", workplace="W2", participants=2, earliest="2027-04-07")])
+    problem = problem_of(data)
+    a, b = (next(c.id for c in problem.cohorts if c.plans == (p,)) for p in ("HPA", "HPB"))
+
+    def on(i: int, day: str):
+        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.day.isoformat() == day)
+        return Placement(i, k, "T1", "R1", ())
+
+    first, second = problem.by_cohort[a]
+    rr = RuinRecreate(problem, {first: on(first, "2027-04-07"), second: on(second, "2027-04-09")}, seed=1)
+    assert rr.state.incomplete() == [b]
+    ruin, order = rr._squeeze()
+    assert ruin == {b: 0, a: 0} and order[0] == b and b in rr.recreator.earliest
+    best = rr.run(time.monotonic() + 2)
+    assert len(best) == len(problem.sessions)
+    assert_valid(data, problem, best)

@@ -164,7 +164,7 @@ def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: st
     its pool split anew, then (incomplete) with every cohort it could mix with, then by itself."""
     got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
     if got is None:
-        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18 if missing else 8)
+        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18 if missing else 8, grow=missing)
     if got is None and missing:  # then with every cohort it could mix with
         got = regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18)
     if got is None and missing:  # then split by itself: smaller cohorts meet at more starts

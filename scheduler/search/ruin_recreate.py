@@ -12,6 +12,9 @@ Ruins, in the spirit of Schrimpf et al. and SISR (Christiaens & Vanden Berghe):
   occupy what its first unplaced session needs at its possible starts (its qualified
   trainers, fitting rooms, its teams' staffing, its people) are removed; the blocked cohort
   goes back first.
+* **squeeze** (completeness first): a cohort whose placed part leaves no room for the rest
+  in its window goes back whole, earliest first, after some sessions in that window that
+  share a trainer it could have, a team or a person with it are taken out.
 * **near**: the sessions around a random session in time that share its trainer, team,
   room or site, with the rest of their cohorts' tracks.
 * **cohorts**: a few whole cohorts (their tracks after a random point).
@@ -300,6 +303,44 @@ class RuinRecreate:
         order = [cid] + sorted((c for c in ruin if c != cid), key=lambda c: (tight[c], rng.random()))
         return ruin, order
 
+    def _squeeze(self) -> tuple[dict[str, int], list[str]] | None:
+        """An incomplete cohort whose placed part leaves no room for the rest inside its
+        plans' window: its whole track (what may move) goes back earliest first, into room
+        made by taking out some of the sessions inside that window that share a trainer it
+        could have, a team or a person with it (a track that fits alone, but not behind the
+        others)."""
+        st, p, rng = self.state, self.p, self.rng
+        seed = self._missing_seed()
+        if seed is None:
+            return None
+        cid, idxs, _q, _i = seed
+        lo = st.movable_from[cid]
+        mine = [k for k in idxs[lo:] if p.options[k].candidates]
+        if not mine:
+            return None
+        first_day = min(p.options[k].candidates[0].slot.day_number for k in mine)
+        last_day = max(p.options[k].candidates[-1].slot.day_number for k in mine)
+        trainers = {t for k in mine for t in p.options[k].trainers}
+        teams = {t for t, _ in p.sessions[mine[0]].cohort.team_counts}
+        people = self.people_of[cid]
+        crowd = []
+        for d in range(first_day, last_day + 1):
+            for j in st.on_day.get(d, ()):
+                sj = p.sessions[j]
+                if sj.key.cohort != cid and (st.placed[j].trainer in trainers
+                                             or any(t in teams for t, _ in sj.cohort.team_counts)
+                                             or not people.isdisjoint(self.people_of[sj.key.cohort])):
+                    crowd.append(j)
+        ruin = {cid: lo}
+        for j in rng.sample(crowd, min(len(crowd), rng.randint(4, 16))):
+            other = p.sessions[j].key.cohort
+            pos = max(st.movable_from[other], p.sessions[j].position)
+            ruin[other] = min(ruin.get(other, pos), pos)
+        self.recreator.earliest.add(cid)
+        tight = {c: min(len(p.options[k].candidates) for k in p.by_cohort[c]) for c in ruin}
+        order = [cid] + sorted((c for c in ruin if c != cid), key=lambda c: (tight[c], rng.random()))
+        return ruin, order
+
     def _near(self) -> tuple[dict[str, int], list[str]] | None:
         """Sessions near a random session in time that share a resource or site with it."""
         st, p, rng = self.state, self.p, self.rng
@@ -352,11 +393,11 @@ class RuinRecreate:
     def step(self) -> None:
         st, p, rng = self.state, self.p, self.rng
         # While sessions are missing, most steps go for them; then most improve the cost.
-        r = rng.random() * (0.7 if len(st.placed) < len(p.sessions) else 1.0) + (
-            0 if len(st.placed) < len(p.sessions) else 0.45)
-        kind = ("eject" if r < 0.3 else "blocked" if r < 0.5 else "crowd" if r < 0.6
+        r = rng.random() * (0.8 if len(st.placed) < len(p.sessions) else 1.0) + (
+            0 if len(st.placed) < len(p.sessions) else 0.55)
+        kind = ("eject" if r < 0.3 else "blocked" if r < 0.5 else "crowd" if r < 0.6 else "squeeze" if r < 0.7
                 else "near" if rng.random() < 0.7 else "cohorts")
-        ruins = {"eject": self._eject, "blocked": self._blocked, "crowd": self._crowd}
+        ruins = {"eject": self._eject, "blocked": self._blocked, "crowd": self._crowd, "squeeze": self._squeeze}
         got = ruins[kind]() if kind in ruins else None
         if got is None and kind in ruins:
             kind = "near"
