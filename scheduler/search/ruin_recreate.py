@@ -294,14 +294,7 @@ class RuinRecreate:
                     crowd.append(j)
         if not crowd:
             return None
-        ruin = {cid: max(st.movable_from[cid], q - rng.choice((0, 1)))}
-        for j in rng.sample(crowd, min(len(crowd), rng.randint(3, 12))):
-            other = p.sessions[j].key.cohort
-            pos = max(st.movable_from[other], p.sessions[j].position)
-            ruin[other] = min(ruin.get(other, pos), pos)
-        tight = {c: min(len(p.options[k].candidates) for k in p.by_cohort[c]) for c in ruin}
-        order = [cid] + sorted((c for c in ruin if c != cid), key=lambda c: (tight[c], rng.random()))
-        return ruin, order
+        return self._with_crowd(cid, max(st.movable_from[cid], q - rng.choice((0, 1))), crowd, 3, 12)
 
     def _squeeze(self) -> tuple[dict[str, int], list[str]] | None:
         """An incomplete cohort whose placed part leaves no room for the rest inside its
@@ -309,7 +302,7 @@ class RuinRecreate:
         made by taking out some of the sessions inside that window that share a trainer it
         could have, a team or a person with it (a track that fits alone, but not behind the
         others)."""
-        st, p, rng = self.state, self.p, self.rng
+        st, p = self.state, self.p
         seed = self._missing_seed()
         if seed is None:
             return None
@@ -331,12 +324,20 @@ class RuinRecreate:
                                              or any(t in teams for t, _ in sj.cohort.team_counts)
                                              or not people.isdisjoint(self.people_of[sj.key.cohort])):
                     crowd.append(j)
-        ruin = {cid: lo}
-        for j in rng.sample(crowd, min(len(crowd), rng.randint(4, 16))):
+        self.recreator.earliest.add(cid)
+        return self._with_crowd(cid, lo, crowd, 4, 16)
+
+    def _with_crowd(self, cid: str, start: int, crowd: list[int], fewest: int, most: int
+                    ) -> tuple[dict[str, int], list[str]]:
+        """The ruin of cohort `cid` from position `start` and of `fewest`..`most` sessions of
+        `crowd` (with the rest of their tracks); `cid` goes back first, then the cohorts with
+        the fewest possible starts."""
+        st, p, rng = self.state, self.p, self.rng
+        ruin = {cid: start}
+        for j in rng.sample(crowd, min(len(crowd), rng.randint(fewest, most))):
             other = p.sessions[j].key.cohort
             pos = max(st.movable_from[other], p.sessions[j].position)
             ruin[other] = min(ruin.get(other, pos), pos)
-        self.recreator.earliest.add(cid)
         tight = {c: min(len(p.options[k].candidates) for k in p.by_cohort[c]) for c in ruin}
         order = [cid] + sorted((c for c in ruin if c != cid), key=lambda c: (tight[c], rng.random()))
         return ruin, order
