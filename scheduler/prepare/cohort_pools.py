@@ -114,14 +114,12 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             for q in pools:
                 if q is pool:
                     continue
-                in_q = {x.id for x in q}  # plans by id: comparing whole plans costs seconds at national size
                 for g in linked:
-                    if g[0].id not in in_q:
+                    if g[0] not in q:
                         continue
                     ge, gd = window(g)
                     s = span(max(e, ge), min(d, gd))
-                    in_g = {x.id for x in g}
-                    rest = [x for x in q if x.id not in in_g]
+                    rest = [x for x in q if x not in g]
                     if s < enough or not rest or stuck_pool(rest):
                         continue
                     if best is None or (s, -size(g)) > best[0]:
@@ -129,8 +127,8 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             if best is None:
                 return False
             _, q, g = best
-            in_g = {x.id for x in g}
-            q[:] = [x for x in q if x.id not in in_g]
+            for x in g:
+                q.remove(x)
             pool += g
             e, d = window(pool)
         return True
@@ -150,8 +148,7 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
         other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
                                           span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
         other += pool
-    place = {p.id: n for n, p in enumerate(plans)}
-    return [sorted(pool, key=lambda p: place[p.id]) for pool in pools]
+    return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]
 
 
 def _give_back(pools: list[list[ActionPlan]], pool: list[ActionPlan], before: list[ActionPlan]) -> None:
@@ -159,8 +156,7 @@ def _give_back(pools: list[list[ActionPlan]], pool: list[ActionPlan], before: li
     pools they came from (recorded by their absence from `before`)."""
     # The taken plans were removed from their pools; they return as one pool of their own,
     # which the merging step then joins where it fits best.
-    kept = {x.id for x in before}
-    taken = [x for x in pool if x.id not in kept]
+    taken = [x for x in pool if x not in before]
     del pool[len(before):]
     if taken:
         pools.append(taken)
