@@ -4,19 +4,22 @@ moved to a cohort that meets when they can. Every schedule passes the independen
 from __future__ import annotations
 
 import copy
+import random
 import time
+from datetime import date
 
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
-from scheduler.prepare.problem import PlanningProblem
+from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.search.cohort_moves import _cohort, regroup
 from scheduler.search.construct import construct
+from scheduler.search.engine import _dissolve_sweep, improve
 from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.reseat import reseat_sweep
 from scheduler.search.ruin_recreate import Schedule
 from scheduler.solve.result import build_schedule
 from scheduler.validate import format_report, validate
-from tests.scenario_factory import named, pattern, scenario_factory, shift_type, team, workplace
+from tests.scenario_factory import named, pattern, plan, scenario_factory, shift_type, team, trainer, workplace
 
 
 def problem_with_cohorts(data: dict, groups: dict[str, list[str]]) -> PlanningProblem:
@@ -148,3 +151,43 @@ def test_a_cohort_that_cannot_meet_is_split_by_itself_leaving_the_others_as_they
     assert sorted(c.participants for c in moved.cohorts) == [("d1", "d2"), ("d3", "d4"), ("e1", "e2")]
     assert len(after) == len(moved.sessions) == 3
     assert_valid(data, moved, after)
+
+
+def test_a_track_whose_trainer_is_fully_booked_loses_a_cohort_so_that_the_one_missing_fits():
+    # T1 holds one session a day for two days; the track's three cohorts need three. The
+    # evening cohort (another workplace's) can be neither shared out nor formed otherwise; the
+    # two day cohorts of HP1 can become one, and the day that frees takes the evening cohort.
+    window = {"earliest": "2027-04-05", "deadline": "2027-04-06", "target": "2027-04-06"}
+    day = [named(f"d{n}") for n in range(1, 5)]
+    evening = [named("e1", "lag-2"), named("e2", "lag-2")]
+    data = day_and_evening(day, track={"min_group": 2, "max_group": 4}, horizon=("2027-04-05", "2027-04-06"),
+                           trainers=[trainer("T1", max_sessions_per_day=1)],
+                           action_plans=[plan("HP1", participants=day, **window),
+                                         plan("HP2", workplace="W2", participants=evening, **window)])
+    day_team, evening_team = data["workplaces"][0]["teams"]
+    data["workplaces"] = [workplace("W1", teams=[day_team]), workplace("W2", teams=[evening_team])]
+    scenario = build_scenario(load_scenario(copy.deepcopy(data)))
+    first = PlanningProblem(scenario)
+    problem = PlanningProblem(scenario, cohorts=[_cohort(first, "C-d1", "K1", ["d1", "d2"], ["HP1"]),
+                                                 _cohort(first, "C-d2", "K1", ["d3", "d4"], ["HP1"]),
+                                                 _cohort(first, "C-eve", "K1", ["e1", "e2"], ["HP2"])], reuse=first)
+    placed = {pl.session: pl for pl in (_at(problem, "C-d1", date(2027, 4, 5)), _at(problem, "C-d2", date(2027, 4, 6)))}
+
+    # The search's move while C-eve waits: a cohort of its track, not C-eve, shared out.
+    merged, after, _cost = _dissolve_sweep(problem, placed, random.Random(1), time.monotonic() + 5,
+                                           tracks={"K1"}, skip={"C-eve"}, replace_receivers=True)
+    assert len(merged.cohorts) == 2 and "C-eve" in merged.cohort_by_id
+    # ... and the day it frees takes C-eve.
+    moved, best, _stats = improve(merged, after, deadline=time.monotonic() + 2, seed=1)
+    assert len(best) == len(moved.sessions) == 2
+    assert sorted(p for c in moved.cohorts for p in c.participants) == ["d1", "d2", "d3", "d4", "e1", "e2"]
+    assert_valid(data, moved, best)
+
+
+def _at(problem: PlanningProblem, cid: str, day: date) -> Placement:
+    """The cohort's one session on `day` (its first start that T1 can hold), in its first room."""
+    i = problem.by_cohort[cid][0]
+    o = problem.options[i]
+    k = next(k for k, c in enumerate(o.candidates) if c.slot.day == day and k in o.trainers["T1"])
+    room = next((r for r, ks in o.rooms.items() if k in ks), None) if o.needs_room else None
+    return Placement(i, k, "T1", room, ())

@@ -17,7 +17,7 @@ from scheduler.format import load_scenario
 from scheduler.prepare.cohorts import form_cohorts
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.prepare.timeline import Timeline
-from scheduler.search.cohort_moves import _named, carry_over, placeable_alone, reform
+from scheduler.search.cohort_moves import _cohort, _named, carry_over, placeable_alone, reform, regroup
 from scheduler.search.construct import construct
 from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
@@ -25,14 +25,18 @@ from scheduler.solve.result import build_schedule, exact_costs
 from scheduler.validate import format_report, validate
 from tests.scenario_factory import (
     H0,
+    MON_FRI,
     counted,
     named,
+    pattern,
     plan,
     room,
     scenario_factory,
+    shift_type,
     solve_checked,
     team,
     trainer,
+    weekly,
     workplace,
 )
 
@@ -323,3 +327,33 @@ def test_a_track_with_no_room_left_in_its_window_goes_back_whole_into_room_made_
     best = rr.run(time.monotonic() + 2)
     assert len(best) == len(problem.sessions)
     assert_valid(data, problem, best)
+
+
+def test_a_regrouping_never_puts_people_who_can_meet_into_a_cohort_that_never_can():
+    # Day workers (on shift 07-16) and evening workers (15-23) of a mixed track, on shift only;
+    # the trainer works days, so the evening cohort never gets a trainer. One cohort of all
+    # four would be "as incomplete, and cheaper" (placed nowhere: no trainer hour paid), but
+    # day and evening workers share no start: the complete day cohort must not be swallowed.
+    data = scenario_factory(
+        start_times=["08:00", "17:00"],
+        shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
+        shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
+        track={"mix_workplaces": True, "min_group": 2, "max_group": 4},
+        trainers=[trainer(available=weekly(MON_FRI, "07:00", "16:00"))],
+        workplaces=[workplace("W1", teams=[team("lag-1", headcount=20, min_staffing=2)]),
+                    workplace("W2", teams=[team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
+        action_plans=[plan("HP1", workplace="W1", participants=[named("a1"), named("a2")]),
+                      plan("HP2", workplace="W2", participants=[named("b1", "lag-2"), named("b2", "lag-2")])])
+    first = problem_of(data)
+    problem = PlanningProblem(first.scenario, cohorts=[_cohort(first, "C-a", "K1", ["a1", "a2"], ["HP1"]),
+                                                       _cohort(first, "C-b", "K1", ["b1", "b2"], ["HP2"])], reuse=first)
+    placed = construct(problem)
+    assert [problem.sessions[i].key.cohort for i in placed] == ["C-a"]
+
+    got = regroup(problem, placed, "C-b", wide=True, budget=18)
+
+    if got is not None:  # whatever else it may find, the day workers still meet
+        moved, after, _cost = got
+        a = next(c for c in moved.cohorts if "a1" in c.participants)
+        assert all(i in after for i in moved.by_cohort[a.id])
+        assert_valid(data, moved, after)

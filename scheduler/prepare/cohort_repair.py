@@ -171,8 +171,20 @@ def repair_groups(scenario: Scenario, timeline: Timeline, track_id: str, groups:
     """`groups` (participants of one track) with members moved and swapped until each group
     could meet as far as can be seen before scheduling (`GroupRepair`); sizes stay within the
     track's group sizes."""
-    track = scenario.tracks[track_id]
     shaper = shaper or CohortShaper(scenario, timeline, team_cache)
+    return _repair_of(scenario, shaper, track_id, groups).repair(groups)
+
+
+def cannot_meet(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: list[list[str]]) -> list[bool]:
+    """For each group of the track's participants: True when it could never meet, as far as
+    can be seen before scheduling (`GroupRepair.penalty`'s hard part: the common window holds
+    the track, a room big enough, the staffing slack, shared start times)."""
+    rep = _repair_of(scenario, shaper, track_id, groups)
+    return [rep.penalty(g) >= GroupRepair.HARD / 2 for g in groups]
+
+
+def _repair_of(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: list[list[str]]) -> GroupRepair:
+    track = scenario.tracks[track_id]
     people = {pid for g in groups for pid in g}
     plans_of: dict[str, list[ActionPlan]] = defaultdict(list)
     for plan in scenario.plans_of_track(track_id):
@@ -182,5 +194,4 @@ def repair_groups(scenario: Scenario, timeline: Timeline, track_id: str, groups:
     members = [(pid, plans_of[pid][0]) for g in groups for pid in g]
     team_of = {pid: scenario.participants[pid].team for pid, _ in members}
     lang_of = {pid: scenario.participants[pid].language or "" for pid, _ in members}
-    return GroupRepair(shaper, track, members, plans_of, team_of, lang_of,
-                        track.min_group, track.max_group).repair(groups)
+    return GroupRepair(shaper, track, members, plans_of, team_of, lang_of, track.min_group, track.max_group)

@@ -19,6 +19,7 @@ import random
 import time
 from collections import Counter
 
+from scheduler.prepare.cohort_repair import cannot_meet
 from scheduler.prepare.cohorts import Cohort, repair_groups, track_span_days
 from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.construct import Bookings, Placement, _fit, _ordered_candidates, _place_cohort
@@ -482,6 +483,16 @@ def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict
     return out
 
 
+def _cannot_meet(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
+    """How many participants are in cohorts (of one track) that could never meet, as far as
+    can be seen before scheduling (`prepare.cohort_repair.cannot_meet`)."""
+    if not cohorts:
+        return 0
+    groups = [list(c.participants) for c in cohorts]
+    return sum(len(g) for g, bad in zip(groups, cannot_meet(problem.scenario, problem.shaper, cohorts[0].track,
+                                                             groups)) if bad)
+
+
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
             deadline: float | None = None, wide: bool = False, alone: bool = False, grow: bool = True):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
@@ -509,11 +520,17 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     rng = random.Random(seed)
     best = None
     book = here.book
+    # A split that places more now (or as many, more cheaply: a cohort placed nowhere costs no
+    # trainer) but puts more people in cohorts that can never meet (a window too short for the
+    # track, say) is a trap: the search can never place those.
+    faulty = _cannot_meet(problem, pool)
     for n, groups in enumerate(_splits(problem, pool, grow)):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
         new = _named(problem, pool, groups, old_ids, plans)
         if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
+            continue
+        if _cannot_meet(problem, new) > faulty:
             continue
         sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
         ledger = Ledger(sub)

@@ -14,6 +14,7 @@ import multiprocessing as mp
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs
@@ -149,6 +150,18 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                          cid, len(problem.sessions) - len(best))
                 placed_by_moves.add(cid)
                 moved = True
+        if still_missing and not moved and time.monotonic() < until and not (cancel is not None and cancel.is_set()):
+            # A track whose qualified trainers are all taken: one cohort fewer of it, its members
+            # shared out among the others where they meet, frees a whole track of trainer time.
+            tracks = {problem.cohort_by_id[c].track for c in still_missing if c in problem.cohort_by_id}
+            got = _dissolve_sweep(problem, best, rr.rng, until, rr.region, tracks=tracks, skip=still_missing,
+                                  replace_receivers=True)
+            if got is not None:
+                problem, best, _cost = got
+                stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + 1
+                log.info("a cohort of a track with sessions missing shared out among the others: "
+                         "%d sessions unscheduled now", len(problem.sessions) - len(best))
+                moved = True
         if moved:
             rr = _carry_on(rr, problem, best, seed)
             tried = placed_by_moves  # the others may fare differently among the new cohorts
@@ -173,14 +186,17 @@ def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: st
 
 
 def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float,
-                    region: set[str] | None = None):
-    """A complete schedule: the smallest cohorts first (ties in random order), the first that
-    can be shared out among the others at a lower cost, until `until`."""
-    cohorts = [c for c in problem.cohorts if region is None or c.id in region]
+                    region: set[str] | None = None, tracks: set[str] | None = None,
+                    skip: AbstractSet[str] = frozenset(), replace_receivers: bool = False):
+    """The smallest cohorts first (ties in random order; of `tracks` only, none in `skip`), the
+    first that can be shared out among the others for a better schedule (fewer sessions
+    unscheduled, or as many at a lower cost), until `until`."""
+    cohorts = [c for c in problem.cohorts if (region is None or c.id in region)
+               and (tracks is None or c.track in tracks) and c.id not in skip]
     for c in sorted(cohorts, key=lambda c: (c.size, rng.random())):
         if time.monotonic() >= until:
             break
-        got = dissolve(problem, placed, c.id, deadline=until, replace_receivers=False)
+        got = dissolve(problem, placed, c.id, deadline=until, replace_receivers=replace_receivers)
         if got is not None:
             return got
     return None
