@@ -150,9 +150,11 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                          cid, len(problem.sessions) - len(best))
                 placed_by_moves.add(cid)
                 moved = True
-        if still_missing and not moved and time.monotonic() < until and not (cancel is not None and cancel.is_set()):
+        if (still_missing and not moved and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT
+                and time.monotonic() < until and not (cancel is not None and cancel.is_set())):
             # A track whose qualified trainers are all taken: one cohort fewer of it, its members
             # shared out among the others where they meet, frees a whole track of trainer time.
+            # (Not at national size, unmeasured there: each try copies the whole schedule.)
             tracks = {problem.cohort_by_id[c].track for c in still_missing if c in problem.cohort_by_id}
             got = _dissolve_sweep(problem, best, rr.rng, until, rr.region, tracks=tracks, skip=still_missing,
                                   replace_receivers=True)
