@@ -96,6 +96,27 @@ def test_a_member_who_keeps_the_cohort_from_ever_meeting_moves_to_a_cohort_that_
     assert_valid(data, moved, after)
 
 
+def test_the_search_moves_the_member_who_keeps_a_cohort_from_any_start_at_all():
+    # C-day has no start at all (e1 works evenings, d1 and d2 days): no neighbourhood can
+    # place it, so the search itself must turn to its members.
+    data = day_and_evening(
+        [named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
+        track={"min_group": 2, "max_group": 3},
+    )
+    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
+    placed = construct(problem)
+    assert len(placed) == 1 and not any(problem.options[i].candidates for i in problem.by_cohort["C-day"])
+
+    moved, best, stats = improve(problem, placed, deadline=time.monotonic() + 5, seed=1)
+
+    assert len(best) == len(moved.sessions) == 2
+    # the member move (both cohorts keep their ids and calendar UIDs), not a new grouping
+    assert stats["member_moves"] == 1
+    assert moved.cohort_by_id["C-day"].participants == ("d1", "d2")
+    assert moved.cohort_by_id["C-eve"].participants == ("e1", "e2", "e3")
+    assert_valid(data, moved, best)
+
+
 def test_no_member_move_is_offered_when_nobody_blocks_the_cohort():
     data = scenario_factory(participants=[named(f"p{n}") for n in range(1, 7)], track={"min_group": 2, "max_group": 4},
                             workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])

@@ -17,7 +17,7 @@ from scheduler.format import load_scenario
 from scheduler.prepare.cohorts import form_cohorts
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.prepare.timeline import Timeline
-from scheduler.search.cohort_moves import _cohort, _named, carry_over, placeable_alone, reform, regroup
+from scheduler.search.cohort_moves import _cohort, _named, _splits, carry_over, placeable_alone, reform, regroup
 from scheduler.search.construct import construct
 from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
@@ -327,6 +327,36 @@ def test_a_track_with_no_room_left_in_its_window_goes_back_whole_into_room_made_
     best = rr.run(time.monotonic() + 2)
     assert len(best) == len(problem.sessions)
     assert_valid(data, problem, best)
+
+
+def test_a_pool_whose_windows_part_is_first_offered_cohorts_that_part_with_them():
+    # Three spring participants and seven summer ones, dealt into two cohorts that can never
+    # meet; the group size is 3-5. Two cohorts cannot hold them (spring alone is three), so
+    # the first split offered has as many cohorts as the windows call for.
+    spring = {"earliest": "2027-04-05", "deadline": "2027-04-16", "target": "2027-04-16"}
+    summer = {"earliest": "2027-05-10", "deadline": "2027-05-21", "target": "2027-05-21"}
+    early = [named(f"s{n}") for n in range(1, 4)]
+    late = [named(f"u{n}") for n in range(1, 8)]
+    data = scenario_factory(
+        horizon=("2027-04-05", "2027-05-21"), track={"mix_workplaces": True, "min_group": 3, "max_group": 5},
+        workplaces=[workplace("W1", teams=[team(headcount=20, min_staffing=2)]),
+                    workplace("W2", teams=[team(headcount=20, min_staffing=2)])],
+        action_plans=[plan("HP1", participants=early, **spring), plan("HP2", workplace="W2", participants=late, **summer)])
+    first = problem_of(data)
+    problem = PlanningProblem(first.scenario, cohorts=[
+        _cohort(first, "C-1", "K1", ["s1", "s2", "u1", "u2", "u3"], ["HP1", "HP2"]),
+        _cohort(first, "C-2", "K1", ["s3", "u4", "u5", "u6", "u7"], ["HP1", "HP2"])], reuse=first)
+    assert not placeable_alone(problem, "C-1") and not placeable_alone(problem, "C-2")
+
+    groups = next(_splits(problem, list(problem.cohorts)))
+
+    assert sorted(len(g) for g in groups) == [3, 3, 4]
+    assert {frozenset(p[0] for p in g) for g in groups} == {frozenset("s"), frozenset("u")}
+    cohorts = [_cohort(problem, f"C-{n}", "K1", g, ["HP1", "HP2"]) for n, g in enumerate(groups)]
+    split = PlanningProblem(problem.scenario, cohorts=cohorts, reuse=problem)
+    placed = construct(split)
+    assert len(placed) == len(split.sessions)
+    assert_valid(data, split, placed)
 
 
 def test_a_regrouping_never_puts_people_who_can_meet_into_a_cohort_that_never_can():

@@ -14,6 +14,7 @@ hours); cohorts whose membership does not change keep their ids (calendar UIDs).
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import time
@@ -26,6 +27,8 @@ from scheduler.search.construct import Bookings, Placement, _fit, _ordered_candi
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
 from scheduler.search.ruin_recreate import Schedule
+
+log = logging.getLogger("modulplan.search")
 
 WIDE_POOL_GROUPS = 4  # a mixed track's wide pool: at most this many cohorts' worth of people
 # Pools of up to this many people judge who fits with whom by each one's exact candidate
@@ -245,6 +248,84 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
             return None
         return groups
 
+    def flexible() -> list[list[str]] | None:
+        """As many cohorts as the members' own starts call for: members in order of their
+        window's end, each into the cohort that keeps most common starts while enough remain
+        for the whole track (within the group size and, where it can, under the team's
+        slack), else into a cohort of their own; cohorts below the group size then take
+        members other cohorts can spare, or are shared out. Where windows part (spring and
+        summer plans in one pool) the cohorts part with them, whatever the number of cohorts
+        the pool had. None when the sizes cannot be kept."""
+        if not features:
+            features.update(_own_starts(problem, members, plans_of, pool[0].track))
+        segments = _start_segments(problem, track, exact=len(members) <= EXACT_STARTS_LIMIT)
+
+        def enough(bits: int) -> bool:
+            return all((bits & mask).bit_count() >= need for mask, need in segments)
+
+        def fits(group: list[str], pid: str, bits: int) -> bool:
+            """`pid` may join: room, a window long enough for the track, enough common starts."""
+            if len(group) >= gmax or not enough(bits) or _over_slack(sc, group + [pid], plans_of):
+                return False
+            windows = [window_of(x) for x in group + [pid]]
+            return (min(w[1] for w in windows) - max(w[0] for w in windows)).days + 1 >= need_days
+
+        def under_slack(group: list[str], pid: str) -> bool:
+            """Fewer of `pid`'s team than its slack (more could only meet off shift)."""
+            team = sc.participants[pid].team
+            return sum(sc.participants[x].team == team for x in group) < sc.teams[team].staffing_slack
+
+        need_days = track_span_days(sc, track)
+        groups: list[list[str]] = []
+        common: list[int] = []
+        for pid in sorted(members, key=lambda pid: (window_of(pid)[1], window_of(pid)[0], rota(pid))):
+            f = features[pid]
+            best, best_score = None, None
+            for j, g in enumerate(groups):
+                if not fits(g, pid, common[j] & f):
+                    continue
+                score = (under_slack(g, pid), (common[j] & f).bit_count())
+                if best_score is None or score > best_score:
+                    best, best_score = j, score
+            if best is None:
+                groups.append([pid])
+                common.append(f)
+            else:
+                groups[best].append(pid)
+                common[best] &= f
+        if n < gmin:
+            return None  # one cohort is all there is
+        for j in sorted(range(len(groups)), key=lambda j: len(groups[j])):
+            g = groups[j]
+            while 0 < len(g) < gmin:  # take a member another cohort can spare
+                spare = [(-(_common(g, features) & features[x]).bit_count(), x, h) for h in groups
+                         if h is not g and len(h) > gmin for x in h if fits(g, x, _common(g + [x], features))]
+                if not spare:
+                    break
+                _, x, h = min(spare)
+                h.remove(x)
+                g.append(x)
+            if 0 < len(g) < gmin:  # share it out
+                for x in list(g):
+                    home = next((h for h in sorted(groups, key=len) if h is not g and len(h) >= gmin
+                                 and fits(h, x, _common(h + [x], features))), None)
+                    if home is None:
+                        return None
+                    g.remove(x)
+                    home.append(x)
+        groups = [g for g in groups if g]
+        if not all(gmin <= len(g) <= gmax for g in groups):
+            return None
+        # then mended where a cohort could never meet (a team over its slack, say)
+        return repair_groups(sc, problem.timeline, track.id, groups, shaper=problem.shaper)
+
+    got = flexible()
+    if got is not None:
+        seen.add(tuple(sorted(tuple(sorted(g)) for g in got)))
+        if track.mix_workplaces or all(len({sc.action_plans[plans_of[p][0]].workplace for p in g}) == 1
+                                       for g in got):
+            yield got
+
     crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
     for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo, len(crews)}):
         if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
@@ -352,6 +433,29 @@ def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, tr
             bits |= shaper.team_mask(team, dur, on_ok, off_ok, False, lo, hi) << (j * width)
         out[pid] = bits
     return out
+
+
+def _start_segments(problem: PlanningProblem, track, *, exact: bool) -> list[tuple[int, int]]:
+    """The blocks of `_own_starts`' bits, each with how many common starts a cohort needs in
+    it: exact, a block per session of the track and one start; else a block per session
+    length and as many starts as the track has sessions of that length."""
+    sc = problem.scenario
+    width = len(problem.timeline.slots)
+    block = (1 << width) - 1
+    if exact:
+        count = sum(sc.modules[m].sessions for m in track.modules)
+        return [(block << (q * width), 1) for q in range(count)]
+    durations = sorted({sc.modules[m].duration_minutes for m in track.modules})
+    return [(block << (j * width), sum(sc.modules[m].sessions for m in track.modules
+                                       if sc.modules[m].duration_minutes == dur))
+            for j, dur in enumerate(durations)]
+
+
+def _common(group: list[str], features: dict[str, int]) -> int:
+    bits = -1
+    for pid in group:
+        bits &= features[pid]
+    return bits
 
 
 def _over_slack(sc, group: list[str], plans_of: dict) -> bool:
@@ -484,13 +588,15 @@ def carry_over(old: PlanningProblem, new: PlanningProblem, placed: dict) -> dict
 
 
 def _cannot_meet(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
-    """How many participants are in cohorts (of one track) that could never meet, as far as
-    can be seen before scheduling (`prepare.cohort_repair.cannot_meet`)."""
+    """How many participants are in cohorts (of one track, all of `problem`) that could never
+    meet: as far as can be seen before scheduling (`prepare.cohort_repair.cannot_meet`, quick
+    but on the strict side: it flags cohorts a schedule holds) and confirmed exactly (not
+    `placeable_alone`)."""
     if not cohorts:
         return 0
     groups = [list(c.participants) for c in cohorts]
-    return sum(len(g) for g, bad in zip(groups, cannot_meet(problem.scenario, problem.shaper, cohorts[0].track,
-                                                             groups)) if bad)
+    flags = cannot_meet(problem.scenario, problem.shaper, cohorts[0].track, groups)
+    return sum(c.size for c, bad in zip(cohorts, flags) if bad and not placeable_alone(problem, c.id))
 
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
@@ -530,9 +636,10 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
         new = _named(problem, pool, groups, old_ids, plans)
         if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
             continue
-        if _cannot_meet(problem, new) > faulty:
-            continue
         sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+        if _cannot_meet(sub, new) > faulty:
+            log.debug("regroup %s: split %s cannot meet", cid, [len(g) for g in groups])
+            continue
         ledger = Ledger(sub)
         book.p = sub  # the bookings record and check the new cohorts' sessions
         try:
@@ -549,6 +656,8 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
                     got = rec.place(idxs, None, {})
                 got_all.update(got)
             key = (others_missing + len(sub.sessions) - len(got_all), others_cost + ledger.total)
+            log.debug("regroup %s (%d cohorts, wide %s): split %s -> %s vs %s", cid, len(pool), wide,
+                      [len(g) for g in groups], key, best_key)
             if key < best_key:
                 best_key = key
                 best = (new, [(sub.sessions[i].key, sub.options[i].candidates[pl.candidate].slot.index, pl.trainer,

@@ -93,11 +93,14 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if (patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05
                 and len(rr.best) == len(problem.sessions)):
             break  # stopped for patience: complete, and nothing better for a long while
-        still_missing = set() if replan else set(rr.state.incomplete())
+        # Cohorts that cannot even start (members whose windows never meet) are no target of
+        # the neighbourhoods; their members are: each is tried once more after every move.
+        hopeless = set() if replan else {c for c in rr.state.hopeless() if c not in tried}
+        still_missing = set() if replan else set(rr.state.incomplete()) | hopeless
         # A region's search forms only its own cohorts anew (a pool lies in one region), so that
         # the other regions' results still fit the cohorts it leaves.
         incomplete = [c for c in sorted(still_missing) if c not in tried and (rr.region is None or c in rr.region)]
-        if not replan and not rr.state.incomplete() and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT:
+        if not replan and not still_missing and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT:
             # Complete: try whether other groupings of a few pools cost less (fewer cohorts
             # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
             incomplete = _regroup_targets(problem, rr.rng, tried, rr.region)

@@ -271,25 +271,28 @@ def _swap_choices(a: Cohort, b: Cohort, track, rng: random.Random) -> list[list[
 def _blocking_members(problem: PlanningProblem, book: Bookings, a: Cohort, plans_of, gap: int) -> list[str]:
     """`a`'s members, those whose leaving frees most starts of its first missing session (at
     position `gap` of its track) first: starts at which, in the schedule as it stands, the
-    session would fit whole. Members whose leaving frees none are left out."""
+    session would fit whole; then those whose leaving opens starts the rules allow (where
+    everything is booked now, or the members' windows never meet). Members whose leaving
+    frees none are left out."""
 
-    def fits(p: PlanningProblem, cohort: Cohort) -> int:
+    def fits(p: PlanningProblem, cohort: Cohort) -> tuple[int, int]:
         i = p.by_cohort[cohort.id][gap]
         book.p = p
         try:
-            return sum(_fit(p, book, i, k, None) is not None for k in range(len(p.options[i].candidates)))
+            starts = len(p.options[i].candidates)
+            return sum(_fit(p, book, i, k, None) is not None for k in range(starts)), starts
         finally:
             book.p = problem
 
-    now = fits(problem, a)
+    now_fit, now_starts = fits(problem, a)
     gains = []
     for pid in a.participants:
         rest = [x for x in a.participants if x != pid]
         lighter = _cohort(problem, a.id, a.track, rest, _plans(plans_of, rest))
-        gain = fits(PlanningProblem(problem.scenario, cohorts=[lighter], reuse=problem), lighter) - now
-        if gain > 0:
-            gains.append((-gain, pid))
-    return [pid for _, pid in sorted(gains)]
+        fit, starts = fits(PlanningProblem(problem.scenario, cohorts=[lighter], reuse=problem), lighter)
+        if fit > now_fit or starts > now_starts:
+            gains.append((-(fit - now_fit), -(starts - now_starts), pid))
+    return [pid for *_, pid in sorted(gains)]
 
 
 def _judge(problem: PlanningProblem, here: Schedule, a: Cohort, b: Cohort, new_a: Cohort, new_b: Cohort,

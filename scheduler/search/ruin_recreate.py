@@ -129,6 +129,11 @@ class Schedule:
         problem's order."""
         return sorted(self._incomplete, key=self._order.__getitem__)
 
+    def hopeless(self) -> list[str]:
+        """The cohorts whose first session has no start at all (their members' windows do not
+        meet, say): no neighbourhood can place them, only a change of members can."""
+        return [cid for cid, idxs in self.p.by_cohort.items() if idxs and cid not in self._placeable]
+
 
 class RuinRecreate:
     """Late-acceptance ruin-and-recreate over a `Schedule`."""
