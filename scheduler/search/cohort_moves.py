@@ -319,17 +319,24 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
         # then mended where a cohort could never meet (a team over its slack, say)
         return repair_groups(sc, problem.timeline, track.id, groups, shaper=problem.shaper)
 
-    got = flexible()
-    if got is not None:
-        seen.add(tuple(sorted(tuple(sorted(g)) for g in got)))
-        if track.mix_workplaces or all(len({sc.action_plans[plans_of[p][0]].workplace for p in g}) == 1
-                                       for g in got):
+    crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
+    def offer_flexible():
+        got = flexible()
+        key = tuple(sorted(tuple(sorted(g)) for g in got)) if got is not None else None
+        if got is not None and key not in seen and (track.mix_workplaces or all(
+                len({sc.action_plans[plans_of[p][0]].workplace for p in g}) == 1 for g in got)):
+            seen.add(key)
             yield got
 
-    crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
-    for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo, len(crews)}):
-        if k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin):
-            continue
+    # The flexible split after those of the first number of cohorts tried (the ways that keep
+    # the pool's shape come first: they cost least where they work).
+    flexible_due = True
+    ks = [k for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo, len(crews)})
+          if not (k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin))]
+    for nk, k in enumerate(ks):
+        if nk == 1:
+            flexible_due = False
+            yield from offer_flexible()
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
         ways = [(members, "compat"), (members, "compat-count"), (by_plan, "repair"), (by_rota, "cut"),
                 (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")]
@@ -371,6 +378,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
             if any(_over_slack(sc, g, plans_of) for g in groups):
                 continue
             yield groups
+    if flexible_due:
+        yield from offer_flexible()
 
 
 def _by_crew(by_rota: list[str], crew_of, gmin: int, gmax: int) -> list[list[str]]:
