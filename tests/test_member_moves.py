@@ -77,14 +77,20 @@ def test_a_cohort_is_not_shared_out_beyond_the_group_size():
     assert dissolve(problem, placed, "C-c") is None
 
 
-def test_a_member_who_keeps_the_cohort_from_ever_meeting_moves_to_a_cohort_that_meets_when_they_can():
-    # Day workers train on shift only at 08:00, evening workers at 17:00: e1 among day workers
-    # keeps cohort C-day from any start; C-eve meets at 17:00 and has a seat for e1.
+def evening_worker_among_day_workers() -> tuple[dict, PlanningProblem]:
+    """Cohort C-day: day workers d1, d2 with evening worker e1 (no start at all); C-eve: e2, e3
+    (group size 2-3)."""
     data = day_and_evening(
         [named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
         track={"min_group": 2, "max_group": 3},
     )
-    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
+    return data, problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
+
+
+def test_a_member_who_keeps_the_cohort_from_ever_meeting_moves_to_a_cohort_that_meets_when_they_can():
+    # Day workers train on shift only at 08:00, evening workers at 17:00: e1 among day workers
+    # keeps cohort C-day from any start; C-eve meets at 17:00 and has a seat for e1.
+    data, problem = evening_worker_among_day_workers()
     placed = construct(problem)
     assert len(placed) == 1  # C-day cannot meet
 
@@ -99,11 +105,7 @@ def test_a_member_who_keeps_the_cohort_from_ever_meeting_moves_to_a_cohort_that_
 def test_the_search_moves_the_member_who_keeps_a_cohort_from_any_start_at_all():
     # C-day has no start at all (e1 works evenings, d1 and d2 days): no neighbourhood can
     # place it, so the search itself must turn to its members.
-    data = day_and_evening(
-        [named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
-        track={"min_group": 2, "max_group": 3},
-    )
-    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3"]})
+    data, problem = evening_worker_among_day_workers()
     placed = construct(problem)
     assert len(placed) == 1 and not any(problem.options[i].candidates for i in problem.by_cohort["C-day"])
 
