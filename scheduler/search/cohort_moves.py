@@ -319,8 +319,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
         # then mended where a cohort could never meet (a team over its slack, say)
         return repair_groups(sc, problem.timeline, track.id, groups, shaper=problem.shaper)
 
-    crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
     def offer_flexible():
+        """The flexible split, unless offered already or mixing workplaces the track keeps apart."""
         got = flexible()
         key = tuple(sorted(tuple(sorted(g)) for g in got)) if got is not None else None
         if got is not None and key not in seen and (track.mix_workplaces or all(
@@ -328,8 +328,9 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
             seen.add(key)
             yield got
 
+    crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
     # The flexible split after those of the first number of cohorts tried (the ways that keep
-    # the pool's shape come first: they cost least where they work).
+    # the pool's shape come first: measured, the flexible one first cost sessions on care M 4).
     flexible_due = True
     ks = [k for k in sorted({max(lo, k0), max(lo, k0 - 1), k0 + 1, k0 + 2, lo, len(crews)})
           if not (k < lo or (n < gmin and k > 1) or (n >= gmin and n // k < gmin))]
