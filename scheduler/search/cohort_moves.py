@@ -256,6 +256,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
         members other cohorts can spare, or are shared out. Where windows part (spring and
         summer plans in one pool) the cohorts part with them, whatever the number of cohorts
         the pool had. None when the sizes cannot be kept."""
+        if n < gmin:
+            return None  # one cohort is all there is
         if not features:
             features.update(_own_starts(problem, members, plans_of, pool[0].track))
         segments = _start_segments(problem, track, exact=len(members) <= EXACT_STARTS_LIMIT)
@@ -293,8 +295,6 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
             else:
                 groups[best].append(pid)
                 common[best] &= f
-        if n < gmin:
-            return None  # one cohort is all there is
         for j in sorted(range(len(groups)), key=lambda j: len(groups[j])):
             g = groups[j]
             while 0 < len(g) < gmin:  # take a member another cohort can spare

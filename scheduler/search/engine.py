@@ -95,8 +95,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             break  # stopped for patience: complete, and nothing better for a long while
         # Cohorts that cannot even start (members whose windows never meet) are no target of
         # the neighbourhoods; their members are: each is tried once more after every move.
-        hopeless = set() if replan else {c for c in rr.state.hopeless() if c not in tried}
-        still_missing = set() if replan else set(rr.state.incomplete()) | hopeless
+        still_missing = set() if replan else (set(rr.state.incomplete())
+                                              | {c for c in rr.state.hopeless() if c not in tried})
         # A region's search forms only its own cohorts anew (a pool lies in one region), so that
         # the other regions' results still fit the cohorts it leaves.
         incomplete = [c for c in sorted(still_missing) if c not in tried and (rr.region is None or c in rr.region)]
