@@ -391,3 +391,18 @@ def test_a_regrouping_never_puts_people_who_can_meet_into_a_cohort_that_never_ca
         a = next(c for c in moved.cohorts if "a1" in c.participants)
         assert all(i in after for i in moved.by_cohort[a.id])
         assert_valid(data, moved, after)
+
+
+def test_sessions_missing_from_the_first_schedule_are_the_searchs_first_target_even_when_time_is_short():
+    """With only a few seconds for the search (a slow machine, a short limit), the cohort
+    moves that place a missing cohort come first, not after a long phase of moves that only
+    cost: on this small planted programme a cohort fits only once formed with others."""
+    from benchmarks.planted import planted
+
+    data, _witness = planted("S", 4, "mixed")
+    problem = problem_of(copy.deepcopy(data))
+    placed = construct(problem)
+    assert len(placed) < len(problem.sessions), "the case needs a first schedule that leaves sessions out"
+    searched, best, _stats = improve(problem, placed, deadline=time.monotonic() + 2.5, seed=0)
+    assert len(best) == len(searched.sessions)
+    assert_valid(data, searched, best)

@@ -84,15 +84,20 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     started = time.monotonic()
     phase = max(1.0, (deadline - started) / 8)
     tried: set[str] = set()
+    retries = 0
+    # Sessions missing from the start are the first target: a short first phase, then the
+    # cohort moves (when time is short, a full phase could leave none for them).
+    run_for = phase / 4 if len(placed) < len(problem.sessions) and not replan else phase
     while True:
         now = time.monotonic()
         if now >= deadline - 0.05 or (cancel is not None and cancel.is_set()):
             break
-        rr.run(min(deadline, now + phase), cancel=cancel, patience=patience,
+        rr.run(min(deadline, now + run_for), cancel=cancel, patience=patience,
                on_improve=_reporting(on_step, rr))
-        if (patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + phase) - 0.05
+        if (patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + run_for) - 0.05
                 and len(rr.best) == len(problem.sessions)):
             break  # stopped for patience: complete, and nothing better for a long while
+        run_for = phase
         # Cohorts that cannot even start (members whose windows never meet) are no target of
         # the neighbourhoods; their members are: each is tried once more after every move.
         still_missing = set() if replan else (set(rr.state.incomplete())
@@ -105,8 +110,9 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             # pay fewer trainer hours; other mixes fit shifts better), judged in the schedule.
             incomplete = _regroup_targets(problem, rr.rng, tried, rr.region)
         moved = False
-        # A cohort move builds problems and places whole pools: not in the last moments.
-        margin = max(2.0, 0.08 * (deadline - started))
+        # A cohort move builds problems and places whole pools: not in the last moments, unless
+        # sessions are missing (each costs more than any saving; the move keeps its deadline).
+        margin = max(0.5, 0.04 * (deadline - started)) if still_missing else max(2.0, 0.08 * (deadline - started))
         if (not replan and not still_missing and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT
                 and time.monotonic() < deadline - margin):
             until = min(deadline - margin, time.monotonic() + 0.15 * phase)
@@ -145,7 +151,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             if cid not in problem.cohort_by_id:
                 continue  # gone in an earlier move of this round
             tried.add(cid)
-            got = _cohort_move(problem, best, cid, cid in still_missing, seed, deadline - margin, stats)
+            got = _cohort_move(problem, best, cid, cid in still_missing, seed + retries, deadline - margin, stats,
+                               retries)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
@@ -170,6 +177,11 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if moved:
             rr = _carry_on(rr, problem, best, seed)
             tried = placed_by_moves  # the others may fare differently among the new cohorts
+        elif still_missing and not incomplete:
+            # Every missing cohort was tried and none placed: try them again after the next
+            # phase (the schedule around them has moved on; the moves draw anew), rather than
+            # leave sessions out for good because a move once ran short of time.
+            tried, retries = set(), retries + 1
         if not moved and not incomplete and patience is None and time.monotonic() >= deadline - 0.05:
             break
     stats.update(rr.stats.as_dict())
@@ -177,17 +189,28 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
 
 
 def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: str, missing: bool, seed: int,
-                 deadline: float, stats: dict):
+                 deadline: float, stats: dict, retry: int = 0):
     """The cohort moves for one cohort, cheapest first: its members shared out or one moved,
-    its pool split anew, then (incomplete) with every cohort it could mix with, then by itself."""
-    got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
-    if got is None:
-        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18 if missing else 8, grow=missing)
-    if got is None and missing:  # then with every cohort it could mix with
-        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18)
-    if got is None and missing:  # then split by itself: smaller cohorts meet at more starts
-        got = regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8)
-    return got
+    its pool split anew, then (incomplete) with every cohort it could mix with, then by itself.
+    A missing cohort tried again (`retry`) starts one move further on: when time is short the
+    first moves can use it all, and the move that places it may be a later one."""
+    if not missing:
+        got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
+        return got if got is not None else regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=8)
+    moves = [
+        lambda: _member_moves(problem, placed, cid, missing, seed, deadline, stats),
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True),
+        # with every cohort it could mix with
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18),
+        # by itself: smaller cohorts meet at more starts
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8),
+    ]
+    first = retry % len(moves)
+    for move in moves[first:] + moves[:first]:
+        got = move()
+        if got is not None:
+            return got
+    return None
 
 
 def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float,

@@ -270,7 +270,10 @@ def solve_in_parts(doc: dict, params=None, *, on_progress=None, cancel: threadin
             sub = {**sub_params, "time_limit": time_limit}
         else:
             sub = sub_params
-        request = json.dumps({"scenario": part.scenario, "params": sub, "index": part.index})
+        # The worker's clock starts once its imports are done; `ends` (this machine's monotonic
+        # clock, which every process shares) keeps a slow start inside the solve's time limit.
+        request = json.dumps({"scenario": part.scenario, "params": sub, "index": part.index,
+                              "ends": time.monotonic() + sub["time_limit"]})
         proc = subprocess.Popen([sys.executable, "-m", "scheduler.solve.parts"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -351,9 +354,13 @@ _PROGRESS = "@progress "
 
 def _worker_main() -> int:
     """`python -m scheduler.solve.parts`: one part's request (JSON on stdin: scenario, params,
-    index) -> its schedule (JSON on stdout); progress lines on stderr. SIGTERM stops the
-    search and still answers with the best schedule found."""
+    index, optionally `ends`: when the part must be done, on the monotonic clock) -> its
+    schedule (JSON on stdout); progress lines on stderr. SIGTERM stops the search and still
+    answers with the best schedule found."""
     request = json.load(sys.stdin)
+    params = dict(request.get("params") or {})
+    if request.get("ends") is not None and "time_limit" in params:
+        params["time_limit"] = max(0.5, min(params["time_limit"], request["ends"] - time.monotonic()))
     cancel = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: cancel.set())
 
@@ -362,7 +369,7 @@ def _worker_main() -> int:
             sys.stderr.write(_PROGRESS + json.dumps(item) + "\n")
             sys.stderr.flush()
 
-    schedule = solve_part(request["scenario"], request.get("params"), _Queue(), request.get("index", 0),
+    schedule = solve_part(request["scenario"], params, _Queue(), request.get("index", 0),
                           cancel_event=cancel)
     json.dump(schedule, sys.stdout)
     return 0
