@@ -284,6 +284,8 @@ def _blocking_members(problem: PlanningProblem, book: Bookings, a: Cohort, plans
         finally:
             book.p = problem
 
+    if len(a.participants) < 2:
+        return []  # its only member leaving is the cohort going: that is `dissolve`'s move
     now_fit, now_starts = fits(problem, a)
     gains = []
     for pid in a.participants:
