@@ -9,7 +9,7 @@ import copy
 
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
-from scheduler.prepare.problem import PlanningProblem
+from scheduler.prepare.problem import PlanningProblem, Positions
 from scheduler.search.construct import construct
 
 from .scenario_factory import module, pattern, plan, scenario_factory, solve_checked, track, trainer
@@ -65,3 +65,24 @@ def test_an_earlier_session_moves_when_the_next_one_finds_its_trainer_booked():
     assert "2027-04-12" in days  # HP2 kept its only day
     schedule = solve_checked(data, time_limit=5)
     assert schedule["unscheduled"] == []
+
+
+def test_the_starts_at_which_someone_is_free_answer_as_a_set_of_positions_does():
+    """A session's candidate positions per trainer, room or interpreter are kept one byte per
+    candidate (national size); they must still answer membership, count and order as a set."""
+    free = Positions(bytes([1, 0, 0, 1, 1]))
+    assert [k for k in range(-1, 7) if k in free] == [0, 3, 4]
+    assert list(free) == [0, 3, 4] and len(free) == 3 and sorted(free) == [0, 3, 4]
+    assert None not in free and "3" not in free
+    assert len(Positions(bytes(4))) == 0 and not list(Positions(bytes(4)))
+
+
+def test_every_trainer_listed_for_a_session_is_free_at_some_of_its_starts_and_no_more():
+    data = scenario_factory()
+    problem = PlanningProblem(build_scenario(load_scenario(copy.deepcopy(data))))
+    assert problem.options
+    for o in problem.options:
+        for table in (o.trainers, o.rooms, o.interpreters):
+            for positions in table.values():
+                assert 0 < len(positions) <= len(o.candidates)
+                assert all(0 <= k < len(o.candidates) for k in positions)

@@ -44,7 +44,7 @@ from scheduler.domain import build_scenario
 from scheduler.explain.findings import Finding, Suggestion, append_change, set_change, unique_id
 from scheduler.explain.messages import Texts
 from scheduler.prepare.cohorts import SessionKey
-from scheduler.prepare.problem import PlanningProblem, SessionOptions
+from scheduler.prepare.problem import PlanningProblem, Positions, SessionOptions
 from scheduler.prepare.timeline import overlap_minutes
 from scheduler.rules.builder import ModelBuilder
 from scheduler.rules.completeness import completeness_rule
@@ -89,9 +89,9 @@ class ConflictModel:
         pinned = pinned or {}
         for i, (k, trainer, room, interps) in pinned.items():
             o = options[i]
-            options[i] = SessionOptions(o.session, [o.candidates[k]], {trainer: frozenset([0])},
-                                        {room: frozenset([0])} if room else {},
-                                        {j: frozenset([0]) for j in interps}, o.languages, o.needs_room)
+            one = Positions(b"\x01")
+            options[i] = SessionOptions(o.session, [o.candidates[k]], {trainer: one}, {room: one} if room else {},
+                                        {j: one for j in interps}, o.languages, o.needs_room)
         self.mb = mb = ModelBuilder(self.problem, options)
         m = mb.model
         self.groups = g = _Groups(m)

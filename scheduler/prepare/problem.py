@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
@@ -53,13 +53,53 @@ class Placement:
     interpreters: tuple[str, ...]
 
 
+class Positions(Collection[int]):
+    """The candidate positions of one session at which a trainer, room or interpreter is free:
+    one byte per candidate (1 free, 0 not), shared by everyone free at the same starts. A
+    frozenset of ints per person and session took about 50 bytes per position: at national
+    size, with hundreds of rooms per session, most of the memory (planted network XL: 4 GB of
+    planning problem). Hot loops read `row[k]` (1 when free) rather than `k in`: a
+    Python-level `__contains__` costs about three times a set lookup."""
+
+    __slots__ = ("row", "_count")
+
+    def __init__(self, row: bytes) -> None:
+        self.row = row
+        self._count = row.count(1)
+
+    def __contains__(self, k: object) -> bool:
+        try:  # anything but a position (None, a string) is simply not in
+            return k >= 0 and self.row[k] == 1  # type: ignore[operator, call-overload]
+        except (IndexError, TypeError):
+            return False
+
+    def __iter__(self) -> Iterator[int]:
+        return (k for k, free in enumerate(self.row) if free)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __repr__(self) -> str:
+        return f"Positions({list(self)})"
+
+    @classmethod
+    def of(cls, positions: Iterable[int], count: int) -> Positions:
+        """The set of `positions` among `count` candidates."""
+        row = bytearray(count)
+        for k in positions:
+            row[k] = 1
+        return cls(bytes(row))
+
+
+
+
 @dataclass
 class SessionOptions:
     session: CohortSession
     candidates: list[Candidate] = field(default_factory=list)
-    trainers: dict[str, frozenset[int]] = field(default_factory=dict)  # trainer -> candidate positions allowed
-    rooms: dict[str, frozenset[int]] = field(default_factory=dict)
-    interpreters: dict[str, frozenset[int]] = field(default_factory=dict)
+    trainers: dict[str, Positions] = field(default_factory=dict)  # trainer -> candidate positions allowed
+    rooms: dict[str, Positions] = field(default_factory=dict)
+    interpreters: dict[str, Positions] = field(default_factory=dict)
     languages: frozenset[str] = frozenset()
     needs_room: bool = True
     rejected: Counter = field(default_factory=Counter)  # why slots were ruled out
@@ -106,7 +146,7 @@ class Baseline(Protocol):
 
 
 def _positions(people: tuple[str, ...], free: np.ndarray, cand_slots: np.ndarray,
-               every: frozenset[int]) -> dict[str, frozenset[int]]:
+               every: Positions) -> dict[str, Positions]:
     """Per person (or room) free at some candidate start: the candidate positions at which
     they are free (`free`: people x calendar slots; `cand_slots`: each candidate's slot), in
     the order they first turn up (by position, then as `people` lists them). People free at
@@ -119,17 +159,16 @@ def _positions(people: tuple[str, ...], free: np.ndarray, cand_slots: np.ndarray
         return {}
     first = sub[rows].argmax(axis=1)
     full = np.asarray(sub.all(axis=1), dtype=bool)
-    sets: dict[bytes, frozenset[int]] = {}
-    out = {}
+    sets: dict[bytes, Positions] = {}
+    out: dict[str, Positions] = {}
     for n in rows[np.lexsort((rows, first))]:
         if full[n]:
             out[people[n]] = every
             continue
-        row = sub[n]
-        key = row.tobytes()
+        key = (sub[n] != 0).astype(np.uint8).tobytes()
         hit = sets.get(key)
         if hit is None:
-            hit = sets[key] = frozenset(np.flatnonzero(row).tolist())
+            hit = sets[key] = Positions(key)
         out[people[n]] = hit
     return out
 
@@ -517,7 +556,7 @@ class PlanningProblem:
             opts.candidates.append(Candidate(slot, a, b, backfill, overtime, late, cost))
         # Who is free at which candidate start: a matrix per (people, length), one row each.
         cand_slots = np.fromiter((c.slot.index for c in opts.candidates), dtype=np.int64, count=len(opts.candidates))
-        every = frozenset(range(len(opts.candidates)))
+        every = Positions(b"\x01" * len(opts.candidates))
         trainer_ids, interp_ids = tuple(t.id for t in qualified), tuple(i.id for i in interpreters)
         opts.trainers = _positions(trainer_ids, self._free_matrix("trainer", trainer_ids, s.duration), cand_slots,
                                    every)

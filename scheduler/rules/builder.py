@@ -16,7 +16,7 @@ minute stay exact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +116,7 @@ class ModelBuilder:
         base = values[0]
         return base + sum((v - base) * xk for v, xk in zip(values, x) if v != base)
 
-    def _restrict(self, x, allowed: frozenset[int], lit) -> None:
+    def _restrict(self, x, allowed: Collection[int], lit) -> None:
         if len(allowed) < len(x):
             self.model.add(lit <= sum(x[k] for k in sorted(allowed)))
 

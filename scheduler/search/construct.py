@@ -528,7 +528,7 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
     free = room_check(o, book, k, a, b)
     if o.needs_room and not any(free(r) for r in o.rooms):
         return None
-    trainers = [t for t, ok in o.trainers.items() if k in ok]
+    trainers = [t for t, ok in o.trainers.items() if ok.row[k]]
 
     def trainer_key(t):
         tr = sc.trainers[t]
@@ -569,7 +569,7 @@ def room_check(o, book: Bookings, k: int, a: int, b: int) -> Callable[[str], boo
     def free(r: str) -> bool:
         ok = memo.get(r)
         if ok is None:
-            ok = memo[r] = k in o.rooms[r] and book.room_ok(r, a, b)
+            ok = memo[r] = bool(o.rooms[r].row[k]) and book.room_ok(r, a, b)
         return ok
 
     return free
@@ -584,7 +584,7 @@ def _interpreters(problem: PlanningProblem, book: Bookings, i: int, k: int, trai
     while need:
         options = []
         for j, ok in o.interpreters.items():
-            if k not in ok or j in chosen:
+            if not ok.row[k] or j in chosen:
                 continue
             covered = need & sc.interpreters[j].languages
             if not covered:

@@ -148,7 +148,7 @@ class Recreator:
         if preferred is not None and k in o.trainers.get(preferred, ()):
             yield preferred
         for group in entry[1]:
-            free = [t for t in group if t != preferred and k in o.trainers[t]]
+            free = [t for t in group if t != preferred and o.trainers[t].row[k]]
             if len(free) > 1:
                 self.rng.shuffle(free)
             yield from free

@@ -234,8 +234,8 @@ class RuinRecreate:
         k = rng.choice(allowed[: max(3, len(allowed) // 2)])
         o, s = p.options[i], p.sessions[i]
         c = o.candidates[k]
-        trainers = [t for t, ok in o.trainers.items() if k in ok]
-        rooms = [r for r, ok in o.rooms.items() if k in ok] if o.needs_room else [None]
+        trainers = [t for t, ok in o.trainers.items() if ok.row[k]]
+        rooms = [r for r, ok in o.rooms.items() if ok.row[k]] if o.needs_room else [None]
         if not trainers or not rooms:
             return None
         t, r = rng.choice(trainers), rng.choice(rooms)

@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from scheduler.format import FieldError, ScenarioInvalid, load_schedule
 from scheduler.prepare.cohorts import SessionKey
-from scheduler.prepare.problem import PlanningProblem, SessionOptions
+from scheduler.prepare.problem import PlanningProblem, Positions, SessionOptions
 from scheduler.prepare.timeline import covers, overlap_minutes
 from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import _cohort
@@ -292,7 +292,7 @@ def _restrict_options(problem: PlanningProblem, rp: Replan) -> None:
 
 
 def _only(o: SessionOptions, pl: Placement) -> SessionOptions:
-    one = frozenset([0])
+    one = Positions(b"\x01")
     return SessionOptions(session=o.session, candidates=[o.candidates[pl.candidate]], trainers={pl.trainer: one},
                           rooms={pl.room: one} if pl.room else {}, interpreters={j: one for j in pl.interpreters},
                           languages=o.languages, needs_room=o.needs_room, rejected=o.rejected)
@@ -305,8 +305,8 @@ def _from(o: SessionOptions, day: date) -> SessionOptions:
     new = {k: n for n, k in enumerate(keep)}
 
     def remap(table: dict) -> dict:
-        out = {x: frozenset(new[k] for k in ks if k in new) for x, ks in table.items()}
-        return {x: ks for x, ks in out.items() if ks}
+        out = {x: Positions.of((new[k] for k in ks if k in new), len(keep)) for x, ks in table.items()}
+        return {x: ks for x, ks in out.items() if len(ks)}
 
     rejected = Counter(o.rejected)
     rejected["before_freeze"] += len(o.candidates) - len(keep)
