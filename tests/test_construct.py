@@ -75,6 +75,7 @@ def test_the_starts_at_which_someone_is_free_answer_as_a_set_of_positions_does()
     assert list(free) == [0, 3, 4] and len(free) == 3 and sorted(free) == [0, 3, 4]
     assert None not in free and "3" not in free
     assert len(Positions(bytes(4))) == 0 and not list(Positions(bytes(4)))
+    assert Positions.of([4, 0, 3], 5).row == free.row
 
 
 def test_every_trainer_listed_for_a_session_is_free_at_some_of_its_starts_and_no_more():
