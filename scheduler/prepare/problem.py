@@ -91,8 +91,6 @@ class Positions(Collection[int]):
         return cls(bytes(row))
 
 
-
-
 @dataclass
 class SessionOptions:
     session: CohortSession
