@@ -87,9 +87,9 @@ class ConflictModel:
         self.problem = PlanningProblem(build_scenario(relaxed), problem.timeline, cohorts=problem.cohorts)
         options = list(self.problem.options)
         pinned = pinned or {}
+        one = Positions(b"\x01")  # the one candidate a pinned session keeps
         for i, (k, trainer, room, interps) in pinned.items():
             o = options[i]
-            one = Positions(b"\x01")
             options[i] = SessionOptions(o.session, [o.candidates[k]], {trainer: one}, {room: one} if room else {},
                                         {j: one for j in interps}, o.languages, o.needs_room)
         self.mb = mb = ModelBuilder(self.problem, options)

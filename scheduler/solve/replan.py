@@ -306,7 +306,7 @@ def _from(o: SessionOptions, day: date) -> SessionOptions:
 
     def remap(table: dict) -> dict:
         out = {x: Positions.of((new[k] for k in ks if k in new), len(keep)) for x, ks in table.items()}
-        return {x: ks for x, ks in out.items() if len(ks)}
+        return {x: ks for x, ks in out.items() if ks}
 
     rejected = Counter(o.rejected)
     rejected["before_freeze"] += len(o.candidates) - len(keep)
