@@ -12,7 +12,7 @@ Each programme comes with a reference schedule made by simple code (`first-fit.j
 `planted.json`, or the witness of `benchmarks/planted.py`) that proves it feasible; its
 objective is the figure to beat. For every programme and time limit, `modulplan solve` runs
 in a child process of its own (its peak memory, ru_maxrss from os.wait4, belongs to that solve
-alone), and the independent validator (scheduler/validate.py) checks the schedule it wrote.
+alone), and the independent validator (scheduler/validate/) checks the schedule it wrote.
 A table row is printed as each solve ends, the whole table at the end; `engine.md` and
 `engine.csv` in --out-dir (default benchmarks/results) hold the same with the machine. The
 exit status is 1 when a solve failed or the validator rejected a solved schedule.
@@ -613,7 +613,7 @@ def count_participants(data: dict) -> int:
 
 
 def check_schedule(data: dict, schedule: dict) -> tuple[bool, int, str, dict, list[str]]:
-    """The independent validator (scheduler/validate.py): (ok, violations, rules broken, its
+    """The independent validator (scheduler/validate/): (ok, violations, rules broken, its
     KPIs, the first three violations as sentences)."""
     from scheduler.format import ScenarioInvalid, load_schedule
     from scheduler.validate import validate

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Variants of a programme: the same content under other names and in another order.
+
+    python benchmarks/permute.py ../shared/bench/programmes/M-seed3 --variants 4 --out /tmp/variants
+    python benchmarks/run.py --programmes public --public-dir /tmp/variants --time-limit 60
+
+Why: the programmes that judge the engine are of the same makes as the public ones but not
+the same files. An engine breaks ties by name and by the order of the lists it reads, so one
+file measures one draw of its luck. A variant renames every action plan, participant, team,
+workplace, trainer, room and interpreter (ids only; names and everything else stay) and
+shuffles the order of every list the format leaves unordered. The programme is the same, so
+the schedule that comes with it (`first-fit.json` or `planted.json`, renamed alike) still
+proves it feasible at the same objective, and the validator checks that before writing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# The lists whose order carries no meaning (a track's modules and a pattern's cycle do).
+UNORDERED = ("sites", "workplaces", "rooms", "trainers", "interpreters", "action_plans", "shift_types",
+             "shift_patterns", "modules", "tracks")
+REFERENCES = ("first-fit.json", "planted.json", "witness.json")
+
+
+def _ids(scenario: dict) -> dict[str, str]:
+    """Old id -> new id for the entities a coordinator names freely (random, same-looking)."""
+    kinds = {
+        "AP": [p["id"] for p in scenario.get("action_plans", [])],
+        "P": [q["id"] for p in scenario.get("action_plans", []) for q in p.get("participants", []) if "id" in q],
+        "W": [w["id"] for w in scenario.get("workplaces", [])],
+        "TM": [t["id"] for w in scenario.get("workplaces", []) for t in w.get("teams", [])],
+        "T": [t["id"] for t in scenario.get("trainers", [])],
+        "R": [r["id"] for r in scenario.get("rooms", [])],
+        "I": [i["id"] for i in scenario.get("interpreters", [])],
+    }
+    return kinds
+
+
+def rename_map(scenario: dict, rng: random.Random) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for prefix, ids in _ids(scenario).items():
+        unique = list(dict.fromkeys(ids))
+        fresh = [f"{prefix}{rng.randrange(16 ** 6):06x}" for _ in unique]
+        while len(set(fresh)) < len(fresh):  # a clash: draw again
+            fresh = [f"{prefix}{rng.randrange(16 ** 6):06x}" for _ in unique]
+        for old, new in zip(unique, fresh):
+            if old in mapping and mapping[old] != new:
+                raise SystemExit(f"id {old!r} names two kinds of thing; this tool cannot rename it safely")
+            mapping[old] = new
+    for plan in scenario.get("action_plans", []):  # counted participants: ids <plan id>-<team id>-<n>
+        for entry in plan.get("participants", []):
+            if "id" not in entry:
+                for n in range(1, int(entry.get("count", 0)) + 1):
+                    old = f"{plan['id']}-{entry['team']}-{n}"
+                    mapping[old] = f"{mapping[plan['id']]}-{mapping[entry['team']]}-{n}"
+    return mapping
+
+
+def _renamed(value, mapping: dict[str, str]):
+    """Every string that is exactly an old id becomes the new one (dict keys too: no list in the
+    format is keyed by these ids, but a schedule's extras might be)."""
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    if isinstance(value, list):
+        return [_renamed(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {mapping.get(k, k): _renamed(v, mapping) for k, v in value.items()}
+    return value
+
+
+def _shuffled(scenario: dict, rng: random.Random) -> dict:
+    out = dict(scenario)
+    for key in UNORDERED:
+        if isinstance(out.get(key), list):
+            items = list(out[key])
+            rng.shuffle(items)
+            out[key] = items
+    out["workplaces"] = [{**w, "teams": rng.sample(w["teams"], len(w["teams"]))} if "teams" in w else w
+                         for w in out.get("workplaces", [])]
+    out["action_plans"] = [{**p, "participants": rng.sample(p["participants"], len(p["participants"]))}
+                           if "participants" in p else p for p in out.get("action_plans", [])]
+    return out
+
+
+def variant(scenario: dict, reference: dict | None, seed: int) -> tuple[dict, dict | None]:
+    rng = random.Random(seed)
+    mapping = rename_map(scenario, rng)
+    new = _shuffled(_renamed(scenario, mapping), rng)
+    new["id"] = f"{scenario.get('id', 'programme')}-v{seed}"
+    return new, (_renamed(reference, mapping) if reference is not None else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("programmes", nargs="+", help="folders with scenario.json and a reference schedule")
+    ap.add_argument("--variants", type=int, default=4, help="variants per programme (default: %(default)s)")
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--out", required=True, help="folder to write <programme>-v<seed>/ into")
+    args = ap.parse_args(argv)
+    from scheduler.validate import validate
+
+    for folder in map(Path, args.programmes):
+        scenario = json.loads((folder / "scenario.json").read_text())
+        ref_file = next((folder / f for f in REFERENCES if (folder / f).exists()), None)
+        reference = json.loads(ref_file.read_text()) if ref_file else None
+        for seed in range(args.first_seed, args.first_seed + args.variants):
+            new, ref = variant(scenario, reference, seed)
+            target = Path(args.out) / f"{folder.name}-v{seed}"
+            if ref is not None and ref_file is not None:
+                report = validate(new, ref)
+                if not report.ok:
+                    raise SystemExit(f"{target.name}: the renamed reference breaks a rule: {report.violations[:3]}")
+            target.mkdir(parents=True, exist_ok=True)
+            (target / "scenario.json").write_text(json.dumps(new, ensure_ascii=False, indent=1))
+            if ref is not None and ref_file is not None:
+                (target / ref_file.name).write_text(json.dumps(ref, ensure_ascii=False, indent=1))
+            print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
