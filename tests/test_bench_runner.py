@@ -140,3 +140,24 @@ def test_a_programme_that_cannot_be_made_is_a_row_and_fails_the_run(tmp_path, ca
     assert run.run_engine(a, [prog], tmp_path, tmp_path, info) == 1
     assert "not loaded (RuntimeError)" in capsys.readouterr().out
     assert "no witness" in (tmp_path / "engine.md").read_text()
+
+
+def _permute():
+    spec = importlib.util.spec_from_file_location("bench_permute", repo_root() / "benchmarks" / "permute.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_a_variant_is_the_same_programme_under_other_names_with_its_reference_still_valid(
+        tiny_example_scenario, tiny_example_schedule):
+    from scheduler.validate import validate
+
+    new, ref = _permute().variant(tiny_example_scenario, tiny_example_schedule, seed=3)
+    old_ids = {p["id"] for p in tiny_example_scenario["action_plans"]} | {t["id"] for t in tiny_example_scenario["trainers"]}
+    text = json.dumps(new)
+    assert not any(f'"{i}"' in text for i in old_ids)  # every plan and trainer renamed
+    assert len(new["action_plans"]) == len(tiny_example_scenario["action_plans"])
+    before, after = validate(tiny_example_scenario, tiny_example_schedule), validate(new, ref)
+    assert before.ok and after.ok, after.violations
+    assert after.kpis["objective_breakdown"] == before.kpis["objective_breakdown"]

@@ -1,15 +1,15 @@
-"""Which plans may share cohorts: the fewest days a track needs (`track_span_days`).
+"""How many days a track needs: the floor (`track_span_days`) and the pooling span.
 
-The floor decides which mixed-track plans are pooled and which cohorts the search tries to
-regroup together, so it must never be above what a schedule can do: a window it calls too
-short is never tried.
+The floor decides which cohorts the search tries to regroup together and which cohorts a
+member may join, so it must never be above what a schedule can do: a window it calls too
+short is never tried. Pooling at preparation keeps slack above it (`pooling_span_days`).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from scheduler.prepare.cohort_pools import track_span_days
+from scheduler.prepare.cohort_pools import pooling_span_days, track_span_days
 from scheduler.solve.whole import read_scenario
 from tests.scenario_factory import H0, module, scenario_factory, solve_checked, track, trainer
 
@@ -30,10 +30,20 @@ def _floor(data: dict) -> int:
     return track_span_days(scenario, scenario.tracks["K1"])
 
 
+def _pooling_span(data: dict) -> int:
+    _, scenario = read_scenario(data)
+    return pooling_span_days(scenario, scenario.tracks["K1"])
+
+
 def test_a_tracks_floor_counts_its_gaps_as_calendar_days_and_lets_the_next_module_start_the_same_day():
     # Monday, +7, +7, +7 (Monday of week 4), M2 the same Monday at a later start, Tuesday,
     # Wednesday: 24 days. Counting the gaps as working days and adding weekends on top gave 35.
     assert _floor(_weekly_then_daily()) == 24
+
+
+def test_pools_are_formed_with_slack_above_the_floor():
+    # (3 x 7 + 1) + (2 x 1 + 1) = 25 working days, weekends on top: 35 calendar days
+    assert _pooling_span(_weekly_then_daily()) == 35 > _floor(_weekly_then_daily())
 
 
 def test_with_one_start_time_a_day_the_next_module_begins_the_day_after():

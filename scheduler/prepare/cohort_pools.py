@@ -5,6 +5,7 @@ windows leave room for the whole track."""
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -41,6 +42,22 @@ def track_span_days(scenario: Scenario, track) -> int:
     return best or 0
 
 
+def pooling_span_days(scenario: Scenario, track) -> int:
+    """The days a common window should hold before plans are pooled (or a cohort mended)
+    on it: a module's gaps counted as working days and the weekends added on top, which for
+    weekly modules is about 40 % above the floor (`track_span_days`). The slack is wanted
+    here: at the floor itself, pools took in plans whose common window the track only just
+    fits, and their cohorts could not be placed (planted M at 60 s: network seed 4 from 0 to
+    10 sessions unscheduled, care seed 2 from 0 to 3). The search judges each regrouping in
+    the schedule, so it uses the floor."""
+    work_days = 0
+    for mid in track.modules:
+        m = scenario.modules[mid]
+        work_days += (m.sessions - 1) * max(1, m.min_gap_days) + 1
+    per_week = max(1, len(scenario.calendar.weekdays))
+    return math.ceil(work_days * 7 / per_week)
+
+
 def window_span(scenario: Scenario, track, e, d, open_days: list | None = None) -> int:
     """Calendar days of a common window e..d, 0 when the track's sessions cannot follow each
     other on its open days with their minimum gaps (a window across the summer closure is
@@ -70,7 +87,7 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
     track's span with some slack); pools too small for a cohort of `min_group` join the pool
     whose common window they shrink least (rule 5 allows a small cohort only when the whole
     track is small). Plans that share a person stay in one pool."""
-    need = track_span_days(scenario, track)
+    need = pooling_span_days(scenario, track)
     linked = plans_sharing_people(plans, plans_of)
     groups = sorted(linked, key=lambda g: (max(p.earliest for p in g), min(p.deadline for p in g), g[0].id))
 
