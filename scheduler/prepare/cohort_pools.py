@@ -13,43 +13,12 @@ from scheduler.domain import ActionPlan, Scenario
 
 
 def track_span_days(scenario: Scenario, track) -> int:
-    """The fewest calendar days a cohort needs from its first session to its last: every
-    module's sessions kept apart by their minimum gap (calendar days, start date to start
-    date), each on a weekday of the calendar, the next module on the day the last ended when
-    the day has a later start time (else the day after); the best weekday to begin on.
-    Holidays and closures are left out (a window's own days: `window_span`), so this is a
-    floor: a shorter window can never hold the track, a longer one may.
-
-    (It used to count a module's gaps as working days and add weekends on top, about 40 %
-    more than needed for weekly modules: cohorts of a mixed track whose common window was
-    short but ample were then left without partners in the search's wide regrouping.)"""
-    weekdays = scenario.calendar.weekdays or frozenset(range(7))
-    between = 0 if len(scenario.calendar.start_times) > 1 else 1
-    best = None
-    for first in weekdays:
-        day = first
-        for n_mod, mid in enumerate(track.modules):
-            m = scenario.modules[mid]
-            for n in range(m.sessions):
-                if n:
-                    day += max(1, m.min_gap_days)
-                elif n_mod:
-                    day += between
-                while day % 7 not in weekdays:
-                    day += 1
-        span = day - first + 1
-        best = span if best is None else min(best, span)
-    return best or 0
-
-
-def pooling_span_days(scenario: Scenario, track) -> int:
-    """The days a common window should hold before plans are pooled (or a cohort mended)
-    on it: a module's gaps counted as working days and the weekends added on top, which for
-    weekly modules is about 40 % above the floor (`track_span_days`). The slack is wanted
-    here: at the floor itself, pools took in plans whose common window the track only just
-    fits, and their cohorts could not be placed (planted M at 60 s: network seed 4 from 0 to
-    10 sessions unscheduled, care seed 2 from 0 to 3). The search judges each regrouping in
-    the schedule, so it uses the floor."""
+    """The calendar days a common window should hold for a cohort of the track: every
+    module's sessions kept apart by their minimum gap, a day per module, and weekends on
+    top. Not the fewest days: the gaps are calendar days already, so for weekly modules this
+    is about 40 % above the floor (planted mixed L 3's K-SV: 48 against 32). The slack is
+    wanted where plans are pooled and cohorts formed; a true floor there, tried in session
+    14, completed some mixed programmes and left others incomplete (docs/scale.md)."""
     work_days = 0
     for mid in track.modules:
         m = scenario.modules[mid]
@@ -87,7 +56,7 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
     track's span with some slack); pools too small for a cohort of `min_group` join the pool
     whose common window they shrink least (rule 5 allows a small cohort only when the whole
     track is small). Plans that share a person stay in one pool."""
-    need = pooling_span_days(scenario, track)
+    need = track_span_days(scenario, track)
     linked = plans_sharing_people(plans, plans_of)
     groups = sorted(linked, key=lambda g: (max(p.earliest for p in g), min(p.deadline for p in g), g[0].id))
 

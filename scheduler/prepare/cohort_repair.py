@@ -7,7 +7,7 @@ import random
 from collections import Counter, defaultdict
 
 from scheduler.domain import ActionPlan, Scenario, TeamKey
-from scheduler.prepare.cohort_pools import pooling_span_days, window_span
+from scheduler.prepare.cohort_pools import track_span_days, window_span
 from scheduler.prepare.cohort_shaper import CohortShaper
 from scheduler.prepare.timeline import Timeline
 
@@ -31,7 +31,7 @@ class GroupRepair:
         self.shaper, self.sc, self.track = shaper, sc, track
         self.team_of, self.lang_of = team_of, lang_of
         self.gmin, self.gmax = gmin, gmax
-        self.need = pooling_span_days(sc, track)
+        self.need = track_span_days(sc, track)
         self.window = {}
         self.site = {}
         for pid, plan in members:

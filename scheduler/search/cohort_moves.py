@@ -92,22 +92,17 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False) -> list[Cohort
     if wide and problem.scenario.tracks[c0.track].mix_workplaces:
         need = track_span_days(problem.scenario, problem.scenario.tracks[c0.track])
         own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
-        sc = problem.scenario
-        sites0 = {sc.workplaces[w].site for w in c0.workplaces}
         near = []
         for c in same_track:
             e, d = _window(problem, c)
             overlap = max((min(d, d0) - max(e, e0)).days + 1 for e0, d0 in own)
             if overlap >= need and c.id != c0.id:
-                sites = {sc.workplaces[w].site for w in c.workplaces}
-                apart = min(sc.travel_minutes(a, b) for a in sites0 for b in sites)
-                near.append((apart, -overlap, c.id, c))
-        # The nearest (sites, then window) first, up to a few cohorts' worth of people:
-        # splitting a pool of hundreds costs more than it can win in one move. Near sites
-        # first: a mixed track's workplaces nearby share rooms and, often, rotas.
+                near.append((-overlap, c.id, c))
+        # The closest in window first, up to a few cohorts' worth of people: splitting a pool
+        # of hundreds costs more than it can win in one move.
         pool = {c0.id: c0}
         room = WIDE_POOL_GROUPS * problem.scenario.tracks[c0.track].max_group - c0.size
-        for *_, c in sorted(near, key=lambda t: t[:3]):
+        for _, _, c in sorted(near):
             if c.size > room:
                 break
             pool[c.id] = c
