@@ -29,7 +29,7 @@ REFERENCES = ("first-fit.json", "planted.json", "witness.json")
 
 
 def _ids(scenario: dict) -> dict[str, str]:
-    """Old id -> new id for the entities a coordinator names freely (random, same-looking)."""
+    """The ids a coordinator names freely, by kind (the prefix of their new names)."""
     kinds = {
         "AP": [p["id"] for p in scenario.get("action_plans", [])],
         "P": [q["id"] for p in scenario.get("action_plans", []) for q in p.get("participants", []) if "id" in q],
@@ -43,6 +43,8 @@ def _ids(scenario: dict) -> dict[str, str]:
 
 
 def rename_map(scenario: dict, rng: random.Random) -> dict[str, str]:
+    """Old id -> new random id of the same kind, for every id of `_ids` and every counted
+    participant's expanded id."""
     mapping: dict[str, str] = {}
     for prefix, ids in _ids(scenario).items():
         unique = list(dict.fromkeys(ids))
