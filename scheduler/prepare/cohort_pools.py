@@ -7,24 +7,69 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from scheduler.domain import ActionPlan, Scenario
+
+# Which span `track_span_days` answers with in this process (see `spans_at_floor`).
+_AT_FLOOR = False
+
+
+@contextmanager
+def spans_at_floor():
+    """Within this block `track_span_days` is the floor: cohorts are pooled, mended and
+    regrouped on windows the track only just fits. Neither way of forming cohorts is better
+    everywhere (docs/scale.md, session 14): the parallel search forms them this way in one of
+    its searches (`search.engine`), and the better schedule goes on."""
+    global _AT_FLOOR
+    before, _AT_FLOOR = _AT_FLOOR, True
+    try:
+        yield
+    finally:
+        _AT_FLOOR = before
 
 
 def track_span_days(scenario: Scenario, track) -> int:
     """The calendar days a common window should hold for a cohort of the track: every
     module's sessions kept apart by their minimum gap, a day per module, and weekends on
     top. Not the fewest days: the gaps are calendar days already, so for weekly modules this
-    is about 40 % above the floor (planted mixed L 3's K-SV: 48 against 32). The slack is
-    wanted where plans are pooled and cohorts formed; a true floor there, tried in session
-    14, completed some mixed programmes and left others incomplete (docs/scale.md)."""
+    is about 40 % above the floor (planted mixed L 3's K-SV: 48 against 32); that slack keeps
+    cohorts clear of windows they only just fit. Inside `spans_at_floor`: `track_floor_days`."""
+    if _AT_FLOOR:
+        return track_floor_days(scenario, track)
     work_days = 0
     for mid in track.modules:
         m = scenario.modules[mid]
         work_days += (m.sessions - 1) * max(1, m.min_gap_days) + 1
     per_week = max(1, len(scenario.calendar.weekdays))
     return math.ceil(work_days * 7 / per_week)
+
+
+def track_floor_days(scenario: Scenario, track) -> int:
+    """The fewest calendar days from a cohort's first session to its last: each module's
+    sessions their minimum gap apart (calendar days, start date to start date), each on a
+    weekday of the calendar, the next module on the day the last one ended when the day has a
+    later start time (else the day after), beginning on the best weekday. Holidays and
+    closures are left out (`window_span` walks a window's own days): no shorter window can
+    hold the track."""
+    weekdays = scenario.calendar.weekdays or frozenset(range(7))
+    between = 0 if len(scenario.calendar.start_times) > 1 else 1
+    best = None
+    for first in weekdays:
+        day = first
+        for n_mod, mid in enumerate(track.modules):
+            m = scenario.modules[mid]
+            for n in range(m.sessions):
+                if n:
+                    day += max(1, m.min_gap_days)
+                elif n_mod:
+                    day += between
+                while day % 7 not in weekdays:
+                    day += 1
+        span = day - first + 1
+        best = span if best is None else min(best, span)
+    return best or 0
 
 
 def window_span(scenario: Scenario, track, e, d, open_days: list | None = None) -> int:

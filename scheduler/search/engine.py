@@ -15,10 +15,13 @@ import threading
 import time
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from contextlib import nullcontext
 
+from scheduler.prepare.cohort_pools import spans_at_floor
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs
 from scheduler.search.cohort_moves import reform, regroup, unplaceable
+from scheduler.search.construct import construct
 from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.regions import (
     RegionRunner,
@@ -313,7 +316,8 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     totals: dict = {}
     for r in range(rounds):
         end = deadline if r == rounds - 1 else started + (deadline - started) * (r + 1) / rounds
-        problem, placed, stats = _round(problem, placed, end, seed + 7919 * r, searches, cancel, on_step)
+        problem, placed, stats = _round(problem, placed, end, seed + 7919 * r, searches, cancel, on_step,
+                                        other_cohorts=r == 0 and _may_form_otherwise(problem))
         for key, value in stats.items():  # counts add up over the rounds; the rest is the last round's
             totals[key] = totals.get(key, 0) + value if key in SUMMED else value
         if cancel is not None and cancel.is_set():
@@ -328,10 +332,21 @@ MAX_ROUNDS = 8
 ROUND_SECONDS = 10.0  # rounds last at least this long (each starts searches anew: they need time to pay)
 
 
+def _may_form_otherwise(problem: PlanningProblem) -> bool:
+    """Whether a search may start from cohorts formed the other way (`_child_search`): not in
+    a re-plan (the baseline's cohorts stay), not for a problem with objective terms of its
+    own (built by its caller, not from the scenario), not at national size (preparing again
+    takes tens of seconds there)."""
+    return (getattr(problem, "replan", None) is None and not problem.objective_terms
+            and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT)
+
+
 def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: float, seed: int, searches: int,
-           cancel: threading.Event | None, on_step) -> tuple[PlanningProblem, dict[int, Placement], dict]:
+           cancel: threading.Event | None, on_step, other_cohorts: bool = False
+           ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
     """One round of the parallel search: this process and `searches - 1` forked children, all
-    from the same schedule; the best result."""
+    from the same schedule (with `other_cohorts`, the first child from cohorts formed at the
+    track's floor instead); the best result."""
     ctx = mp.get_context("fork")
     stop = ctx.Event()
     children = []
@@ -340,7 +355,8 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
     child_deadline = deadline - max(0.3, 0.04 * (deadline - time.monotonic()))
     for n in range(1, searches):
         here, there = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child_search, args=(problem, placed, child_deadline, seed + 7919 * n, stop, there),
+        proc = ctx.Process(target=_child_search, args=(problem, placed, child_deadline, seed + 7919 * n, stop, there,
+                                                          other_cohorts and n == 1),
                            daemon=True)
         proc.start()
         there.close()
@@ -386,10 +402,28 @@ def _cost(problem: PlanningProblem, placed: dict[int, Placement]) -> float:
     return cost
 
 
-def _child_search(problem, placed, deadline, seed, stop, pipe) -> None:
-    """A forked search: improve, then send back (cohorts, placements by session key and slot)."""
+def _child_search(problem, placed, deadline, seed, stop, pipe, at_floor: bool = False) -> None:
+    """A forked search: improve, then send back (cohorts, placements by session key and slot).
+
+    `at_floor`: the cohorts are formed anew with the track's floor as the days a window must
+    hold (`prepare.cohort_pools.spans_at_floor`; the same participants in cohorts, or this
+    is not done), and the search starts from their constructive schedule. Why: neither way
+    is better everywhere. On planted M at 60 s the floor completed mixed M 2, network M 3 and
+    mixed L 3 and lost care M 4 and network M 4 (docs/scale.md, session 14); as one search of
+    the first round, the better start goes on."""
     try:
-        found, best, _stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=stop)
+        with spans_at_floor() if at_floor else nullcontext():
+            if at_floor:
+                other = schedulable_cohorts(PlanningProblem(problem.scenario),
+                                            deadline=time.monotonic() + (deadline - time.monotonic()) / 4)
+                same_people = ({u.participant for u in other.unassigned}
+                               == {u.participant for u in problem.unassigned})
+                if same_people and sorted(c.participants for c in other.cohorts) != sorted(
+                        c.participants for c in problem.cohorts):
+                    problem, placed = other, construct(other)
+                    log.info("a search starts from cohorts formed at the tracks' floor: %d cohorts, %d sessions "
+                             "unscheduled", len(other.cohorts), len(other.sessions) - len(placed))
+            found, best, _stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=stop)
         rows = [(found.sessions[i].key, found.options[i].candidates[pl.candidate].slot.index, pl.trainer, pl.room,
                  pl.interpreters) for i, pl in best.items()]
         pipe.send((found.cohorts, rows))
