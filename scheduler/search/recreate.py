@@ -154,6 +154,28 @@ class Recreator:
             yield from free
 
     # -- placing ---------------------------------------------------------------------
+    def place_between(self, i: int, prev, nxt, preferred: str | None) -> Placement | None:
+        """Place session i alone between its cohort's placed neighbours `prev` and `nxt`
+        ((index, candidate) or None), `preferred` trainer first: order and gap rules to both
+        kept, judged by the exact cost; books and records it. None when it fits nowhere
+        between them."""
+        p = self.p
+        s, o = p.sessions[i], p.options[i]
+        todo = self.order(i, prev)
+        if nxt is not None:
+            ni, nc = nxt
+            mod = p.scenario.modules[s.module_id]
+            same = p.sessions[ni].module_id == s.module_id
+            lo = nc.slot.day_number - mod.max_gap_days if same and mod.max_gap_days is not None else None
+            hi = nc.slot.day_number - (mod.min_gap_days if same else 0)
+            todo = [k for k in todo if o.candidates[k].end <= nc.start and o.candidates[k].slot.day_number <= hi
+                    and (lo is None or o.candidates[k].slot.day_number >= lo)]
+        pl = self.choose(i, todo, preferred, None)
+        if pl is not None:
+            self.book.book(pl)
+            self.ledger.add(pl)
+        return pl
+
     def place(self, idxs: list[int], prev, module_trainer: dict[str, str]) -> dict[int, Placement]:
         """Place idxs (a suffix of one cohort's track) after `prev`; books and records each."""
         book, ledger = self.book, self.ledger

@@ -14,7 +14,8 @@ Ruins, in the spirit of Schrimpf et al. and SISR (Christiaens & Vanden Berghe):
   goes back first.
 * **squeeze** (completeness first): a cohort whose placed part leaves no room for the rest
   in its window goes back whole, earliest first, after some sessions in that window that
-  share a trainer it could have, a team or a person with it are taken out.
+  share a trainer it could have, an interpreter it needs, a team or a person with it are
+  taken out.
 * **near**: the sessions around a random session in time that share its trainer, team,
   room or site, with the rest of their cohorts' tracks.
 * **cohorts**: a few whole cohorts (their tracks after a random point).
@@ -33,14 +34,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.construct import Bookings, Placement
+from scheduler.prepare.problem import Candidate, PlanningProblem
+from scheduler.search.construct import Bookings, Placement, _lookahead
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
 
 log = logging.getLogger("modulplan.search")
 
 DAY = 24 * 60
+KICK_SHARE = 0.5  # of the eject steps, the share that takes out only the sessions in the way (`_kick`)
 
 
 @dataclass
@@ -280,7 +282,7 @@ class RuinRecreate:
     def _crowd(self) -> tuple[dict[str, int], list[str]] | None:
         """An incomplete cohort and every placed session inside its first unplaced session's
         window that needs the same kind of trainer (the same module or a trainer it could
-        have): the crowd it cannot get into, rebuilt with the tightest cohorts first."""
+        have) or an interpreter it needs: the crowd it cannot get into, rebuilt with the tightest cohorts first."""
         st, p, rng = self.state, self.p, self.rng
         seed = self._missing_seed()
         if seed is None:
@@ -290,12 +292,14 @@ class RuinRecreate:
         if not o.candidates:
             return None
         lo, hi = o.candidates[0].slot.day_number, o.candidates[-1].slot.day_number
+        interpreters = set(o.interpreters) if o.languages else set()
         crowd = []
         for d in range(lo, hi + 1):
             for j in st.on_day.get(d, ()):
                 pl = st.placed[j]
                 if p.sessions[j].key.cohort != cid and (p.sessions[j].module_id == p.sessions[i].module_id
-                                                          or pl.trainer in o.trainers):
+                                                          or pl.trainer in o.trainers
+                                                          or not interpreters.isdisjoint(pl.interpreters)):
                     crowd.append(j)
         if not crowd:
             return None
@@ -305,8 +309,8 @@ class RuinRecreate:
         """An incomplete cohort whose placed part leaves no room for the rest inside its
         plans' window: its whole track (what may move) goes back earliest first, into room
         made by taking out some of the sessions inside that window that share a trainer it
-        could have, a team or a person with it (a track that fits alone, but not behind the
-        others)."""
+        could have, an interpreter it needs, a team or a person with it (a track that fits
+        alone, but not behind the others)."""
         st, p = self.state, self.p
         seed = self._missing_seed()
         if seed is None:
@@ -319,6 +323,7 @@ class RuinRecreate:
         first_day = min(p.options[k].candidates[0].slot.day_number for k in mine)
         last_day = max(p.options[k].candidates[-1].slot.day_number for k in mine)
         trainers = {t for k in mine for t in p.options[k].trainers}
+        interpreters = {x for k in mine if p.options[k].languages for x in p.options[k].interpreters}
         teams = {t for t, _ in p.sessions[mine[0]].cohort.team_counts}
         people = self.people_of[cid]
         crowd = []
@@ -326,6 +331,7 @@ class RuinRecreate:
             for j in st.on_day.get(d, ()):
                 sj = p.sessions[j]
                 if sj.key.cohort != cid and (st.placed[j].trainer in trainers
+                                             or not interpreters.isdisjoint(st.placed[j].interpreters)
                                              or any(t in teams for t, _ in sj.cohort.team_counts)
                                              or not people.isdisjoint(self.people_of[sj.key.cohort])):
                     crowd.append(j)
@@ -395,6 +401,140 @@ class RuinRecreate:
         rng.shuffle(order)
         return (ruin, order) if ruin else None
 
+    def _kick(self) -> bool:
+        """Ejection chains of one link (completeness first): an incomplete cohort's track goes
+        back from its first unplaced session (or whole, earliest first: a prefix spread too
+        thin leaves no room for the rest), session by session; a session that fits nowhere
+        takes one of its possible starts, with a trainer and room it could have there, and
+        the few sessions in the way of exactly that placement are taken out *alone* (not with
+        the rest of their tracks, as the other ruins do) and go back between their own
+        cohort's neighbours, where they have slack. False when there is nothing to try."""
+        st, p, rng = self.state, self.p, self.rng
+        seed = self._missing_seed()
+        if seed is None:
+            return False
+        cid, idxs, q, _i = seed
+        whole = rng.random() < 0.5
+        if whole:
+            q = st.movable_from[cid]
+            self.recreator.earliest.add(cid)
+        before, missing_before = st.cost, len(p.sessions) - len(st.placed)
+        removed = [st.remove(x) for x in reversed(idxs[q:]) if x in st.placed]
+        added: list[Placement] = []
+        trainers = {p.sessions[x].module_id: st.placed[x].trainer for x in idxs[:q]}
+        ahead = _lookahead(p)
+        for pos in range(q, len(idxs)):
+            i = idxs[pos]
+            prev = None
+            if pos > 0:
+                pi = idxs[pos - 1]
+                prev = (pi, p.options[pi].candidates[st.placed[pi].candidate])
+            todo = self.recreator.order(i, prev)
+            cands = p.options[i].candidates
+            preferred = trainers.get(p.sessions[i].module_id)
+            pl = self.recreator.choose(i, list(todo), preferred, ahead)
+            # Earliest first, a session that would slip days past its earliest start (or fit
+            # nowhere) pushes what is in the way of an earlier one aside instead.
+            until = cands[pl.candidate].slot.day_number if pl is not None else None
+            if todo and (until is None or (whole and until > cands[todo[0]].slot.day_number + 1)):
+                early = [k for k in todo[:12] if ahead.ok(i, cands[k].slot.day_number)
+                         and (until is None or cands[k].slot.day_number < until)]
+                pushed = self._eject_for(cid, i, early, preferred, removed, added) if early else None
+                if pushed is not None:
+                    pl = None
+                    trainers[p.sessions[i].module_id] = pushed.trainer
+                    continue
+            if pl is None:
+                break
+            st.add(pl)
+            added.append(pl)
+            trainers[p.sessions[i].module_id] = pl.trainer
+        self.recreator.earliest.discard(cid)
+        self._judge("kick", before, missing_before, removed, added)
+        return True
+
+    def _eject_for(self, cid: str, i: int, starts: list[int], preferred: str | None,
+                   removed: list[Placement], added: list[Placement]) -> Placement | None:
+        """Session i of cohort `cid` at one of `starts`, with the few sessions in the way taken
+        out alone and put back between their neighbours (one link of an ejection chain);
+        records what it moves in `removed` and `added`. None, with nothing changed, when no
+        start works so."""
+        st, p, rng = self.state, self.p, self.rng
+        o, s = p.options[i], p.sessions[i]
+        teams = {x for x, _ in s.cohort.team_counts}
+        people = self.people_of[cid]
+        reach, rest = st.book.reach, p.rest_minutes
+        for k in rng.sample(starts, min(len(starts), 3)):
+            c = o.candidates[k]
+            trainers = [t for t, ok in o.trainers.items() if ok.row[k]]
+            rooms = [r for r, ok in o.rooms.items() if ok.row[k]] if o.needs_room else [None]
+            if not trainers or not rooms:
+                continue
+            t = preferred if preferred in trainers and rng.random() < 0.5 else rng.choice(trainers)
+            r = rng.choice(rooms)
+            in_the_way: list[int] = []
+            ok = True
+            day = c.slot.day_number
+            for d in range(day - 1, day + 2):
+                for j in st.on_day.get(d, ()):
+                    pl = st.placed[j]
+                    cj = p.options[j].candidates[pl.candidate]
+                    sj = p.sessions[j]
+                    if sj.key.cohort == cid:
+                        continue
+                    if ((pl.trainer == t and cj.start < c.end + reach and c.start < cj.end + reach)
+                            or (r is not None and pl.room == r and cj.start < c.end and c.start < cj.end)
+                            or (cj.start < c.end and c.start < cj.end
+                                and any(x in teams for x, _ in sj.cohort.team_counts))
+                            or (o.languages and cj.start < c.end + reach and c.start < cj.end + reach
+                                and any(x in o.interpreters for x in pl.interpreters))
+                            or (cj.start < c.end + rest and c.start < cj.end + rest
+                                and not people.isdisjoint(self.people_of[sj.key.cohort]))):
+                        if sj.position < st.movable_from[sj.key.cohort] or (
+                                self.region is not None and sj.key.cohort not in self.region):
+                            ok = False  # frozen, or another region's: not this start
+                        in_the_way.append(j)
+            if not ok or not in_the_way or len(in_the_way) > 4:
+                continue
+            out = [st.remove(j) for j in in_the_way]
+            mine = self.recreator.choose(i, [k], preferred, None)
+            back: list[Placement] = []
+            if mine is not None:
+                st.add(mine)
+                rng.shuffle(in_the_way)
+                for j in in_the_way:
+                    got = self._between(j)
+                    if got is None:
+                        break
+                    st.placed_here(got)
+                    back.append(got)
+            if mine is not None and len(back) == len(in_the_way):
+                removed.extend(out)
+                added.append(mine)
+                added.extend(back)
+                return mine
+            for x in back:
+                st.remove(x.session)
+            if mine is not None:
+                st.remove(i)
+            for x in out:
+                st.add(x)
+        return None
+
+    def _between(self, j: int) -> Placement | None:
+        """Session j back between its cohort's placed neighbours (its module's trainer first)."""
+        st, p = self.state, self.p
+        sj = p.sessions[j]
+        idxs = p.by_cohort[sj.key.cohort]
+        pos = sj.position
+        neighbours: list[tuple[int, Candidate] | None] = []
+        for x in (idxs[pos - 1] if pos > 0 else -1, idxs[pos + 1] if pos + 1 < len(idxs) else -1):
+            pl = st.placed.get(x)
+            neighbours.append((x, p.options[x].candidates[pl.candidate]) if pl is not None else None)
+        preferred = next((st.placed[x[0]].trainer for x in neighbours
+                          if x is not None and p.sessions[x[0]].module_id == sj.module_id), None)
+        return self.recreator.place_between(j, neighbours[0], neighbours[1], preferred)
+
     # -- one step ---------------------------------------------------------------------------
     def step(self) -> None:
         st, p, rng = self.state, self.p, self.rng
@@ -403,6 +543,8 @@ class RuinRecreate:
             0 if len(st.placed) < len(p.sessions) else 0.55)
         kind = ("eject" if r < 0.3 else "blocked" if r < 0.5 else "crowd" if r < 0.6 else "squeeze" if r < 0.7
                 else "near" if rng.random() < 0.7 else "cohorts")
+        if kind == "eject" and rng.random() < KICK_SHARE and self._kick():
+            return
         ruins = {"eject": self._eject, "blocked": self._blocked, "crowd": self._crowd, "squeeze": self._squeeze}
         got = ruins[kind]() if kind in ruins else None
         if got is None and kind in ruins:
@@ -444,6 +586,13 @@ class RuinRecreate:
                 st.placed_here(pl)
                 added.append(pl)
         self.recreator.earliest.clear()
+        self._judge(kind, before, missing_before, removed, added)
+
+    def _judge(self, kind: str, before: float, missing_before: int, removed: list[Placement],
+               added: list[Placement]) -> None:
+        """Keep the step's schedule (Late Acceptance; while sessions are missing, any step that
+        leaves no more of them missing) or put back what it `removed` in place of what it `added`."""
+        st, p = self.state, self.p
         after = st.cost
         n = self.stats.steps
         slot = n % len(self.history)
@@ -466,9 +615,15 @@ class RuinRecreate:
                 self.stats.improved += 1
                 rec[2] += 1
         else:
-            for pl in added:
-                st.remove(pl.session)
+            # `removed` is in the order taken out, so a session's first entry is where it was
+            # before the step (an ejection chain may move a session twice).
+            before_step: dict[int, Placement] = {}
             for pl in removed:
+                before_step.setdefault(pl.session, pl)
+            for i in {pl.session for pl in added} | set(before_step):
+                if i in st.placed:
+                    st.remove(i)
+            for pl in before_step.values():
                 st.add(pl)
         self.history[slot] = st.cost
 
