@@ -16,6 +16,12 @@ Ruins, in the spirit of Schrimpf et al. and SISR (Christiaens & Vanden Berghe):
   in its window goes back whole, earliest first, after some sessions in that window that
   share a trainer it could have, an interpreter it needs, a team or a person with it are
   taken out.
+* **kick** (completeness first): an ejection chain of one link per session. An incomplete
+  cohort's track goes back (from its first unplaced session, or whole and earliest first);
+  a session that would fit nowhere, or slip days past its earliest start, takes one of its
+  starts, and the few sessions in the way are taken out *alone* and put back between their
+  own cohort's neighbours (`Recreator.place_between`): a track spread thin by a scarce
+  interpreter or trainer is packed again without uprooting the tracks around it.
 * **near**: the sessions around a random session in time that share its trainer, team,
   room or site, with the rest of their cohorts' tracks.
 * **cohorts**: a few whole cohorts (their tracks after a random point).
