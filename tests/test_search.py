@@ -398,6 +398,23 @@ def test_a_rejected_ejection_chain_puts_every_session_back_where_it_was():
     assert_valid(data, problem, rr.state.placed)
 
 
+def test_sessions_moved_alone_keep_their_tracks_order_and_the_ledger_exact():
+    """The slide takes a few sessions out alone and puts each back between its own cohort's
+    neighbours: however many such steps are kept or undone, the schedule keeps every rule
+    and the cost the search steers by is the objective as the spec counts it."""
+    data = json.loads((SCENARIOS / "learning_centre_network.json").read_text(encoding="utf-8"))
+    problem = problem_of(data)
+    rr = RuinRecreate(problem, construct(problem), seed=4)
+    start = rr.state.cost
+    for _ in range(300):
+        rr._slide()
+    tried, kept, _better = rr.stats.by_ruin["slide"]
+    assert tried == 300 and kept > 0
+    assert rr.state.cost == pytest.approx(exact_costs(problem, rr.state.placed)["objective"], abs=1e-3)
+    assert rr.best_cost <= start
+    assert_valid(data, problem, rr.state.placed)
+
+
 def test_a_pool_whose_windows_part_is_offered_cohorts_that_part_with_them():
     # Three spring participants and seven summer ones, dealt into two cohorts that can never
     # meet; the group size is 3-5. Two cohorts cannot hold them (spring alone is three): among

@@ -49,6 +49,7 @@ log = logging.getLogger("modulplan.search")
 
 DAY = 24 * 60
 KICK_SHARE = 0.5  # of the eject steps, the share that takes out only the sessions in the way (`_kick`)
+SLIDE_SHARE = 0.3  # of the near steps, the share that moves a few sessions alone (`_slide`)
 
 
 @dataclass
@@ -527,6 +528,52 @@ class RuinRecreate:
                 st.add(x)
         return None
 
+    def _slide(self) -> bool:
+        """A few sessions near a random one in time that share its trainer, team, room or
+        site, each taken out *alone* and put back between its own cohort's neighbours (to
+        another time, trainer or room that costs less there); the step is dropped when one
+        no longer fits. False when there is nothing to try."""
+        st, p, rng = self.state, self.p, self.rng
+        if not st.placed:
+            return False
+        i = rng.choice(list(st.placed))
+        s = p.sessions[i]
+        if (s.position < st.movable_from[s.key.cohort]
+                or (self.region is not None and s.key.cohort not in self.region)):
+            return False
+        pl = st.placed[i]
+        day = st.day_of(pl)
+        teams = {t for t, _ in s.cohort.team_counts}
+        span = rng.choice((0, 1, 2, 7))
+        near = []
+        for d in range(day - span, day + span + 1):
+            for j in st.on_day.get(d, ()):
+                pj, sj = st.placed[j], p.sessions[j]
+                if (j != i and sj.position >= st.movable_from[sj.key.cohort]
+                        and (self.region is None or sj.key.cohort in self.region)
+                        and (pj.trainer == pl.trainer or (pj.room and pj.room == pl.room)
+                             or any(t in teams for t, _ in sj.cohort.team_counts))):
+                    near.append(j)
+        moving = [i] + rng.sample(near, min(len(near), rng.randint(0, 3)))
+        before, missing_before = st.cost, len(p.sessions) - len(st.placed)
+        removed = [st.remove(j) for j in moving]
+        added: list[Placement] = []
+        rng.shuffle(moving)
+        for j in moving:
+            got = self._between(j)
+            if got is None:
+                for x in added:
+                    st.remove(x.session)
+                for x in removed:
+                    st.add(x)
+                self.stats.steps += 1
+                self.stats.by_ruin["slide"][0] += 1
+                return True
+            st.placed_here(got)
+            added.append(got)
+        self._judge("slide", before, missing_before, removed, added)
+        return True
+
     def _between(self, j: int) -> Placement | None:
         """Session j back between its cohort's placed neighbours (its module's trainer first)."""
         st, p = self.state, self.p
@@ -550,6 +597,8 @@ class RuinRecreate:
         kind = ("eject" if r < 0.3 else "blocked" if r < 0.5 else "crowd" if r < 0.6 else "squeeze" if r < 0.7
                 else "near" if rng.random() < 0.7 else "cohorts")
         if kind == "eject" and rng.random() < KICK_SHARE and self._kick():
+            return
+        if kind == "near" and rng.random() < SLIDE_SHARE and self._slide():
             return
         ruins = {"eject": self._eject, "blocked": self._blocked, "crowd": self._crowd, "squeeze": self._squeeze}
         got = ruins[kind]() if kind in ruins else None
