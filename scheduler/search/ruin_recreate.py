@@ -241,21 +241,42 @@ class RuinRecreate:
         if not allowed:  # nothing fits after the placed part: move that part too
             return ({cid: st.movable_from[cid]}, [cid]) if q > st.movable_from[cid] else None
         k = rng.choice(allowed[: max(3, len(allowed) // 2)])
-        o, s = p.options[i], p.sessions[i]
-        c = o.candidates[k]
+        o = p.options[i]
         trainers = [t for t, ok in o.trainers.items() if ok.row[k]]
         rooms = [r for r, ok in o.rooms.items() if ok.row[k]] if o.needs_room else [None]
         if not trainers or not rooms:
             return None
         t, r = rng.choice(trainers), rng.choice(rooms)
-        teams = {x for x, _ in s.cohort.team_counts}
-        people = self.people_of[cid]
-        reach = st.book.reach
-        rest = p.rest_minutes
-        day = c.slot.day_number
         tr = p.scenario.trainers[t]
         ruin = {cid: q}
-        same_day_of_t = []
+        hits, same_day_of_t = self._in_the_way(cid, i, k, t, r)
+        for j in hits:
+            sj = p.sessions[j]
+            other = sj.key.cohort
+            pos = max(st.movable_from[other], sj.position)
+            if pos <= sj.position:
+                ruin[other] = min(ruin.get(other, pos), pos)
+        if tr.max_sessions_per_day is not None and len(same_day_of_t) >= tr.max_sessions_per_day:
+            j = rng.choice(same_day_of_t)
+            other = p.sessions[j].key.cohort
+            pos = max(st.movable_from[other], p.sessions[j].position)
+            ruin[other] = min(ruin.get(other, pos), pos)
+        others = [x for x in ruin if x != cid]
+        rng.shuffle(others)
+        return ruin, [cid] + others
+
+    def _in_the_way(self, cid: str, i: int, k: int, t: str, r: str | None) -> tuple[list[int], list[int]]:
+        """The other cohorts' sessions in the way of session i of cohort `cid` at start k with
+        trainer t and room r: the trainer's and the interpreters' it needs (with travel), the
+        room's and its teams' at that time, its people's within their daily rest; and,
+        apart, the trainer's other sessions that day (its daily limit)."""
+        st, p = self.state, self.p
+        o, s = p.options[i], p.sessions[i]
+        c = o.candidates[k]
+        teams = {x for x, _ in s.cohort.team_counts}
+        people = self.people_of[cid]
+        reach, rest, day = st.book.reach, p.rest_minutes, c.slot.day_number
+        hits, same_day_of_t = [], []
         for d in range(day - 1, day + 2):
             for j in st.on_day.get(d, ()):
                 pl = st.placed[j]
@@ -265,26 +286,16 @@ class RuinRecreate:
                     continue
                 if pl.trainer == t and cj.slot.day_number == day:
                     same_day_of_t.append(j)
-                hit = ((pl.trainer == t and cj.start < c.end + reach and c.start < cj.end + reach)
-                       or (r is not None and pl.room == r and cj.start < c.end and c.start < cj.end)
-                       or (cj.start < c.end and c.start < cj.end
-                           and (any(x in teams for x, _ in sj.cohort.team_counts)
-                                or (o.languages and any(x in o.interpreters for x in pl.interpreters))))
-                       or (cj.start < c.end + rest and c.start < cj.end + rest
-                           and not people.isdisjoint(self.people_of[sj.key.cohort])))
-                if hit:
-                    other = sj.key.cohort
-                    pos = max(st.movable_from[other], sj.position)
-                    if pos <= sj.position:
-                        ruin[other] = min(ruin.get(other, pos), pos)
-        if tr.max_sessions_per_day is not None and len(same_day_of_t) >= tr.max_sessions_per_day:
-            j = rng.choice(same_day_of_t)
-            other = p.sessions[j].key.cohort
-            pos = max(st.movable_from[other], p.sessions[j].position)
-            ruin[other] = min(ruin.get(other, pos), pos)
-        others = [x for x in ruin if x != cid]
-        rng.shuffle(others)
-        return ruin, [cid] + others
+                if ((pl.trainer == t and cj.start < c.end + reach and c.start < cj.end + reach)
+                        or (r is not None and pl.room == r and cj.start < c.end and c.start < cj.end)
+                        or (cj.start < c.end and c.start < cj.end
+                            and any(x in teams for x, _ in sj.cohort.team_counts))
+                        or (o.languages and cj.start < c.end + reach and c.start < cj.end + reach
+                            and any(x in o.interpreters for x in pl.interpreters))
+                        or (cj.start < c.end + rest and c.start < cj.end + rest
+                            and not people.isdisjoint(self.people_of[sj.key.cohort]))):
+                    hits.append(j)
+        return hits, same_day_of_t
 
     def _crowd(self) -> tuple[dict[str, int], list[str]] | None:
         """An incomplete cohort and every placed session inside its first unplaced session's
@@ -467,40 +478,18 @@ class RuinRecreate:
         records what it moves in `removed` and `added`. None, with nothing changed, when no
         start works so."""
         st, p, rng = self.state, self.p, self.rng
-        o, s = p.options[i], p.sessions[i]
-        teams = {x for x, _ in s.cohort.team_counts}
-        people = self.people_of[cid]
-        reach, rest = st.book.reach, p.rest_minutes
+        o = p.options[i]
         for k in rng.sample(starts, min(len(starts), 3)):
-            c = o.candidates[k]
             trainers = [t for t, ok in o.trainers.items() if ok.row[k]]
             rooms = [r for r, ok in o.rooms.items() if ok.row[k]] if o.needs_room else [None]
             if not trainers or not rooms:
                 continue
             t = preferred if preferred in trainers and rng.random() < 0.5 else rng.choice(trainers)
             r = rng.choice(rooms)
-            in_the_way: list[int] = []
-            ok = True
-            day = c.slot.day_number
-            for d in range(day - 1, day + 2):
-                for j in st.on_day.get(d, ()):
-                    pl = st.placed[j]
-                    cj = p.options[j].candidates[pl.candidate]
-                    sj = p.sessions[j]
-                    if sj.key.cohort == cid:
-                        continue
-                    if ((pl.trainer == t and cj.start < c.end + reach and c.start < cj.end + reach)
-                            or (r is not None and pl.room == r and cj.start < c.end and c.start < cj.end)
-                            or (cj.start < c.end and c.start < cj.end
-                                and any(x in teams for x, _ in sj.cohort.team_counts))
-                            or (o.languages and cj.start < c.end + reach and c.start < cj.end + reach
-                                and any(x in o.interpreters for x in pl.interpreters))
-                            or (cj.start < c.end + rest and c.start < cj.end + rest
-                                and not people.isdisjoint(self.people_of[sj.key.cohort]))):
-                        if sj.position < st.movable_from[sj.key.cohort] or (
-                                self.region is not None and sj.key.cohort not in self.region):
-                            ok = False  # frozen, or another region's: not this start
-                        in_the_way.append(j)
+            in_the_way, _same_day = self._in_the_way(cid, i, k, t, r)
+            ok = all(p.sessions[j].position >= st.movable_from[p.sessions[j].key.cohort]
+                     and (self.region is None or p.sessions[j].key.cohort in self.region)
+                     for j in in_the_way)  # none frozen, none another region's
             if not ok or not in_the_way or len(in_the_way) > 4:
                 continue
             out = [st.remove(j) for j in in_the_way]
