@@ -414,15 +414,7 @@ def _child_search(problem, placed, deadline, seed, stop, pipe, at_floor: bool = 
     try:
         with spans_at_floor() if at_floor else nullcontext():
             if at_floor:
-                other = schedulable_cohorts(PlanningProblem(problem.scenario),
-                                            deadline=time.monotonic() + (deadline - time.monotonic()) / 4)
-                same_people = ({u.participant for u in other.unassigned}
-                               == {u.participant for u in problem.unassigned})
-                if same_people and sorted(c.participants for c in other.cohorts) != sorted(
-                        c.participants for c in problem.cohorts):
-                    problem, placed = other, construct(other)
-                    log.info("a search starts from cohorts formed at the tracks' floor: %d cohorts, %d sessions "
-                             "unscheduled", len(other.cohorts), len(other.sessions) - len(placed))
+                problem, placed = _formed_at_floor(problem, placed, deadline)
             found, best, _stats = improve(problem, placed, deadline=deadline, seed=seed, cancel=stop)
         rows = [(found.sessions[i].key, found.options[i].candidates[pl.candidate].slot.index, pl.trainer, pl.room,
                  pl.interpreters) for i, pl in best.items()]
@@ -432,6 +424,23 @@ def _child_search(problem, placed, deadline, seed, stop, pipe, at_floor: bool = 
         pipe.send(None)
     finally:
         pipe.close()
+
+
+def _formed_at_floor(problem: PlanningProblem, placed: dict[int, Placement], deadline: float
+                     ) -> tuple[PlanningProblem, dict[int, Placement]]:
+    """The problem with its cohorts formed anew (inside `spans_at_floor`) and their
+    constructive schedule, when that assigns the same participants and forms other cohorts;
+    else the problem and schedule as given. A quarter of the time left at most."""
+    other = schedulable_cohorts(PlanningProblem(problem.scenario),
+                                deadline=time.monotonic() + (deadline - time.monotonic()) / 4)
+    same_people = {u.participant for u in other.unassigned} == {u.participant for u in problem.unassigned}
+    if not same_people or sorted(c.participants for c in other.cohorts) == sorted(
+            c.participants for c in problem.cohorts):
+        return problem, placed
+    placed = construct(other)
+    log.info("a search starts from cohorts formed at the tracks' floor: %d cohorts, %d sessions unscheduled",
+             len(other.cohorts), len(other.sessions) - len(placed))
+    return other, placed
 
 
 def _rebuild(problem: PlanningProblem, cohorts, rows) -> tuple[PlanningProblem, dict[int, Placement]]:

@@ -509,12 +509,7 @@ class RuinRecreate:
                 added.append(mine)
                 added.extend(back)
                 return mine
-            for x in back:
-                st.remove(x.session)
-            if mine is not None:
-                st.remove(i)
-            for x in out:
-                st.add(x)
+            self._undo(out, back + ([mine] if mine is not None else []))
         return None
 
     def _slide(self) -> bool:
@@ -551,10 +546,7 @@ class RuinRecreate:
         for j in moving:
             got = self._between(j)
             if got is None:
-                for x in added:
-                    st.remove(x.session)
-                for x in removed:
-                    st.add(x)
+                self._undo(removed, added)
                 self.stats.steps += 1
                 self.stats.by_ruin["slide"][0] += 1
                 return True
@@ -659,17 +651,22 @@ class RuinRecreate:
                 self.stats.improved += 1
                 rec[2] += 1
         else:
-            # `removed` is in the order taken out, so a session's first entry is where it was
-            # before the step (an ejection chain may move a session twice).
-            before_step: dict[int, Placement] = {}
-            for pl in removed:
-                before_step.setdefault(pl.session, pl)
-            for i in {pl.session for pl in added} | set(before_step):
-                if i in st.placed:
-                    st.remove(i)
-            for pl in before_step.values():
-                st.add(pl)
+            self._undo(removed, added)
         self.history[slot] = st.cost
+
+    def _undo(self, removed: list[Placement], added: list[Placement]) -> None:
+        """Every session a step touched back where it was before the step. `removed` is in the
+        order taken out, so a session's first entry is that place (an ejection chain may move
+        a session twice)."""
+        st = self.state
+        before_step: dict[int, Placement] = {}
+        for pl in removed:
+            before_step.setdefault(pl.session, pl)
+        for i in {pl.session for pl in added} | set(before_step):
+            if i in st.placed:
+                st.remove(i)
+        for pl in before_step.values():
+            st.add(pl)
 
     def run(self, deadline: float, *, cancel: threading.Event | None = None,
             on_improve: Callable[[dict[int, Placement], float], None] | None = None,
