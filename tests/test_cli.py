@@ -156,6 +156,17 @@ def test_invalid_json_file_exits_2(tmp_path, tiny_path, command):
     assert "not valid JSON" in proc.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "solve", "validate"])
+def test_a_file_that_is_not_there_is_named_in_a_plain_message_and_exits_2(tmp_path, tiny_path, command):
+    missing = tmp_path / "not-there.json"
+    args = {"check": [missing], "solve": [missing, "--out", tmp_path / "s.json", "--time-limit", 1],
+            "validate": [tiny_path, missing]}[command]
+    proc = cli(command, *args)
+    assert proc.returncode == 2, explain(proc)
+    assert f"cannot use {missing}: No such file or directory" in proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
 # ----------------------------------------------------------------------------- solve and validate
 
 def test_solve_writes_a_schedule_and_reports_constructive_final_and_bound(solved):

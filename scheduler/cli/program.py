@@ -13,7 +13,7 @@ import logging
 import sys
 from importlib.metadata import EntryPoint, entry_points
 
-from scheduler.cli.common import EXIT_BROKEN, EXIT_OK
+from scheduler.cli.common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK
 from scheduler.cli.explain import add_subcommand as add_explain_subcommand
 from scheduler.cli.solving import add_subcommands as add_solving_subcommands
 from scheduler.cli.spreadsheets import add_subcommands as add_spreadsheet_subcommands
@@ -76,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stderr.close()
         return EXIT_OK
+    except OSError as exc:  # a file named on the command line that is not there or not allowed
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"modulplan: cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
     except Exception as exc:  # an internal error: say so plainly, keep the trace for developers
         logging.getLogger("modulplan").exception("internal error: %s", exc)
         return EXIT_BROKEN
