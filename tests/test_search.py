@@ -28,6 +28,7 @@ from tests.scenario_factory import (
     H0,
     MON_FRI,
     counted,
+    interpreter,
     named,
     pattern,
     plan,
@@ -134,6 +135,43 @@ def test_speakers_of_one_language_study_together_when_the_teams_allow():
     with_ar = [c for c in problem.cohorts if "ar" in c.languages]
     assert len(problem.cohorts) == 2 and len(with_ar) == 1
     assert {"p1", "p6"} <= set(with_ar[0].participants)
+
+
+def test_speakers_whom_one_interpreter_serves_study_together_across_teams():
+    """Teams of 6 and 5 (slack 3 each: at most 3 of a team in a cohort that meets on shift); one
+    member of each needs an interpreter, one Arabic, one Thai, and one interpreter speaks both.
+    The two cohorts are formed so that one of them needs her, not both."""
+    sc = scenario_factory(
+        participants=[named("a1", "lag-1", language="ar"), *[named(f"a{n}", "lag-1") for n in range(2, 7)],
+                      named("b1", "lag-2", language="th"), *[named(f"b{n}", "lag-2") for n in range(2, 6)]],
+        workplaces=[workplace(teams=[team("lag-1", headcount=10, min_staffing=7),
+                                     team("lag-2", headcount=10, min_staffing=7)])],
+        track={"max_group": 6},
+        interpreters=[interpreter("I1", languages=("ar", "th", "sv"))],
+    )
+    problem = problem_of(sc)
+    needing = [c for c in problem.cohorts if c.languages]
+    assert len(problem.cohorts) >= 2 and len(needing) == 1
+    assert {"a1", "b1"} <= set(needing[0].participants)
+    assert all(max(n for _, n in c.team_counts) <= 3 for c in problem.cohorts)
+    solve_checked(sc, time_limit=3)
+
+
+def test_speakers_whom_one_interpreter_serves_are_gathered_in_a_mixed_track_of_one_person_per_workplace():
+    """Twelve workplaces send one person each to a mixed-workplace track of cohorts of six; two of
+    them need Arabic and Thai, which one interpreter speaks. No team has a second member
+    to swap with, yet the two end in one cohort: only it needs her."""
+    places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
+    langs = {1: "ar", 10: "th"}
+    plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))])
+             for n in range(1, 13)]
+    sc = scenario_factory(workplaces=places, action_plans=plans, track={"max_group": 6, "mix_workplaces": True},
+                          interpreters=[interpreter("I1", languages=("ar", "th", "sv"))])
+    problem = problem_of(sc)
+    needing = [c for c in problem.cohorts if c.languages]
+    assert len(problem.cohorts) == 2 and len(needing) == 1
+    assert {"p1", "p10"} <= set(needing[0].participants)
+    solve_checked(sc, time_limit=3)
 
 
 def test_a_cohort_that_cannot_meet_even_alone_is_formed_again_with_its_pool():

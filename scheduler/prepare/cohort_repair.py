@@ -20,8 +20,9 @@ class GroupRepair:
     slack, and the on-shift members' shifts share start times. The dealing that made the
     groups looks at teams and languages only; in a mixed-workplace pool the members' windows,
     sites and rooms differ, and a cohort that breaks one of these can never be scheduled.
-    Among groupings that keep all of them, fewer languages per cohort (interpreters are
-    scarce) and roomier windows are preferred."""
+    Among groupings that keep all of them, fewer interpreters needed per cohort (they are
+    scarce: `lang_of` gives each member's need, see `interpreter_needs`) and roomier windows
+    are preferred."""
 
     HARD = 1000.0
     MAX_EVALUATIONS = 4000
@@ -118,7 +119,7 @@ class GroupRepair:
         groups = [list(g) for g in groups]
         pen = [self.penalty(g) for g in groups]
         if max(pen) < self.HARD / 2:  # the preferences move a penalty by less than that
-            return groups
+            return self.gather_speakers(groups, pen)
         rng = random.Random(len(groups) * 7919 + sum(len(g) for g in groups))
         evaluations = 0
         improved = True
@@ -163,6 +164,43 @@ class GroupRepair:
                     improved = True
                 if evaluations >= self.MAX_EVALUATIONS:
                     break
+        return self.gather_speakers(groups, pen) if max(pen) < self.HARD / 2 else groups
+
+    def gather_speakers(self, groups: list[list[str]], pen: list[float]) -> list[list[str]]:
+        """Members who need the same interpreters brought into as few of the pool's cohorts as
+        the rules let (every cohort with one of them needs an interpreter at each of its
+        sessions, and interpreters are few): each is moved to, or swapped with a member of,
+        the cohort with most of them when both cohorts can still meet and their penalty drops.
+        On a planted network programme the dealing left the one interpreter of three
+        languages with 11 sessions more than the witness's cohorts give her."""
+        need = self.lang_of
+        classes = Counter(need[p] for g in groups for p in g if need[p])
+        if len(groups) < 2 or not classes:
+            return groups
+        groups, pen = [list(g) for g in groups], list(pen)
+        evaluations = 0
+        for cls, _n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])):
+            home = max(range(len(groups)), key=lambda j: (sum(need[p] == cls for p in groups[j]), -j))
+            for j in range(len(groups)):
+                if j == home:
+                    continue
+                for x in [p for p in groups[j] if need[p] == cls]:
+                    if evaluations >= self.MAX_EVALUATIONS:
+                        return groups
+                    options = [None] if len(groups[home]) < self.gmax and len(groups[j]) > self.gmin else []
+                    options += sorted((y for y in groups[home] if need[y] != cls), key=lambda y: (bool(need[y]), y))
+                    best = None
+                    for y in options:
+                        nh = [p for p in groups[home] if p != y] + [x]
+                        nj = [p for p in groups[j] if p != x] + ([y] if y is not None else [])
+                        ph, pj = self.penalty(nh), self.penalty(nj)
+                        evaluations += 1
+                        gain = pen[home] + pen[j] - ph - pj
+                        if ph < self.HARD / 2 and pj < self.HARD / 2 and gain > 1e-9 and (
+                                best is None or gain > best[0]):
+                            best = (gain, nh, nj, ph, pj)
+                    if best is not None:
+                        _gain, groups[home], groups[j], pen[home], pen[j] = best
         return groups
 
 
@@ -193,5 +231,17 @@ def _repair_of(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: 
                 plans_of[pid].append(plan)
     members = [(pid, plans_of[pid][0]) for g in groups for pid in g]
     team_of = {pid: scenario.participants[pid].team for pid, _ in members}
-    lang_of = {pid: scenario.participants[pid].language or "" for pid, _ in members}
+    lang_of = interpreter_needs(scenario, {pid: scenario.participants[pid].language or "" for pid, _ in members})
     return GroupRepair(shaper, track, members, plans_of, team_of, lang_of, track.min_group, track.max_group)
+
+
+def interpreter_needs(scenario: Scenario, lang_of: dict[str, str]) -> dict[str, str]:
+    """Per participant, who could interpret for them ("" when nobody needs to): the ids of the
+    interpreters who speak their language, or the language when none does. Speakers of
+    languages one interpreter covers alike (she speaks Arabic, Bosnian and Thai) need the
+    same person, and a cohort that has them all needs her once."""
+    by_language: dict[str, str] = {}
+    for lang in set(lang_of.values()) - {""}:
+        speakers = sorted(i.id for i in scenario.interpreters.values() if lang in i.languages)
+        by_language[lang] = "+".join(speakers) if speakers else lang
+    return {pid: by_language.get(lang, "") for pid, lang in lang_of.items()}

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 
 from scheduler.domain import ActionPlan
 from scheduler.prepare.cohort_records import Cohort, Unassigned
-from scheduler.prepare.cohort_repair import GroupRepair
+from scheduler.prepare.cohort_repair import GroupRepair, interpreter_needs
 from scheduler.prepare.cohort_shaper import CohortShaper
 
 
@@ -26,6 +26,7 @@ def split_pool(shaper: CohortShaper, track_id: str, pool: list[ActionPlan], pref
     plan_of = {pid: plan for pid, plan in members}
     team_of = {pid: sc.participants[pid].team for pid, _ in members}
     lang_of = {pid: sc.participants[pid].language or "" for pid, _ in members}
+    need_of = interpreter_needs(sc, lang_of)  # speakers whom one interpreter serves deal as one
     gmin, gmax = track.min_group, track.max_group
     gmax = max(gmin, min(gmax, shaper.room_capacity(track, pool)))
     groups: list[list[str]] = []
@@ -56,12 +57,12 @@ def split_pool(shaper: CohortShaper, track_id: str, pool: list[ActionPlan], pref
                 if c != big:
                     classes[big] += classes.pop(c)
         for c in sorted(classes):
-            rs = sorted(classes[c], key=lambda p: (team_of[p], lang_of[p], p))
+            rs = sorted(classes[c], key=lambda p: (team_of[p], need_of[p], p))
             per_team = Counter(team_of[p] for p in rs)
             k = max(math.ceil(len(rs) / gmax),
                     max(math.ceil(n / max(1, teams[t].staffing_slack)) for t, n in per_team.items()))
             k = _valid_count(len(rs), gmin, gmax, k)
-            bins = _deal(rs, k, team_of, lang_of, teams)
+            bins = _deal(rs, k, team_of, need_of, teams)
             cap = k * gmax
             groups += bins
             left += [p for b in bins for p in b[gmax:]] if cap < len(rs) else []
@@ -69,10 +70,10 @@ def split_pool(shaper: CohortShaper, track_id: str, pool: list[ActionPlan], pref
             def phase(p):
                 t = teams[team_of[p]]
                 cycle = len(sc.shift_patterns[t.pattern].cycle)
-                return (t.pattern, t.offset_days % cycle, team_of[p], lang_of[p], p)
+                return (t.pattern, t.offset_days % cycle, team_of[p], need_of[p], p)
 
             rs = sorted(flex, key=phase)
-            spread_in.sort(key=lambda p: (team_of[p], lang_of[p], p))
+            spread_in.sort(key=lambda p: (team_of[p], need_of[p], p))
             total = len(rs) + len(spread_in)
             k = max(math.ceil(total / gmax),
                     max((math.ceil(n / max(1, teams[t].staffing_slack))
@@ -95,7 +96,7 @@ def split_pool(shaper: CohortShaper, track_id: str, pool: list[ActionPlan], pref
     groups = [[p for p in g if p not in left_set] for g in groups]
     groups = [g for g in groups if g]
     if len(groups) > 1 or len(members) >= 2 * gmin:
-        groups = GroupRepair(shaper, track, members, plans_of, team_of, lang_of,
+        groups = GroupRepair(shaper, track, members, plans_of, team_of, need_of,
                               gmin, gmax).repair(groups)
     out = []
     for n, g in enumerate((g for g in groups if g), start=1):
