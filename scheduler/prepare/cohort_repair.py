@@ -187,7 +187,9 @@ class GroupRepair:
                 for x in [p for p in groups[j] if need[p] == cls]:
                     if evaluations >= self.MAX_EVALUATIONS:
                         return groups
-                    options = [None] if len(groups[home]) < self.gmax and len(groups[j]) > self.gmin else []
+                    # moved alone (when the sizes allow), else swapped with one who needs no other
+                    alone = len(groups[home]) < self.gmax and len(groups[j]) > self.gmin
+                    options: list[str | None] = [None] if alone else []
                     options += sorted((y for y in groups[home] if need[y] != cls), key=lambda y: (bool(need[y]), y))
                     best = None
                     for y in options:
