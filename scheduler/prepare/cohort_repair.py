@@ -26,6 +26,7 @@ class GroupRepair:
 
     HARD = 1000.0
     MAX_EVALUATIONS = 4000
+    GATHER_TRIES = 8  # places tried per speaker when gathering (a national programme has hundreds of pools)
 
     def __init__(self, shaper, track, members, plans_of, team_of, lang_of, gmin: int, gmax: int):
         sc = shaper.sc
@@ -180,6 +181,8 @@ class GroupRepair:
         groups, pen = [list(g) for g in groups], list(pen)
         evaluations = 0
         for cls, _n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])):
+            if sum(any(need[p] == cls for p in g) for g in groups) < 2:
+                continue  # together already
             home = max(range(len(groups)), key=lambda j: (sum(need[p] == cls for p in groups[j]), -j))
             for j in range(len(groups)):
                 if j == home:
@@ -187,10 +190,13 @@ class GroupRepair:
                 for x in [p for p in groups[j] if need[p] == cls]:
                     if evaluations >= self.MAX_EVALUATIONS:
                         return groups
-                    # moved alone (when the sizes allow), else swapped with one who needs no other
+                    # moved alone (when the sizes allow), else swapped: a member of the same team
+                    # first (the teams' shares stay), one who needs no interpreter first
                     alone = len(groups[home]) < self.gmax and len(groups[j]) > self.gmin
                     options: list[str | None] = [None] if alone else []
-                    options += sorted((y for y in groups[home] if need[y] != cls), key=lambda y: (bool(need[y]), y))
+                    options += sorted((y for y in groups[home] if need[y] != cls),
+                                      key=lambda y: (self.team_of[y] != self.team_of[x], bool(need[y]), y))
+                    del options[self.GATHER_TRIES:]
                     best = None
                     for y in options:
                         nh = [p for p in groups[home] if p != y] + [x]
