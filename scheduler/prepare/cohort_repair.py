@@ -21,17 +21,17 @@ class GroupRepair:
     groups looks at teams and languages only; in a mixed-workplace pool the members' windows,
     sites and rooms differ, and a cohort that breaks one of these can never be scheduled.
     Among groupings that keep all of them, fewer interpreters needed per cohort (they are
-    scarce: `lang_of` gives each member's need, see `interpreter_needs`) and roomier windows
+    scarce: `need_of` gives each member's, see `interpreter_needs`) and roomier windows
     are preferred."""
 
     HARD = 1000.0
     MAX_EVALUATIONS = 4000
     GATHER_TRIES = 8  # places tried per speaker when gathering (a national programme has hundreds of pools)
 
-    def __init__(self, shaper, track, members, plans_of, team_of, lang_of, gmin: int, gmax: int):
+    def __init__(self, shaper, track, members, plans_of, team_of, need_of, gmin: int, gmax: int):
         sc = shaper.sc
         self.shaper, self.sc, self.track = shaper, sc, track
-        self.team_of, self.lang_of = team_of, lang_of
+        self.team_of, self.need_of = team_of, need_of
         self.gmin, self.gmax = gmin, gmax
         self.need = track_span_days(sc, track)
         self.window = {}
@@ -113,7 +113,7 @@ class GroupRepair:
             if free < sessions:
                 hard += 5 + (sessions - free)
             fewest = free if fewest is None else min(fewest, free)
-        langs = len({self.lang_of[p] for p in group if self.lang_of[p]})
+        langs = len({self.need_of[p] for p in group if self.need_of[p]})
         return self.HARD * hard + langs - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50)
 
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
@@ -174,7 +174,7 @@ class GroupRepair:
         the cohort with most of them when both cohorts can still meet and their penalty drops.
         On a planted network programme the dealing left the one interpreter of three
         languages with 11 sessions more than the witness's cohorts give her."""
-        need = self.lang_of
+        need = self.need_of
         classes = Counter(need[p] for g in groups for p in g if need[p])
         if len(groups) < 2 or not classes:
             return groups
@@ -239,8 +239,8 @@ def _repair_of(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: 
                 plans_of[pid].append(plan)
     members = [(pid, plans_of[pid][0]) for g in groups for pid in g]
     team_of = {pid: scenario.participants[pid].team for pid, _ in members}
-    lang_of = interpreter_needs(scenario, {pid: scenario.participants[pid].language or "" for pid, _ in members})
-    return GroupRepair(shaper, track, members, plans_of, team_of, lang_of, track.min_group, track.max_group)
+    need_of = interpreter_needs(scenario, {pid: scenario.participants[pid].language or "" for pid, _ in members})
+    return GroupRepair(shaper, track, members, plans_of, team_of, need_of, track.min_group, track.max_group)
 
 
 def interpreter_needs(scenario: Scenario, lang_of: dict[str, str]) -> dict[str, str]:

@@ -128,26 +128,27 @@ def members_of_pool(pool: list[ActionPlan], plans_of: dict[str, list[ActionPlan]
     return out
 
 
-def _deal(people: list[str], k: int, team_of: dict, lang_of: dict, teams: dict) -> list[list[str]]:
+def _deal(people: list[str], k: int, team_of: dict, need_of: dict, teams: dict) -> list[list[str]]:
     """Deal `people` (sorted by team) round robin into k cohorts, so each team is spread evenly
     (a team's share of a cohort meeting on shift is capped by its staffing slack); then bring
-    those who need the same language together by swapping them with members of their own team
-    (a swap keeps every cohort's size and team shares): every cohort with a speaker of a
-    language needs an interpreter for every session, and interpreters are few."""
+    those who need the same interpreters (`need_of`, from `interpreter_needs`) together by
+    swapping them with members of their own team (a swap keeps every cohort's size and team
+    shares): every cohort with a speaker of a language needs an interpreter for every
+    session, and interpreters are few."""
     bins: list[list[str]] = [[] for _ in range(k)]
     for n, pid in enumerate(people):
         bins[n % k].append(pid)
-    speakers = Counter(lang_of[p] for p in people if lang_of[p])
+    speakers = Counter(need_of[p] for p in people if need_of[p])
     for lang, _ in sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0])):
-        home = max(range(k), key=lambda j: (sum(lang_of[p] == lang for p in bins[j]), -j))
+        home = max(range(k), key=lambda j: (sum(need_of[p] == lang for p in bins[j]), -j))
         for j in range(k):
             if j == home:
                 continue
-            for pid in [p for p in bins[j] if lang_of[p] == lang]:
+            for pid in [p for p in bins[j] if need_of[p] == lang]:
                 # a member of the same team in the home cohort who does not need this language
                 # (one who needs none first)
-                swap = sorted((q for q in bins[home] if team_of[q] == team_of[pid] and lang_of[q] != lang),
-                              key=lambda q: (bool(lang_of[q]), q))
+                swap = sorted((q for q in bins[home] if team_of[q] == team_of[pid] and need_of[q] != lang),
+                              key=lambda q: (bool(need_of[q]), q))
                 if swap:
                     q = swap[0]
                     bins[home][bins[home].index(q)] = pid
