@@ -171,7 +171,9 @@ class GroupRepair:
         """Members who need the same interpreters brought into as few of the pool's cohorts as
         the rules let (every cohort with one of them needs an interpreter at each of its
         sessions, and interpreters are few): each is moved to, or swapped with a member of,
-        the cohort with most of them when both cohorts can still meet and their penalty drops.
+        the cohort with most of them when both cohorts can still meet, their penalty drops and
+        neither takes on a need it did not have (a cohort that needs three interpreters at
+        once is harder to place than two that need one each).
         On a planted network programme the dealing left the one interpreter of three
         languages with 11 sessions more than the witness's cohorts give her."""
         need = self.need_of
@@ -190,15 +192,16 @@ class GroupRepair:
                 for x in [p for p in groups[j] if need[p] == cls]:
                     if evaluations >= self.MAX_EVALUATIONS:
                         return groups
-                    # moved alone (when the sizes allow), else swapped: a member of the same team
-                    # first (the teams' shares stay), one who needs no interpreter first
-                    alone = len(groups[home]) < self.gmax and len(groups[j]) > self.gmin
-                    options: list[str | None] = [None] if alone else []
+                    # swapped (the sizes stay): a member of the same team first (the teams'
+                    # shares stay too), one who needs no interpreter first
+                    options: list[str | None] = []
                     options += sorted((y for y in groups[home] if need[y] != cls),
                                       key=lambda y: (self.team_of[y] != self.team_of[x], bool(need[y]), y))
                     del options[self.GATHER_TRIES:]
                     best = None
                     for y in options:
+                        if y is not None and need[y] and not any(need[p] == need[y] for p in groups[j]):
+                            continue  # no cohort takes on a need it did not have
                         nh = [p for p in groups[home] if p != y] + [x]
                         nj = [p for p in groups[j] if p != x] + ([y] if y is not None else [])
                         ph, pj = self.penalty(nh), self.penalty(nj)
