@@ -170,10 +170,12 @@ class GroupRepair:
     def gather_speakers(self, groups: list[list[str]], pen: list[float]) -> list[list[str]]:
         """Members who need the same interpreters brought into as few of the pool's cohorts as
         the rules let (every cohort with one of them needs an interpreter at each of its
-        sessions, and interpreters are few): each is moved to, or swapped with a member of,
-        the cohort with most of them when both cohorts can still meet, their penalty drops and
-        neither takes on a need it did not have (a cohort that needs three interpreters at
-        once is harder to place than two that need one each).
+        sessions, and interpreters are few): each is swapped with a member of the cohort with
+        most of them when both cohorts can still meet, their penalty drops and neither takes
+        on a need it did not have (a cohort that needs three interpreters at once is harder
+        to place than two that need one each). Sizes stay: on planted care S 6 a speaker
+        moved alone (9 and 8 became 10 and 7) left the smaller cohort one the search could
+        not place in 8 s.
         On a planted network programme the dealing left the one interpreter of three
         languages with 11 sessions more than the witness's cohorts give her."""
         need = self.need_of
@@ -194,16 +196,14 @@ class GroupRepair:
                         return groups
                     # swapped (the sizes stay): a member of the same team first (the teams'
                     # shares stay too), one who needs no interpreter first
-                    options: list[str | None] = []
-                    options += sorted((y for y in groups[home] if need[y] != cls),
-                                      key=lambda y: (self.team_of[y] != self.team_of[x], bool(need[y]), y))
-                    del options[self.GATHER_TRIES:]
+                    options = sorted((y for y in groups[home] if need[y] != cls),
+                                     key=lambda y: (self.team_of[y] != self.team_of[x], bool(need[y]), y))
                     best = None
-                    for y in options:
-                        if y is not None and need[y] and not any(need[p] == need[y] for p in groups[j]):
+                    for y in options[:self.GATHER_TRIES]:
+                        if need[y] and not any(need[p] == need[y] for p in groups[j]):
                             continue  # no cohort takes on a need it did not have
                         nh = [p for p in groups[home] if p != y] + [x]
-                        nj = [p for p in groups[j] if p != x] + ([y] if y is not None else [])
+                        nj = [p for p in groups[j] if p != x] + [y]
                         ph, pj = self.penalty(nh), self.penalty(nj)
                         evaluations += 1
                         gain = pen[home] + pen[j] - ph - pj
