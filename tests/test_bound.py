@@ -139,7 +139,7 @@ def test_example_scenario_bound_below_a_solved_schedule(path):
     name = path.stem
     raw = json.loads(path.read_text())
     data, sc = _load(raw)
-    schedule = solve_scenario(data, SolveParams(time_limit=10, workers=1)).schedule
+    schedule = solve_scenario(data, SolveParams(time_limit=5, workers=1)).schedule
     report = validate(data, schedule)
     assert report.ok, format_report(report)
     _check(name, sc, _true_objective(data, schedule))
