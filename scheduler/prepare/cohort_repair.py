@@ -173,11 +173,10 @@ class GroupRepair:
         sessions, and interpreters are few): each is swapped with a member of the cohort with
         most of them when both cohorts can still meet, their penalty drops and neither takes
         on a need it did not have (a cohort that needs three interpreters at once is harder
-        to place than two that need one each). Sizes stay: on planted care S 6 a speaker
-        moved alone (9 and 8 became 10 and 7) left the smaller cohort one the search could
-        not place in 8 s.
-        On a planted network programme the dealing left the one interpreter of three
-        languages with 11 sessions more than the witness's cohorts give her."""
+        to place than two that need one each). Why: on a planted network programme the
+        dealing left the one interpreter of three languages with 11 sessions more than the
+        witness's cohorts give her. Sizes stay: on planted care S 6 a speaker moved alone (9
+        and 8 became 10 and 7) left the smaller cohort one the search could not place in 8 s."""
         need = self.need_of
         classes = Counter(need[p] for g in groups for p in g if need[p])
         if len(groups) < 2 or not classes:
