@@ -246,6 +246,24 @@ def test_a_solve_ends_inside_its_time_limit_and_reports_the_search():
     assert report.ok, format_report(report)
 
 
+def test_a_solve_stops_early_when_only_sessions_that_can_never_be_placed_are_missing(tiny_example_scenario):
+    from scheduler.solve import SolveParams, solve_scenario
+
+    # Nobody may teach SAK1: the safety track can never start (and SAK2 waits for it); the
+    # care track is placed, and once the search finds nothing cheaper it stops, as on a
+    # complete programme, instead of searching the whole time limit for what cannot be.
+    data = copy.deepcopy(tiny_example_scenario)
+    next(m for m in data["modules"] if m["id"] == "SAK1")["qualification"] = "SAK1-NOBODY"
+    started = time.monotonic()
+    result = solve_scenario(data, SolveParams(time_limit=20, workers=2))
+    assert time.monotonic() - started < 10
+    missing = {u["module"] for u in result.schedule["unscheduled"]}
+    assert missing == {"SAK1", "SAK2"}
+    assert {s["module"] for s in result.schedule["sessions"]} == {"VARD1", "VARD2"}
+    report = validate(data, result.schedule)
+    assert report.ok, format_report(report)
+
+
 def test_cohorts_are_formed_deterministically():
     data = json.loads((SCENARIOS / "elderly_care_municipality.json").read_text(encoding="utf-8"))
     sc = build_scenario(load_scenario(copy.deepcopy(data)))

@@ -87,6 +87,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     started = time.monotonic()
     phase = max(1.0, (deadline - started) / 8)
     tried: set[str] = set()
+    ever_tried: set[str] = set()  # cohorts a cohort move has been tried for (`tried` is reset)
     retries = 0
     # Sessions missing from the start are the first target: a short first phase, then the
     # cohort moves (when time is short, a full phase could leave none for them).
@@ -98,7 +99,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         rr.run(min(deadline, now + run_for), cancel=cancel, patience=patience,
                on_improve=_reporting(on_step, rr))
         if (patience is not None and rr.stats.steps and time.monotonic() < min(deadline, now + run_for) - 0.05
-                and len(rr.best) == len(problem.sessions)):
+                and _as_complete_as_can_be(rr, ever_tried, replan)):
             break  # stopped for patience: complete, and nothing better for a long while
         run_for = phase
         # Cohorts that cannot even start (members whose windows never meet) are no target of
@@ -154,6 +155,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             if cid not in problem.cohort_by_id:
                 continue  # gone in an earlier move of this round
             tried.add(cid)
+            ever_tried.add(cid)
             got = _cohort_move(problem, best, cid, cid in still_missing, seed + retries, deadline - margin, stats,
                                retries)
             if got is not None:
@@ -189,6 +191,18 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             break
     stats.update(rr.stats.as_dict())
     return problem, rr.best, stats
+
+
+def _as_complete_as_can_be(rr: RuinRecreate, tried: AbstractSet[str], replan: bool) -> bool:
+    """Whether the search's best schedule misses only sessions without any start, and (but in
+    a re-plan, whose cohorts stay) each of their cohorts has had its cohort moves tried: then
+    only cost is left to gain, and patience may end the search as on a complete schedule."""
+    if len(rr.best) + rr.without_start < len(rr.p.sessions):
+        return False
+    if len(rr.best) == len(rr.p.sessions) or replan:
+        return True
+    missing = {rr.p.sessions[i].key.cohort for i in range(len(rr.p.sessions)) if i not in rr.best}
+    return missing <= tried
 
 
 def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: str, missing: bool, seed: int,

@@ -67,6 +67,22 @@ class SearchStats:
                                  for k, v in self.by_ruin.items()}}
 
 
+def sessions_without_start(problem: PlanningProblem) -> int:
+    """How many sessions can never be placed with the cohorts as they are: those without any
+    candidate start (no time in the window when the cohort may meet...), qualified trainer or
+    room that fits, and every later session of their cohort's track (none is scheduled without
+    its predecessor, rule 1). No neighbourhood can place them; only a change of members can."""
+    def never(i: int) -> bool:
+        o = problem.options[i]
+        return not o.candidates or not o.trainers or (o.needs_room and not o.rooms)
+
+    count = 0
+    for idxs in problem.by_cohort.values():
+        first = next((q for q, i in enumerate(idxs) if never(i)), None)
+        count += 0 if first is None else len(idxs) - first
+    return count
+
+
 class Schedule:
     """The search state: placements, the bookings that check them, the exact cost."""
 
@@ -166,6 +182,7 @@ class RuinRecreate:
             for t, _ in c.team_counts:
                 self.cohorts_of_team[t].add(c.id)
         self.people_of = {c.id: set(c.participants) for c in problem.cohorts}
+        self.without_start = sessions_without_start(problem)
 
     # -- ruins -----------------------------------------------------------------------------
     def _missing_seed(self) -> tuple[str, list[int], int, int] | None:
@@ -681,8 +698,10 @@ class RuinRecreate:
             if now >= deadline or (cancel is not None and cancel.is_set()):
                 break
             if (patience is not None and self.stats.steps - last_better > patience
-                    and len(self.best) == len(self.p.sessions)):
-                break  # complete, and nothing better for a long while (never stop while sessions are missing)
+                    and len(self.best) + self.without_start == len(self.p.sessions)):
+                # complete, but for sessions without any start, and nothing better for a long
+                # while (never stop while a session that has a start is missing)
+                break
             self.step()
             if self.best_cost < best_seen:
                 best_seen, last_better = self.best_cost, self.stats.steps

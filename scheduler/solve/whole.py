@@ -37,6 +37,7 @@ from scheduler.rules.costs import exact_costs
 from scheduler.search.bound import programme_lower_bound
 from scheduler.search.construct import Bookings, complete, construct
 from scheduler.search.engine import improve, improve_in_parallel, schedulable_cohorts
+from scheduler.search.ruin_recreate import sessions_without_start
 from scheduler.solve.params import Progress, ProgressFn, SolveOutcome, SolveParams, SolveResult
 from scheduler.solve.replan import ReplanRequest, annotate, construct_replan, replan_problem
 from scheduler.solve.result import build_schedule
@@ -183,7 +184,7 @@ def _search(run: _Run, problem: PlanningProblem, placed: dict[int, Placement], b
     if small:  # a few seconds of one search, then CP-SAT (on the other core too)
         searched, placed, search_stats = improve(problem, placed, deadline=share, seed=seed,
                                                  cancel=run.cancel, patience=patience, on_step=on_step)
-        if len(placed) < len(searched.sessions) and run.time_left(0.2):
+        if len(placed) + sessions_without_start(searched) < len(searched.sessions) and run.time_left(0.2):
             # Still incomplete: CP-SAT cannot change the cohorts, the search can; it keeps the time.
             searched, placed, more = improve(searched, placed, deadline=deadline, seed=seed + 1,
                                              cancel=run.cancel, on_step=on_step)
