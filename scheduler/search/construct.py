@@ -560,6 +560,46 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
     return None
 
 
+def what_blocks(problem: PlanningProblem, book: Bookings, i: int, k: int) -> tuple[str, object]:
+    """What keeps session i from its start k given the bookings, the first of `_fit`'s checks
+    that fails: ("participants", None), ("staffing", team), ("room", None), ("trainer", None),
+    ("interpreter", None), or ("fits", None) when it would fit. Why a session was left out, in
+    the coordinator's words (`solve/reasons.py`)."""
+    sc = problem.scenario
+    s, o = problem.sessions[i], problem.options[i]
+    c = o.candidates[k]
+    a, b = c.start, c.end
+    if not book.people_ok(s.cohort.participants, a, b):
+        return "participants", None
+    for team, n in s.cohort.team_counts:
+        if not book.staffing_ok(((team, n),), a, b):
+            return "staffing", team
+    free = room_check(o, book, k, a, b)
+    if o.needs_room and not any(free(r) for r in o.rooms):
+        return "room", None
+    taught = False
+    interps_at: dict = {}  # as in `_fit`: the interpreters depend on the site and the languages left
+    for t, ok in o.trainers.items():
+        if not ok.row[k] or not book.trainer_limits_ok(t, c.slot.day_number, c.slot.week_number, s.duration):
+            continue
+        near = book.traveller_near("trainer", t, a, b)
+        if near is None:
+            continue
+        for r in (problem.room_order(i, sc.trainers[t].home_site) if o.needs_room else (None,)):
+            if r is not None and not free(r):
+                continue
+            site = problem.site_of_room(r) if r else sc.trainers[t].home_site
+            if near and not book.travel_clear(near, a, b, site):
+                continue
+            taught = True
+            key = (site if r else None, o.languages - sc.trainers[t].languages)
+            if key not in interps_at:
+                interps_at[key] = _interpreters(problem, book, i, k, t, r)
+            if interps_at[key] is not None:
+                return "fits", None
+    return ("interpreter", None) if taught else ("trainer", None)
+
+
 def room_check(o, book: Bookings, k: int, a: int, b: int) -> Callable[[str], bool]:
     """Whether a room of the session (options `o`) may be used at its start k, [a, b): free
     then and fitting. Asked lazily, each room once: at national size a session may have

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import time, timedelta
 
 from scheduler.domain import Period
-from scheduler.prepare.problem import PlanningProblem
+from scheduler.prepare.problem import Placement, PlanningProblem
+from scheduler.search.construct import Bookings, _ordered_candidates, what_blocks
 
 _REJECTION_TEXT = {
     "plan_window": "lie outside the action plans' window {window}",
@@ -35,7 +37,8 @@ def _names(items) -> str:
     return ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
 
 
-def unscheduled_reason(problem: PlanningProblem, i: int, placed: dict) -> str:
+def unscheduled_reason(problem: PlanningProblem, i: int, placed: dict, book: Bookings | None = None) -> str:
+    """Why session i is not in the schedule `placed` (`book`: its bookings, when the caller has them)."""
     sc = problem.scenario
     s = problem.sessions[i]
     o = problem.options[i]
@@ -80,9 +83,60 @@ def unscheduled_reason(problem: PlanningProblem, i: int, placed: dict) -> str:
         parts = [f"{n} {_REJECTION_TEXT[k].format(**fill)}" for k, n in o.rejected.most_common()
                  if k in _REJECTION_TEXT]
         return f"{what} has no possible start time: of the {total} allowed start times, " + "; ".join(parts) + "."
-    return (f"{what} could not be fitted: at each of its {len(o.candidates)} possible start times in "
-            f"{fill['window']} the qualified trainers ({fill['trainers']}), rooms, interpreters, the teams' staffing "
-            f"or the participants' other sessions are already taken, or the module order and gaps cannot be kept.")
+    if book is None:
+        book = booked(problem, placed)
+    return (f"{what} could not be fitted at any of its {len(o.candidates)} possible start times in "
+            f"{fill['window']}: " + "; ".join(_blocked_starts(problem, book, i, placed, fill)) + ".")
+
+
+def booked(problem: PlanningProblem, placed: dict[int, Placement]) -> Bookings:
+    """The bookings of a schedule: what every unscheduled session's starts are checked against."""
+    book = Bookings(problem)
+    for pl in placed.values():
+        book.book(pl)
+    return book
+
+
+def _blocked_starts(problem: PlanningProblem, book: Bookings, i: int, placed: dict[int, Placement],
+                    fill: dict) -> list[str]:
+    """What keeps the session from each of its possible starts in the schedule as it is, most
+    frequent first: the track's order and gaps after its previous session, the participants'
+    other sessions and rest, a team's staffing, rooms, trainers, interpreters."""
+    sc = problem.scenario
+    s, o = problem.sessions[i], problem.options[i]
+    idxs = problem.by_cohort[s.key.cohort]
+    q = idxs.index(i)
+    allowed = set(range(len(o.candidates)))
+    prev = None
+    if q > 0 and idxs[q - 1] in placed:
+        j = idxs[q - 1]
+        prev = problem.sessions[j]
+        after = (j, problem.options[j].candidates[placed[j].candidate])
+        allowed = set(_ordered_candidates(problem, i, "earliest", after))
+    counts: Counter = Counter()
+    teams: Counter = Counter()
+    for k in range(len(o.candidates)):
+        if k not in allowed:
+            counts["order"] += 1
+            continue
+        why, team = what_blocks(problem, book, i, k)
+        counts[why] += 1
+        if team is not None:
+            teams[team] += 1
+    busiest = _names(f"{t[1]} of {sc.workplaces[t[0]].name}" if t[0] in sc.workplaces else str(t[1])
+                     for t, _ in teams.most_common())
+    text = {
+        "order": lambda n: (f"{n} do not follow {prev.module_id} session {prev.index} as the module order and gaps "
+                            f"require" if prev is not None else f"{n} break the module order"),
+        "participants": lambda n: f"at {n} participants have other sessions or would lose their daily rest",
+        "staffing": lambda n: f"at {n} other sessions already use the staffing slack of {busiest}",
+        "room": lambda n: f"at {n} every fitting room is booked",
+        "trainer": lambda n: (f"at {n} every qualified trainer ({fill['trainers']}) is teaching, travelling or at "
+                              f"a daily or weekly limit"),
+        "interpreter": lambda n: f"at {n} no interpreter for {fill['languages']} is free",
+        "fits": lambda n: f"at {n} it would fit, but then the track's later sessions could not follow in time",
+    }
+    return [text[why](n) for why, n in counts.most_common()]
 
 
 def _window(problem: PlanningProblem, cohort) -> str:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs, rounded
-from scheduler.solve.reasons import unscheduled_reason
+from scheduler.solve.reasons import booked, unscheduled_reason
 
 __all__ = ["build_schedule", "exact_costs"]  # exact_costs lives in scheduler.rules.costs, re-exported here
 
@@ -33,9 +33,10 @@ def build_schedule(problem: PlanningProblem, placed: dict[int, Placement], *, st
             "start": clock.iso(c.start), "end": clock.iso(c.end),
             "trainer": pl.trainer, "room": pl.room, "interpreters": list(pl.interpreters),
         })
+    book = booked(problem, placed) if len(placed) < len(problem.sessions) else None
     unscheduled = [
         {"cohort": s.key.cohort, "module": s.module_id, "index": s.index,
-         "reason": unscheduled_reason(problem, i, placed)}
+         "reason": unscheduled_reason(problem, i, placed, book)}
         for i, s in enumerate(problem.sessions) if i not in placed
     ]
     participants_total = len({p for c in problem.cohorts for p in c.participants})

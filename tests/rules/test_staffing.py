@@ -65,6 +65,19 @@ def test_rule7_cohort_larger_than_the_slack_cannot_meet_on_shift_and_is_unschedu
     assert "staffing" in u["reason"] and "lag-1" in u["reason"]
 
 
+def test_rule7_a_session_kept_out_by_a_team_whose_slack_others_use_names_the_team():
+    # one start in the window, slack 1, two one-person cohorts: trainers and rooms for both,
+    # so only the team's staffing keeps the second out, and its reason says so
+    sc = scenario_factory(participants=2, track={"min_group": 1, "max_group": 1}, start_times=["08:00"],
+                          earliest=H0, deadline=H0,
+                          workplaces=[workplace(teams=[team(headcount=4, min_staffing=3)])],
+                          trainers=[trainer("T1"), trainer("T2")], rooms=[room("R1"), room("R2")])
+    sd = solve_checked(sc, time_limit=1.5)  # the one left out has starts: the search runs its time
+    assert len(sd["sessions"]) == 1
+    (u,) = sd["unscheduled"]
+    assert "at 1 other sessions already use the staffing slack of lag-1 of Workplace W1" in u["reason"], u["reason"]
+
+
 def test_rule7_off_shift_sessions_do_not_use_the_staffing_slack():
     # the control: off shift, all three may train together although the slack is 1
     sc = scenario_factory(participants=3, start_times=["08:00", "17:00"], allow_on_shift=False, allow_off_shift=True,

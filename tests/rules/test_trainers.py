@@ -50,6 +50,17 @@ def test_rule3_max_sessions_per_day_puts_two_cohorts_on_different_days():
     assert min(days) == D(H0)
 
 
+def test_rule3_a_session_kept_out_by_a_busy_trainer_says_so_and_names_the_qualified_trainers():
+    # one start in the window, two cohorts of three, rooms for both but one trainer
+    sc = scenario_factory(action_plans=two_plans(earliest=H0, deadline=H0), start_times=["08:00"], track={"max_group": 3},
+                          rooms=[room("R1"), room("R2")], workplaces=ROOMY_TEAM)
+    sd = solve_checked(sc, time_limit=1.5)  # the one left out has starts: the search runs its time
+    assert len(sd["sessions"]) == 1
+    (u,) = sd["unscheduled"]
+    assert "at 1 every qualified trainer (Trainer T1) is teaching, travelling or at a daily or weekly limit" \
+        in u["reason"], u["reason"]
+
+
 def test_rule3_trainer_never_teaches_two_sessions_at_once():
     # two rooms but one trainer and one start time a day
     sc = scenario_factory(start_times=["08:00"], rooms=[room("R1"), room("R2")], action_plans=two_plans(),
