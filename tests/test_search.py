@@ -174,6 +174,22 @@ def test_speakers_whom_one_interpreter_serves_are_gathered_in_a_mixed_track_of_o
     solve_checked(sc, time_limit=3)
 
 
+def test_every_split_the_cohort_moves_offer_keeps_those_whom_one_interpreter_serves_together():
+    """The same twelve workplaces: when the search forms the pool anew (by shared starts, by
+    crews, windows, cuts and deals), each split it offers has both speakers in one cohort."""
+    places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
+    langs = {1: "ar", 10: "th"}
+    plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))])
+             for n in range(1, 13)]
+    sc = scenario_factory(workplaces=places, action_plans=plans, track={"max_group": 6, "mix_workplaces": True},
+                          interpreters=[interpreter("I1", languages=("ar", "th", "sv"))])
+    problem = problem_of(sc)
+    splits = [groups for groups in _splits(problem, problem.cohorts) if len(groups) > 1]
+    assert len(splits) >= 3
+    for groups in splits:
+        assert any({"p1", "p10"} <= set(g) for g in groups), groups
+
+
 def test_a_cohort_that_cannot_meet_even_alone_is_formed_again_with_its_pool():
     data = scenario_factory(participants=6, track={"max_group": 6},
                             workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])

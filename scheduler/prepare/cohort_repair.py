@@ -223,6 +223,17 @@ def repair_groups(scenario: Scenario, timeline: Timeline, track_id: str, groups:
     return _repair_of(scenario, shaper, track_id, groups).repair(groups)
 
 
+def gathered(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: list[list[str]]) -> list[list[str]]:
+    """`groups` with the members who need the same interpreters brought together where the
+    rules let (`GroupRepair.gather_speakers`); the groups themselves when at most one of them
+    needs an interpreter. For the splits that are not dealt by the repair (the search's cohort
+    moves form cohorts by starts, crews and windows too)."""
+    if sum(any(scenario.participants[p].language for p in g) for g in groups) < 2:
+        return groups  # (asked first: a national programme offers thousands of splits)
+    rep = _repair_of(scenario, shaper, track_id, groups)
+    return rep.gather_speakers(groups, [rep.penalty(g) for g in groups])
+
+
 def cannot_meet(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: list[list[str]]) -> list[bool]:
     """For each group of the track's participants: True when it could never meet, as far as
     can be seen before scheduling (`GroupRepair.penalty`'s hard part: the common window holds

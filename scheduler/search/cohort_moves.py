@@ -20,7 +20,7 @@ import random
 import time
 from collections import Counter
 
-from scheduler.prepare.cohort_repair import cannot_meet
+from scheduler.prepare.cohort_repair import cannot_meet, gathered
 from scheduler.prepare.cohorts import Cohort, repair_groups, track_span_days
 from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.construct import Bookings, Placement, _fit, _ordered_candidates, _place_cohort
@@ -369,6 +369,10 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True):
                     pos += size
             else:
                 groups = [order[j::k] for j in range(k)]
+            if how != "repair":  # (the repair gathers them itself)
+                # those whom the same interpreters serve together, as the first cohorts have them
+                # (on planted care M 2 a re-formed pool spread three speakers over three cohorts)
+                groups = gathered(sc, problem.shaper, track.id, groups)
             key = tuple(sorted(tuple(sorted(g)) for g in groups))
             if key in seen:
                 continue
