@@ -157,16 +157,22 @@ def test_speakers_whom_one_interpreter_serves_study_together_across_teams():
     solve_checked(sc, time_limit=3)
 
 
-def test_speakers_whom_one_interpreter_serves_are_gathered_in_a_mixed_track_of_one_person_per_workplace():
-    """Twelve workplaces send one person each to a mixed-workplace track of cohorts of six; two of
-    them need Arabic and Thai, which one interpreter speaks. No team has a second member
-    to swap with, yet the two end in one cohort: only it needs her."""
+def one_person_per_workplace_two_speakers() -> dict:
+    """Twelve workplaces send one person each (p1..p12) to a mixed-workplace track of cohorts of
+    six; p1 needs Arabic and p10 Thai, and one interpreter speaks both."""
     places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
     langs = {1: "ar", 10: "th"}
     plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))])
              for n in range(1, 13)]
-    sc = scenario_factory(workplaces=places, action_plans=plans, track={"max_group": 6, "mix_workplaces": True},
-                          interpreters=[interpreter("I1", languages=("ar", "th", "sv"))])
+    return scenario_factory(workplaces=places, action_plans=plans, track={"max_group": 6, "mix_workplaces": True},
+                            interpreters=[interpreter("I1", languages=("ar", "th", "sv"))])
+
+
+def test_speakers_whom_one_interpreter_serves_are_gathered_in_a_mixed_track_of_one_person_per_workplace():
+    """Twelve workplaces send one person each to a mixed-workplace track of cohorts of six; two of
+    them need Arabic and Thai, which one interpreter speaks. No team has a second member
+    to swap with, yet the two end in one cohort: only it needs her."""
+    sc = one_person_per_workplace_two_speakers()
     problem = problem_of(sc)
     needing = [c for c in problem.cohorts if c.languages]
     assert len(problem.cohorts) == 2 and len(needing) == 1
@@ -177,12 +183,7 @@ def test_speakers_whom_one_interpreter_serves_are_gathered_in_a_mixed_track_of_o
 def test_every_split_the_cohort_moves_offer_keeps_those_whom_one_interpreter_serves_together():
     """The same twelve workplaces: when the search forms the pool anew (by shared starts, by
     crews, windows, cuts and deals), each split it offers has both speakers in one cohort."""
-    places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
-    langs = {1: "ar", 10: "th"}
-    plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))])
-             for n in range(1, 13)]
-    sc = scenario_factory(workplaces=places, action_plans=plans, track={"max_group": 6, "mix_workplaces": True},
-                          interpreters=[interpreter("I1", languages=("ar", "th", "sv"))])
+    sc = one_person_per_workplace_two_speakers()
     problem = problem_of(sc)
     splits = [groups for groups in _splits(problem, problem.cohorts) if len(groups) > 1]
     assert len(splits) >= 3
