@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from weakref import WeakKeyDictionary
 
 from scheduler.prepare.problem import Candidate, Placement, PlanningProblem  # Placement re-exported for callers
@@ -528,16 +528,32 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
     free = room_check(o, book, k, a, b)
     if o.needs_room and not any(free(r) for r in o.rooms):
         return None
-    trainers = [t for t, ok in o.trainers.items() if ok.row[k]]
 
     def trainer_key(t):
         tr = sc.trainers[t]
         return (t != preferred, tr.cost_per_hour * s.duration / 60, t)
 
+    trainers = sorted((t for t, ok in o.trainers.items() if ok.row[k]), key=trainer_key)
+    for t, r, interps in _taught(problem, book, i, k, trainers, free):
+        if interps is not None:
+            return Placement(i, k, t, r, interps)
+    return None
+
+
+def _taught(problem: PlanningProblem, book: Bookings, i: int, k: int, trainers: Iterable[str],
+            free: Callable[[str], bool]) -> Iterator[tuple[str, str | None, tuple[str, ...] | None]]:
+    """Session i at start k, trainer by trainer (in the order given) and room by room (nearest
+    to the trainer first): each (trainer, room, interpreters) at which the trainer keeps the
+    daily and weekly limits and the travel around their other sessions, with the room free;
+    interpreters None when the languages the trainer does not speak find none free."""
+    sc = problem.scenario
+    s, o = problem.sessions[i], problem.options[i]
+    c = o.candidates[k]
+    a, b = c.start, c.end
     # The same answers as asking trainer_ok and _interpreters for every (trainer, room) pair,
     # asked once per trainer (busy, limits) and once per site (travel, interpreters).
     interps_at: dict = {}
-    for t in sorted(trainers, key=trainer_key):
+    for t in trainers:
         tr = sc.trainers[t]
         if not book.trainer_limits_ok(t, c.slot.day_number, c.slot.week_number, s.duration):
             continue
@@ -553,11 +569,7 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
             key = (site if r else None, o.languages - tr.languages)
             if key not in interps_at:
                 interps_at[key] = _interpreters(problem, book, i, k, t, r)
-            interps = interps_at[key]
-            if interps is None:
-                continue
-            return Placement(i, k, t, r, interps)
-    return None
+            yield t, r, interps_at[key]
 
 
 def what_blocks(problem: PlanningProblem, book: Bookings, i: int, k: int) -> tuple[str, object]:
@@ -565,7 +577,6 @@ def what_blocks(problem: PlanningProblem, book: Bookings, i: int, k: int) -> tup
     that fails: ("participants", None), ("staffing", team), ("room", None), ("trainer", None),
     ("interpreter", None), or ("fits", None) when it would fit. Why a session was left out, in
     the coordinator's words (`solve/reasons.py`)."""
-    sc = problem.scenario
     s, o = problem.sessions[i], problem.options[i]
     c = o.candidates[k]
     a, b = c.start, c.end
@@ -578,25 +589,10 @@ def what_blocks(problem: PlanningProblem, book: Bookings, i: int, k: int) -> tup
     if o.needs_room and not any(free(r) for r in o.rooms):
         return "room", None
     taught = False
-    interps_at: dict = {}  # as in `_fit`: the interpreters depend on the site and the languages left
-    for t, ok in o.trainers.items():
-        if not ok.row[k] or not book.trainer_limits_ok(t, c.slot.day_number, c.slot.week_number, s.duration):
-            continue
-        near = book.traveller_near("trainer", t, a, b)
-        if near is None:
-            continue
-        for r in (problem.room_order(i, sc.trainers[t].home_site) if o.needs_room else (None,)):
-            if r is not None and not free(r):
-                continue
-            site = problem.site_of_room(r) if r else sc.trainers[t].home_site
-            if near and not book.travel_clear(near, a, b, site):
-                continue
-            taught = True
-            key = (site if r else None, o.languages - sc.trainers[t].languages)
-            if key not in interps_at:
-                interps_at[key] = _interpreters(problem, book, i, k, t, r)
-            if interps_at[key] is not None:
-                return "fits", None
+    for _t, _r, interps in _taught(problem, book, i, k, [t for t, ok in o.trainers.items() if ok.row[k]], free):
+        if interps is not None:
+            return "fits", None
+        taught = True
     return ("interpreter", None) if taught else ("trainer", None)
 
 
