@@ -10,6 +10,7 @@ from datetime import date
 
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
+from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.search.cohort_moves import _cohort, regroup
 from scheduler.search.construct import construct
@@ -214,3 +215,61 @@ def _at(problem: PlanningProblem, cid: str, day: date) -> Placement:
     k = next(k for k, c in enumerate(o.candidates) if c.slot.day == day and k in o.trainers["T1"])
     room = next((r for r, ks in o.rooms.items() if k in ks), None) if o.needs_room else None
     return Placement(i, k, "T1", room, ())
+
+
+def small_plan_beside_a_large_one(**overrides) -> tuple[dict, PlanningProblem]:
+    """One workplace, track of 4-5. Plan HP1 (5: day workers d1-d4, evening worker e1) meets
+    as C-day; plan HP2 (2 evening workers e2, e3) is the one smaller cohort the rules allow,
+    C-eve. Were e1 to join C-eve, it would hold 3 (below 4) with a member of a large plan."""
+    data = day_and_evening(
+        [named("d1"), named("d2"), named("d3"), named("d4"), named("e1", "lag-2")],
+        track={"min_group": 4, "max_group": 5}, **overrides)
+    small = dict(data["action_plans"][0], id="HP2", participants=[named("e2", "lag-2"), named("e3", "lag-2")])
+    data["action_plans"].append(small)
+    scenario = build_scenario(load_scenario(copy.deepcopy(data)))
+    first = PlanningProblem(scenario)
+    cohorts = [_cohort(first, "C-day", "K1", ["d1", "d2", "d3", "d4", "e1"], ["HP1"]),
+               _cohort(first, "C-eve", "K1", ["e2", "e3"], ["HP2"])]
+    return data, PlanningProblem(scenario, cohorts=cohorts, reuse=first)
+
+
+def test_group_sizes_allow_a_small_plan_its_one_smaller_cohort_and_nothing_more():
+    data, problem = small_plan_beside_a_large_one()
+    sc = problem.scenario
+    assert group_size_breaks(sc, problem.cohorts) == []
+    joined = _cohort(problem, "C-eve", "K1", ["e1", "e2", "e3"], ["HP1", "HP2"])
+    rest = _cohort(problem, "C-day", "K1", ["d1", "d2", "d3", "d4"], ["HP1"])
+    assert group_size_breaks(sc, [rest, joined]) == ["C-eve"]  # HP1 has 5: no smaller cohort for it
+    halves = [_cohort(problem, "C-e2", "K1", ["e2"], ["HP2"]), _cohort(problem, "C-e3", "K1", ["e3"], ["HP2"])]
+    assert group_size_breaks(sc, [problem.cohorts[0], *halves]) == ["C-e2", "C-e3"]  # one smaller cohort, not two
+    six = _cohort(problem, "C-day", "K1", ["d1", "d2", "d3", "d4", "e1", "e2"], ["HP1", "HP2"])
+    assert group_size_breaks(sc, [six, halves[1]]) == ["C-day"]  # too big; e3 alone is HP2's one smaller cohort
+
+
+def test_nobody_is_reseated_into_a_small_plans_cohort_that_would_then_break_the_group_sizes():
+    # e1 trains off shift with the day workers (overtime) and C-eve meets on the evening shift:
+    # reseating e1 would save 200, but leave C-eve at 3 with a member of the five-strong HP1.
+    data, problem = small_plan_beside_a_large_one(allow_off_shift=True)
+    data["action_plans"][1]["allow_off_shift"] = True
+    placed = construct(problem)
+    assert len(placed) == len(problem.sessions) == 2
+
+    assert reseat_sweep(problem, placed, time.monotonic() + 5) is None
+    assert_valid(data, problem, placed)
+
+
+def test_no_member_is_moved_into_a_small_plans_cohort_below_the_minimum():
+    # e1 (evening) keeps C-day (day workers, on shift only) from every start; C-eve meets in the
+    # evening, but taking e1 in would leave it at 3 with a member of a large plan.
+    data, problem = small_plan_beside_a_large_one()
+    placed = construct(problem)
+    assert len(placed) == 1
+
+    got = move_member(problem, placed, "C-day")
+
+    if got is not None:  # a swap that keeps the sizes is fine; the validator says so
+        moved, after, _cost = got
+        assert group_size_breaks(moved.scenario, moved.cohorts) == []
+        assert_valid(data, moved, after)
+    solved, best, _stats = improve(problem, placed, deadline=time.monotonic() + 3, seed=1)
+    assert_valid(data, solved, best)

@@ -4,6 +4,8 @@ track), the `SessionKey` and `CohortSession` of each meeting it must have, and t
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.domain import Scenario, TeamKey
@@ -65,4 +67,37 @@ def cohort_sessions(scenario: Scenario, cohorts: list[Cohort]) -> list[CohortSes
             for idx in range(1, m.sessions + 1):
                 out.append(CohortSession(SessionKey(c.id, mid, idx), c, mid, idx, m.sessions, pos, m.duration_minutes))
                 pos += 1
+    return out
+
+
+def group_size_breaks(scenario: Scenario, cohorts: Iterable[Cohort], tracks: Iterable[str] | None = None) -> list[str]:
+    """Rule 5's group sizes, for the cohorts of `tracks` (default: every track): the ids of
+    cohorts that break them. A cohort holds min_group..max_group participants; it may be
+    smaller only as the one such cohort of its plans, each of which has fewer than
+    min_group participants (with mix_workplaces: the one such cohort of a track that has
+    fewer than min_group participants in all). Every move that changes who studies with
+    whom keeps this: a small plan's cohort cannot take in a member of a large plan."""
+    wanted = None if tracks is None else set(tracks)
+    mine = [c for c in cohorts if wanted is None or c.track in wanted]
+    small_in_track: Counter[str] = Counter()
+    small_in_plan: Counter[str] = Counter()
+    for c in mine:
+        if c.size < scenario.tracks[c.track].min_group:
+            small_in_track[c.track] += 1
+            small_in_plan.update(c.plans)
+    out = []
+    for c in mine:
+        track = scenario.tracks[c.track]
+        if c.size > track.max_group:
+            out.append(c.id)
+        elif c.size < track.min_group:
+            if track.mix_workplaces:
+                total = len({pid for p in scenario.plans_of_track(c.track) for pid in p.participants})
+                allowed = total < track.min_group and small_in_track[c.track] == 1
+            else:
+                allowed = bool(c.plans) and all(
+                    len(scenario.action_plans[p].participants) < track.min_group and small_in_plan[p] == 1
+                    for p in c.plans)
+            if not allowed:
+                out.append(c.id)
     return out

@@ -20,6 +20,7 @@ import random
 import time
 from collections import Counter
 
+from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.cohort_repair import cannot_meet, gathered
 from scheduler.prepare.cohorts import Cohort, repair_groups, track_span_days
 from scheduler.prepare.problem import PlanningProblem
@@ -522,6 +523,8 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
                 if n >= budget or best_bad == 0 or (deadline is not None and time.monotonic() > deadline):
                     break
                 new = _named(problem, pool, groups, old_ids, plans)
+                if sizes_break(problem, pool, new):
+                    continue
                 # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
                 trial = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
                 bad = 0
@@ -576,6 +579,13 @@ def _replace(cohorts: list[Cohort], pool: list[Cohort], new: list[Cohort]) -> li
     at = next((n for n, c in enumerate(cohorts) if c.id in gone), len(cohorts))
     kept = [c for c in cohorts if c.id not in gone]
     return kept[:at] + new + kept[at:]
+
+
+def sizes_break(problem: PlanningProblem, old: list[Cohort], new: list[Cohort]) -> bool:
+    """Whether the programme's cohorts with `old` replaced by `new` break rule 5's group
+    sizes in the tracks concerned (`group_size_breaks`)."""
+    tracks = {c.track for c in (*old, *new)}
+    return bool(group_size_breaks(problem.scenario, _replace(problem.cohorts, old, new), tracks))
 
 
 def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list[str]:
@@ -649,6 +659,8 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
             break
         new = _named(problem, pool, groups, old_ids, plans)
         if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
+            continue
+        if sizes_break(problem, pool, new):
             continue
         sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
         if _cannot_meet(sub, new) > faulty:

@@ -22,7 +22,7 @@ from collections import defaultdict
 
 from scheduler.prepare.cohorts import Cohort, track_span_days
 from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.cohort_moves import _cohort, _replace, carry_over
+from scheduler.search.cohort_moves import _cohort, _replace, carry_over, sizes_break
 from scheduler.search.construct import Bookings, Placement, _fit, _interpreters
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
@@ -73,6 +73,8 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
                                 _plans(plans_of, [x for x in a.participants if x != pid] + back))
                 new_b = _cohort(problem, b.id, b.track, [x for x in b.participants if x not in back] + [pid],
                                 _plans(plans_of, [x for x in b.participants if x not in back] + [pid]))
+                if sizes_break(problem, [a, b], [new_a, new_b]):
+                    continue
                 key, rows = _judge(problem, here, a, b, new_a, new_b, a_old, rng, us)
                 log.debug("  %s -> %s (back %s): %s vs %s", pid, b.id, back, key if rows else "no", base_key)
                 if rows is not None and key < best_key:
@@ -147,6 +149,8 @@ def dissolve(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *
                         for b in _by_common_window(problem, fitting[pid], plans_of[pid])[:REPLACED_TRIED])
         if not taken:
             return None
+    if sizes_break(problem, [a, *(problem.cohort_by_id[c] for c in grown)], [c for c, _, _ in grown.values()]):
+        return None
     trial, out = with_changed_cohorts(problem, placed, grown, gone={a.id})
     after = Schedule(trial, out)
     key = (len(trial.sessions) - len(out), after.cost)
@@ -202,6 +206,8 @@ def _grow(problem: PlanningProblem, here: Schedule, grown: dict, b: Cohort, pid:
         return False
     members = [*now.participants, pid]
     bigger = _cohort(problem, b.id, b.track, members, _plans(plans_of, members))
+    if bigger.size < track.min_group and sizes_break(problem, [b], [bigger]):
+        return False  # a small plan's cohort takes in no one from a larger plan
     sub = PlanningProblem(problem.scenario, cohorts=[bigger], reuse=problem)
     idxs = sub.by_cohort[b.id]
     if rng is not None and not all(sub.options[i].candidates for i in idxs):

@@ -17,7 +17,7 @@ import time
 
 from scheduler.prepare.cohorts import Cohort
 from scheduler.prepare.problem import Placement, PlanningProblem
-from scheduler.search.cohort_moves import _cohort
+from scheduler.search.cohort_moves import _cohort, sizes_break
 from scheduler.search.ledger import Ledger
 from scheduler.search.member_moves import _can_meet, _plans, _plans_by_person, _same_place, with_changed_cohorts
 from scheduler.search.ruin_recreate import Schedule
@@ -114,6 +114,8 @@ def _try(problem: PlanningProblem, here: Schedule, a: Cohort, b: Cohort, pid: st
     more_b = [*b.participants, pid]
     new_a = _cohort(problem, a.id, a.track, rest_a, _plans(plans_of, rest_a))
     new_b = _cohort(problem, b.id, b.track, more_b, _plans(plans_of, more_b))
+    if sizes_break(problem, [a, b], [new_a, new_b]):
+        return None
     sub = PlanningProblem(problem.scenario, cohorts=[new_a, new_b], reuse=problem)
     book = here.book
     for i in old:
