@@ -292,3 +292,12 @@ def test_esf_tables_explain_their_columns(solved_tiny):
     about = esf_tables(scenario, schedule)[-1]
     explained = {row[0] for row in about.rows}
     assert {"Deltagartimmar på arbetstid", "Deltagartimmar utanför arbetstid", "Valideringstillfällen"} <= explained
+
+
+def test_the_export_lists_what_is_unscheduled_with_the_swedish_reason():
+    scenario = scenario_factory(module={"qualification": "svetsning"})
+    schedule = solve_checked(scenario, time_limit=1)
+    (u,) = schedule["unscheduled"]
+    missing = next(t for t in schedule_tables(scenario, schedule) if t.title == "Ej schemalagt")
+    assert missing.rows == [["tillfälle", u["cohort"], "M1", 1, u["reason_sv"]]]
+    assert "ingen utbildare har behörigheten svetsning" in u["reason_sv"]

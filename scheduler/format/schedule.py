@@ -65,6 +65,8 @@ class UnscheduledSchema(BaseSchema):
     module = Id(required=True)
     index = Int(required=True, validate=at_least(1))
     reason = Text(required=True, validate=validate.Length(min=1, error="must not be empty"))
+    reason_sv = Text(metadata={"description": "the reason in Swedish (modulplan's own schedules carry it; the "
+                                              "planning board shows it first)"})
 
 
 class UnassignedParticipantSchema(BaseSchema):

@@ -126,7 +126,8 @@ def schedule_tables(scenario: Mapping, schedule: Mapping) -> list[Table]:
     missing = Table("Ej schemalagt", (("Vad", "text"), ("Grupp / deltagare", "text"), ("Modul / handlingsplan", "text"),
                                        ("Tillfälle", "int"), ("Anledning", "text")), file="ej-schemalagt.csv")
     for u in schedule.get("unscheduled") or []:
-        missing.rows.append(["tillfälle", u.get("cohort"), u.get("module"), u.get("index"), u.get("reason")])
+        missing.rows.append(["tillfälle", u.get("cohort"), u.get("module"), u.get("index"),
+                             u.get("reason_sv") or u.get("reason")])
     for u in schedule.get("unassigned_participants") or []:
         missing.rows.append(["deltagare", u.get("participant"), u.get("action_plan"), None, u.get("reason")])
     if missing.rows:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs, rounded
-from scheduler.solve.reasons import booked, unscheduled_reason
+from scheduler.solve.reasons import booked, unscheduled_reasons
 
 __all__ = ["build_schedule", "exact_costs"]  # exact_costs lives in scheduler.rules.costs, re-exported here
 
@@ -34,11 +34,12 @@ def build_schedule(problem: PlanningProblem, placed: dict[int, Placement], *, st
             "trainer": pl.trainer, "room": pl.room, "interpreters": list(pl.interpreters),
         })
     book = booked(problem, placed) if len(placed) < len(problem.sessions) else None
-    unscheduled = [
-        {"cohort": s.key.cohort, "module": s.module_id, "index": s.index,
-         "reason": unscheduled_reason(problem, i, placed, book)}
-        for i, s in enumerate(problem.sessions) if i not in placed
-    ]
+    unscheduled = []
+    for i, s in enumerate(problem.sessions):
+        if i not in placed:
+            why = unscheduled_reasons(problem, i, placed, book)
+            unscheduled.append({"cohort": s.key.cohort, "module": s.module_id, "index": s.index,
+                                "reason": why["en"], "reason_sv": why["sv"]})
     participants_total = len({p for c in problem.cohorts for p in c.participants})
     trainer_minutes: dict[str, int] = defaultdict(int)
     for i, pl in placed.items():

@@ -297,3 +297,22 @@ def test_the_largest_example_scenario_renders_quickly(board, browser):
     print(f"\nelderly care schedule page: drawn {drawn} ms after navigation start, {wall:.2f} s wall")
     assert drawn < 6000 and wall < 6.0
     screenshot(browser, "14-largest-example")
+
+
+def test_the_reason_a_session_is_unscheduled_is_shown_in_the_boards_language(board, browser):
+    from tests.scenario_factory import scenario_factory
+
+    # M1 asks for a qualification no trainer holds: its one session stays unscheduled
+    doc = scenario_factory(module={"qualification": "svetsning"})
+    resp = board.api("POST", "/scenarios", json=doc)
+    assert resp.status_code == 201, resp.text
+    job = board.solve(resp.json()["id"], 2.0)
+    assert job["state"] == "succeeded", job
+    _, schedule = board.checked_schedule(job["schedule_id"])
+    (u,) = schedule["unscheduled"]
+    assert "svetsning" in u["reason"] and "svetsning" in u["reason_sv"] and u["reason"] != u["reason_sv"]
+    for lang, key in (("sv", "reason_sv"), ("en", "reason")):
+        open_page(browser, board.base, f"/board/schedules/{job['schedule_id']}?lang={lang}", board.tokens["coordinator"])
+        show_tab(browser, "unscheduled")
+        cells = browser.find_elements(By.CSS_SELECTOR, "#unscheduled-table tbody tr td")
+        assert cells[-1].text == u[key]

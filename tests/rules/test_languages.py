@@ -79,6 +79,7 @@ def test_rule10_no_interpreter_and_no_speaking_trainer_leaves_the_session_unsche
     assert sd["sessions"] == []
     (u,) = sd["unscheduled"]
     assert "interpreter" in u["reason"] and "ar" in u["reason"] and "M1" in u["reason"]
+    assert "behöver språket ar" in u["reason_sv"] and "ingen tolk" in u["reason_sv"], u["reason_sv"]
 
 
 def test_rule10_validator_catches_a_missing_interpreter():

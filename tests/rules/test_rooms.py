@@ -55,6 +55,7 @@ def test_rule4_no_room_big_enough_leaves_the_session_unscheduled_with_a_reason()
     assert sd["sessions"] == []
     (u,) = sd["unscheduled"]
     assert u["module"] == "M1" and "M1" in u["reason"] and "12 seats" in u["reason"]
+    assert "ingen lokal har 12 platser" in u["reason_sv"], u["reason_sv"]
     assert sd["kpis"]["objective_breakdown"]["unscheduled_session"] == 100000
 
 

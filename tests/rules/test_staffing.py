@@ -76,6 +76,9 @@ def test_rule7_a_session_kept_out_by_a_team_whose_slack_others_use_names_the_tea
     assert len(sd["sessions"]) == 1
     (u,) = sd["unscheduled"]
     assert "at 1 other sessions already use the staffing slack of lag-1 of Workplace W1" in u["reason"], u["reason"]
+    # and in Swedish, which the planning board shows first
+    assert "vid 1 använder andra pass redan bemanningsmarginalen hos lag-1 på Workplace W1" in u["reason_sv"], \
+        u["reason_sv"]
 
 
 def test_rule7_off_shift_sessions_do_not_use_the_staffing_slack():

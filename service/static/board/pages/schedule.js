@@ -2,7 +2,7 @@
 // their explanations, calendar feed links. A manager sees their workplace's view only (the API
 // gives nothing else), without costs.
 
-import { api, el, errorText, fmtDateTime, fmtDay, fmtNumber, fmtPercent, fmtTime, href, objectiveTerms, page, run, status, t, tabs } from "../js/core.js";
+import { api, el, errorText, fmtDateTime, fmtDay, fmtNumber, fmtPercent, fmtTime, href, lang, objectiveTerms, page, run, status, t, tabs } from "../js/core.js";
 import { bars, staffingChart } from "../js/charts.js";
 import { prepare, timeline } from "../js/timeline.js";
 import { reviewPanel } from "../js/review_panel.js";
@@ -162,7 +162,7 @@ function unscheduled(doc, me) {
         el("thead", {}, el("tr", {}, ...[t("module"), t("cohort"), t("kpi_participants"), t("reason")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, ...doc.unscheduled.map((u) => el("tr", {},
           el("th", { scope: "row" }, `${n.modules[u.module] || u.module} ${t("session_of", { n: u.index, m: u.of })}`),
-          el("td", {}, u.cohort), el("td", { class: "num" }, fmtNumber(u.size)), el("td", {}, u.reason)))))
+          el("td", {}, u.cohort), el("td", { class: "num" }, fmtNumber(u.size)), el("td", {}, (lang === "sv" && u.reason_sv) || u.reason)))))
     : el("p", { id: "unscheduled-none" }, t("unscheduled_none"));
   box.replaceChildren(el("h2", {}, t("unscheduled_title")), list);
   if (me.role === "manager") return;
