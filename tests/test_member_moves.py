@@ -12,7 +12,7 @@ from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
 from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.problem import Placement, PlanningProblem
-from scheduler.search.cohort_moves import _cohort, regroup
+from scheduler.search.cohort_moves import _cohort, regroup, sizes_break
 from scheduler.search.construct import construct
 from scheduler.search.engine import _dissolve_sweep, improve
 from scheduler.search.member_moves import dissolve, move_member
@@ -273,3 +273,22 @@ def test_no_member_is_moved_into_a_small_plans_cohort_below_the_minimum():
         assert_valid(data, moved, after)
     solved, best, _stats = improve(problem, placed, deadline=time.monotonic() + 3, seed=1)
     assert_valid(data, solved, best)
+
+
+def test_a_cohort_already_below_the_minimum_does_not_freeze_the_other_moves_of_its_track():
+    # C-eve (2, plan HP2) already holds e1 of the large HP1 as well (a baseline kept, say): a
+    # move elsewhere in the track is judged by the breaks it adds, not by that one
+    data, problem = small_plan_beside_a_large_one()
+    broken = [_cohort(problem, "C-day", "K1", ["d1", "d2", "d3", "d4"], ["HP1"]),
+              _cohort(problem, "C-eve", "K1", ["e1", "e2", "e3"], ["HP1", "HP2"])]
+    problem = PlanningProblem(problem.scenario, cohorts=broken, reuse=problem)
+    assert group_size_breaks(problem.scenario, problem.cohorts) == ["C-eve"]
+    day = problem.cohort_by_id["C-day"]
+    swapped = _cohort(problem, "C-day", "K1", ["d1", "d2", "d3", "d4"], ["HP1"])
+    assert not sizes_break(problem, [day], [swapped])
+    # but a move that leaves C-eve as broken as it was, or another cohort broken, is refused
+    eve = problem.cohort_by_id["C-eve"]
+    assert sizes_break(problem, [eve], [_cohort(problem, "C-eve", "K1", ["e1", "e2"], ["HP1", "HP2"])])
+    assert sizes_break(problem, [day, eve], [_cohort(problem, "C-day", "K1", ["d1", "d2", "d3"], ["HP1"]),
+                                             _cohort(problem, "C-eve", "K1", ["d4", "e1", "e2", "e3"],
+                                                     ["HP1", "HP2"])])

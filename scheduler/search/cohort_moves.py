@@ -582,10 +582,15 @@ def _replace(cohorts: list[Cohort], pool: list[Cohort], new: list[Cohort]) -> li
 
 
 def sizes_break(problem: PlanningProblem, old: list[Cohort], new: list[Cohort]) -> bool:
-    """Whether the programme's cohorts with `old` replaced by `new` break rule 5's group
-    sizes in the tracks concerned (`group_size_breaks`)."""
+    """Whether replacing `old` by `new` breaks rule 5's group sizes (`group_size_breaks`) for a
+    cohort of the tracks concerned that kept them before: a cohort the rule already found
+    (a re-plan's baseline, say) does not freeze every other move of its track."""
     tracks = {c.track for c in (*old, *new)}
-    return bool(group_size_breaks(problem.scenario, _replace(problem.cohorts, old, new), tracks))
+    after = group_size_breaks(problem.scenario, _replace(problem.cohorts, old, new), tracks)
+    if not after:
+        return False
+    before = set(group_size_breaks(problem.scenario, problem.cohorts, tracks))
+    return any(cid not in before or cid in {c.id for c in new} for cid in after)
 
 
 def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list[str]:
