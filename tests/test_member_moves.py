@@ -292,3 +292,23 @@ def test_a_cohort_already_below_the_minimum_does_not_freeze_the_other_moves_of_i
     assert sizes_break(problem, [day, eve], [_cohort(problem, "C-day", "K1", ["d1", "d2", "d3"], ["HP1"]),
                                              _cohort(problem, "C-eve", "K1", ["d4", "e1", "e2", "e3"],
                                                      ["HP1", "HP2"])])
+
+
+def test_a_small_plans_cohort_may_take_in_the_member_of_another_small_plan_whose_cohort_is_shared_out():
+    # HP3 (x1 alone) is its own smaller cohort, C-x; shared out into C-eve (HP2), both plans
+    # smaller than the minimum keep one smaller cohort each: the one they now share
+    data, problem = small_plan_beside_a_large_one()
+    data["action_plans"].append(dict(data["action_plans"][1], id="HP3", participants=[named("x1", "lag-2")]))
+    scenario = build_scenario(load_scenario(copy.deepcopy(data)))
+    first = PlanningProblem(scenario)
+    cohorts = [_cohort(first, "C-day", "K1", ["d1", "d2", "d3", "d4", "e1"], ["HP1"]),
+               _cohort(first, "C-eve", "K1", ["e2", "e3"], ["HP2"]), _cohort(first, "C-x", "K1", ["x1"], ["HP3"])]
+    problem = PlanningProblem(scenario, cohorts=cohorts, reuse=first)
+    placed = construct(problem)
+    assert {problem.sessions[i].key.cohort for i in placed} == {"C-eve", "C-x"}  # C-day has no start (e1)
+
+    moved, after, _cost = dissolve(problem, placed, "C-x")
+
+    assert moved.cohort_by_id["C-eve"].participants == ("e2", "e3", "x1")
+    assert group_size_breaks(moved.scenario, moved.cohorts) == []
+    assert_valid(data, moved, after)

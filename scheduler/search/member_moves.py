@@ -142,10 +142,10 @@ def dissolve(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *
         if deadline is not None and time.monotonic() > deadline:
             return None
         # Where it meets now, else (fewest members first) placed anew with the member.
-        taken = any(_grow(problem, here, grown, b, pid, plans_of, track, None)
+        taken = any(_grow(problem, here, grown, b, pid, plans_of, track, None, a)
                     for b in sorted(choices[pid], key=lambda b: (_size(grown, b), b.id)))
         if not taken:
-            taken = any(_grow(problem, here, grown, b, pid, plans_of, track, rng)
+            taken = any(_grow(problem, here, grown, b, pid, plans_of, track, rng, a)
                         for b in _by_common_window(problem, fitting[pid], plans_of[pid])[:REPLACED_TRIED])
         if not taken:
             return None
@@ -197,17 +197,18 @@ def _size(grown: dict, b: Cohort) -> int:
 
 
 def _grow(problem: PlanningProblem, here: Schedule, grown: dict, b: Cohort, pid: str, plans_of: dict, track,
-          rng: random.Random | None) -> bool:
+          rng: random.Random | None, leaving: Cohort) -> bool:
     """Cohort `b` (as grown so far) with `pid` too: at its times (rng None) or placed anew by
     the search's recreate (all its sessions, or it is not taken). Books the grown cohort in
-    `here.book` and records it in `grown`; True when taken, else everything is as it was."""
+    `here.book` and records it in `grown`; True when taken, else everything is as it was.
+    `leaving`: the cohort being shared out (gone when the group sizes are judged)."""
     now, now_p, now_pls = grown.get(b.id) or (b, problem, [here.placed[i] for i in problem.by_cohort[b.id]])
     if now.size >= track.max_group:
         return False
     members = [*now.participants, pid]
     bigger = _cohort(problem, b.id, b.track, members, _plans(plans_of, members))
-    if bigger.size < track.min_group and sizes_break(problem, [b], [bigger]):
-        return False  # a small plan's cohort takes in no one from a larger plan
+    if bigger.size < track.min_group and sizes_break(problem, [leaving, b], [bigger]):
+        return False  # a small plan's cohort takes in no one from a larger plan (`leaving` is going)
     sub = PlanningProblem(problem.scenario, cohorts=[bigger], reuse=problem)
     idxs = sub.by_cohort[b.id]
     if rng is not None and not all(sub.options[i].candidates for i in idxs):
