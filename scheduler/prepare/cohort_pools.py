@@ -163,21 +163,25 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             for q in pools:
                 if q is pool:
                     continue
+                in_q = {x.id for x in q}  # plans compared by id: a plan's __eq__ compares every field
                 for g in linked:
-                    if g[0] not in q:
+                    if g[0].id not in in_q:
                         continue
                     ge, gd = window(g)
                     s = span(max(e, ge), min(d, gd))
-                    rest = [x for x in q if x not in g]
-                    if s < enough or not rest or stuck_pool(rest):
+                    if s < enough:
+                        continue
+                    in_g = {x.id for x in g}
+                    rest = [x for x in q if x.id not in in_g]
+                    if not rest or stuck_pool(rest):
                         continue
                     if best is None or (s, -size(g)) > best[0]:
                         best = ((s, -size(g)), q, g)
             if best is None:
                 return False
             _, q, g = best
-            for x in g:
-                q.remove(x)
+            in_g = {x.id for x in g}
+            q[:] = [x for x in q if x.id not in in_g]
             pool += g
             e, d = window(pool)
         return True
@@ -192,12 +196,13 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             if pull(pool) and not stuck_pool(pool):
                 continue
             _give_back(pools, pool, before)
-        pools.remove(pool)
+        pools[:] = [q for q in pools if q is not pool]
         e, d = window(pool)
         other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
                                           span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
         other += pool
-    return [sorted(pool, key=lambda p: plans.index(p)) for pool in pools]
+    position = {p.id: n for n, p in enumerate(plans)}
+    return [sorted(pool, key=lambda p: position[p.id]) for pool in pools]
 
 
 def _give_back(pools: list[list[ActionPlan]], pool: list[ActionPlan], before: list[ActionPlan]) -> None:
@@ -205,7 +210,8 @@ def _give_back(pools: list[list[ActionPlan]], pool: list[ActionPlan], before: li
     pools they came from (recorded by their absence from `before`)."""
     # The taken plans were removed from their pools; they return as one pool of their own,
     # which the merging step then joins where it fits best.
-    taken = [x for x in pool if x not in before]
+    kept = {x.id for x in before}
+    taken = [x for x in pool if x.id not in kept]
     del pool[len(before):]
     if taken:
         pools.append(taken)

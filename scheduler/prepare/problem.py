@@ -251,6 +251,8 @@ class PlanningProblem:
         # id(a session's room map) -> {home site: its rooms, nearest first}: per problem, whose
         # options keep those maps alive (see room_order)
         self._room_order: dict[int, tuple[dict, tuple[dict, frozenset]]] = {}
+        # id(a session's trainer map) -> (that map, its trainers cheapest first, then by id)
+        self._trainer_order: dict[int, tuple[dict, list[str]]] = {}
         # room ids -> (their rooms by site, smallest first; the sites), for every problem of the lineage
         self._room_sites: dict = reuse._room_sites if reuse is not None else {}
         # (sites, home) -> the sites in rings of equal travel from home, nearest first
@@ -578,6 +580,17 @@ class PlanningProblem:
             hit = self._rooms_cache[key] = [r.id for r in rooms
                                             if r.capacity >= cohort.size and module.room_features <= r.features]
         return list(hit)
+
+    def trainers_by_cost(self, i: int) -> list[str]:
+        """Session i's qualified trainers, cheapest first (then by id): the order the
+        constructive schedule tries them in. Per trainer map, which many sessions share."""
+        trainers = self.options[i].trainers
+        entry = self._trainer_order.get(id(trainers))
+        if entry is None or entry[0] is not trainers:
+            sc = self.scenario
+            order = sorted(trainers, key=lambda t: (sc.trainers[t].cost_per_hour, t))
+            entry = self._trainer_order[id(trainers)] = (trainers, order)
+        return entry[1]
 
     def room_order(self, i: int, home: str | None) -> Iterable[str]:
         """Session i's rooms, nearest to `home` first, then the smallest (then by id): the

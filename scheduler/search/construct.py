@@ -519,7 +519,6 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
     """Session i at start k with the first trainer (the preferred one, then the cheapest)
     and, for them, the nearest free fitting room (then the smallest) and the interpreters
     then needed, that keep every rule given the bookings; None when nothing fits there."""
-    sc = problem.scenario
     s, o = problem.sessions[i], problem.options[i]
     c = o.candidates[k]
     a, b = c.start, c.end
@@ -529,12 +528,14 @@ def _fit(problem: PlanningProblem, book: Bookings, i: int, k: int, preferred: st
     if o.needs_room and not any(free(r) for r in o.rooms):
         return None
 
-    def trainer_key(t):
-        tr = sc.trainers[t]
-        return (t != preferred, tr.cost_per_hour * s.duration / 60, t)
+    def trainers() -> Iterator[str]:  # free at k: the preferred one, then the cheapest (lazily)
+        if preferred is not None and (first := o.trainers.get(preferred)) is not None and first.row[k]:
+            yield preferred
+        for t in problem.trainers_by_cost(i):
+            if t != preferred and o.trainers[t].row[k]:
+                yield t
 
-    trainers = sorted((t for t, ok in o.trainers.items() if ok.row[k]), key=trainer_key)
-    for t, r, interps in _taught(problem, book, i, k, trainers, free):
+    for t, r, interps in _taught(problem, book, i, k, trainers(), free):
         if interps is not None:
             return Placement(i, k, t, r, interps)
     return None
