@@ -61,6 +61,9 @@ def reseat_sweep(problem: PlanningProblem, placed: dict[int, Placement], until: 
                 break
     if not changed:
         return None
+    # each move kept the group sizes on its own; all of them together must too
+    if sizes_break(problem, [problem.cohort_by_id[c] for c in changed], [c for c, _, _ in changed.values()]):
+        return None
     trial, out = with_changed_cohorts(problem, placed, changed)
     if len(out) < len(trial.sessions):
         return None
