@@ -68,9 +68,14 @@ def pg_url():
 
 @pytest.fixture(scope="session")
 def redis_url():
+    """The local Redis, one database per test process: Celery workers answer every ping on
+    their broker, so two tests running at once (pytest-xdist's gw0, gw1) must not share one."""
     if not _port_open("127.0.0.1", 6379):
         pytest.skip("Redis is not reachable at 127.0.0.1:6379; CI starts it (./dev test)")
-    return REDIS_URL_BASE
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return REDIS_URL_BASE
+    return REDIS_URL_BASE.rsplit("/", 1)[0] + f"/{1 + int(worker[2:]) % 15}"
 
 
 @pytest.fixture(scope="session")

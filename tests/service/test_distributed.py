@@ -69,7 +69,11 @@ def _two_workers(env, tmp_path, base) -> list[tuple[str, Proc]]:
         r = requests.get(base + "/api/v1/health", timeout=10)
         return r.status_code == 200 and r.json()["workers"]["alive"] == 2
 
-    assert _until(both_alive, 60, 0.5), [p.output() for _, p in workers]
+    if not _until(both_alive, 60, 0.5):
+        outputs = [p.output() for _, p in workers]
+        for _, p in workers:  # not left running to answer the next test's pings
+            p.kill()
+        pytest.fail(f"two workers did not come up: {outputs}")
     return workers
 
 
