@@ -281,6 +281,38 @@ def test_a_solve_stops_early_when_only_sessions_that_can_never_be_placed_are_mis
     assert report.ok, format_report(report)
 
 
+def test_while_sessions_are_missing_the_second_search_goes_on_from_the_runner_up(monkeypatch):
+    # Six sessions in one week, the one trainer holds one a day: the sixth always has starts
+    # but never a place. Every round but the last leaves the best schedule incomplete, so the
+    # next round keeps two lines of search (the best, and the runner-up for the second search).
+    import scheduler.search.engine as engine
+
+    monkeypatch.setattr(engine, "ROUND_SECONDS", 1.0)
+    data = scenario_factory(module={"sessions": 6, "min_gap_days": 0}, trainer={"max_sessions_per_day": 1},
+                            horizon=("2027-04-05", "2027-04-09"))
+    problem = problem_of(data)
+    first = construct(problem)
+    assert len(first) == 5
+    problem2, best, stats = engine.improve_in_parallel(problem, first, deadline=time.monotonic() + 3.5, searches=2)
+    assert stats["search_rounds"] == 3 and stats["two_lines_rounds"] == 2
+    assert len(best) == 5
+    assert_valid(data, problem2, best)
+
+
+def test_a_complete_schedule_is_where_every_search_of_the_next_round_starts(monkeypatch, tiny_example_scenario):
+    import scheduler.search.engine as engine
+
+    monkeypatch.setattr(engine, "ROUND_SECONDS", 1.0)
+    data = copy.deepcopy(tiny_example_scenario)
+    problem = problem_of(data)
+    first = construct(problem)
+    assert len(first) == len(problem.sessions)
+    problem2, best, stats = engine.improve_in_parallel(problem, first, deadline=time.monotonic() + 3.5, searches=2)
+    assert stats["search_rounds"] == 3 and "two_lines_rounds" not in stats
+    assert len(best) == len(problem2.sessions)
+    assert_valid(data, problem2, best)
+
+
 def test_cohorts_are_formed_deterministically():
     data = json.loads((SCENARIOS / "elderly_care_municipality.json").read_text(encoding="utf-8"))
     sc = build_scenario(load_scenario(copy.deepcopy(data)))

@@ -38,7 +38,7 @@ from scheduler.search.regions import (
     unassigned_to_json,
 )
 from scheduler.search.reseat import reseat_sweep
-from scheduler.search.ruin_recreate import RuinRecreate
+from scheduler.search.ruin_recreate import RuinRecreate, sessions_without_start
 
 log = logging.getLogger("modulplan.search")
 
@@ -328,16 +328,34 @@ def improve_in_parallel(problem: PlanningProblem, placed: dict[int, Placement], 
     started = time.monotonic()
     rounds = max(1, min(MAX_ROUNDS, int((deadline - started) / ROUND_SECONDS)))
     totals: dict = {}
+    runner_up: tuple[PlanningProblem, dict[int, Placement]] | None = None
     for r in range(rounds):
         end = deadline if r == rounds - 1 else started + (deadline - started) * (r + 1) / rounds
-        problem, placed, stats = _round(problem, placed, end, seed + 7919 * r, searches, cancel, on_step,
-                                        other_cohorts=r == 0 and _may_form_otherwise(problem))
+        if runner_up is not None:
+            totals["two_lines_rounds"] = totals.get("two_lines_rounds", 0) + 1
+        problem, placed, stats, second = _round(problem, placed, end, seed + 7919 * r, searches, cancel, on_step,
+                                                other_cohorts=r == 0 and _may_form_otherwise(problem),
+                                                other_start=runner_up)
+        # While the best schedule still misses sessions that could have a start, the second
+        # search goes on from the round's runner-up instead of the best: two lines of search,
+        # each with its own chance to place the last cohorts. Why: on planted network M 8 a
+        # solve either completes or stays stuck at 8 missing sessions for its last 35 s, about
+        # half and half by seed, and both searches of a round started from the same stuck
+        # schedule. Once complete, every round starts from the best again (that pays for cost).
+        runner_up = second if second is not None and _misses_placeable(problem, placed) else None
         for key, value in stats.items():  # counts add up over the rounds; the rest is the last round's
             totals[key] = totals.get(key, 0) + value if key in SUMMED else value
         if cancel is not None and cancel.is_set():
             break
     totals["search_rounds"] = rounds
     return problem, placed, totals
+
+
+def _misses_placeable(problem: PlanningProblem, placed: dict[int, Placement]) -> bool:
+    """Whether `placed` leaves out a session that has a start at all (one without any can
+    never be placed, and does not make the searches worth keeping apart)."""
+    missing = len(problem.sessions) - len(placed)
+    return missing > 0 and missing > sessions_without_start(problem)
 
 
 SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "cohorts_dissolved", "member_moves",
@@ -356,11 +374,14 @@ def _may_form_otherwise(problem: PlanningProblem) -> bool:
 
 
 def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: float, seed: int, searches: int,
-           cancel: threading.Event | None, on_step, other_cohorts: bool = False
-           ) -> tuple[PlanningProblem, dict[int, Placement], dict]:
+           cancel: threading.Event | None, on_step, other_cohorts: bool = False,
+           other_start: tuple[PlanningProblem, dict[int, Placement]] | None = None
+           ) -> tuple[PlanningProblem, dict[int, Placement], dict, tuple[PlanningProblem, dict[int, Placement]] | None]:
     """One round of the parallel search: this process and `searches - 1` forked children, all
     from the same schedule (with `other_cohorts`, the first child from cohorts formed at the
-    track's floor instead); the best result."""
+    track's floor instead; with `other_start`, the first child from that problem and
+    schedule); the best result and the runner-up (None with one search, or when no other
+    search sent one back)."""
     ctx = mp.get_context("fork")
     stop = ctx.Event()
     children = []
@@ -369,8 +390,9 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
     child_deadline = deadline - max(0.3, 0.04 * (deadline - time.monotonic()))
     for n in range(1, searches):
         here, there = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child_search, args=(problem, placed, child_deadline, seed + 7919 * n, stop, there,
-                                                          other_cohorts and n == 1),
+        start_problem, start = other_start if other_start is not None and n == 1 else (problem, placed)
+        proc = ctx.Process(target=_child_search, args=(start_problem, start, child_deadline, seed + 7919 * n, stop,
+                                                          there, other_cohorts and n == 1 and other_start is None),
                            daemon=True)
         proc.start()
         there.close()
@@ -389,8 +411,8 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
     finally:
         stop.set()
     stats["searches"] = searches
-    mine = (len(best_problem.sessions) - len(best), _cost(best_problem, best))
-    for proc, pipe in children:
+    results = [((len(best_problem.sessions) - len(best), _cost(best_problem, best)), 0, best_problem, best)]
+    for n, (proc, pipe) in enumerate(children, start=1):
         # The child was told to stop before the deadline; one that is still busy then is left out.
         got = pipe.recv() if pipe.poll(max(0.0, deadline - time.monotonic()) + 0.3) else None
         proc.join(timeout=0.2)
@@ -399,11 +421,14 @@ def _round(problem: PlanningProblem, placed: dict[int, Placement], deadline: flo
         if got is None:
             continue
         other_problem, other = _rebuild(problem, *got[:2])
-        theirs = (len(other_problem.sessions) - len(other), _cost(other_problem, other))
-        if theirs < mine:
-            best_problem, best, mine = other_problem, other, theirs
-            stats["best_search"] = stats.get("best_search", 0) + 1
-    return best_problem, best, stats
+        results.append(((len(other_problem.sessions) - len(other), _cost(other_problem, other)), n, other_problem,
+                        other))
+    results.sort(key=lambda r: (r[0], r[1]))  # ties: this process's own search first
+    _key, who, best_problem, best = results[0]
+    if who:
+        stats["best_search"] = stats.get("best_search", 0) + 1
+    second = (results[1][2], results[1][3]) if len(results) > 1 else None
+    return best_problem, best, stats, second
 
 
 def _cost(problem: PlanningProblem, placed: dict[int, Placement]) -> float:
