@@ -590,7 +590,8 @@ def sizes_break(problem: PlanningProblem, old: list[Cohort], new: list[Cohort]) 
     if not after:
         return False
     before = set(group_size_breaks(problem.scenario, problem.cohorts, tracks))
-    return any(cid not in before or cid in {c.id for c in new} for cid in after)
+    rebuilt = {c.id for c in new}
+    return any(cid not in before or cid in rebuilt for cid in after)
 
 
 def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list[str]:
