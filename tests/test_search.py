@@ -596,3 +596,52 @@ def test_sessions_missing_from_the_first_schedule_are_the_searchs_first_target_e
     searched, best, _stats = improve(problem, placed, deadline=time.monotonic() + 2.5, seed=0)
     assert len(best) == len(searched.sessions)
     assert_valid(data, searched, best)
+
+
+def test_a_track_its_members_free_days_cannot_hold_is_found_unschedulable_without_a_search(monkeypatch):
+    """The team works Mondays only and trains inside its shifts; the two weeks hold two
+    Mondays, the track needs four sessions on three days (three of M1 a day apart, then M2).
+    Every session has starts, but none of the first leaves the others a start after it: the
+    exact check says no before trying any placement."""
+    import scheduler.search.cohort_moves as cohort_moves
+
+    def mondays_only(m1_sessions: int) -> dict:
+        modules = [{"id": "M1", "name": "M1", "sessions": m1_sessions, "duration_minutes": 60},
+                   {"id": "M2", "name": "M2", "sessions": 1, "duration_minutes": 60}]
+        return scenario_factory(
+            modules=modules, tracks=[{"id": "K1", "name": "K1", "modules": ["M1", "M2"], "min_group": 2, "max_group": 6}],
+            trainers=[trainer("T1", qualifications=("M1", "M2"))],
+            shift_patterns=[pattern("dag", ["D", "-", "-", "-", "-", "-", "-"])],
+            team=team(headcount=20, min_staffing=2))
+
+    problem = problem_of(mondays_only(3))
+    (only,) = problem.cohorts
+    assert all(problem.options[i].candidates for i in problem.by_cohort[only.id])
+    tried = []
+    real_fit = cohort_moves._fit
+    monkeypatch.setattr(cohort_moves, "_fit", lambda *a, **k: tried.append(a) or real_fit(*a, **k))
+    assert not placeable_alone(problem, only.id)
+    assert tried == []
+    # two sessions of M1 fit those two Mondays (M2 after the second, the same day): found so
+    two = problem_of(mondays_only(2))
+    assert placeable_alone(two, two.cohorts[0].id)
+
+
+def test_cohorts_already_checked_are_not_checked_again_when_cohorts_are_formed_anew(monkeypatch):
+    """Forming cohorts again runs in rounds; a cohort (by track, plans and members) found
+    schedulable alone in one round is not checked again in the next."""
+    import scheduler.search.cohort_moves as cohort_moves
+
+    sc = scenario_factory(
+        action_plans=[plan("HP1", participants=[counted(count=6)]), plan("HP2", participants=[counted(count=3)])],
+        track={"max_group": 6})
+    problem = problem_of(sc)
+    checked = []
+    real = cohort_moves.placeable_alone
+    monkeypatch.setattr(cohort_moves, "placeable_alone", lambda p, cid, **k: checked.append(cid) or real(p, cid, **k))
+    known: dict = {}
+    assert cohort_moves.unplaceable(problem, known=known) == []
+    assert sorted(checked) == sorted(c.id for c in problem.cohorts)
+    checked.clear()
+    assert cohort_moves.unplaceable(problem, known=known) == []
+    assert checked == []

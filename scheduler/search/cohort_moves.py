@@ -24,7 +24,7 @@ from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.cohort_repair import cannot_meet, gathered
 from scheduler.prepare.cohorts import Cohort, repair_groups, track_span_days
 from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.construct import Bookings, Placement, _fit, _ordered_candidates, _place_cohort
+from scheduler.search.construct import Bookings, Placement, _fit, _lookahead, _ordered_candidates, _place_cohort
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
 from scheduler.search.ruin_recreate import Schedule
@@ -53,6 +53,18 @@ def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 400) -> 
     idxs = problem.by_cohort[cid]
     if not idxs or any(not problem.options[i].candidates for i in idxs):
         return False
+    ahead = _lookahead(problem)
+
+    def followed(i: int, k: int) -> bool:
+        """Start k of session i leaves the rest of the track a start after it, bookings
+        aside (latest starts and the reachable days of the gap rules): no later start can
+        do better, so a track that fails here everywhere fails without a search."""
+        c = problem.options[i].candidates[k]
+        last_day, last_start = ahead.latest_start(i)
+        return c.slot.day_number <= last_day and c.start <= last_start and ahead.ok(i, c.slot.day_number)
+
+    if not any(followed(idxs[0], k) for k in range(len(problem.options[idxs[0]].candidates))):
+        return False
     if len(_place_cohort(problem, Bookings(problem), idxs, "cheapest", backtracks=20)) == len(idxs):
         return True
     book = Bookings(problem)
@@ -64,6 +76,8 @@ def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 400) -> 
         i = idxs[j]
         o = problem.options[i]
         for k in _ordered_candidates(problem, i, "earliest", prev):
+            if not followed(i, k):
+                continue
             if budget[0] <= 0:
                 return False
             budget[0] -= 1
@@ -497,9 +511,10 @@ def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plan
 
 
 def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
-           deadline: float | None = None) -> PlanningProblem | None:
+           deadline: float | None = None, known: dict[tuple, bool] | None = None) -> PlanningProblem | None:
     """A problem in which the pools of `cohort_ids` are split anew so that each of their
-    cohorts can be scheduled alone; None when no split tried does better."""
+    cohorts can be scheduled alone; None when no split tried does better. `known`: whether
+    a group can be scheduled alone, by `_who` (see `unplaceable`), read and added to."""
     done: set[str] = set()
     changes: dict[str, tuple[list[Cohort], list[Cohort]]] = {}  # cohort -> (its old pool, the new split)
     bad_now = set(cohort_ids)
@@ -525,11 +540,17 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
                 new = _named(problem, pool, groups, old_ids, plans)
                 if sizes_break(problem, pool, new):
                     continue
-                # Alone means alone: a problem of just the new cohorts (cheap, whatever the programme's size).
-                trial = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
                 bad = 0
                 for c in new:  # stop counting once this split cannot beat the best one
-                    bad += not placeable_alone(trial, c.id)
+                    # Alone means alone: a problem of just this cohort (cheap, whatever the
+                    # programme's size), built only when the count gets this far.
+                    ok = known.get(_who(c)) if known is not None else None
+                    if ok is None:
+                        trial = PlanningProblem(problem.scenario, cohorts=[c], reuse=problem)
+                        ok = placeable_alone(trial, c.id)
+                        if known is not None:
+                            known[_who(c)] = ok
+                    bad += not ok
                     if bad >= best_bad or (deadline is not None and time.monotonic() > deadline):
                         break
                 else:
@@ -594,14 +615,29 @@ def sizes_break(problem: PlanningProblem, old: list[Cohort], new: list[Cohort]) 
     return any(cid not in before or cid in rebuilt for cid in after)
 
 
-def unplaceable(problem: PlanningProblem, deadline: float | None = None) -> list[str]:
+def _who(c: Cohort) -> tuple:
+    """What decides whether a cohort can be scheduled alone: its track, plans and members
+    (not its id, which re-forming hands from one group to another)."""
+    return c.track, c.plans, c.participants
+
+
+def unplaceable(problem: PlanningProblem, deadline: float | None = None,
+                known: dict[tuple, bool] | None = None) -> list[str]:
     """Cohorts that cannot be scheduled even alone (with candidates for their sessions); those
-    not looked at by `deadline` count as placeable."""
+    not looked at by `deadline` count as placeable. `known`: answers of earlier calls (and
+    of `reform`), by cohort (`_who`), kept up to date; a cohort found there is not
+    looked at again (re-forming changes a few pools of hundreds)."""
     out = []
     for cid in problem.by_cohort:
         if deadline is not None and time.monotonic() > deadline:
             break
-        if not placeable_alone(problem, cid):
+        c = problem.cohort_by_id[cid]
+        ok = known.get(_who(c)) if known is not None else None
+        if ok is None:
+            ok = placeable_alone(problem, cid)
+            if known is not None:
+                known[_who(c)] = ok
+        if not ok:
             out.append(cid)
     return out
 

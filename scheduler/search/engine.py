@@ -53,11 +53,12 @@ def schedulable_cohorts(problem: PlanningProblem, deadline: float | None = None)
     cohorts stay)."""
     if getattr(problem, "replan", None) is not None:
         return problem
+    known: dict = {}  # cohort -> placeable alone, over the rounds
     for _round in range(3):  # a pool's best split may leave one cohort for the next round
-        bad = unplaceable(problem, deadline=deadline)
+        bad = unplaceable(problem, deadline=deadline, known=known)
         if not bad or (deadline is not None and time.monotonic() > deadline):
             break
-        better = reform(problem, bad, deadline=deadline)
+        better = reform(problem, bad, deadline=deadline, known=known)
         if better is None:
             break
         log.info("cohorts formed again so that each can be scheduled: %s", ", ".join(bad))
