@@ -513,8 +513,8 @@ def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plan
 def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
            deadline: float | None = None, known: dict[tuple, bool] | None = None) -> PlanningProblem | None:
     """A problem in which the pools of `cohort_ids` are split anew so that each of their
-    cohorts can be scheduled alone; None when no split tried does better. `known`: whether
-    a group can be scheduled alone, by `_who` (see `unplaceable`), read and added to."""
+    cohorts can be scheduled alone; None when no split tried does better. `known`: answers
+    of earlier checks (`_remembered`), read and added to."""
     done: set[str] = set()
     changes: dict[str, tuple[list[Cohort], list[Cohort]]] = {}  # cohort -> (its old pool, the new split)
     bad_now = set(cohort_ids)
@@ -544,13 +544,8 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
                 for c in new:  # stop counting once this split cannot beat the best one
                     # Alone means alone: a problem of just this cohort (cheap, whatever the
                     # programme's size), built only when the count gets this far.
-                    ok = known.get(_who(c)) if known is not None else None
-                    if ok is None:
-                        trial = PlanningProblem(problem.scenario, cohorts=[c], reuse=problem)
-                        ok = placeable_alone(trial, c.id)
-                        if known is not None:
-                            known[_who(c)] = ok
-                    bad += not ok
+                    bad += not _remembered(known, c, lambda c=c: placeable_alone(
+                        PlanningProblem(problem.scenario, cohorts=[c], reuse=problem), c.id))
                     if bad >= best_bad or (deadline is not None and time.monotonic() > deadline):
                         break
                 else:
@@ -615,29 +610,30 @@ def sizes_break(problem: PlanningProblem, old: list[Cohort], new: list[Cohort]) 
     return any(cid not in before or cid in rebuilt for cid in after)
 
 
-def _who(c: Cohort) -> tuple:
-    """What decides whether a cohort can be scheduled alone: its track, plans and members
-    (not its id, which re-forming hands from one group to another)."""
-    return c.track, c.plans, c.participants
+def _remembered(known: dict[tuple, bool] | None, c: Cohort, ask) -> bool:
+    """Whether cohort `c` can be scheduled alone: from `known` when asked before, else `ask()`
+    (and kept there). What decides it is the track, plans and members, not the id, which
+    re-forming hands from one group to another."""
+    if known is None:
+        return ask()
+    key = (c.track, c.plans, c.participants)
+    ok = known.get(key)
+    if ok is None:
+        ok = known[key] = ask()
+    return ok
 
 
 def unplaceable(problem: PlanningProblem, deadline: float | None = None,
                 known: dict[tuple, bool] | None = None) -> list[str]:
     """Cohorts that cannot be scheduled even alone (with candidates for their sessions); those
-    not looked at by `deadline` count as placeable. `known`: answers of earlier calls (and
-    of `reform`), by cohort (`_who`), kept up to date; a cohort found there is not
-    looked at again (re-forming changes a few pools of hundreds)."""
+    not looked at by `deadline` count as placeable. `known`: answers of earlier calls and of
+    `reform` (`_remembered`), kept up to date; a cohort found there is not looked at again
+    (re-forming changes a few pools of hundreds)."""
     out = []
     for cid in problem.by_cohort:
         if deadline is not None and time.monotonic() > deadline:
             break
-        c = problem.cohort_by_id[cid]
-        ok = known.get(_who(c)) if known is not None else None
-        if ok is None:
-            ok = placeable_alone(problem, cid)
-            if known is not None:
-                known[_who(c)] = ok
-        if not ok:
+        if not _remembered(known, problem.cohort_by_id[cid], lambda cid=cid: placeable_alone(problem, cid)):
             out.append(cid)
     return out
 
