@@ -27,7 +27,7 @@ from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.construct import Bookings, Placement, _fit, _lookahead, _ordered_candidates, _place_cohort
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
-from scheduler.search.ruin_recreate import Schedule
+from scheduler.search.ruin_recreate import schedule_to_change
 
 log = logging.getLogger("modulplan.search")
 
@@ -677,7 +677,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     pool_ids = {c.id for c in pool}
     old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
     plans = pool_plans(problem, pool)
-    here = Schedule(problem, placed)
+    here = schedule_to_change(problem, placed)
     best_key = (len(problem.sessions) - len(placed), here.cost)
     for i in [i for i in here.placed if problem.sessions[i].key.cohort in pool_ids]:
         here.remove(i)

@@ -38,6 +38,12 @@ class Busy:
     def remove(self, item: tuple) -> None:
         self.buckets[item[0] // DAY].remove(item)
 
+    def copy(self) -> Busy:
+        twin = Busy()
+        twin.buckets.update((day, list(items)) for day, items in self.buckets.items() if items)
+        twin.longest = self.longest
+        return twin
+
     def near(self, a: int, b: int, pad: int = 0) -> list[tuple]:
         """Blocks that overlap [a - pad, b + pad)."""
         out = []
@@ -67,6 +73,23 @@ class Bookings:
         sc = problem.scenario
         # The longest travel that can separate two sessions: blocks further away never clash.
         self.reach = max([sc.travel_default, *sc.travel_pairs.values()], default=0)
+
+    def copy(self) -> Bookings:
+        """Bookings of their own with the same blocks (faster than booking every placement
+        again: a cohort move at national size works on its own copy of the schedule)."""
+        twin = Bookings.__new__(Bookings)
+        twin.p = self.p
+        for name in ("trainer", "interp", "room", "team", "person"):
+            mine: dict = getattr(self, name)
+            theirs: dict = defaultdict(Busy)
+            theirs.update((key, busy.copy()) for key, busy in mine.items())
+            setattr(twin, name, theirs)
+        twin.person_sig = Counter(self.person_sig)
+        twin._rest_memo = self._rest_memo  # answers by what was asked: the same for both
+        twin.trainer_day = Counter(self.trainer_day)
+        twin.trainer_week = Counter(self.trainer_week)
+        twin.reach = self.reach
+        return twin
 
     # -- checks -----------------------------------------------------------------
     def _traveller_free(self, items, a: int, b: int, site: str | None) -> bool:

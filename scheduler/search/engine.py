@@ -38,7 +38,7 @@ from scheduler.search.regions import (
     unassigned_to_json,
 )
 from scheduler.search.reseat import reseat_sweep
-from scheduler.search.ruin_recreate import RuinRecreate, sessions_without_start
+from scheduler.search.ruin_recreate import RuinRecreate, forget_built_schedule, sessions_without_start
 
 log = logging.getLogger("modulplan.search")
 
@@ -191,6 +191,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if not moved and not incomplete and patience is None and time.monotonic() >= deadline - 0.05:
             break
     stats.update(rr.stats.as_dict())
+    forget_built_schedule()
     return problem, rr.best, stats
 
 

@@ -63,6 +63,22 @@ class Ledger:
         # Travel priced at 0 (a programme that does not count it) is not followed day by day.
         self.count_travel = bool(self.w["travel_per_minute"])
 
+    def copy(self) -> Ledger | None:
+        """A ledger of its own with the same placements counted; None when the problem has
+        objective terms of its own (their state is theirs to copy: build anew then)."""
+        if self.terms:
+            return None
+        twin = Ledger.__new__(Ledger)
+        twin.__dict__.update(self.__dict__)  # the weights, targets, home and flags are shared
+        twin.session_cost = dict(self.session_cost)
+        twin.visits = defaultdict(list, ((k, list(v)) for k, v in self.visits.items()))
+        twin.travel = dict(self.travel)
+        twin.days = defaultdict(Counter, ((k, Counter(v)) for k, v in self.days.items()))
+        twin.late = dict(self.late)
+        twin.met = defaultdict(Counter, ((k, Counter(v)) for k, v in self.met.items()))
+        twin.terms = []
+        return twin
+
     # -- the units --------------------------------------------------------------------
     def own_cost(self, pl: Placement) -> float:
         """What session pl.session costs on its own where pl puts it."""

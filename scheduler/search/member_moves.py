@@ -26,7 +26,7 @@ from scheduler.search.cohort_moves import _cohort, _replace, carry_over, sizes_b
 from scheduler.search.construct import Bookings, Placement, _fit, _interpreters
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
-from scheduler.search.ruin_recreate import Schedule
+from scheduler.search.ruin_recreate import Schedule, schedule_to_change
 
 log = logging.getLogger("modulplan.search")
 
@@ -42,7 +42,7 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
     sc = problem.scenario
     a = problem.cohort_by_id[cid]
     track = sc.tracks[a.track]
-    here = Schedule(problem, placed)
+    here = schedule_to_change(problem, placed)
     base_key = (len(problem.sessions) - len(placed), here.cost)
     us = sc.weights["unscheduled_session"]
     plans_of = _plans_by_person(problem, a.track)
@@ -131,7 +131,7 @@ def dissolve(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *
         choices[pid] = _can_meet(problem, placed, a, pid, plans_of[pid], fitting[pid])
         if not choices[pid] and not replace_receivers:
             return None
-    here = Schedule(problem, placed)  # this move's own copy: changed freely below
+    here = schedule_to_change(problem, placed)  # this move's own copy: changed freely below
     base_key = (len(problem.sessions) - len(placed), here.cost)
     for i in [i for i in problem.by_cohort[cid] if i in here.placed]:
         here.remove(i)

@@ -20,7 +20,7 @@ from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.search.cohort_moves import _cohort, sizes_break
 from scheduler.search.ledger import Ledger
 from scheduler.search.member_moves import _can_meet, _plans, _plans_by_person, _same_place, with_changed_cohorts
-from scheduler.search.ruin_recreate import Schedule
+from scheduler.search.ruin_recreate import Schedule, schedule_to_change
 
 RECEIVERS_JUDGED = 3  # per person: the cohorts with the most of their sessions on the person's shifts
 
@@ -31,7 +31,7 @@ def reseat_sweep(problem: PlanningProblem, placed: dict[int, Placement], until: 
     if len(placed) < len(problem.sessions):
         return None
     sc = problem.scenario
-    here = Schedule(problem, placed)
+    here = schedule_to_change(problem, placed)
     base = here.cost
     cohort_of = {pid: c for c in problem.cohorts for pid in c.participants}
     touched: set[str] = set()
