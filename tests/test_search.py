@@ -669,6 +669,11 @@ def test_a_copy_of_the_search_state_is_its_own_and_counts_as_one_built_anew():
     assert twin.book.broken_rule(pl) is None  # free again in the copy
     assert original.book.broken_rule(pl) is not None  # still booked in the original
     assert twin.incomplete() and not original.incomplete()
+    # the other way round: what the original lets go stays booked in the copy
+    j = max(placed)
+    gone = original.remove(j)
+    assert original.book.broken_rule(gone) is None and twin.book.broken_rule(gone) is not None
+    original.add(gone)
 
     first = schedule_to_change(problem, placed)
     first.remove(i)

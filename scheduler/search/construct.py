@@ -68,6 +68,8 @@ class Bookings:
         # one team with the same sessions (most of a cohort) are checked once, not each.
         self.person_sig: Counter = Counter()
         self._rest_memo: dict = {}  # (team, blocks near, a, b) -> daily rest kept
+        # (table, key) of the blocks this object alone holds; None: all (never copied)
+        self._own: set | None = None
         self.trainer_day: Counter = Counter()
         self.trainer_week: Counter = Counter()
         sc = problem.scenario
@@ -76,14 +78,17 @@ class Bookings:
 
     def copy(self) -> Bookings:
         """Bookings of their own with the same blocks (faster than booking every placement
-        again: a cohort move at national size works on its own copy of the schedule)."""
+        again: a cohort move at national size works on its own copy of the schedule). The
+        two share each resource's blocks until one of them books there (copy on write:
+        a move touches a few hundred of the 13 000 resources of a national programme)."""
         twin = Bookings.__new__(Bookings)
         twin.p = self.p
         for name in ("trainer", "interp", "room", "team", "person"):
-            mine: dict = getattr(self, name)
             theirs: dict = defaultdict(Busy)
-            theirs.update((key, busy.copy()) for key, busy in mine.items())
+            theirs.update(getattr(self, name))
             setattr(twin, name, theirs)
+        self._own = set()  # every block list is shared now, on both sides
+        twin._own = set()
         twin.person_sig = Counter(self.person_sig)
         twin._rest_memo = self._rest_memo  # answers by what was asked: the same for both
         twin.trainer_day = Counter(self.trainer_day)
@@ -208,6 +213,18 @@ class Bookings:
         return None
 
     # -- booking ------------------------------------------------------------------
+    def _held(self, table: dict, key) -> Busy:
+        """The blocks of `key` in `table`, this object's own to change (copied first when
+        shared with a copy of these bookings)."""
+        own = self._own
+        if own is None:
+            return table[key]
+        mark = (id(table), key)
+        if mark not in own:
+            table[key] = table[key].copy()
+            own.add(mark)
+        return table[key]
+
     def book(self, pl: Placement, sign: int = 1) -> None:
         p = self.p
         s = p.sessions[pl.session]
@@ -215,12 +232,14 @@ class Bookings:
         a, b = c.start, c.end
         room_site = p.site_of_room(pl.room) if pl.room else None
         t_site = room_site or p.scenario.trainers[pl.trainer].home_site
+        held = self._held
         entries = [
-            (self.trainer[pl.trainer], (a, b, t_site)),
-            *[(self.interp[j], (a, b, room_site or p.scenario.interpreters[j].home_site)) for j in pl.interpreters],
-            *([(self.room[pl.room], (a, b))] if pl.room else []),
-            *[(self.team[team], (a, b, n)) for team, n in s.cohort.team_counts],
-            *[(self.person[pid], (a, b)) for pid in s.cohort.participants],
+            (held(self.trainer, pl.trainer), (a, b, t_site)),
+            *[(held(self.interp, j), (a, b, room_site or p.scenario.interpreters[j].home_site))
+              for j in pl.interpreters],
+            *([(held(self.room, pl.room), (a, b))] if pl.room else []),
+            *[(held(self.team, team), (a, b, n)) for team, n in s.cohort.team_counts],
+            *[(held(self.person, pid), (a, b)) for pid in s.cohort.participants],
         ]
         for lst, item in entries:
             lst.append(item) if sign > 0 else lst.remove(item)
