@@ -12,9 +12,9 @@ from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
 from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.problem import Placement, PlanningProblem
-from scheduler.search.cohort_moves import _cohort, regroup, sizes_break
+from scheduler.search.cohort_moves import _cohort, merge, merge_candidates, regroup, sizes_break
 from scheduler.search.construct import construct
-from scheduler.search.engine import _dissolve_sweep, improve
+from scheduler.search.engine import _dissolve_sweep, _merge_sweep, improve
 from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.reseat import reseat_sweep
 from scheduler.search.ruin_recreate import Schedule
@@ -312,3 +312,74 @@ def test_a_small_plans_cohort_may_take_in_the_member_of_another_small_plan_whose
     assert moved.cohort_by_id["C-eve"].participants == ("e2", "e3", "x1")
     assert group_size_breaks(moved.scenario, moved.cohorts) == []
     assert_valid(data, moved, after)
+
+
+def day_plan_and_evening_plan() -> dict:
+    """One workplace, two plans of the track: HP1 three day workers (07-16) who train on shift
+    only, HP2 three evening workers (15-23 every day) who may also train off shift. A session
+    lasts 3 h; it may start at 08:00, 12:00 or 17:00; the trainer costs 1 000 an hour."""
+    data = day_and_evening([], track={"min_group": 2, "max_group": 6}, module={"duration_minutes": 180},
+                           trainer={"cost_per_hour": 1000})
+    data["shift_patterns"][1] = pattern("kvall", ["E"] * 7)
+    data["calendar"]["start_times"] = ["08:00", "12:00", "17:00"]
+    data["action_plans"] = [
+        plan("HP1", participants=[named(f"d{n}") for n in (1, 2, 3)]),
+        plan("HP2", participants=[named(f"e{n}", "lag-2") for n in (1, 2, 3)], allow_off_shift=True),
+    ]
+    return data
+
+
+def test_two_cohorts_of_one_workplace_merge_into_one_that_meets_when_both_can():
+    # Planned plan by plan, the day workers meet at 08:00 and the evening workers at 17:00, each
+    # on their own shift. Together they can meet only at 12:00 (an evening worker at 08:00 has
+    # had 9 hours of rest since 23:00; a day worker at 17:00 is off shift, which HP1 forbids),
+    # and pay one trainer: 3 000 for 3 hours less, against 1 800 of overtime (three evening
+    # workers, 3 hours each, 200 above the backfill).
+    data = day_plan_and_evening_plan()
+    scenario = build_scenario(load_scenario(copy.deepcopy(data)))
+    problem = PlanningProblem(scenario)
+    assert sorted(c.participants for c in problem.cohorts) == [("d1", "d2", "d3"), ("e1", "e2", "e3")]
+    placed = construct(problem)
+    assert len(placed) == 2
+    before = Schedule(problem, placed).cost
+    a, b = sorted(c.id for c in problem.cohorts)
+
+    assert [sorted(pair) for pair in merge_candidates(problem, random.Random(0))] == [[a, b]]
+    merged, after, cost = merge(problem, placed, a, b)
+
+    assert [c.participants for c in merged.cohorts] == [("d1", "d2", "d3", "e1", "e2", "e3")]
+    assert merged.cohorts[0].id == a  # the id of one of the two (calendar UIDs)
+    assert len(after) == len(merged.sessions) == 1
+    start = merged.options[0].candidates[after[0].candidate].slot
+    assert start.start_time.strftime("%H:%M") == "12:00"
+    assert before - cost == 3000 - 1800
+    assert_valid(data, merged, after)
+
+
+def test_no_merge_is_offered_beyond_the_group_size_or_across_workplaces():
+    data = day_plan_and_evening_plan()
+    data["tracks"][0]["max_group"] = 5  # six people would be one too many
+    problem = PlanningProblem(build_scenario(load_scenario(copy.deepcopy(data))))
+    assert merge_candidates(problem, random.Random(0)) == []
+
+    data = day_plan_and_evening_plan()
+    data["workplaces"].append(workplace("W2", teams=[team("lag-3", headcount=20, min_staffing=2)]))
+    data["action_plans"][1] = plan("HP2", workplace="W2", participants=[named(f"e{n}", "lag-3") for n in (1, 2, 3)])
+    problem = PlanningProblem(build_scenario(load_scenario(copy.deepcopy(data))))
+    assert len(problem.cohorts) == 2
+    assert merge_candidates(problem, random.Random(0)) == []
+
+
+def test_the_merge_sweep_takes_the_first_merge_that_pays_and_tries_no_pair_twice():
+    data = day_plan_and_evening_plan()
+    problem = PlanningProblem(build_scenario(load_scenario(copy.deepcopy(data))))
+    placed = construct(problem)
+    tried: set = set()
+
+    merged, best, _cost = _merge_sweep(problem, placed, random.Random(0), time.monotonic() + 5, tried)
+
+    assert len(merged.cohorts) == 1 and len(best) == 1
+    assert_valid(data, merged, best)
+    assert len(tried) == 1
+    # the same pair, with the same members, is not tried again (nothing else to try)
+    assert _merge_sweep(problem, placed, random.Random(0), time.monotonic() + 5, tried) is None

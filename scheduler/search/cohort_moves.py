@@ -98,13 +98,18 @@ def _window(problem: PlanningProblem, c: Cohort):
     return max(p.earliest for p in plans), min(p.deadline for p in plans)
 
 
-def _pool(problem: PlanningProblem, cid: str, wide: bool = False) -> list[Cohort]:
+def _pool(problem: PlanningProblem, cid: str, wide: bool = False, workplace: bool = False) -> list[Cohort]:
     """The cohorts of the same track linked to `cid` through shared action plans and, where
     the track mixes workplaces, those whose common window leaves room for the track together
-    with this one's (their people could study together)."""
+    with this one's (their people could study together). `workplace` (a track that does not
+    mix them): those of the same workplace whose common window leaves room for the track,
+    whatever their plans (the first cohorts are formed plan by plan)."""
     c0 = problem.cohort_by_id[cid]
     same_track = [c for c in problem.cohorts if c.track == c0.track]
-    if wide and problem.scenario.tracks[c0.track].mix_workplaces:
+    mixed = problem.scenario.tracks[c0.track].mix_workplaces
+    if workplace and not mixed:
+        same_track = [c for c in same_track if c.workplaces == c0.workplaces]
+    if (wide and mixed) or (workplace and not mixed):
         need = track_span_days(problem.scenario, problem.scenario.tracks[c0.track])
         own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
         near = []
@@ -662,7 +667,8 @@ def _cannot_meet(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
 
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
-            deadline: float | None = None, wide: bool = False, alone: bool = False, grow: bool = True):
+            deadline: float | None = None, wide: bool = False, alone: bool = False, grow: bool = True,
+            workplace: bool = False):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
     ways `_splits` offers; for each, the pool's new cohorts are placed by the search's
     recreate into the current schedule's bookings with the pool's own sessions taken out
@@ -672,8 +678,64 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     (problem, placements, cost) of the best split when it leaves fewer sessions unscheduled,
     or as many at a lower cost, than the schedule as it is; else None. `alone`: the cohort
     by itself is the pool (split in two or three, the others untouched). `grow`: splits grown
-    by exact checks too (worth their time for a cohort left incomplete, not for cost)."""
-    pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide)
+    by exact checks too (worth their time for a cohort left incomplete, not for cost).
+    `workplace`: the pool is every cohort of the track at the cohort's workplace that could
+    meet with it (`_pool`)."""
+    pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
+    return _best_split(problem, placed, pool, _splits(problem, pool, grow), seed=seed, budget=budget,
+                       deadline=deadline, label=f"regroup {cid} (wide {wide})")
+
+
+def merge(problem: PlanningProblem, placed: dict, a: str, b: str, *, seed: int = 0,
+          deadline: float | None = None):
+    """Cohorts `a` and `b` of one track become one cohort, placed anew (at times, trainers and
+    rooms of its own) into the schedule without them; judged like `regroup`: returned as
+    (problem, placements, cost) when it leaves no more sessions unscheduled at a lower cost.
+    Why: a cohort fewer pays a whole track of trainer hours and travel fewer, and two
+    cohorts whose members cannot join each other where they meet now (an evening team's
+    daily rest after a morning session) may well meet together at other times: sharing
+    members out (`member_moves.dissolve`) keeps the receiving cohort's times."""
+    pool = [problem.cohort_by_id[a], problem.cohort_by_id[b]]
+    members = sorted(pid for c in pool for pid in c.participants)
+    return _best_split(problem, placed, pool, iter([[members]]), seed=seed, budget=1, deadline=deadline,
+                       label=f"merge {a} + {b}")
+
+
+def merge_candidates(problem: PlanningProblem, rng: random.Random,
+                     tried: set[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """Pairs of cohorts that may study together as one (rule 5: one track, together within
+    its `max_group`, one workplace unless the track mixes them) and whose plans' common window
+    holds the track, smallest pairs first (they are where a cohort fewer is likeliest to
+    fit). Pairs in `tried` are left out."""
+    sc = problem.scenario
+    by_track: dict[str, list[Cohort]] = {}
+    for c in problem.cohorts:
+        by_track.setdefault(c.track, []).append(c)
+    out = []
+    for track_id, cohorts in by_track.items():
+        track = sc.tracks[track_id]
+        need = track_span_days(sc, track)
+        for n, a in enumerate(cohorts):
+            for b in cohorts[n + 1:]:
+                if a.size + b.size > track.max_group:
+                    continue
+                if not track.mix_workplaces and set(a.workplaces) != set(b.workplaces):
+                    continue
+                if tried is not None and (a.id, b.id) in tried:
+                    continue
+                plans = [sc.action_plans[p] for p in {*a.plans, *b.plans}]
+                earliest, deadline = max(p.earliest for p in plans), min(p.deadline for p in plans)
+                if (deadline - earliest).days + 1 < need:
+                    continue
+                out.append((a.size + b.size, rng.random(), a.id, b.id))
+    out.sort()
+    return [(a, b) for _, _, a, b in out]
+
+
+def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], splits, *, seed: int, budget: int,
+                deadline: float | None, label: str):
+    """The best of `splits` (lists of member groups) of the cohorts of `pool`, each placed into
+    the schedule without the pool (`regroup`'s judge); None when none beats the schedule."""
     pool_ids = {c.id for c in pool}
     old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
     plans = pool_plans(problem, pool)
@@ -692,7 +754,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     # trainer) but puts more people in cohorts that can never meet (a window too short for the
     # track, say) is a trap: the search can never place those.
     faulty = _cannot_meet(problem, pool)
-    for n, groups in enumerate(_splits(problem, pool, grow)):
+    for n, groups in enumerate(splits):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
         new = _named(problem, pool, groups, old_ids, plans)
@@ -702,7 +764,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
             continue
         sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
         if _cannot_meet(sub, new) > faulty:
-            log.debug("regroup %s: split %s cannot meet", cid, [len(g) for g in groups])
+            log.debug("%s: split %s cannot meet", label, [len(g) for g in groups])
             continue
         ledger = Ledger(sub)
         book.p = sub  # the bookings record and check the new cohorts' sessions
@@ -720,7 +782,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
                     got = rec.place(idxs, None, {})
                 got_all.update(got)
             key = (others_missing + len(sub.sessions) - len(got_all), others_cost + ledger.total)
-            log.debug("regroup %s (%d cohorts, wide %s): split %s -> %s vs %s", cid, len(pool), wide,
+            log.debug("%s (%d cohorts): split %s -> %s vs %s", label, len(pool),
                       [len(g) for g in groups], key, best_key)
             if key < best_key:
                 best_key = key
@@ -744,4 +806,4 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     return trial, out, best_key[1]
 
 
-__all__ = ["carry_over", "placeable_alone", "reform", "regroup", "unplaceable"]
+__all__ = ["carry_over", "merge", "merge_candidates", "placeable_alone", "reform", "regroup", "unplaceable"]

@@ -20,7 +20,7 @@ from contextlib import nullcontext
 from scheduler.prepare.cohort_pools import spans_at_floor
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.rules.costs import exact_costs
-from scheduler.search.cohort_moves import reform, regroup, unplaceable
+from scheduler.search.cohort_moves import merge, merge_candidates, reform, regroup, unplaceable
 from scheduler.search.construct import construct
 from scheduler.search.member_moves import dissolve, move_member
 from scheduler.search.regions import (
@@ -89,6 +89,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     phase = max(1.0, (deadline - started) / 8)
     tried: set[str] = set()
     ever_tried: set[str] = set()  # cohorts a cohort move has been tried for (`tried` is reset)
+    merges_tried: set[tuple] = set()  # pairs of cohorts (by members) merged in vain
     retries = 0
     # Sessions missing from the start are the first target: a short first phase, then the
     # cohort moves (when time is short, a full phase could leave none for them).
@@ -132,6 +133,21 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             if shared:
                 stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + shared
                 log.info("%d cohorts shared out among the others: %d cohorts now", shared, len(problem.cohorts))
+                rr = _carry_on(rr, problem, best, seed)
+                continue
+            # Two cohorts as one, placed anew: its own share of the time (the sweep above may
+            # have used all of its own looking for a cohort to share out).
+            until = min(deadline - margin, time.monotonic() + 0.1 * phase)
+            merged, cost = 0, rr.best_cost
+            while rr.region is None and time.monotonic() < until and not (cancel is not None and cancel.is_set()):
+                got = _merge_sweep(problem, best, rr.rng, until, merges_tried)
+                if got is None:
+                    break
+                problem, best, cost = got
+                merged += 1
+            if merged:
+                stats["cohorts_merged"] = stats.get("cohorts_merged", 0) + merged
+                log.info("%d pairs of cohorts merged, each placed anew: %.0f -> %.0f", merged, rr.best_cost, cost)
                 rr = _carry_on(rr, problem, best, seed)
                 continue
             got = None if rr.region is not None else reseat_sweep(  # reseating looks at every cohort of a track
@@ -215,7 +231,8 @@ def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: st
     first moves can use it all, and the move that places it may be a later one."""
     if not missing:
         got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
-        return got if got is not None else regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=8)
+        return got if got is not None else regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=8,
+                                                   workplace=True)
     moves = [
         lambda: _member_moves(problem, placed, cid, missing, seed, deadline, stats),
         lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True),
@@ -244,6 +261,24 @@ def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng,
         if time.monotonic() >= until:
             break
         got = dissolve(problem, placed, c.id, deadline=until, replace_receivers=replace_receivers)
+        if got is not None:
+            return got
+    return None
+
+
+def _merge_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float,
+                 tried: set[tuple]):
+    """Pairs of cohorts that could be one (`cohort_moves.merge_candidates`, smallest first), the
+    first whose merged cohort placed anew makes a cheaper schedule, until `until`. Pairs tried
+    in vain are remembered in `tried` (with the members they had) and not tried again."""
+    for a, b in merge_candidates(problem, rng):
+        if time.monotonic() >= until:
+            break
+        key = (problem.cohort_by_id[a].participants, problem.cohort_by_id[b].participants)
+        if key in tried:
+            continue
+        tried.add(key)
+        got = merge(problem, placed, a, b, seed=rng.randrange(1 << 30), deadline=until)
         if got is not None:
             return got
     return None
@@ -283,7 +318,7 @@ def _regroup_targets(problem: PlanningProblem, rng, tried: set[str], region: set
     for c in problem.cohorts:
         if region is not None and c.id not in region:
             continue
-        pools.setdefault((c.track, c.plans if not sc.tracks[c.track].mix_workplaces else c.track), []).append(c)
+        pools.setdefault((c.track, c.workplaces if not sc.tracks[c.track].mix_workplaces else c.track), []).append(c)
     scored = []
     for cohorts in pools.values():
         n = sum(c.size for c in cohorts)
@@ -360,8 +395,8 @@ def _misses_placeable(problem: PlanningProblem, placed: dict[int, Placement]) ->
     return missing > 0 and missing > sessions_without_start(problem)
 
 
-SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "cohorts_dissolved", "member_moves",
-          "reseats", "best_search")
+SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "cohorts_dissolved", "cohorts_merged",
+          "member_moves", "reseats", "best_search")
 MAX_ROUNDS = 8
 ROUND_SECONDS = 10.0  # rounds last at least this long (each starts searches anew: they need time to pay)
 

@@ -450,7 +450,8 @@ class RuinRecreate:
                 pj, sj = st.placed[j], p.sessions[j]
                 if (pj.trainer == pl.trainer or (pj.room and pj.room == pl.room)
                         or (site and pj.room and p.site_of_room(pj.room) == site)
-                        or any(t in teams for t, _ in sj.cohort.team_counts)):
+                        or any(t in teams for t, _ in sj.cohort.team_counts)
+                        or any(x in pl.interpreters for x in pj.interpreters)):
                     near.append(j)
         ruin: dict[str, int] = {}
         for j in [i] + rng.sample(near, min(len(near), rng.randint(1, 5))):
@@ -591,7 +592,8 @@ class RuinRecreate:
                 if (j != i and sj.position >= st.movable_from[sj.key.cohort]
                         and (self.region is None or sj.key.cohort in self.region)
                         and (pj.trainer == pl.trainer or (pj.room and pj.room == pl.room)
-                             or any(t in teams for t, _ in sj.cohort.team_counts))):
+                             or any(t in teams for t, _ in sj.cohort.team_counts)
+                             or any(x in pl.interpreters for x in pj.interpreters))):
                     near.append(j)
         moving = [i] + rng.sample(near, min(len(near), rng.randint(0, 3)))
         before, missing_before = st.cost, len(p.sessions) - len(st.placed)
