@@ -122,14 +122,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         if (not replan and not still_missing and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT
                 and time.monotonic() < deadline - margin):
             until = min(deadline - margin, time.monotonic() + 0.15 * phase)
-            best, shared = rr.best, 0
-            while time.monotonic() < until and not (cancel is not None and cancel.is_set()):
-                # one after another while the sweep's time lasts
-                got = _dissolve_sweep(problem, best, rr.rng, until, rr.region)
-                if got is None:
-                    break
-                problem, best, _cost = got
-                shared += 1
+            problem, best, shared, _cost = _sweep_while(_dissolve_sweep, problem, rr.best, until, cancel,
+                                                        rr.rng, until, rr.region)
             if shared:
                 stats["cohorts_dissolved"] = stats.get("cohorts_dissolved", 0) + shared
                 log.info("%d cohorts shared out among the others: %d cohorts now", shared, len(problem.cohorts))
@@ -137,14 +131,11 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 continue
             # Two cohorts as one, placed anew: its own share of the time (the sweep above may
             # have used all of its own looking for a cohort to share out).
-            until = min(deadline - margin, time.monotonic() + 0.1 * phase)
-            merged, cost = 0, rr.best_cost
-            while rr.region is None and time.monotonic() < until and not (cancel is not None and cancel.is_set()):
-                got = _merge_sweep(problem, best, rr.rng, until, merges_tried)
-                if got is None:
-                    break
-                problem, best, cost = got
-                merged += 1
+            merge_until = min(deadline - margin, time.monotonic() + 0.1 * phase)
+            merged, cost = 0, None
+            if rr.region is None:  # a merge may join cohorts of two regions
+                problem, best, merged, cost = _sweep_while(_merge_sweep, problem, best, merge_until, cancel,
+                                                           rr.rng, merge_until, merges_tried)
             if merged:
                 stats["cohorts_merged"] = stats.get("cohorts_merged", 0) + merged
                 log.info("%d pairs of cohorts merged, each placed anew: %.0f -> %.0f", merged, rr.best_cost, cost)
@@ -264,6 +255,21 @@ def _dissolve_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng,
         if got is not None:
             return got
     return None
+
+
+def _sweep_while(sweep: Callable, problem: PlanningProblem, placed: dict[int, Placement], until: float,
+                 cancel: threading.Event | None, *args
+                 ) -> tuple[PlanningProblem, dict[int, Placement], int, float | None]:
+    """`sweep(problem, placed, *args)` again on its own result while it finds a better schedule
+    and the time lasts: (problem, placements, how many it found, the last cost or None)."""
+    found, cost = 0, None
+    while time.monotonic() < until and not (cancel is not None and cancel.is_set()):
+        got = sweep(problem, placed, *args)
+        if got is None:
+            break
+        problem, placed, cost = got
+        found += 1
+    return problem, placed, found, cost
 
 
 def _merge_sweep(problem: PlanningProblem, placed: dict[int, Placement], rng, until: float,
