@@ -19,6 +19,9 @@ from tests.browser.board_driver import open_page, wait_for
 from tests.conftest import find_examples_dir, repo_root
 from tests.service.conftest import cli
 
+# The tests tell one story in order (a manager submits, the other cannot see it, the
+# coordinator compiles) on one module-scoped programme: `./dev test` keeps a file in one
+# test process (--dist loadfile).
 pytestmark = pytest.mark.usefixtures("chromium")
 
 PHONE = (375, 812)
@@ -142,7 +145,8 @@ def test_a_manager_enters_and_submits_a_plan_on_a_phone(board, programme, browse
     wait_for(browser, "document.querySelectorAll('#plan-history li').length >= 1")
     shot(browser, f"03-{workplace}-draft")
 
-    # submitted
+    # submitted (once the buttons are enabled again after the save: a click before is lost)
+    wait_for(browser, "!document.getElementById('plan-submit').disabled", 30)
     browser.find_element(By.ID, "plan-submit").click()
     wait_for(browser, "document.getElementById('plan-editor').dataset.status === 'submitted'", 30)
     wait_for(browser, "[...document.querySelectorAll('#plan-history li')].some((li) => li.dataset.action === 'submitted')")

@@ -132,6 +132,9 @@ def test_the_whole_loop_from_set_up_to_the_managers_calendar(board, browser, tmp
         fill_plan(browser, PLANS[workplace])
         click(browser, "#plan-save")
         wait_for(browser, "document.getElementById('plan-editor').dataset.status === 'draft'", 30)
+        # The buttons stay disabled until the list of plans has been reloaded after the save: a
+        # click before that is lost (seen under the load of the whole suite in CI).
+        wait_for(browser, "!document.getElementById('plan-submit').disabled", 30)
         click(browser, "#plan-submit")
         wait_for(browser, "document.getElementById('plan-editor').dataset.status === 'submitted'", 30)
         steps.shot(f"handlingsplan-{workplace}")
