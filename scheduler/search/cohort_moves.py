@@ -701,12 +701,11 @@ def merge(problem: PlanningProblem, placed: dict, a: str, b: str, *, seed: int =
                        label=f"merge {a} + {b}")
 
 
-def merge_candidates(problem: PlanningProblem, rng: random.Random,
-                     tried: set[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+def merge_candidates(problem: PlanningProblem, rng: random.Random) -> list[tuple[str, str]]:
     """Pairs of cohorts that may study together as one (rule 5: one track, together within
     its `max_group`, one workplace unless the track mixes them) and whose plans' common window
     holds the track, smallest pairs first (they are where a cohort fewer is likeliest to
-    fit). Pairs in `tried` are left out."""
+    fit)."""
     sc = problem.scenario
     by_track: dict[str, list[Cohort]] = {}
     for c in problem.cohorts:
@@ -720,8 +719,6 @@ def merge_candidates(problem: PlanningProblem, rng: random.Random,
                 if a.size + b.size > track.max_group:
                     continue
                 if not track.mix_workplaces and set(a.workplaces) != set(b.workplaces):
-                    continue
-                if tried is not None and (a.id, b.id) in tried:
                     continue
                 plans = [sc.action_plans[p] for p in {*a.plans, *b.plans}]
                 earliest, deadline = max(p.earliest for p in plans), min(p.deadline for p in plans)
