@@ -720,9 +720,8 @@ def merge_candidates(problem: PlanningProblem, rng: random.Random) -> list[tuple
                     continue
                 if not track.mix_workplaces and set(a.workplaces) != set(b.workplaces):
                     continue
-                plans = [sc.action_plans[p] for p in {*a.plans, *b.plans}]
-                earliest, deadline = max(p.earliest for p in plans), min(p.deadline for p in plans)
-                if (deadline - earliest).days + 1 < need:
+                (ea, da), (eb, db) = _window(problem, a), _window(problem, b)
+                if (min(da, db) - max(ea, eb)).days + 1 < need:
                     continue
                 out.append((a.size + b.size, rng.random(), a.id, b.id))
     out.sort()
