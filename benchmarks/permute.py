@@ -3,6 +3,13 @@
 
     python benchmarks/permute.py ../shared/bench/programmes/M-seed3 --variants 4 --out /tmp/variants
     python benchmarks/run.py --programmes public --public-dir /tmp/variants --time-limit 60
+    python benchmarks/permute.py ../shared/bench/programmes/L-seed3 --tile 8 --out /tmp/xl-ff
+
+`--tile N` writes one programme of N variants side by side instead: their plans, people, teams,
+workplaces, trainers, rooms and interpreters under N sets of names, one map of sites (so every
+trainer may travel to every copy's workplaces, and the copies compete for nothing but a trainer's
+choice), and the reference schedules joined. Eight tiles of L-seed3 are an XL of the first-fit make
+(7 728 participants, about 12 700 sessions), which the public set does not hold.
 
 Why: the programmes that judge the engine are of the same makes as the public ones but not
 the same files. An engine breaks ties by name and by the order of the lists it reads, so one
@@ -42,15 +49,15 @@ def _ids(scenario: dict) -> dict[str, str]:
     return kinds
 
 
-def rename_map(scenario: dict, rng: random.Random) -> dict[str, str]:
-    """Old id -> new random id of the same kind, for every id of `_ids` and every counted
-    participant's expanded id."""
+def rename_map(scenario: dict, rng: random.Random, tag: str = "") -> dict[str, str]:
+    """Old id -> new random id of the same kind (`tag` after the kind's prefix), for every id of
+    `_ids` and every counted participant's expanded id."""
     mapping: dict[str, str] = {}
     for prefix, ids in _ids(scenario).items():
         unique = list(dict.fromkeys(ids))
-        fresh = [f"{prefix}{rng.randrange(16 ** 6):06x}" for _ in unique]
+        fresh = [f"{prefix}{tag}{rng.randrange(16 ** 6):06x}" for _ in unique]
         while len(set(fresh)) < len(fresh):  # a clash: draw again
-            fresh = [f"{prefix}{rng.randrange(16 ** 6):06x}" for _ in unique]
+            fresh = [f"{prefix}{tag}{rng.randrange(16 ** 6):06x}" for _ in unique]
         for old, new in zip(unique, fresh):
             if old in mapping and mapping[old] != new:
                 raise SystemExit(f"id {old!r} names two kinds of thing; this tool cannot rename it safely")
@@ -90,12 +97,41 @@ def _shuffled(scenario: dict, rng: random.Random) -> dict:
     return out
 
 
-def variant(scenario: dict, reference: dict | None, seed: int) -> tuple[dict, dict | None]:
+def variant(scenario: dict, reference: dict | None, seed: int, tag: str = "") -> tuple[dict, dict | None]:
     rng = random.Random(seed)
-    mapping = rename_map(scenario, rng)
+    mapping = rename_map(scenario, rng, tag)
     new = _shuffled(_renamed(scenario, mapping), rng)
     new["id"] = f"{scenario.get('id', 'programme')}-v{seed}"
     return new, (_renamed(reference, mapping) if reference is not None else None)
+
+
+def tiled(scenario: dict, reference: dict | None, copies: int, first_seed: int = 1) -> tuple[dict, dict | None]:
+    """`copies` variants of one programme joined into one: the lists of things that carry renamed
+    ids are concatenated; sites, travel, calendar, shift types and patterns, modules, tracks and
+    weights are the original's once. The references' cohorts and sessions get a per-copy prefix."""
+    joined_lists = ("workplaces", "rooms", "trainers", "interpreters", "action_plans")
+    out = {k: v for k, v in scenario.items()}
+    for key in joined_lists:
+        out[key] = []
+    ref_out = None if reference is None else {**reference, "cohorts": [], "sessions": []}
+    for copy in range(1, copies + 1):
+        new, ref = variant(scenario, reference, first_seed + copy - 1, tag=f"{copy}x")  # no id shared by two copies
+        for key in joined_lists:
+            out[key].extend(new.get(key, []))
+        if ref is not None and ref_out is not None:
+            tag = f"X{copy}-"
+            ref_out["cohorts"].extend({**c, "id": tag + c["id"]} for c in ref.get("cohorts", []))
+            ref_out["sessions"].extend({**x, "id": tag + x["id"], "cohort": tag + x["cohort"]}
+                                       for x in ref.get("sessions", []))
+    out["id"] = f"{scenario.get('id', 'programme')}-x{copies}"
+    out["name"] = f"{scenario.get('name', 'programme')} x{copies}"
+    if ref_out is not None:  # the joined schedule's figures, as the validator counts them
+        from scheduler.validate import validate
+
+        ref_out["scenario"] = out["id"]
+        kpis = validate(out, ref_out, check_kpis=False).kpis
+        ref_out["kpis"], ref_out["objective"] = kpis, kpis["objective"]
+    return out, ref_out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("programmes", nargs="+", help="folders with scenario.json and a reference schedule")
     ap.add_argument("--variants", type=int, default=4, help="variants per programme (default: %(default)s)")
     ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--tile", type=int, default=0, metavar="N",
+                    help="write one programme of N variants side by side instead (see above)")
     ap.add_argument("--out", required=True, help="folder to write <programme>-v<seed>/ into")
     args = ap.parse_args(argv)
     from scheduler.validate import validate
@@ -111,19 +149,28 @@ def main(argv: list[str] | None = None) -> int:
         scenario = json.loads((folder / "scenario.json").read_text())
         ref_file = next((folder / f for f in REFERENCES if (folder / f).exists()), None)
         reference = json.loads(ref_file.read_text()) if ref_file else None
+        if args.tile:
+            new, ref = tiled(scenario, reference, args.tile, args.first_seed)
+            suffix = "" if args.first_seed == 1 else f"-s{args.first_seed}"
+            _write(Path(args.out) / f"{folder.name}-x{args.tile}{suffix}", new, ref, ref_file, validate)
+            continue
         for seed in range(args.first_seed, args.first_seed + args.variants):
             new, ref = variant(scenario, reference, seed)
-            target = Path(args.out) / f"{folder.name}-v{seed}"
-            if ref is not None and ref_file is not None:
-                report = validate(new, ref)
-                if not report.ok:
-                    raise SystemExit(f"{target.name}: the renamed reference breaks a rule: {report.violations[:3]}")
-            target.mkdir(parents=True, exist_ok=True)
-            (target / "scenario.json").write_text(json.dumps(new, ensure_ascii=False, indent=1))
-            if ref is not None and ref_file is not None:
-                (target / ref_file.name).write_text(json.dumps(ref, ensure_ascii=False, indent=1))
-            print(f"wrote {target}")
+            _write(Path(args.out) / f"{folder.name}-v{seed}", new, ref, ref_file, validate)
     return 0
+
+
+def _write(target: Path, new: dict, ref: dict | None, ref_file: Path | None, validate) -> None:
+    """Write a programme and its reference, once the validator has accepted the reference."""
+    if ref is not None and ref_file is not None:
+        report = validate(new, ref)
+        if not report.ok:
+            raise SystemExit(f"{target.name}: the renamed reference breaks a rule: {report.violations[:3]}")
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "scenario.json").write_text(json.dumps(new, ensure_ascii=False, indent=1))
+    if ref is not None and ref_file is not None:
+        (target / ref_file.name).write_text(json.dumps(ref, ensure_ascii=False, indent=1))
+    print(f"wrote {target}")
 
 
 if __name__ == "__main__":

@@ -375,6 +375,27 @@ def test_a_pool_of_rota_crews_can_be_split_one_cohort_per_crew():
     assert all(len(g) >= 2 for groups in offered for g in groups)  # never below the group size
 
 
+def test_a_regroup_tried_again_judges_the_splits_after_those_it_judged_before(monkeypatch):
+    """The splits that place a left-out cohort may lie deep in the list (the 30th, on a network
+    programme of three times M's size), and each try is judged with the same few first: a
+    regroup asked to pass over the first k judges the (k+1)-th first, and one asked to pass over
+    them all starts from the first again."""
+    from scheduler.search import cohort_moves
+
+    crews = [team(f"skiftlag-{c}", headcount=20, min_staffing=16, offset_days=n) for n, c in enumerate("ABCD")]
+    data = scenario_factory(workplaces=[workplace(teams=crews)], track={"min_group": 2, "max_group": 9},
+                            participants=[counted(t["id"], 2) for t in crews])
+    problem = problem_of(data)
+    (only,) = problem.cohorts
+    offered = list(cohort_moves._splits(problem, problem.cohorts))
+    assert len(offered) > 3
+    judged: list[list] = []
+    monkeypatch.setattr(cohort_moves, "_best_split", lambda problem, placed, pool, splits, **kw: judged.append(list(splits)))
+    cohort_moves.regroup(problem, {}, only.id, skip=2)
+    cohort_moves.regroup(problem, {}, only.id, skip=len(offered))
+    assert judged == [offered[2:], offered]
+
+
 def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
     """A mixed track held at the workplace: only W1 has a room, so a cohort can meet only with
     a W1 member in it, and a W2 or W3 member alone never can. The first split offered for two

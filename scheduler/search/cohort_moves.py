@@ -14,11 +14,13 @@ hours); cohorts whose membership does not change keep their ids (calendar UIDs).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import random
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 
 from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.cohort_repair import cannot_meet, gathered
@@ -668,7 +670,7 @@ def _cannot_meet(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
             deadline: float | None = None, wide: bool = False, alone: bool = False, grow: bool = True,
-            workplace: bool = False):
+            workplace: bool = False, skip: int = 0):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
     ways `_splits` offers; for each, the pool's new cohorts are placed by the search's
     recreate into the current schedule's bookings with the pool's own sessions taken out
@@ -680,10 +682,22 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     by itself is the pool (split in two or three, the others untouched). `grow`: splits grown
     by exact checks too (worth their time for a cohort left incomplete, not for cost).
     `workplace`: the pool is every cohort of the track at the cohort's workplace that could
-    meet with it (`_pool`)."""
+    meet with it (`_pool`). `skip`: the first splits are passed over (a move tried again goes on
+    where the last left off; from the first again when there are no more)."""
     pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
-    return _best_split(problem, placed, pool, _splits(problem, pool, grow), seed=seed, budget=budget,
-                       deadline=deadline, label=f"regroup {cid} (wide {wide})")
+    return _best_split(problem, placed, pool, _onward(lambda: _splits(problem, pool, grow), skip), seed=seed,
+                       budget=budget, deadline=deadline, label=f"regroup {cid} (wide {wide})")
+
+
+def _onward(splits: Callable[[], Iterator[list[list[str]]]], skip: int) -> Iterator[list[list[str]]]:
+    """The splits from the `skip`-th on, or all from the first when there are no more."""
+    rest = itertools.islice(splits(), skip, None)
+    first = next(rest, None)
+    if first is None:
+        yield from splits() if skip else ()
+        return
+    yield first
+    yield from rest
 
 
 def merge(problem: PlanningProblem, placed: dict, a: str, b: str, *, seed: int = 0,
