@@ -396,6 +396,30 @@ def test_a_regroup_tried_again_judges_the_splits_after_those_it_judged_before(mo
     assert judged == [offered[2:], offered]
 
 
+def test_a_pool_with_sessions_left_out_is_offered_as_many_cohorts_as_it_has_first():
+    """For cost, fewer cohorts come first (each pays a whole track of trainer hours); for a
+    pool with a cohort left out, the number it has first, then more, then fewer: the shape it
+    has nearly fits, and fewer, larger cohorts rarely meet at more times."""
+    from scheduler.search.cohort_moves import _named, _splits
+
+    crews = [team(f"skiftlag-{c}", headcount=20, min_staffing=10, offset_days=n) for n, c in enumerate("ABCD")]
+    data = scenario_factory(workplaces=[workplace(teams=crews)], track={"min_group": 2, "max_group": 9},
+                            participants=[counted(t["id"], 3) for t in crews])
+    problem = problem_of(data)
+    first = list(problem.cohorts)
+    people = sorted(p for c in first for p in c.participants)
+    four = [people[k::4] for k in range(4)]  # the pool as four cohorts of three
+    pool = _named(problem, first, four, [c.id for c in first], sorted({p for c in first for p in c.plans}))
+    problem = PlanningProblem(problem.scenario, cohorts=pool, reuse=problem)
+    assert len(problem.cohorts) == 4
+
+    def counts(splits):
+        return list(dict.fromkeys(len(groups) for groups in splits))
+
+    assert counts(_splits(problem, problem.cohorts))[:2] == [2, 3]  # fewest first
+    assert counts(_splits(problem, problem.cohorts, as_now_first=True))[0] == 4
+
+
 def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
     """A mixed track held at the workplace: only W1 has a room, so a cohort can meet only with
     a W1 member in it, and a W2 or W3 member alone never can. The first split offered for two

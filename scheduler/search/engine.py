@@ -224,14 +224,16 @@ def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: st
         got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
         return got if got is not None else regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=8,
                                                    workplace=True)
-    # Tried again, a regroup goes on to the splits after those it judged the time before (one
-    # that places the cohort may lie deep in the list: on a network programme of three times
-    # M's size, the 30th of its pool's splits).
+    # Splits into as many cohorts as now come first, and a regroup tried again goes on to the
+    # splits after those it judged the time before (the one that places the cohort may lie
+    # deep in the list).
     moves = [
         lambda: _member_moves(problem, placed, cid, missing, seed, deadline, stats),
-        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True, skip=18 * retry),
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True, skip=18 * retry,
+                        as_now_first=True),
         # with every cohort it could mix with
-        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18, skip=18 * retry),
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18, skip=18 * retry,
+                        as_now_first=True),
         # by itself: smaller cohorts meet at more starts
         lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8, skip=8 * retry),
     ]
