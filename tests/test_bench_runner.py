@@ -161,3 +161,21 @@ def test_a_variant_is_the_same_programme_under_other_names_with_its_reference_st
     before, after = validate(tiny_example_scenario, tiny_example_schedule), validate(new, ref)
     assert before.ok and after.ok, after.violations
     assert after.kpis["objective_breakdown"] == before.kpis["objective_breakdown"]
+
+
+def test_a_tiled_programme_holds_every_copy_under_its_own_names_and_their_joined_references_stay_valid(
+        tiny_example_scenario, tiny_example_schedule):
+    """Three copies side by side: three times the plans, people, trainers and rooms, no id
+    shared by two copies, the sites once; the joined reference breaks no rule and costs three
+    times what one copy costs (every person, trainer and room in it is one copy's)."""
+    from scheduler.validate import validate
+
+    new, ref = _permute().tiled(tiny_example_scenario, tiny_example_schedule, 3)
+    for key in ("action_plans", "trainers", "rooms", "workplaces"):
+        ids = [x["id"] for x in new[key]]
+        assert len(ids) == 3 * len(tiny_example_scenario[key]) == len(set(ids))
+    assert new["sites"] == tiny_example_scenario["sites"]
+    assert len(ref["sessions"]) == 3 * len(tiny_example_schedule["sessions"])
+    report, alone = validate(new, ref), validate(tiny_example_scenario, tiny_example_schedule)
+    assert report.ok, report.violations
+    assert ref["objective"] == report.kpis["objective"] == 3 * alone.kpis["objective"]
