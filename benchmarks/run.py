@@ -5,6 +5,7 @@
     python benchmarks/run.py --time-limit 10 60 120 300   # four solves per programme
     python benchmarks/run.py --programmes public          # only ../shared/bench/programmes/*/
     python benchmarks/run.py --programmes planted --sizes S M --families mixed care --seeds 1 2
+    python benchmarks/run.py --programmes tiled --sizes L XL --time-limit 60 300   # the public makes at L and XL
     python benchmarks/run.py --scenario S.json --reference first-fit.json --time-limit 10
     python benchmarks/run.py --programmes generated --sizes S M   # the generate.py figures (bench.csv)
 
@@ -529,7 +530,7 @@ ENGINE_COLUMNS = [
 @dataclass
 class Programme:
     name: str
-    source: str  # public | planted | file
+    source: str  # public | planted | tiled | file
     scenario: Path  # the file the solver reads
     reference: Path | None  # the schedule that comes with it (first-fit.json, planted.json, witness)
     reference_label: str  # first-fit | planted | witness | reference
@@ -663,6 +664,50 @@ def planted_programmes(sizes: list[str], families: list[str], seeds: list[int], 
                 prog = Programme(name, "planted", work / f"{name}.json", work / f"{name}.witness.json", "witness")
                 prog.make = maker(prog, size, seed, family)
                 out.append(prog)
+    return out
+
+
+# Larger programmes of the public makes (`permute.py --tile`): per size, (public programme, copies).
+TILES = {"L": [("M-network-seed7", 3), ("M-seed3", 4)], "XL": [("L-seed3", 8), ("M-network-seed7", 20)]}
+
+
+def tiled_programmes(public: Path, sizes: list[str], work: Path) -> list[Programme]:
+    """The public programmes tiled to other sizes (`TILES`, `permute.tiled`): an L of the
+    network make and of the first-fit make from their M, XL of both. Each is built just before
+    it is solved, its reference the copies' references joined (checked by the validator)."""
+    try:
+        from permute import REFERENCES, tiled
+    except ImportError as exc:
+        _say(f"benchmarks/permute.py cannot be imported ({exc}): no tiled programmes")
+        return []
+
+    def maker(prog: Programme, folder: Path, ref_file: Path, copies: int):
+        def make() -> None:
+            from scheduler.validate import validate
+
+            t = time.monotonic()
+            scenario, reference = tiled(json.loads((folder / "scenario.json").read_text()),
+                                        json.loads(ref_file.read_text()), copies)
+            report = validate(scenario, reference)
+            if not report.ok:
+                raise RuntimeError(f"the joined reference breaks a rule: {report.violations[:3]}")
+            prog.scenario.write_text(json.dumps(scenario, ensure_ascii=False))
+            prog.reference.write_text(json.dumps(reference, ensure_ascii=False))
+            _say(f"  [{prog.name}] {copies} copies of {folder.name} in {time.monotonic() - t:.1f} s")
+        return make
+
+    out = []
+    for size in sizes:
+        for name, copies in TILES.get(size, []):
+            folder = public / name
+            ref_file = next((folder / f for f in REFERENCES if (folder / f).exists()), None)
+            if not (folder / "scenario.json").exists() or ref_file is None:
+                _say(f"{folder} has no scenario.json with a reference: no tiled {size} from it")
+                continue
+            label = f"{name}-x{copies}"
+            prog = Programme(label, "tiled", work / f"{label}.json", work / f"{label}.{ref_file.stem}.json", ref_file.stem)
+            prog.make = maker(prog, folder, ref_file, copies)
+            out.append(prog)
     return out
 
 
@@ -1019,8 +1064,9 @@ def main(argv=None) -> int:
         return child_main(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--programmes", choices=["all", "public", "planted", "generated", "none"],
-                    help="which programmes (default: all = public + planted; none when --scenario is given)")
+    ap.add_argument("--programmes", choices=["all", "public", "planted", "tiled", "generated", "none"],
+                    help="which programmes (default: all = public + planted; none when --scenario is given; "
+                         "tiled: the public ones tiled to L and, with --sizes XL, XL, see TILES)")
     ap.add_argument("--public-dir", default=str(PUBLIC_DIR),
                     help="folders with scenario.json and first-fit.json or planted.json (default: %(default)s)")
     ap.add_argument("--scenario", action="append", default=[], help="also this scenario file (repeatable)")
@@ -1084,6 +1130,8 @@ def main(argv=None) -> int:
                 _say(f"{pub} does not exist: no public programmes")
         if which in ("all", "planted"):
             progs += planted_programmes(sizes, a.families, a.seeds, work)
+        if which == "tiled":
+            progs += tiled_programmes(Path(a.public_dir), sizes, work)
         return run_engine(a, progs, out_dir, work, info)
     finally:
         if not a.keep_work:

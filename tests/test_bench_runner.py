@@ -179,3 +179,26 @@ def test_a_tiled_programme_holds_every_copy_under_its_own_names_and_their_joined
     report, alone = validate(new, ref), validate(tiny_example_scenario, tiny_example_schedule)
     assert report.ok, report.violations
     assert ref["objective"] == report.kpis["objective"] == 3 * alone.kpis["objective"]
+
+
+def test_the_benchmark_tiles_public_programmes_to_larger_sizes_with_their_joined_reference(
+        tiny_example_scenario, tiny_example_schedule, tmp_path, monkeypatch):
+    """`--programmes tiled`: per size, the public programmes named in TILES, copied side by
+    side; each is built when its turn comes, its reference valid and three times the cost."""
+    from scheduler.validate import validate
+
+    run = _runner()
+    monkeypatch.syspath_prepend(str(repo_root() / "benchmarks"))
+    public = tmp_path / "public" / "tiny"
+    public.mkdir(parents=True)
+    (public / "scenario.json").write_text(json.dumps(tiny_example_scenario))
+    (public / "first-fit.json").write_text(json.dumps(tiny_example_schedule))
+    monkeypatch.setattr(run, "TILES", {"L": [("tiny", 3)], "XL": [("missing", 8)]})
+    (prog,) = run.tiled_programmes(tmp_path / "public", ["M", "L"], tmp_path)
+    assert (prog.name, prog.source, prog.reference_label) == ("tiny-x3", "tiled", "first-fit")
+    prog.make()
+    scenario, reference = json.loads(prog.scenario.read_text()), json.loads(prog.reference.read_text())
+    assert len(scenario["action_plans"]) == 3 * len(tiny_example_scenario["action_plans"])
+    assert validate(scenario, reference).ok
+    assert reference["objective"] == 3 * validate(tiny_example_scenario, tiny_example_schedule).kpis["objective"]
+    assert run.tiled_programmes(tmp_path / "public", ["XL"], tmp_path) == []  # no such public programme
