@@ -7,8 +7,8 @@
 
 `--tile N` writes one programme of N variants side by side instead: their plans, people, teams,
 workplaces, trainers, rooms and interpreters under N sets of names, one map of sites (so every
-trainer may travel to every copy's workplaces, and the copies compete for nothing but a trainer's
-choice), and the reference schedules joined. Eight tiles of L-seed3 are an XL of the first-fit make
+trainer, room and interpreter may serve every copy, and a mixed track's plans of all copies may
+share cohorts), and the reference schedules joined. Eight tiles of L-seed3 are an XL of the first-fit make
 (7 728 participants, about 12 700 sessions), which the public set does not hold.
 
 Why: the programmes that judge the engine are of the same makes as the public ones but not
