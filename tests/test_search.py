@@ -378,8 +378,8 @@ def test_a_pool_of_rota_crews_can_be_split_one_cohort_per_crew():
 def test_a_regroup_tried_again_judges_the_splits_after_those_it_judged_before(monkeypatch):
     """The splits that place a left-out cohort may lie deep in the list (the 30th, on a network
     programme of three times M's size), and each try is judged with the same few first: a
-    regroup asked to pass over the first k judges the (k+1)-th first, and one asked to pass over
-    them all starts from the first again."""
+    regroup tried again passes over the splits the try before judged (its budget), and one whose
+    earlier tries judged them all starts from the first again."""
     from scheduler.search import cohort_moves
 
     crews = [team(f"skiftlag-{c}", headcount=20, min_staffing=16, offset_days=n) for n, c in enumerate("ABCD")]
@@ -391,8 +391,8 @@ def test_a_regroup_tried_again_judges_the_splits_after_those_it_judged_before(mo
     assert len(offered) > 3
     judged: list[list] = []
     monkeypatch.setattr(cohort_moves, "_best_split", lambda problem, placed, pool, splits, **kw: judged.append(list(splits)))
-    cohort_moves.regroup(problem, {}, only.id, skip=2)
-    cohort_moves.regroup(problem, {}, only.id, skip=len(offered))
+    cohort_moves.regroup(problem, {}, only.id, budget=2, retry=1)  # the first try judged two
+    cohort_moves.regroup(problem, {}, only.id, budget=len(offered), retry=1)
     assert judged == [offered[2:], offered]
 
 

@@ -675,7 +675,7 @@ def _cannot_meet(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
             deadline: float | None = None, wide: bool = False, alone: bool = False, grow: bool = True,
-            workplace: bool = False, skip: int = 0, as_now_first: bool = False):
+            workplace: bool = False, retry: int = 0, as_now_first: bool = False):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
     ways `_splits` offers; for each, the pool's new cohorts are placed by the search's
     recreate into the current schedule's bookings with the pool's own sessions taken out
@@ -687,12 +687,13 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     by itself is the pool (split in two or three, the others untouched). `grow`: splits grown
     by exact checks too (worth their time for a cohort left incomplete, not for cost).
     `workplace`: the pool is every cohort of the track at the cohort's workplace that could
-    meet with it (`_pool`). `skip`: the first splits are passed over (a move tried again goes on
-    where the last left off; from the first again when there are no more). `as_now_first`: splits
-    into as many cohorts as now first (`_splits`)."""
+    meet with it (`_pool`). `retry`: how many times this move was tried before for the cohort;
+    it goes on where those left off, past their `budget` splits each (from the first again when
+    there are no more). `as_now_first`: splits into as many cohorts as now first (`_splits`)."""
     pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
-    return _best_split(problem, placed, pool, _onward(lambda: _splits(problem, pool, grow, as_now_first), skip),
-                       seed=seed, budget=budget, deadline=deadline, label=f"regroup {cid} (wide {wide})")
+    splits = _onward(lambda: _splits(problem, pool, grow, as_now_first), budget * retry)
+    return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline,
+                       label=f"regroup {cid} (wide {wide})")
 
 
 def _onward(splits: Callable[[], Iterator[list[list[str]]]], skip: int) -> Iterator[list[list[str]]]:

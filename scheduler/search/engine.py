@@ -236,13 +236,13 @@ def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: st
     # deep in the list).
     moves = [
         lambda: _member_moves(problem, placed, cid, missing, seed, deadline, stats),
-        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True, skip=18 * retry,
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True, retry=retry,
                         as_now_first=True),
         # with every cohort it could mix with
-        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18, skip=18 * retry,
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18, retry=retry,
                         as_now_first=True),
         # by itself: smaller cohorts meet at more starts
-        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8, skip=8 * retry),
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8, retry=retry),
     ]
     first = retry % len(moves)
     for move in moves[first:] + moves[:first]:
