@@ -396,6 +396,45 @@ def test_a_regroup_tried_again_judges_the_splits_after_those_it_judged_before(mo
     assert judged == [offered[2:], offered]
 
 
+def test_a_cohort_of_a_split_that_finds_no_time_is_cut_in_two_and_judged_next():
+    """What a coordinator does with a group that finds no time: halve it. A split whose new
+    cohort is left incomplete is judged again, right after, with that cohort cut in two in
+    team order (one crew's people stay together where they can: eight of A and two of B become
+    five of A, and three of A with the two of B); the cohorts that were placed stay whole, and
+    a cohort too small for two of the group size is left as it is."""
+    from scheduler.search.cohort_moves import _halve, _halved_first
+
+    crews = [team(f"skiftlag-{c}", headcount=20, min_staffing=8, offset_days=n) for n, c in enumerate("AB")]
+    data = scenario_factory(workplaces=[workplace(teams=crews)], track={"min_group": 2, "max_group": 10},
+                            participants=[counted("skiftlag-A", 8), counted("skiftlag-B", 6)])
+    problem = problem_of(data)
+    pool = list(problem.cohorts)
+    ids, plans = [c.id for c in pool], sorted({p for c in pool for p in c.plans})
+    people = [pid for c in pool for pid in c.participants]
+    team_of = {pid: problem.scenario.participants[pid].team for pid in people}
+    a = sorted(pid for pid in people if "skiftlag-A" in str(team_of[pid]))
+    b = sorted(pid for pid in people if "skiftlag-B" in str(team_of[pid]))
+    assert (len(a), len(b)) == (8, 6)
+    first = [b[:2] + a, b[2:]]  # ten (two of B first in the list, eight of A) and four of B
+    named = _named(problem, pool, first, ids, plans)
+    tens, fours = (c for c in named if len(c.participants) == 10), (c for c in named if len(c.participants) == 4)
+    ten, four = next(tens), next(fours)
+    cut = _halve(problem, named, [ten])
+    assert sorted(map(sorted, cut)) == sorted([a[:5], a[5:] + b[:2], sorted(four.participants)])
+    assert _halve(problem, named, [four]) is not None  # four of B: two and two
+    three = _named(problem, pool, [a[:3], a[3:] + b], ids, plans)
+    assert _halve(problem, three, [c for c in three if len(c.participants) == 3]) is None  # 3 < 2 x 2
+
+    # judged next: the halved split comes before the next split offered
+    pending: list = []
+    order = []
+    for groups in _halved_first(pending, iter(["first", "second"])):
+        order.append(groups)
+        if groups == "first":
+            pending.append("first halved")
+    assert order == ["first", "first halved", "second"]
+
+
 def test_a_pool_with_sessions_left_out_is_offered_as_many_cohorts_as_it_has_first():
     """For cost, fewer cohorts come first (each pays a whole track of trainer hours); for a
     pool with a cohort left out, the number it has first, then more, then fewer: the shape it

@@ -749,6 +749,38 @@ def merge_candidates(problem: PlanningProblem, rng: random.Random) -> list[tuple
     return [(a, b) for _, _, a, b in out]
 
 
+def _halved_first(halved: list[list[list[str]]], splits) -> Iterator[list[list[str]]]:
+    """The splits, each split in `halved` (filled while they are judged) before the next."""
+    for groups in splits:
+        while halved:
+            yield halved.pop(0)
+        yield groups
+    while halved:
+        yield halved.pop(0)
+
+
+def _halve(problem: PlanningProblem, cohorts: list[Cohort], short: list[Cohort]) -> list[list[str]] | None:
+    """The split `cohorts` with each cohort in `short` (left incomplete when the split was
+    judged) cut in two, its members in team order (a crew stays together where it can), the
+    others as they are: what a coordinator does with a group that finds no time (the
+    reference schedule of planted industry M 32 is such a split; ours kept a cohort of seven
+    of one crew and one of another, and left three sessions out at 180 s). None when no
+    short cohort is large enough for two."""
+    sc = problem.scenario
+    gmin = sc.tracks[cohorts[0].track].min_group
+    out, cut = [], False
+    for c in cohorts:
+        members = list(c.participants)
+        if c in short and len(members) >= 2 * max(1, gmin):
+            members.sort(key=lambda pid: (str(sc.participants[pid].team), pid))
+            half = (len(members) + 1) // 2
+            out += [members[:half], members[half:]]
+            cut = True
+        else:
+            out.append(members)
+    return out if cut else None
+
+
 def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], splits, *, seed: int, budget: int,
                 deadline: float | None, label: str):
     """The best of `splits` (lists of member groups) of the cohorts of `pool`, each placed into
@@ -771,7 +803,8 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
     # trainer) but puts more people in cohorts that can never meet (a window too short for the
     # track, say) is a trap: the search can never place those.
     faulty = _cannot_meet(problem, pool)
-    for n, groups in enumerate(splits):
+    halved: list[list[list[str]]] = []  # splits with their cohorts left incomplete cut in two, judged next
+    for n, groups in enumerate(_halved_first(halved, splits)):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
         new = _named(problem, pool, groups, old_ids, plans)
@@ -805,6 +838,11 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
                 best_key = key
                 best = (new, [(sub.sessions[i].key, sub.options[i].candidates[pl.candidate].slot.index, pl.trainer,
                                pl.room, pl.interpreters) for i, pl in got_all.items()])
+            short = [c for c in new if any(i not in got_all for i in sub.by_cohort[c.id])]
+            if short:
+                cut = _halve(problem, new, short)
+                if cut is not None:
+                    halved.append(cut)
             for pl in got_all.values():
                 book.book(pl, -1)
         finally:
