@@ -11,8 +11,7 @@ Ruins, in the spirit of Schrimpf et al. and SISR (Christiaens & Vanden Berghe):
 * **blocked** (completeness first): a cohort with unplaced sessions and the sessions that
   occupy what its first unplaced session needs at its possible starts (its qualified
   trainers, fitting rooms, its teams' staffing, its people) are removed; the blocked cohort
-  goes back first. For a session that needs an interpreter, half the time the sessions its
-  interpreters hold anywhere in its window instead (one may serve a whole network).
+  goes back first.
 * **squeeze** (completeness first): a cohort whose placed part leaves no room for the rest
   in its window goes back whole, earliest first, after some sessions in that window that
   share a trainer it could have, an interpreter it needs, a team or a person with it are
@@ -255,13 +254,7 @@ class RuinRecreate:
         people = self.people_of[cid]
         blockers: set[int] = set()
         cands = o.candidates
-        if o.languages and o.interpreters and cands and rng.random() < 0.5:
-            # A scarce interpreter: her sessions anywhere in the session's window, not only
-            # near a few of its starts (one interpreter may serve a whole network's speakers)
-            days = range(min(c.slot.day_number for c in cands), max(c.slot.day_number for c in cands) + 1)
-            blockers = {j for d in days for j in st.on_day.get(d, ()) if p.sessions[j].key.cohort != cid
-                        and any(x in o.interpreters for x in st.placed[j].interpreters)}
-        picks = rng.sample(range(len(cands)), min(len(cands), 6)) if not blockers else []
+        picks = rng.sample(range(len(cands)), min(len(cands), 6))
         for k in picks:
             c = cands[k]
             for j in st.on_day.get(c.slot.day_number, ()):
