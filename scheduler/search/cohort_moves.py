@@ -750,13 +750,18 @@ def merge_candidates(problem: PlanningProblem, rng: random.Random) -> list[tuple
 
 
 def _halved_first(halved: list[list[list[str]]], splits) -> Iterator[list[list[str]]]:
-    """The splits, each split in `halved` (filled while they are judged) before the next."""
-    for groups in splits:
-        while halved:
+    """The splits, each split in `halved` (filled while they are judged) before the next. The
+    next split is made only when asked for: a grown one costs exact checks, and the budget may
+    end with a halved one."""
+    it = iter(splits)
+    while True:
+        if halved:
             yield halved.pop(0)
+            continue
+        groups = next(it, None)
+        if groups is None:
+            return
         yield groups
-    while halved:
-        yield halved.pop(0)
 
 
 def _halve(problem: PlanningProblem, cohorts: list[Cohort], short: list[Cohort]) -> list[list[str]] | None:
@@ -768,10 +773,11 @@ def _halve(problem: PlanningProblem, cohorts: list[Cohort], short: list[Cohort])
     short cohort is large enough for two."""
     sc = problem.scenario
     gmin = sc.tracks[cohorts[0].track].min_group
+    short_ids = {c.id for c in short}
     out, cut = [], False
     for c in cohorts:
         members = list(c.participants)
-        if c in short and len(members) >= 2 * max(1, gmin):
+        if c.id in short_ids and len(members) >= 2 * max(1, gmin):
             members.sort(key=lambda pid: (str(sc.participants[pid].team), pid))
             half = (len(members) + 1) // 2
             out += [members[:half], members[half:]]
