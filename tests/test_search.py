@@ -9,6 +9,7 @@ import copy
 import itertools
 import json
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -433,6 +434,36 @@ def test_a_cohort_of_a_split_that_finds_no_time_is_cut_in_two_and_judged_next():
         if groups == "first":
             pending.append("first halved")
     assert order == ["first", "first halved", "second"]
+
+
+def test_a_pool_is_also_cut_where_its_plans_windows_open_furthest_apart():
+    """When one scarce trainer must teach a pool's cohorts one after another, the cohort of the
+    early plans has to start early: besides equal cuts, the pool is cut between plans whose
+    windows open on different days, furthest apart first, sizes within the group size (eight
+    people of plans opening on the 5th, 8th and 9th: three | five, not four | four through a plan)."""
+    from scheduler.search.cohort_moves import _window_cuts
+
+    plans = [plan("HP1", participants=3, earliest="2027-04-05", deadline="2027-04-16"),
+             plan("HP2", participants=3, earliest="2027-04-08", deadline="2027-04-16"),
+             plan("HP3", participants=2, earliest="2027-04-09", deadline="2027-04-16")]
+    data = scenario_factory(action_plans=plans, track={"min_group": 2, "max_group": 8},
+                            team={"headcount": 20, "min_staffing": 5})
+    problem = problem_of(data)
+    sc = problem.scenario
+    first = list(problem.cohorts)
+    people = sorted(p for c in first for p in c.participants)
+    by_plan = {pl: sorted(p for p in people if p in sc.action_plans[pl].participants) for pl in ("HP1", "HP2", "HP3")}
+    two = _named(problem, first, [people[:4], people[4:]], [c.id for c in first], sorted({p for c in first for p in c.plans}))
+    problem = PlanningProblem(sc, cohorts=two, reuse=problem)
+    offered = [sorted(map(sorted, groups)) for groups in _splits(problem, problem.cohorts)]
+    assert sorted([by_plan["HP1"], by_plan["HP2"] + by_plan["HP3"]]) in offered
+
+    day = [date(2027, 4, d) for d in (5, 5, 5, 8, 8, 8, 9, 9)]
+    assert _window_cuts(day, 2, 2, 8) == [(3,), (6,)]  # three days apart first, then one
+    assert _window_cuts(day, 2, 3, 8) == [(3,)]  # 6 | 2 would leave a cohort below the group size
+    assert _window_cuts(day, 2, 4, 8) == []  # and 3 | 5 too
+    assert _window_cuts(day, 3, 2, 8) == [(3, 6)]
+    assert _window_cuts([date(2027, 4, 5)] * 8, 2, 2, 8) == []  # one window: nothing to cut between
 
 
 def test_a_pool_with_sessions_left_out_is_offered_as_many_cohorts_as_it_has_first():

@@ -367,7 +367,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
             yield from offer_flexible()
         sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
         ways = [(members, "compat"), (members, "compat-count"), (by_plan, "repair"), (by_rota, "cut"),
-                (by_plan, "cut"), (by_team, "deal"), (by_language, "cut"), (by_rota, "deal")]
+                (by_plan, "cut"), (by_plan, "window-cut"), (by_plan, "window-cut-2"), (by_team, "deal"),
+                (by_language, "cut"), (by_rota, "deal")]
         if grow and len(problem.sessions) <= GROW_SESSIONS_LIMIT:
             ways[:0] = [(members, "grown"), (members, "grown-strict")]
         if k == len(crews) > 1:
@@ -389,6 +390,15 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
                 groups = got
             elif how.startswith("compat"):
                 groups = compat(sizes, share=how == "compat")
+            elif how.startswith("window-cut"):
+                # cut where the plans' windows open furthest apart (uneven sizes): the early plans
+                # start together, the late ones after them
+                cuts = _window_cuts([window_of(pid)[0] for pid in order], k, gmin, gmax)
+                nth = 1 if how == "window-cut-2" else 0
+                if len(cuts) <= nth:
+                    continue
+                bounds = [0, *cuts[nth], n]
+                groups = [order[a:b] for a, b in zip(bounds, bounds[1:])]
             elif how == "cut":
                 groups, pos = [], 0
                 for size in sizes:
@@ -396,9 +406,11 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
                     pos += size
             else:
                 groups = [order[j::k] for j in range(k)]
-            if how != "repair":  # (the repair gathers them itself)
+            if how != "repair" and not how.startswith("window-cut"):
                 # those whom the same interpreters serve together, as the first cohorts have them
-                # (on planted care M 2 a re-formed pool spread three speakers over three cohorts)
+                # (on planted care M 2 a re-formed pool spread three speakers over three cohorts);
+                # not in the repair (it gathers them itself), nor in a window cut (it would take a
+                # late starter who shares the interpreter into the early cohort)
                 groups = gathered(sc, problem.shaper, track.id, groups)
             key = tuple(sorted(tuple(sorted(g)) for g in groups))
             if key in seen:
@@ -412,6 +424,31 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
             yield groups
     if flexible_due:
         yield from offer_flexible()
+
+
+def _window_cuts(opens: list, k: int, gmin: int, gmax: int, best: int = 2) -> list[tuple[int, ...]]:
+    """Where to cut members in window order (`opens`: the day each one's window opens, in
+    that order) into `k` cohorts of `gmin`..`gmax`, only between members whose windows open on
+    different days: the `best` cuts whose windows lie furthest apart (the sum of the days
+    between the two sides of each cut), the more even sizes first among equals. Why: when a
+    scarce trainer (a weekly limit, one qualified) must teach a mixed track's cohorts one
+    after another, the cohort of the early plans has to start early; equal sizes cut through
+    a plan and put late starters in the early cohort (planted care S 45: the pool of 16 cut
+    6 / 10 by windows places everything, 8 / 8 leaves a module out)."""
+    n = len(opens)
+    if k < 2 or n < k * gmin or None in opens:
+        return []
+    gaps = [((opens[j] - opens[j - 1]).days, j) for j in range(1, n) if opens[j] != opens[j - 1]]
+    gaps.sort(key=lambda g: (-g[0], abs(g[1] - n / k)))
+    scored = []
+    for combo in itertools.combinations(sorted(j for _, j in gaps[:12]), k - 1):
+        bounds = [0, *combo, n]
+        sizes = [b - a for a, b in zip(bounds, bounds[1:])]
+        if all(gmin <= size <= gmax for size in sizes):
+            days = sum((opens[j] - opens[j - 1]).days for j in combo)
+            scored.append((-days, max(sizes) - min(sizes), combo))
+    scored.sort()
+    return [combo for _, _, combo in scored[:best]]
 
 
 def _by_crew(by_rota: list[str], crew_of, gmin: int, gmax: int) -> list[list[str]]:

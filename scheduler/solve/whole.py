@@ -116,6 +116,10 @@ def solve_whole(scenario: Scenario, params: SolveParams, *, started: float | Non
             problem, first, run.total = searched, None, len(searched.sessions)
     if small and problem.sessions and run.time_left(0.5) and not run.cancelled():
         placed, status, bound = _full_model(run, problem, placed, bound)
+        if run.time_left(1.0) and not run.cancelled() and exact_costs(problem, placed)["objective"] > bound + 1e-6:
+            searched, placed = _search_on(run, problem, placed, bound)
+            if searched is not problem:
+                problem, first, run.total = searched, None, len(searched.sessions)
     placed, final = _final_check(run, problem, placed, first, constructive)
     status = _settle_status(run, status, final, bound)
     return _result(run, problem, placed, status, constructive, final, bound, replan)
@@ -196,6 +200,25 @@ def _search(run: _Run, problem: PlanningProblem, placed: dict[int, Placement], b
             searches=min(2, run.params.num_workers) if run.total <= PORTFOLIO_LIMIT else 1,
             cancel=run.cancel, on_step=on_step, runner=run.params.search_runner)
     run.stats.update(search_stats)
+    return searched, placed
+
+
+def _search_on(run: _Run, problem: PlanningProblem, placed: dict[int, Placement],
+               bound: float) -> tuple[PlanningProblem, dict[int, Placement]]:
+    """The search again, from the CP-SAT model's schedule to the deadline, when the model
+    stopped early without proving the programme's optimum: it proves the optimum of *its*
+    model, whose travel is an estimate and whose cohorts are fixed. Why: planted network S 45
+    stopped at 1.7 s of 10 with 1.018 of the planted schedule's cost; searching on, 0.96."""
+    def on_step(best, cost, sessions):
+        run.report("optimize", cost, bound, len(best), sessions)
+
+    # It too stops when it finds nothing better for long (as on a complete programme, or one
+    # whose missing sessions can never be placed), but it waits twenty times the first search's
+    # patience: five times stopped it at 4-6 s of 10 between 0.951 and 1.005 of that cost.
+    patience = 20 * (200 + 20 * len(problem.by_cohort))
+    searched, placed, stats = improve(problem, placed, deadline=run.deadline, seed=run.params.random_seed + 2,
+                                      cancel=run.cancel, patience=patience, on_step=on_step)
+    run.stats["search_steps_after_model"] = stats.get("search_steps", 0)
     return searched, placed
 
 
