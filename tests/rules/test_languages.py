@@ -51,8 +51,11 @@ def test_rule10_interpreter_is_never_in_two_sessions_at_once():
     sc = scenario_factory(
         start_times=["08:00"], trainers=[trainer("T1"), trainer("T2")], rooms=[room("R1"), room("R2")],
         interpreters=[interpreter("I1")], workplaces=ROOMY_TEAM,
-        action_plans=[plan("HP1", participants=[named("a-1", language="ar"), named("a-2")], target=H0),
-                      plan("HP2", participants=[named("b-1", language="ar"), named("b-2")], target=H0)],
+        # every participant needs Arabic (so each cohort, however formed, needs I1), at most
+        # two to a group (two cohorts)
+        action_plans=[plan("HP1", participants=[named("a-1", language="ar"), named("a-2", language="ar")], target=H0),
+                      plan("HP2", participants=[named("b-1", language="ar"), named("b-2", language="ar")], target=H0)],
+        track={"max_group": 2},
     )
     sd = solve_checked(sc)
     a, b = sessions_of(sd)

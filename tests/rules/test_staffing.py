@@ -116,10 +116,11 @@ def test_rule7_validator_catches_two_members_away_at_once_with_slack_one():
 
 
 def sc_blocked_week() -> dict:
-    """Two teams of W1, a cohort of each (HP1: lag-1, HP2: lag-2), four sessions each on four days
-    of the two weeks; lag-1 is blocked in the first week (stocktaking)."""
+    """Two teams of W1, a cohort of each (HP1: lag-1, HP2: lag-2; a group of at most three, so
+    the search may not merge them), four sessions each on four days of the two weeks; lag-1 is
+    blocked in the first week (stocktaking)."""
     return scenario_factory(
-        workplaces=[workplace(teams=[team("lag-1"), team("lag-2")])],
+        workplaces=[workplace(teams=[team("lag-1"), team("lag-2")])], track={"max_group": 3},
         trainers=[trainer("T1"), trainer("T2")], rooms=[room("R1"), room("R2")],
         modules=[module("M1", sessions=4)],
         action_plans=[plan("HP1", participants=[counted("lag-1", 3)], target=H0),

@@ -40,7 +40,9 @@ from tests.scenario_factory import (
 
 
 def sc_trainer_one_per_day() -> dict:
-    return scenario_factory(trainer={"max_sessions_per_day": 1}, action_plans=two_plans(), workplaces=ROOMY_TEAM)
+    # two cohorts of three (a group of at most three: the search may not merge them into one)
+    return scenario_factory(trainer={"max_sessions_per_day": 1}, action_plans=two_plans(), workplaces=ROOMY_TEAM,
+                            track={"max_group": 3})
 
 
 def test_rule3_max_sessions_per_day_puts_two_cohorts_on_different_days():
@@ -62,9 +64,9 @@ def test_rule3_a_session_kept_out_by_a_busy_trainer_says_so_and_names_the_qualif
 
 
 def test_rule3_trainer_never_teaches_two_sessions_at_once():
-    # two rooms but one trainer and one start time a day
+    # two rooms but one trainer and one start time a day; two cohorts that may not merge
     sc = scenario_factory(start_times=["08:00"], rooms=[room("R1"), room("R2")], action_plans=two_plans(),
-                          workplaces=ROOMY_TEAM)
+                          workplaces=ROOMY_TEAM, track={"max_group": 3})
     sd = solve_checked(sc)
     a, b = sessions_of(sd)
     assert not overlaps(a, b) and day_of(a) != day_of(b)
