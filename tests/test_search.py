@@ -436,6 +436,25 @@ def test_a_cohort_of_a_split_that_finds_no_time_is_cut_in_two_and_judged_next():
     assert order == ["first", "first halved", "second"]
 
 
+def test_a_search_stopped_for_patience_tries_the_cohort_moves_before_it_ends():
+    """A small programme's search stops when it finds nothing better for a while; before it
+    ends, the cohort moves for cost get their round: two plans of three at one workplace,
+    formed as two cohorts, become one cohort (one trainer hour instead of two), and the search
+    still ends well before its deadline."""
+    data = scenario_factory(action_plans=[plan("HP1", participants=3), plan("HP2", participants=3)],
+                            team={"headcount": 20, "min_staffing": 2})
+    problem = problem_of(data)
+    assert len(problem.cohorts) == 2
+    placed = construct(problem)
+    started = time.monotonic()
+    after, best, stats = improve(problem, placed, deadline=started + 20, patience=200 + 20 * 2)
+    assert time.monotonic() - started < 10
+    assert len(after.cohorts) == 1 and len(best) == len(after.sessions) == 1
+    assert stats.get("cohorts_merged", 0) + stats.get("cohorts_dissolved", 0) + stats["cohort_moves"] >= 1
+    assert exact_costs(after, best)["objective"] < exact_costs(problem, placed)["objective"]
+    assert_valid(data, after, best)
+
+
 def test_a_pool_is_also_cut_where_its_plans_windows_open_furthest_apart():
     """When one scarce trainer must teach a pool's cohorts one after another, the cohort of the
     early plans has to start early: besides equal cuts, the pool is cut between plans whose
