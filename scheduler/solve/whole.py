@@ -180,9 +180,7 @@ def _search(run: _Run, problem: PlanningProblem, placed: dict[int, Placement], b
     programme it hands over to the CP-SAT model once it stops finding better schedules (or at
     the latest after half the time), which can prove optimality. Returns the problem (its
     cohorts may have moved) and the best schedule."""
-    def on_step(best, cost, sessions):
-        run.report("optimize", cost, bound, len(best), sessions)
-
+    on_step = _reporter(run, bound)
     deadline, seed = run.deadline, run.params.random_seed
     share = deadline if not small else time.monotonic() + (deadline - time.monotonic()) / 2
     patience = (200 + 20 * len(problem.by_cohort)) if small else None
@@ -203,21 +201,25 @@ def _search(run: _Run, problem: PlanningProblem, placed: dict[int, Placement], b
     return searched, placed
 
 
+def _reporter(run: _Run, bound: float):
+    """A search's `on_step`: its best schedule so far as the solve's progress."""
+    def on_step(best, cost, sessions):
+        run.report("optimize", cost, bound, len(best), sessions)
+    return on_step
+
+
 def _search_on(run: _Run, problem: PlanningProblem, placed: dict[int, Placement],
                bound: float) -> tuple[PlanningProblem, dict[int, Placement]]:
     """The search again, from the CP-SAT model's schedule to the deadline, when the model
     stopped early without proving the programme's optimum: it proves the optimum of *its*
     model, whose travel is an estimate and whose cohorts are fixed. Why: planted network S 45
     stopped at 1.7 s of 10 with 1.018 of the planted schedule's cost; searching on, 0.96."""
-    def on_step(best, cost, sessions):
-        run.report("optimize", cost, bound, len(best), sessions)
-
     # It too stops when it finds nothing better for long (as on a complete programme, or one
     # whose missing sessions can never be placed), but it waits twenty times the first search's
     # patience: five times stopped it at 4-6 s of 10 between 0.951 and 1.005 of that cost.
     patience = 20 * (200 + 20 * len(problem.by_cohort))
     searched, placed, stats = improve(problem, placed, deadline=run.deadline, seed=run.params.random_seed + 2,
-                                      cancel=run.cancel, patience=patience, on_step=on_step)
+                                      cancel=run.cancel, patience=patience, on_step=_reporter(run, bound))
     run.stats["search_steps_after_model"] = stats.get("search_steps", 0)
     return searched, placed
 
@@ -359,7 +361,7 @@ def _model_outcome(run: _Run, problem: PlanningProblem, placed: dict[int, Placem
             if _replays(problem, watcher.best):
                 placed = watcher.best
             else:  # the model sees daily rest between two sessions only through the candidates
-                run.stats["model_schedule_breaks_rest"] = True
+                run.stats["model_schedule_not_replayed"] = True
                 log.info("the model's schedule breaks a rule the bookings know: the search's is kept")
         if code == cp_model.OPTIMAL and proven and not run.cancelled():
             status = SolveOutcome.OPTIMAL
@@ -374,11 +376,16 @@ def _replays(problem: PlanningProblem, placed: dict[int, Placement]) -> bool:
     the candidates; on planted industry S 58 its schedule lost a session to the final check
     (1 out, 1.20 of the planted cost) where the search's was complete."""
     book = Bookings(problem)
-    for i in sorted(placed, key=lambda i: problem.options[i].candidates[placed[i].candidate].start):
+    for i in _in_time_order(problem, placed):
         if book.broken_rule(placed[i]):
             return False
         book.book(placed[i])
     return True
+
+
+def _in_time_order(problem: PlanningProblem, placed: dict[int, Placement]) -> list[int]:
+    """The placed sessions by start, as the final check replays them."""
+    return sorted(placed, key=lambda i: problem.options[i].candidates[placed[i].candidate].start)
 
 
 def _stop_on_cancel(solver: cp_model.CpSolver, cancel: threading.Event | None) -> threading.Event | None:
@@ -455,8 +462,7 @@ def _keep_valid(problem: PlanningProblem, placed: dict[int, Placement]) -> tuple
     book = Bookings(problem)
     kept: dict[int, Placement] = {}
     stopped: set[str] = set()
-    order = sorted(placed, key=lambda i: problem.options[i].candidates[placed[i].candidate].start)
-    for i in order:
+    for i in _in_time_order(problem, placed):
         pl, s = placed[i], problem.sessions[i]
         if s.key.cohort in stopped:
             continue
