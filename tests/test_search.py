@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import random
 import time
 from datetime import date
 from pathlib import Path
@@ -483,6 +484,40 @@ def test_a_pool_is_also_cut_where_its_plans_windows_open_furthest_apart():
     assert _window_cuts(day, 2, 4, 8) == []  # and 3 | 5 too
     assert _window_cuts(day, 3, 2, 8) == [(3, 6)]
     assert _window_cuts([date(2027, 4, 5)] * 8, 2, 2, 8) == []  # one window: nothing to cut between
+
+
+def test_a_cohort_whose_window_is_shorter_than_the_tracks_span_with_slack_may_still_join_others():
+    """Cohorts are pooled, merged and joined where their shared window holds the track's span
+    with some slack. A plan whose own window is shorter than that (but long enough for the
+    track) has the slack with nobody; what it needs is partners whose windows cover its own:
+    they are in its wide pool and among the merges (on planted care S 64 such a cohort found
+    nobody, its trainers had no room for it alone, and nine sessions stayed out)."""
+    from scheduler.prepare.cohorts import span_to_share, track_span_days
+    from scheduler.search.cohort_moves import _pool, merge_candidates
+
+    data = scenario_factory(
+        track={"mix_workplaces": True, "min_group": 2, "max_group": 8},
+        module={"sessions": 4, "min_gap_days": 7},  # a floor of 22 days; with slack 31
+        horizon=("2027-04-05", "2027-05-28"),
+        team={"headcount": 20, "min_staffing": 5},
+        workplaces=[workplace("W1"), workplace("W2"), workplace("W3")],
+        action_plans=[plan("A", workplace="W1", participants=3, earliest="2027-04-05", deadline="2027-05-07"),
+                      plan("B", workplace="W2", participants=2, earliest="2027-04-06", deadline="2027-05-05"),
+                      plan("C", workplace="W3", participants=2, earliest="2027-04-26", deadline="2027-05-28")])
+    problem = problem_of(data)
+    sc = problem.scenario
+    track = sc.tracks["K1"]
+    assert track_span_days(sc, track) == 31
+    assert span_to_share(sc, track) == 31
+    assert span_to_share(sc, track, 30, 33) == 30  # B's own 30 days, not the 31 it can never have
+    assert span_to_share(sc, track, 10) == 22  # never below the floor
+    cohort_of_plan = {c.plans[0]: c.id for c in problem.cohorts}
+    assert sorted(cohort_of_plan) == ["A", "B", "C"]  # B's window is too short to be pooled at first
+    assert cohort_of_plan["A"] in {c.id for c in _pool(problem, cohort_of_plan["B"], wide=True)}
+    assert cohort_of_plan["C"] not in {c.id for c in _pool(problem, cohort_of_plan["B"], wide=True)}  # 10 days shared
+    pairs = {frozenset(pair) for pair in merge_candidates(problem, random.Random(0))}
+    assert frozenset((cohort_of_plan["A"], cohort_of_plan["B"])) in pairs
+    assert frozenset((cohort_of_plan["B"], cohort_of_plan["C"])) not in pairs
 
 
 def test_a_pool_with_sessions_left_out_is_offered_as_many_cohorts_as_it_has_first():

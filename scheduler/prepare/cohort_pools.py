@@ -46,6 +46,20 @@ def track_span_days(scenario: Scenario, track) -> int:
     return math.ceil(work_days * 7 / per_week)
 
 
+def span_to_share(scenario: Scenario, track, *own_days: int) -> int:
+    """The calendar days a window shared by cohorts (or a person and a cohort) should hold
+    for them to study together: the track's span with its slack (`track_span_days`), but no
+    more than the shortest of their own windows holds, and never below the floor. Why: a plan
+    whose own window is shorter than the span with slack meets nobody with the slack anyway;
+    what it needs is partners whose windows cover its own (planted care S 64: three people
+    with 40 days for a span of 42 found no cohort to join, and their track's trainers had no
+    room for a cohort of their own)."""
+    need = track_span_days(scenario, track)
+    if own_days:
+        need = min(need, max(track_floor_days(scenario, track), min(own_days)))
+    return need
+
+
 def track_floor_days(scenario: Scenario, track) -> int:
     """The fewest calendar days from a cohort's first session to its last: each module's
     sessions their minimum gap apart (calendar days, start date to start date), each on a

@@ -36,7 +36,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from scheduler.domain import ActionPlan, Scenario
-from scheduler.prepare.cohort_pools import plans_sharing_people, track_span_days, window_pools, window_span
+from scheduler.prepare.cohort_pools import (plans_sharing_people, span_to_share, track_span_days, window_pools,
+                                            window_span)
 from scheduler.prepare.cohort_records import Cohort, CohortSession, SessionKey, Unassigned, cohort_sessions
 from scheduler.prepare.cohort_repair import GroupRepair, repair_groups
 from scheduler.prepare.cohort_shaper import CohortShaper
@@ -47,7 +48,7 @@ from scheduler.prepare.timeline import Timeline
 __all__ = [
     "Cohort", "CohortSession", "CohortShaper", "GroupRepair", "SessionKey", "Unassigned", "_crew_sizes",
     "cohort_sessions", "cohorts_forced", "form_cohorts", "plans_sharing_people", "repair_groups", "split_pool",
-    "track_span_days", "window_pools", "window_span",
+    "span_to_share", "track_span_days", "window_pools", "window_span",
 ]
 
 

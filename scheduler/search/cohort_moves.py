@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 
 from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.cohort_repair import cannot_meet, gathered
-from scheduler.prepare.cohorts import Cohort, repair_groups, track_span_days
+from scheduler.prepare.cohorts import Cohort, repair_groups, span_to_share, track_span_days
 from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.construct import Bookings, Placement, _fit, _lookahead, _ordered_candidates, _place_cohort
 from scheduler.search.ledger import Ledger
@@ -112,8 +112,9 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False, workplace: boo
     if workplace and not mixed:
         same_track = [c for c in same_track if c.workplaces == c0.workplaces]
     if (wide and mixed) or (workplace and not mixed):
-        need = track_span_days(problem.scenario, problem.scenario.tracks[c0.track])
         own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
+        e0, d0 = _window(problem, c0)
+        need = span_to_share(problem.scenario, problem.scenario.tracks[c0.track], (d0 - e0).days + 1)
         near = []
         for c in same_track:
             e, d = _window(problem, c)
@@ -771,7 +772,6 @@ def merge_candidates(problem: PlanningProblem, rng: random.Random) -> list[tuple
     out = []
     for track_id, cohorts in by_track.items():
         track = sc.tracks[track_id]
-        need = track_span_days(sc, track)
         for n, a in enumerate(cohorts):
             for b in cohorts[n + 1:]:
                 if a.size + b.size > track.max_group:
@@ -779,6 +779,7 @@ def merge_candidates(problem: PlanningProblem, rng: random.Random) -> list[tuple
                 if not track.mix_workplaces and set(a.workplaces) != set(b.workplaces):
                     continue
                 (ea, da), (eb, db) = _window(problem, a), _window(problem, b)
+                need = span_to_share(sc, track, (da - ea).days + 1, (db - eb).days + 1)
                 if (min(da, db) - max(ea, eb)).days + 1 < need:
                     continue
                 out.append((a.size + b.size, rng.random(), a.id, b.id))

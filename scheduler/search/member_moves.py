@@ -20,7 +20,7 @@ import random
 import time
 from collections import defaultdict
 
-from scheduler.prepare.cohorts import Cohort, track_span_days
+from scheduler.prepare.cohorts import Cohort, span_to_share
 from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.cohort_moves import _cohort, _replace, carry_over, sizes_break
 from scheduler.search.construct import Bookings, Placement, _fit, _interpreters
@@ -164,11 +164,16 @@ def _by_common_window(problem: PlanningProblem, cohorts: list[Cohort], plans: li
     """The cohorts whose window, shared with the person's plans, leaves room for the whole
     track, the longest shared window first."""
     sc = problem.scenario
+
+    def days_of(plan_ids) -> int:
+        ps = [sc.action_plans[p] for p in plan_ids]
+        return (min(p.deadline for p in ps) - max(p.earliest for p in ps)).days + 1
+
+    own = days_of(plans) if plans else None
     out = []
     for c in cohorts:
-        ps = [sc.action_plans[p] for p in {*c.plans, *plans}]
-        days = (min(p.deadline for p in ps) - max(p.earliest for p in ps)).days + 1
-        if days >= track_span_days(sc, sc.tracks[c.track]):
+        days = days_of({*c.plans, *plans})
+        if days >= span_to_share(sc, sc.tracks[c.track], days_of(c.plans), *([own] if own else [])):
             out.append((-days, c.size, c.id, c))
     return [c for *_, c in sorted(out)]
 
