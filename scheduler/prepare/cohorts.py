@@ -36,8 +36,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from scheduler.domain import ActionPlan, Scenario
-from scheduler.prepare.cohort_pools import (plans_sharing_people, span_to_share, track_span_days, window_pools,
-                                            window_span)
+from scheduler.prepare.cohort_pools import (
+    plans_sharing_people,
+    span_to_share,
+    track_span_days,
+    window_pools,
+    window_span,
+)
 from scheduler.prepare.cohort_records import Cohort, CohortSession, SessionKey, Unassigned, cohort_sessions
 from scheduler.prepare.cohort_repair import GroupRepair, repair_groups
 from scheduler.prepare.cohort_shaper import CohortShaper
