@@ -24,8 +24,9 @@ WORKERS = 2
 CASES = [(family, seed) for family in ("mixed", "network", "care", "industry") for seed in (1, 2, 3, 4, 5, 6)]
 # and programmes where a sweep of seeds found a miss (docs/scale.md, sessions 24-25): a pool that
 # had to be cut by window (care 45), the model's schedule that broke daily rest (industry 58), a
-# cohort whose window was shorter than its track's span with slack (care 64)
-CASES += [("care", 45), ("industry", 58), ("care", 64)]
+# cohort whose window was shorter than its track's span with slack (care 64), a wide pool that
+# took in a late cohort (care 71)
+CASES += [("care", 45), ("industry", 58), ("care", 64), ("care", 71)]
 
 
 @pytest.mark.slow

@@ -544,6 +544,56 @@ def test_a_pool_with_sessions_left_out_is_offered_as_many_cohorts_as_it_has_firs
     assert counts(_splits(problem, problem.cohorts, as_now_first=True))[0] == 4
 
 
+def _planted_care_s73():
+    """Planted care S 73 prepared as the solve prepares it, with its constructive schedule and
+    the pool of its ethics track (one qualified trainer for the last module, 360 minutes a week)."""
+    from benchmarks.planted import planted
+
+    data, witness = planted("S", 73, "care")
+    problem = schedulable_cohorts(problem_of(data))
+    placed = construct(problem)
+    pool = [c for c in problem.cohorts if c.track == "K-ETIK"]
+    return data, witness, problem, placed, pool
+
+
+def test_splits_whose_cohorts_could_never_meet_do_not_use_up_a_regroups_budget():
+    """A regroup judges a budget of splits. Splits that put people into cohorts that could
+    never meet are dropped before they count: on planted care S 73 the first eighteen splits of
+    the ethics track's pool were into four to six cohorts, most of them unable to meet, and the
+    splits into three (which its one trainer of the last module needs) came after them."""
+    from scheduler.search.cohort_moves import _meeting
+
+    _data, _witness, problem, _placed, pool = _planted_care_s73()
+    assert len(pool) == 4
+    raw = list(itertools.islice(_splits(problem, pool, True, True), 18))
+    meeting = list(itertools.islice(_meeting(problem, pool, lambda: _splits(problem, pool, True, True), "t")(), 18))
+    assert all(len(groups) >= 4 for groups in raw)
+    assert any(len(groups) == 3 for groups in meeting)
+
+
+def test_a_split_that_fits_only_once_other_sessions_make_way_is_searched_on_before_it_is_dropped(monkeypatch):
+    """A split is judged by placing its new cohorts into the schedule as it is. The planted
+    cohorts of care S 73's ethics track, placed so, leave two sessions out against one now, and
+    would be dropped; a short search of the whole programme around them places every session,
+    and the regroup takes it."""
+    from scheduler.search import cohort_moves
+    from scheduler.search.cohort_moves import _best_split
+
+    monkeypatch.setattr(cohort_moves, "REPAIR_SECONDS", 1.5)  # steps enough on a loaded test machine too
+    data, witness, problem, placed, pool = _planted_care_s73()
+    assert len(placed) == len(problem.sessions) - 1
+    planted_groups = [c["participants"] for c in witness["cohorts"] if c["track"] == "K-ETIK"]
+    got = _best_split(problem, placed, pool, iter([planted_groups]), seed=0, budget=1,
+                      deadline=time.monotonic() + 5, label="planted")
+    assert got is not None
+    trial, best, cost = got
+    assert len(best) == len(trial.sessions)
+    assert sorted(c.participants for c in trial.cohorts if c.track == "K-ETIK") == sorted(
+        tuple(sorted(g)) for g in planted_groups)
+    assert cost == pytest.approx(exact_costs(trial, best)["objective"], abs=1e-3)
+    assert_valid(data, trial, best)
+
+
 def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
     """A mixed track held at the workplace: only W1 has a room, so a cohort can meet only with
     a W1 member in it, and a W2 or W3 member alone never can. The first split offered for two
@@ -645,6 +695,35 @@ def test_a_session_in_the_way_is_pushed_aside_alone_into_its_own_slack():
     assert day(problem.by_cohort[b][0]) == "2027-04-07" and day(middle) in ("2027-04-06", "2027-04-08")
     assert rr.state.cost == pytest.approx(exact_costs(problem, placed)["objective"], abs=1e-3)
     assert_valid(data, problem, placed)
+
+
+def test_a_trainer_at_the_weekly_limit_has_a_session_of_that_week_taken_out_for_the_missing_one():
+    """One trainer, at most 120 minutes a week. Cohort A's two hours sit in the first week;
+    cohort B must train in that week too. Nothing of A is near B's starts in time, yet the
+    trainer's week is full: the ejection takes one of A's sessions of that week out with B's,
+    and both go back, A into the second week."""
+    data = scenario_factory(
+        trainers=[trainer(max_minutes_per_week=120)], start_times=["08:00"], horizon=(H0, "2027-04-16"),
+        module={"sessions": 2, "min_gap_days": 1},
+        workplaces=[workplace("W1", teams=[team(headcount=20, min_staffing=2)]),
+                    workplace("W2", teams=[team(headcount=20, min_staffing=2)])],
+        action_plans=[plan("HPA", workplace="W1", participants=2),
+                      plan("HPB", workplace="W2", participants=2, deadline="2027-04-09")])
+    problem = problem_of(data)
+    a, b = (next(c.id for c in problem.cohorts if c.plans == (p,)) for p in ("HPA", "HPB"))
+
+    def on(i: int, day: str):
+        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.day.isoformat() == day)
+        return Placement(i, k, "T1", "R1", ())
+
+    first, second = problem.by_cohort[a]
+    rr = RuinRecreate(problem, {first: on(first, "2027-04-05"), second: on(second, "2027-04-07")}, seed=3)
+    assert rr.state.incomplete() == [b]
+    ruin, order = rr._eject()
+    assert order[0] == b and a in ruin
+    best = rr.run(time.monotonic() + 2)
+    assert len(best) == len(problem.sessions)
+    assert_valid(data, problem, best)
 
 
 def test_a_rejected_ejection_chain_puts_every_session_back_where_it_was():

@@ -29,7 +29,7 @@ from scheduler.prepare.problem import PlanningProblem
 from scheduler.search.construct import Bookings, Placement, _fit, _lookahead, _ordered_candidates, _place_cohort
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
-from scheduler.search.ruin_recreate import schedule_to_change
+from scheduler.search.ruin_recreate import RuinRecreate, schedule_to_change
 
 log = logging.getLogger("modulplan.search")
 
@@ -45,6 +45,11 @@ GROW_CHECKS = 150
 # cost seconds per pool and re-forming has hundreds of pools within its deadline: measured on
 # the planted XL programme, 382 sessions left by the constructive schedule instead of 107.
 GROW_SESSIONS_LIMIT = 4_000
+# A split that leaves more sessions out when placed greedily gets a short search of its own
+# (`_repaired`): the best few of a move, for this long each, on programmes up to this size.
+REPAIRED_SPLITS = 2
+REPAIR_SECONDS = 0.3
+REPAIR_SESSIONS_LIMIT = 4_000
 
 
 def placeable_alone(problem: PlanningProblem, cid: str, *, nodes: int = 400) -> bool:
@@ -112,15 +117,17 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False, workplace: boo
     if workplace and not mixed:
         same_track = [c for c in same_track if c.workplaces == c0.workplaces]
     if (wide and mixed) or (workplace and not mixed):
+        track = problem.scenario.tracks[c0.track]
         own = [(problem.scenario.action_plans[p].earliest, problem.scenario.action_plans[p].deadline) for p in c0.plans]
-        e0, d0 = _window(problem, c0)
-        need = span_to_share(problem.scenario, problem.scenario.tracks[c0.track], (d0 - e0).days + 1)
         near = []
         for c in same_track:
             e, d = _window(problem, c)
-            overlap = max((min(d, d0) - max(e, e0)).days + 1 for e0, d0 in own)
-            if overlap >= need and c.id != c0.id:
-                near.append((-overlap, c.id, c))
+            # the days one of this cohort's plans shares with the other cohort, against the
+            # span the two windows can hold with slack (a plan's own short window: no slack)
+            shares = [((min(d, d0) - max(e, e0)).days + 1,
+                       span_to_share(problem.scenario, track, (d0 - e0).days + 1, (d - e).days + 1)) for e0, d0 in own]
+            if c.id != c0.id and any(days >= need for days, need in shares):
+                near.append((-max(days for days, _ in shares), c.id, c))
         # The closest in window first, up to a few cohorts' worth of people: splitting a pool
         # of hundreds costs more than it can win in one move.
         pool = {c0.id: c0}
@@ -729,9 +736,30 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     it goes on where those left off, past their `budget` splits each (from the first again when
     there are no more). `as_now_first`: splits into as many cohorts as now first (`_splits`)."""
     pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
-    splits = _onward(lambda: _splits(problem, pool, grow, as_now_first), budget * retry)
-    return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline,
-                       label=f"regroup {cid} (wide {wide})")
+    label = f"regroup {cid} (wide {wide})"
+    splits = _onward(_meeting(problem, pool, lambda: _splits(problem, pool, grow, as_now_first), label),
+                     budget * retry)
+    return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline, label=label)
+
+
+def _meeting(problem: PlanningProblem, pool: list[Cohort], splits: Callable[[], Iterator[list[list[str]]]],
+             label: str) -> Callable[[], Iterator[list[list[str]]]]:
+    """The splits that put no more people than now into cohorts that could never meet (quick
+    to see, `_cannot_meet`): those are never worth placing, and counted among a move's budget
+    they crowded out the splits behind them (planted care S 73: eighteen splits into four to
+    six cohorts, twelve of them unable to meet, and none into three, which the track's one
+    qualified trainer needed)."""
+    def meeting() -> Iterator[list[list[str]]]:
+        old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
+        plans = pool_plans(problem, pool)
+        faulty = _cannot_meet(problem, pool)
+        for groups in splits():
+            new = _named(problem, pool, groups, old_ids, plans)
+            if _cannot_meet(PlanningProblem(problem.scenario, cohorts=new, reuse=problem), new) > faulty:
+                log.debug("%s: split %s cannot meet", label, [len(g) for g in groups])
+                continue
+            yield groups
+    return meeting
 
 
 def _onward(splits: Callable[[], Iterator[list[list[str]]]], skip: int) -> Iterator[list[list[str]]]:
@@ -848,6 +876,7 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
     # track, say) is a trap: the search can never place those.
     faulty = _cannot_meet(problem, pool)
     halved: list[list[list[str]]] = []  # splits with their cohorts left incomplete cut in two, judged next
+    runners_up: list[tuple] = []  # splits that did not beat the schedule as placed: (key, n, cohorts, rows)
     for n, groups in enumerate(_halved_first(halved, splits)):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
@@ -878,10 +907,13 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
             key = (others_missing + len(sub.sessions) - len(got_all), others_cost + ledger.total)
             log.debug("%s (%d cohorts): split %s -> %s vs %s", label, len(pool),
                       [len(g) for g in groups], key, best_key)
+            rows = [(sub.sessions[i].key, sub.options[i].candidates[pl.candidate].slot.index, pl.trainer,
+                     pl.room, pl.interpreters) for i, pl in got_all.items()]
             if key < best_key:
                 best_key = key
-                best = (new, [(sub.sessions[i].key, sub.options[i].candidates[pl.candidate].slot.index, pl.trainer,
-                               pl.room, pl.interpreters) for i, pl in got_all.items()])
+                best = (new, rows)
+            else:
+                runners_up.append((key, n, new, rows))
             short = [c for c in new if any(i not in got_all for i in sub.by_cohort[c.id])]
             if short:
                 cut = _halve(problem, new, short)
@@ -892,8 +924,17 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
         finally:
             book.p = problem
     if best is None:
+        if best_key[0] > 0 and len(problem.sessions) <= REPAIR_SESSIONS_LIMIT:
+            return _repaired(problem, placed, pool, sorted(runners_up, key=lambda r: r[:2])[:REPAIRED_SPLITS],
+                             best_key, seed, deadline, label)
         return None
-    new, rows = best
+    return (*_as_trial(problem, placed, pool, *best), best_key[1])
+
+
+def _as_trial(problem: PlanningProblem, placed: dict, pool: list[Cohort], new: list[Cohort],
+              rows: list) -> tuple[PlanningProblem, dict]:
+    """The programme with the pool's cohorts replaced by `new`, placed as judged (`rows`), and
+    everything else where it was."""
     trial = PlanningProblem(problem.scenario, cohorts=_replace(problem.cohorts, pool, new),
                             unassigned=problem.unassigned, reuse=problem)
     fresh = {c.id for c in new}  # the pool's cohorts were all placed anew while judging the split
@@ -902,7 +943,32 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
         i = trial.session_index[key]
         k = next(k for k, c in enumerate(trial.options[i].candidates) if c.slot.index == slot)
         out[i] = Placement(i, k, trainer, room, interps)
-    return trial, out, best_key[1]
+    return trial, out
+
+
+def _repaired(problem: PlanningProblem, placed: dict, pool: list[Cohort], runners_up: list[tuple],
+              best_key: tuple, seed: int, deadline: float | None, label: str):
+    """The first of the best splits that did not beat the schedule as placed (each new cohort
+    put greedily into the bookings of all the others) that does after a short search around
+    it: the others' sessions may move too. Why: a split the track needs may fit only once
+    other tracks' sessions make way (planted care S 73: the planted cohorts of its ethics
+    track, placed greedily, left two sessions out against one now; 150 steps of the search
+    then placed all). Only while sessions are missing: completeness is worth the time."""
+    for key, _n, new, rows in runners_up:
+        until = time.monotonic() + REPAIR_SECONDS
+        if deadline is not None:
+            until = min(until, deadline)
+        if time.monotonic() >= until:
+            break
+        trial, out = _as_trial(problem, placed, pool, new, rows)
+        rr = RuinRecreate(trial, out, seed=seed)
+        rr.run(until)
+        got = (len(trial.sessions) - len(rr.best), rr.best_cost)
+        log.debug("%s: split %s searched on %d steps: %s -> %s vs %s", label, [c.size for c in new],
+                  rr.stats.steps, key, got, best_key)
+        if got < best_key:
+            return trial, dict(rr.best), rr.best_cost
+    return None
 
 
 __all__ = ["carry_over", "merge", "merge_candidates", "placeable_alone", "reform", "regroup", "unplaceable"]

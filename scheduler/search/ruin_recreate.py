@@ -322,6 +322,11 @@ class RuinRecreate:
             other = p.sessions[j].key.cohort
             pos = max(st.movable_from[other], p.sessions[j].position)
             ruin[other] = min(ruin.get(other, pos), pos)
+        for j in self._over_the_week(cid, i, k, t):
+            other = p.sessions[j].key.cohort
+            pos = max(st.movable_from[other], p.sessions[j].position)
+            if pos <= p.sessions[j].position:
+                ruin[other] = min(ruin.get(other, pos), pos)
         others = [x for x in ruin if x != cid]
         rng.shuffle(others)
         return ruin, [cid] + others
@@ -357,6 +362,31 @@ class RuinRecreate:
                             and not people.isdisjoint(self.people_of[sj.key.cohort]))):
                     hits.append(j)
         return hits, same_day_of_t
+
+    def _over_the_week(self, cid: str, i: int, k: int, t: str) -> list[int]:
+        """Trainer t's sessions of other cohorts in the week of session i's start k, drawn at
+        random until the minutes they free make room for it under the trainer's weekly limit
+        (none when there is room). Why: a trainer at the limit blocks a start without any
+        session near it in time (planted care S 73: the one trainer of a module at 360 minutes
+        a week, the last session of a cohort out because two others held that week)."""
+        st, p = self.state, self.p
+        limit = p.scenario.trainers[t].max_minutes_per_week
+        c = p.options[i].candidates[k]
+        dur = p.sessions[i].duration
+        week, day = c.slot.week_number, c.slot.day_number
+        if limit is None or st.book.trainer_week[t, week] + dur <= limit:
+            return []
+        theirs = [j for d in range(day - 6, day + 7) for j in sorted(st.on_day.get(d, ()))
+                  if st.placed[j].trainer == t and p.sessions[j].key.cohort != cid
+                  and p.options[j].candidates[st.placed[j].candidate].slot.week_number == week]
+        self.rng.shuffle(theirs)
+        out, excess = [], st.book.trainer_week[t, week] + dur - limit
+        for j in theirs:
+            if excess <= 0:
+                break
+            out.append(j)
+            excess -= p.sessions[j].duration
+        return out
 
     def _crowd(self) -> tuple[dict[str, int], list[str]] | None:
         """An incomplete cohort and every placed session inside its first unplaced session's
