@@ -45,6 +45,9 @@ GROW_CHECKS = 150
 # cost seconds per pool and re-forming has hundreds of pools within its deadline: measured on
 # the planted XL programme, 382 sessions left by the constructive schedule instead of 107.
 GROW_SESSIONS_LIMIT = 4_000
+# Pools of up to this many plans (or sets of plans one person shares) are also offered every
+# cut into two cohorts by plan (`_plan_cuts`): 2^6 - 1 = 63 at most.
+PLAN_CUTS_LIMIT = 7
 # A split that leaves more sessions out when placed greedily gets a short search of its own
 # (`_repaired`): the best few of a move, for this long each, on programmes up to this size.
 REPAIRED_SPLITS = 2
@@ -432,6 +435,44 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
             yield groups
     if flexible_due:
         yield from offer_flexible()
+    if 2 in ks:
+        if not features:
+            features.update(_own_starts(problem, members, plans_of, pool[0].track))
+        yield from _plan_cuts(sc, track, members, plans_of, features, seen)
+
+
+def _plan_cuts(sc, track, members: list[str], plans_of: dict, features: dict[str, int], seen: set):
+    """Every cut of a pool of a few plans into two cohorts, each plan's people kept together
+    (within the group sizes and the teams' slack), those whose cohorts keep most common starts
+    (the fewer of the two) first. Why: where one trainer teaches the whole track, who may
+    study with whom depends on the order in which that trainer takes the cohorts, which no
+    heuristic split sees (planted industry S 68: the planted cut is the 14th of 53 by common
+    starts, and no other way offered it)."""
+    by_plans: dict[tuple, list[str]] = {}
+    for pid in members:
+        by_plans.setdefault(tuple(plans_of[pid]), []).append(pid)
+    units = sorted(by_plans.values())
+    if not 2 <= len(units) <= PLAN_CUTS_LIMIT:
+        return
+    cuts = []
+    for mask in range(1, 1 << (len(units) - 1)):  # the last unit stays in the second cohort
+        a = [pid for j, u in enumerate(units) if mask >> j & 1 for pid in u]
+        b = [pid for j, u in enumerate(units) if not mask >> j & 1 for pid in u]
+        if not all(track.min_group <= len(g) <= track.max_group for g in (a, b)):
+            continue
+        if any(_over_slack(sc, g, plans_of) for g in (a, b)):
+            continue
+        kept = min(_common(a, features).bit_count(), _common(b, features).bit_count())
+        cuts.append((-kept, mask, [a, b]))
+    for _, _, groups in sorted(cuts, key=lambda c: c[:2]):
+        key = tuple(sorted(tuple(sorted(g)) for g in groups))
+        if key in seen:
+            continue
+        seen.add(key)
+        if not track.mix_workplaces and any(
+                len({sc.action_plans[plans_of[p][0]].workplace for p in g}) > 1 for g in groups):
+            continue
+        yield groups
 
 
 def _window_cuts(opens: list, k: int, gmin: int, gmax: int, best: int = 2) -> list[tuple[int, ...]]:
