@@ -19,6 +19,7 @@ import logging
 import math
 import random
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -52,6 +53,7 @@ PLAN_CUTS_LIMIT = 7
 # (`_repaired`): the best few of a move, for this long each, on programmes up to this size.
 REPAIRED_SPLITS = 2
 REPAIR_SECONDS = 0.3
+REPAIR_MISSING_SLACK = 2  # sessions a split may leave out beyond the schedule's and still be searched on
 REPAIR_SESSIONS_LIMIT = 4_000
 
 
@@ -972,6 +974,10 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
     return (*_as_trial(problem, placed, pool, *best), best_key[1])
 
 
+# Per problem (its cohorts as they are): the splits searched on in vain (`_repaired`).
+_REPAIRED_IN_VAIN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _as_trial(problem: PlanningProblem, placed: dict, pool: list[Cohort], new: list[Cohort],
               rows: list) -> tuple[PlanningProblem, dict]:
     """The programme with the pool's cohorts replaced by `new`, placed as judged (`rows`), and
@@ -994,8 +1000,16 @@ def _repaired(problem: PlanningProblem, placed: dict, pool: list[Cohort], runner
     it: the others' sessions may move too. Why: a split the track needs may fit only once
     other tracks' sessions make way (planted care S 73: the planted cohorts of its ethics
     track, placed greedily, left two sessions out against one now; 150 steps of the search
-    then placed all). Only while sessions are missing: completeness is worth the time."""
+    then placed all). Only while sessions are missing: completeness is worth the time; not for
+    a split that leaves more than two sessions out beyond the schedule's, nor twice for one
+    split among the same cohorts (planted care S 81: the same splits, searched on again and
+    again, took the time of the move that placed everything)."""
+    tried = _REPAIRED_IN_VAIN.setdefault(problem, set())
     for key, _n, new, rows in runners_up:
+        members = tuple(sorted(c.participants for c in new))
+        if key[0] > best_key[0] + REPAIR_MISSING_SLACK or members in tried:
+            continue  # far from placing more, or searched on in vain already among these cohorts
+        tried.add(members)
         until = time.monotonic() + REPAIR_SECONDS
         if deadline is not None:
             until = min(until, deadline)
