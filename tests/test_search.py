@@ -599,7 +599,7 @@ def test_a_split_that_fits_only_once_other_sessions_make_way_is_searched_on_befo
     """A split is judged by placing its new cohorts into the schedule as it is. The planted
     cohorts of care S 73's ethics track, placed so, leave two sessions out against one now, and
     would be dropped; a short search of the whole programme around them places every session,
-    and the regroup takes it."""
+    and the regroup takes it (not in a region's search of a distributed solve)."""
     from scheduler.search import cohort_moves
     from scheduler.search.cohort_moves import _best_split
 
@@ -607,6 +607,9 @@ def test_a_split_that_fits_only_once_other_sessions_make_way_is_searched_on_befo
     data, witness, problem, placed, pool = _planted_care_s73()
     assert len(placed) == len(problem.sessions) - 1
     planted_groups = [c["participants"] for c in witness["cohorts"] if c["track"] == "K-ETIK"]
+    # a region's search (which may move only its own cohorts) does not search on
+    assert _best_split(problem, placed, pool, iter([planted_groups]), seed=0, budget=1,
+                       deadline=time.monotonic() + 5, label="planted", repair=False) is None
     got = _best_split(problem, placed, pool, iter([planted_groups]), seed=0, budget=1,
                       deadline=time.monotonic() + 5, label="planted")
     assert got is not None

@@ -763,7 +763,7 @@ def _cannot_meet(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
 
 def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, budget: int = 8,
             deadline: float | None = None, wide: bool = False, alone: bool = False, grow: bool = True,
-            workplace: bool = False, retry: int = 0, as_now_first: bool = False):
+            workplace: bool = False, retry: int = 0, as_now_first: bool = False, repair: bool = True):
     """A cohort move judged in the schedule: the pool of cohort `cid` is split anew in the
     ways `_splits` offers; for each, the pool's new cohorts are placed by the search's
     recreate into the current schedule's bookings with the pool's own sessions taken out
@@ -777,12 +777,16 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     `workplace`: the pool is every cohort of the track at the cohort's workplace that could
     meet with it (`_pool`). `retry`: how many times this move was tried before for the cohort;
     it goes on where those left off, past their `budget` splits each (from the first again when
-    there are no more). `as_now_first`: splits into as many cohorts as now first (`_splits`)."""
+    there are no more). `as_now_first`: splits into as many cohorts as now first (`_splits`).
+    `repair`: while sessions are missing, the best splits that did not pass get a short search
+    over the whole programme (`_repaired`; not in a region's search, which may move only its own
+    cohorts)."""
     pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
     label = f"regroup {cid} (wide {wide})"
     splits = _onward(_meeting(problem, pool, lambda: _splits(problem, pool, grow, as_now_first), label),
                      budget * retry)
-    return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline, label=label)
+    return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline, label=label,
+                       repair=repair)
 
 
 def _meeting(problem: PlanningProblem, pool: list[Cohort], splits: Callable[[], Iterator[list[list[str]]]],
@@ -897,7 +901,7 @@ def _halve(problem: PlanningProblem, cohorts: list[Cohort], short: list[Cohort])
 
 
 def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], splits, *, seed: int, budget: int,
-                deadline: float | None, label: str):
+                deadline: float | None, label: str, repair: bool = True):
     """The best of `splits` (lists of member groups) of the cohorts of `pool`, each placed into
     the schedule without the pool (`regroup`'s judge); None when none beats the schedule."""
     pool_ids = {c.id for c in pool}
@@ -967,7 +971,7 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
         finally:
             book.p = problem
     if best is None:
-        if best_key[0] > 0 and len(problem.sessions) <= REPAIR_SESSIONS_LIMIT:
+        if repair and best_key[0] > 0 and len(problem.sessions) <= REPAIR_SESSIONS_LIMIT:
             return _repaired(problem, placed, pool, sorted(runners_up, key=lambda r: r[:2])[:REPAIRED_SPLITS],
                              best_key, seed, deadline, label)
         return None

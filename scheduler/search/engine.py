@@ -181,7 +181,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
             tried.add(cid)
             ever_tried.add(cid)
             got = _cohort_move(problem, best, cid, cid in still_missing, seed + retries, deadline - margin, stats,
-                               retries)
+                               retries, repair=rr.region is None)
             if got is not None:
                 problem, best, _cost = got
                 stats["cohort_moves"] += 1
@@ -231,27 +231,29 @@ def _as_complete_as_can_be(rr: RuinRecreate, tried: AbstractSet[str], replan: bo
 
 
 def _cohort_move(problem: PlanningProblem, placed: dict[int, Placement], cid: str, missing: bool, seed: int,
-                 deadline: float, stats: dict, retry: int = 0):
+                 deadline: float, stats: dict, retry: int = 0, repair: bool = True):
     """The cohort moves for one cohort, cheapest first: its members shared out or one moved,
     its pool split anew, then (incomplete) with every cohort it could mix with, then by itself.
     A missing cohort tried again (`retry`) starts one move further on: when time is short the
-    first moves can use it all, and the move that places it may be a later one."""
+    first moves can use it all, and the move that places it may be a later one. `repair`: see
+    `cohort_moves.regroup` (False in a region's search)."""
     if not missing:
         got = _member_moves(problem, placed, cid, missing, seed, deadline, stats)
         return got if got is not None else regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=8,
-                                                   workplace=True)
+                                                   workplace=True, repair=repair)
     # Splits into as many cohorts as now come first, and a regroup tried again goes on to the
     # splits after those it judged the time before (the one that places the cohort may lie
     # deep in the list).
     moves = [
         lambda: _member_moves(problem, placed, cid, missing, seed, deadline, stats),
         lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, budget=18, grow=True, retry=retry,
-                        as_now_first=True),
+                        as_now_first=True, repair=repair),
         # with every cohort it could mix with
         lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, wide=True, budget=18, retry=retry,
-                        as_now_first=True),
+                        as_now_first=True, repair=repair),
         # by itself: smaller cohorts meet at more starts
-        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8, retry=retry),
+        lambda: regroup(problem, placed, cid, seed=seed, deadline=deadline, alone=True, budget=8, retry=retry,
+                        repair=repair),
     ]
     first = retry % len(moves)
     for move in moves[first:] + moves[:first]:
