@@ -522,9 +522,9 @@ def test_a_cohort_whose_window_is_shorter_than_the_tracks_span_with_slack_may_st
 
 def test_a_pool_of_a_few_plans_is_offered_every_cut_in_two_by_plan():
     """Where one trainer takes a whole track, who may study with whom depends on the order the
-    trainer takes the cohorts in, which no heuristic split sees. A pool of a few plans is
-    therefore also offered every cut into two cohorts that keeps each plan's people together,
-    within the group sizes."""
+    trainer takes the cohorts in, which no heuristic split sees. A pool of a few plans with
+    sessions left out is therefore also offered every cut into two cohorts that keeps each
+    plan's people together, within the group sizes."""
     plans = [plan("HP1", workplace="W1", participants=2), plan("HP2", workplace="W2", participants=2),
              plan("HP3", workplace="W3", participants=3), plan("HP4", workplace="W4", participants=1)]
     data = scenario_factory(workplaces=[workplace(w, teams=[team(headcount=20, min_staffing=2)])
@@ -533,7 +533,10 @@ def test_a_pool_of_a_few_plans_is_offered_every_cut_in_two_by_plan():
     problem = problem_of(data)
     sc = problem.scenario
     people = {pl: sorted(sc.action_plans[pl].participants) for pl in ("HP1", "HP2", "HP3", "HP4")}
-    offered = {tuple(sorted(tuple(sorted(g)) for g in groups)) for groups in _splits(problem, problem.cohorts)}
+    def offered_of(**how):
+        return {tuple(sorted(tuple(sorted(g)) for g in groups)) for groups in _splits(problem, problem.cohorts, **how)}
+
+    offered = offered_of(as_now_first=True)  # the splits for a pool with sessions left out
     expected = set()
     for first in itertools.chain.from_iterable(itertools.combinations(people, r) for r in (1, 2, 3)):
         a = sorted(p for pl in first for p in people[pl])
@@ -542,6 +545,7 @@ def test_a_pool_of_a_few_plans_is_offered_every_cut_in_two_by_plan():
             expected.add(tuple(sorted((tuple(a), tuple(b)))))
     assert len(expected) == 6  # HP4's one person never alone; HP3 + HP4 | HP1 + HP2 and so on
     assert expected <= offered
+    assert not expected <= offered_of()  # for cost they are not offered: they crowd out better moves
 
 
 def test_a_pool_with_sessions_left_out_is_offered_as_many_cohorts_as_it_has_first():
