@@ -655,6 +655,19 @@ def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
     assert not placeable_alone(alone, alone.cohorts[0].id)
 
 
+def _cohorts_a_and_b(data: dict):
+    """The problem, the cohorts of plans HPA and HPB, and a placement of a session on a day
+    (trainer T1, room R1)."""
+    problem = problem_of(data)
+    a, b = (next(c.id for c in problem.cohorts if c.plans == (p,)) for p in ("HPA", "HPB"))
+
+    def on(i: int, day: str) -> Placement:
+        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.day.isoformat() == day)
+        return Placement(i, k, "T1", "R1", ())
+
+    return problem, a, b, on
+
+
 def test_a_track_with_no_room_left_in_its_window_goes_back_whole_into_room_made_for_it():
     """One trainer, one session a day. Cohort A (window Mon-Fri) holds Wednesday and Friday;
     cohort B may only train Wednesday to Friday and needs two days a day apart: B cannot be
@@ -668,13 +681,7 @@ def test_a_track_with_no_room_left_in_its_window_goes_back_whole_into_room_made_
                     workplace("W2", teams=[team(headcount=20, min_staffing=2)])],
         action_plans=[plan("HPA", workplace="W1", participants=2),
                       plan("HPB", workplace="W2", participants=2, earliest="2027-04-07")])
-    problem = problem_of(data)
-    a, b = (next(c.id for c in problem.cohorts if c.plans == (p,)) for p in ("HPA", "HPB"))
-
-    def on(i: int, day: str):
-        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.day.isoformat() == day)
-        return Placement(i, k, "T1", "R1", ())
-
+    problem, a, b, on = _cohorts_a_and_b(data)
     first, second = problem.by_cohort[a]
     rr = RuinRecreate(problem, {first: on(first, "2027-04-07"), second: on(second, "2027-04-09")}, seed=1)
     assert rr.state.incomplete() == [b]
@@ -740,13 +747,7 @@ def test_a_trainer_at_the_weekly_limit_has_a_session_of_that_week_taken_out_for_
                     workplace("W2", teams=[team(headcount=20, min_staffing=2)])],
         action_plans=[plan("HPA", workplace="W1", participants=2),
                       plan("HPB", workplace="W2", participants=2, deadline="2027-04-09")])
-    problem = problem_of(data)
-    a, b = (next(c.id for c in problem.cohorts if c.plans == (p,)) for p in ("HPA", "HPB"))
-
-    def on(i: int, day: str):
-        k = next(k for k, c in enumerate(problem.options[i].candidates) if c.slot.day.isoformat() == day)
-        return Placement(i, k, "T1", "R1", ())
-
+    problem, a, b, on = _cohorts_a_and_b(data)
     first, second = problem.by_cohort[a]
     rr = RuinRecreate(problem, {first: on(first, "2027-04-05"), second: on(second, "2027-04-07")}, seed=3)
     assert rr.state.incomplete() == [b]
