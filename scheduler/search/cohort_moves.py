@@ -803,11 +803,21 @@ def _meeting(problem: PlanningProblem, pool: list[Cohort], splits: Callable[[], 
         faulty = _cannot_meet(problem, pool)
         for groups in splits():
             new = _named(problem, pool, groups, old_ids, plans)
-            if _cannot_meet(PlanningProblem(problem.scenario, cohorts=new, reuse=problem), new) > faulty:
+            sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+            if _cannot_meet(sub, new) > faulty:
                 log.debug("%s: split %s cannot meet", label, [len(g) for g in groups])
                 continue
-            yield groups
+            yield _Checked(groups, new, sub)
     return meeting
+
+
+class _Checked(list):
+    """A split (its member groups) already found able to meet, with its new cohorts and their
+    problem: `_best_split` neither builds nor checks it again."""
+
+    def __init__(self, groups: list[list[str]], cohorts: list[Cohort], sub: PlanningProblem):
+        super().__init__(groups)
+        self.cohorts, self.sub = cohorts, sub
 
 
 def _onward(splits: Callable[[], Iterator[list[list[str]]]], skip: int) -> Iterator[list[list[str]]]:
@@ -928,13 +938,14 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
     for n, groups in enumerate(_halved_first(halved, splits)):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
-        new = _named(problem, pool, groups, old_ids, plans)
+        checked = isinstance(groups, _Checked)
+        new = groups.cohorts if checked else _named(problem, pool, groups, old_ids, plans)
         if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
             continue
         if sizes_break(problem, pool, new):
             continue
-        sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
-        if _cannot_meet(sub, new) > faulty:
+        sub = groups.sub if checked else PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+        if not checked and _cannot_meet(sub, new) > faulty:
             log.debug("%s: split %s cannot meet", label, [len(g) for g in groups])
             continue
         ledger = Ledger(sub)

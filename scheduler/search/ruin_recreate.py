@@ -311,25 +311,20 @@ class RuinRecreate:
         tr = p.scenario.trainers[t]
         ruin = {cid: q}
         hits, same_day_of_t = self._in_the_way(cid, i, k, t, r)
-        for j in hits:
-            sj = p.sessions[j]
-            other = sj.key.cohort
-            pos = max(st.movable_from[other], sj.position)
-            if pos <= sj.position:
-                ruin[other] = min(ruin.get(other, pos), pos)
         if tr.max_sessions_per_day is not None and len(same_day_of_t) >= tr.max_sessions_per_day:
-            j = rng.choice(same_day_of_t)
-            other = p.sessions[j].key.cohort
-            pos = max(st.movable_from[other], p.sessions[j].position)
-            ruin[other] = min(ruin.get(other, pos), pos)
-        for j in self._over_the_week(cid, i, k, t):
-            other = p.sessions[j].key.cohort
-            pos = max(st.movable_from[other], p.sessions[j].position)
-            if pos <= p.sessions[j].position:
-                ruin[other] = min(ruin.get(other, pos), pos)
+            hits.append(rng.choice(same_day_of_t))
+        for j in hits + self._over_the_week(cid, i, k, t):
+            self._from_session_on(ruin, j)
         others = [x for x in ruin if x != cid]
         rng.shuffle(others)
         return ruin, [cid] + others
+
+    def _from_session_on(self, ruin: dict[str, int], j: int) -> None:
+        """Add to `ruin` session j's cohort from j on (nothing when j itself may not move)."""
+        sj = self.p.sessions[j]
+        other = sj.key.cohort
+        if self.state.movable_from[other] <= sj.position:
+            ruin[other] = min(ruin.get(other, sj.position), sj.position)
 
     def _in_the_way(self, cid: str, i: int, k: int, t: str, r: str | None) -> tuple[list[int], list[int]]:
         """The other cohorts' sessions in the way of session i of cohort `cid` at start k with
