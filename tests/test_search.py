@@ -20,6 +20,7 @@ from scheduler.format import load_scenario
 from scheduler.prepare.cohorts import form_cohorts
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.prepare.timeline import Timeline
+from scheduler.search import cohort_moves
 from scheduler.search.cohort_moves import _cohort, _named, _splits, carry_over, placeable_alone, reform, regroup
 from scheduler.search.construct import construct
 from scheduler.search.engine import improve, schedulable_cohorts
@@ -191,6 +192,32 @@ def test_every_split_the_cohort_moves_offer_keeps_those_whom_one_interpreter_ser
     assert len(splits) >= 3
     for groups in splits:
         assert any({"p1", "p10"} <= set(g) for g in groups), groups
+
+
+def test_in_a_pool_judged_by_slot_masks_a_speaker_has_starts_only_when_someone_speaks_their_language(
+        monkeypatch):
+    """The same twelve workplaces, the interpreter at work on Tuesday afternoons only. A pool
+    too large for each member's exact starts is judged by slot masks (`_own_starts`): the two
+    who need her may meet only then, the others on every weekday (planted care M 58: a scarce
+    interpreter's hours part the speakers from the rest, and splits blind to them mixed three
+    languages into cohorts that found no time)."""
+    sc = one_person_per_workplace_two_speakers()
+    sc["interpreters"][0]["available"] = weekly(["tue"], "12:00", "21:00")
+    problem = problem_of(sc)
+    monkeypatch.setattr(cohort_moves, "EXACT_STARTS_LIMIT", 0)
+    members = sorted(pid for c in problem.cohorts for pid in c.participants)
+    plans_of = {pid: [p.id for p in problem.scenario.action_plans.values() if pid in p.participants]
+                for pid in members}
+    starts = cohort_moves._own_starts(problem, members, plans_of, problem.cohorts[0].track)
+    slots = problem.timeline.slots
+
+    def weekdays_and_hours(bits: int) -> set[tuple[int, int]]:
+        return {(sl.day.weekday(), sl.start_time.hour) for sl in slots if bits >> sl.index & 1}
+
+    for speaker in ("p1", "p10"):
+        seen = weekdays_and_hours(starts[speaker])
+        assert seen and all(day == 1 and hour >= 12 for day, hour in seen), seen
+    assert {day for day, _ in weekdays_and_hours(starts["p2"])} == {0, 1, 2, 3, 4}
 
 
 def test_a_cohort_that_cannot_meet_even_alone_is_formed_again_with_its_pool():

@@ -431,6 +431,21 @@ class PlanningProblem:
             self._team_cache[key] = hit
         return hit
 
+    def language_slots(self, language: str, duration: int, trainers: tuple[str, ...]) -> int:
+        """Bit k set when someone could speak `language` in a session of this length starting
+        at slot k: an interpreter of it, or one of `trainers` who speaks it, is available then
+        (rule 10 for a participant alone; bookings aside)."""
+        sc = self.scenario
+        speakers = tuple(sorted([("interpreter", i.id) for i in sc.interpreters.values() if language in i.languages]
+                                + [("trainer", t) for t in trainers if language in sc.trainers[t].languages]))
+        key = ("language", speakers, duration)
+        hit = self._who_cache.get(key)
+        if hit is None:
+            frees = [self._free_slots(kind, pid, duration) for kind, pid in speakers]
+            hit = sum(1 << k for k in range(len(self.timeline.slots)) if any(free[k] for free in frees))
+            self._who_cache[key] = hit
+        return hit
+
     def _free_slots(self, kind: str, person: str, duration: int) -> bytearray:
         """Per slot: 1 when the trainer/interpreter is available for a session of this length
         starting there (computed once per person and length)."""

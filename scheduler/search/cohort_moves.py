@@ -546,8 +546,13 @@ def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, tr
                     bits |= 1 << (shift + cand.slot.index)
             exact[pid] = bits
         return exact
-    # Many members: by their window, shifts, staffing and rest alone (the shaper's slot masks).
-    durations = sorted({sc.modules[m].duration_minutes for m in sc.tracks[track].modules})
+    # Many members: by their window, shifts, staffing and rest, and by when someone could speak
+    # their language (the shaper's slot masks; a scarce interpreter's hours part the speakers
+    # from the rest: planted care M 58, 26 members, three cohorts mixing three languages).
+    modules = [sc.modules[m] for m in sc.tracks[track].modules]
+    durations = sorted({m.duration_minutes for m in modules})
+    qualifications = {m.qualification for m in modules}
+    trainers = tuple(sorted(t.id for t in sc.trainers.values() if qualifications & set(t.qualifications)))
     out = {}
     for pid in members:
         plans = [sc.action_plans[p] for p in plans_of[pid]]
@@ -556,11 +561,15 @@ def _own_starts(problem: PlanningProblem, members: list[str], plans_of: dict, tr
             continue
         e, d = max(p.earliest for p in plans), min(p.deadline for p in plans)
         team = sc.participants[pid].team
+        language = sc.participants[pid].language
         on_ok, off_ok = all(p.allow_on_shift for p in plans), all(p.allow_off_shift for p in plans)
         bits = 0
         for j, dur in enumerate(durations):
             lo, hi = shaper.slot_range(e, d, dur)
-            bits |= shaper.team_mask(team, dur, on_ok, off_ok, False, lo, hi) << (j * width)
+            mask = shaper.team_mask(team, dur, on_ok, off_ok, False, lo, hi)
+            if language:
+                mask &= problem.language_slots(language, dur, trainers)
+            bits |= mask << (j * width)
         out[pid] = bits
     return out
 
