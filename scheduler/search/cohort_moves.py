@@ -947,16 +947,19 @@ def _best_split(problem: PlanningProblem, placed: dict, pool: list[Cohort], spli
     for n, groups in enumerate(_halved_first(halved, splits)):
         if n >= budget or (deadline is not None and time.monotonic() > deadline):
             break
-        checked = isinstance(groups, _Checked)
-        new = groups.cohorts if checked else _named(problem, pool, groups, old_ids, plans)
+        checked = groups if isinstance(groups, _Checked) else None
+        new = checked.cohorts if checked is not None else _named(problem, pool, groups, old_ids, plans)
         if sorted(c.participants for c in new) == sorted(c.participants for c in pool):
             continue
         if sizes_break(problem, pool, new):
             continue
-        sub = groups.sub if checked else PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
-        if not checked and _cannot_meet(sub, new) > faulty:
-            log.debug("%s: split %s cannot meet", label, [len(g) for g in groups])
-            continue
+        if checked is not None:
+            sub = checked.sub
+        else:
+            sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
+            if _cannot_meet(sub, new) > faulty:
+                log.debug("%s: split %s cannot meet", label, [len(g) for g in groups])
+                continue
         ledger = Ledger(sub)
         book.p = sub  # the bookings record and check the new cohorts' sessions
         try:
