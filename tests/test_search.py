@@ -404,6 +404,33 @@ def test_a_pool_of_rota_crews_can_be_split_one_cohort_per_crew():
     assert all(len(g) >= 2 for groups in offered for g in groups)  # never below the group size
 
 
+def test_a_pool_of_rota_crews_is_offered_one_cohort_per_crew_even_with_speakers_in_two_crews():
+    """Three crews of a 5-shift rota, off shift only, four people each; one of crew B and one of
+    crew C need the same interpreter. The split by crew is offered as it is: gathering the two
+    speakers would put one of them with the other crew, at work whenever that cohort meets
+    (planted mixed L 52: every split offered mixed the crews, none could be scheduled even
+    alone, and a cohort stayed out)."""
+    from scheduler.search.cohort_moves import _splits
+
+    five_shift = {"id": "5skift", "anchor": H0, "cycle": ["F", "F", "E", "E", "N", "N", "-", "-", "-", "-"]}
+    crews = [team(f"skiftlag-{c}", pattern="5skift", headcount=20, min_staffing=16, offset_days=2 * n)
+             for n, c in enumerate("ABC")]
+    speaks = {"B1": "so", "C1": "so"}
+    data = scenario_factory(
+        workplaces=[workplace(teams=crews)], track={"min_group": 4, "max_group": 10},
+        participants=[named(f"{c}{n}", f"skiftlag-{c}", language=speaks.get(f"{c}{n}"))
+                      for c in "ABC" for n in range(1, 5)],
+        interpreters=[interpreter("I1", languages=("so", "sv"))])
+    data["shift_types"] += [{"id": "F", "start": "06:00", "end": "14:00"}, {"id": "E", "start": "14:00", "end": "22:00"},
+                            {"id": "N", "start": "22:00", "end": "06:00"}]
+    data["shift_patterns"].append(five_shift)
+    data["action_plans"][0].update(allow_on_shift=False, allow_off_shift=True)
+    problem = problem_of(data)
+    per_crew = sorted([f"{c}{n}" for n in range(1, 5)] for c in "ABC")
+    offered = [sorted(sorted(g) for g in groups) for groups in _splits(problem, problem.cohorts)]
+    assert per_crew in offered, offered
+
+
 def test_a_regroup_tried_again_judges_the_splits_after_those_it_judged_before(monkeypatch):
     """The splits that place a left-out cohort may lie deep in the list (the 30th, on a network
     programme of three times M's size), and each try is judged with the same few first: a

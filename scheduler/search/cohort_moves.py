@@ -368,6 +368,7 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
             yield got
 
     crews = _by_crew(by_rota, lambda pid: rota(pid)[:2], gmin, gmax)
+    phases = len({rota(pid)[:2] for pid in members})  # crews of a rota at different points of its cycle
     # The flexible split after those of the first number of cohorts tried (the ways that keep
     # the pool's shape come first: measured, the flexible one first cost sessions on care M 4).
     flexible_due = True
@@ -419,11 +420,15 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
                     pos += size
             else:
                 groups = [order[j::k] for j in range(k)]
-            if how != "repair" and not how.startswith("window-cut"):
+            if how != "repair" and not how.startswith("window-cut") and not (how == "crews" and phases > 1):
                 # those whom the same interpreters serve together, as the first cohorts have them
                 # (on planted care M 2 a re-formed pool spread three speakers over three cohorts);
                 # not in the repair (it gathers them itself), nor in a window cut (it would take a
-                # late starter who shares the interpreter into the early cohort)
+                # late starter who shares the interpreter into the early cohort), nor in the crews
+                # of a rota's phases (a speaker moved to another crew's cohort is at work when it
+                # meets, which the quick check of the swap does not see: planted mixed
+                # L 52, three crews off shift only, a speaker of one gathered with another's, and
+                # no cohort but the untouched crew's could be scheduled even alone)
                 groups = gathered(sc, problem.shaper, track.id, groups)
             key = tuple(sorted(tuple(sorted(g)) for g in groups))
             if key in seen:
