@@ -543,9 +543,11 @@ def test_a_pool_is_also_cut_where_its_plans_windows_open_furthest_apart():
 def test_a_cohort_whose_window_is_shorter_than_the_tracks_span_with_slack_may_still_join_others():
     """Cohorts are pooled, merged and joined where their shared window holds the track's span
     with some slack. A plan whose own window is shorter than that (but long enough for the
-    track) has the slack with nobody; what it needs is partners whose windows cover its own:
-    they are in its wide pool and among the merges (on planted care S 64 such a cohort found
-    nobody, its trainers had no room for it alone, and nine sessions stayed out)."""
+    track) has the slack with nobody; what it needs is partners whose windows share the
+    track's floor with it: they are in its wide pool and among the merges (on planted care S
+    64 such a cohort found nobody, its trainers had no room for it alone, and nine sessions
+    stayed out; on planted mixed L 54 the partners shared 17 of a plan's 18 days, the floor
+    being 11, and a cohort stayed out)."""
     from scheduler.prepare.cohorts import span_to_share, track_span_days
     from scheduler.search.cohort_moves import _pool, merge_candidates
 
@@ -563,7 +565,7 @@ def test_a_cohort_whose_window_is_shorter_than_the_tracks_span_with_slack_may_st
     track = sc.tracks["K1"]
     assert track_span_days(sc, track) == 31
     assert span_to_share(sc, track) == 31
-    assert span_to_share(sc, track, 30, 33) == 30  # B's own 30 days, not the 31 it can never have
+    assert span_to_share(sc, track, 30, 33) == 22  # B's own 30 days cannot have the slack: the floor
     assert span_to_share(sc, track, 10) == 22  # never below the floor
     cohort_of_plan = {c.plans[0]: c.id for c in problem.cohorts}
     assert sorted(cohort_of_plan) == ["A", "B", "C"]  # B's window is too short to be pooled at first

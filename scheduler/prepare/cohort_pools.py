@@ -48,15 +48,16 @@ def track_span_days(scenario: Scenario, track) -> int:
 
 def span_to_share(scenario: Scenario, track, *own_days: int) -> int:
     """The calendar days a window shared by cohorts (or a person and a cohort) should hold
-    for them to study together: the track's span with its slack (`track_span_days`), but no
-    more than the shortest of their own windows holds, and never below the floor. Why: a plan
-    whose own window is shorter than the span with slack meets nobody with the slack anyway;
-    what it needs is partners whose windows cover its own (planted care S 64: three people
+    for them to study together: the track's span with its slack (`track_span_days`); when one
+    of their own windows is shorter than that, the track's floor. Why: a plan whose own window
+    is shorter than the span with slack meets nobody with the slack anyway; what it needs is
+    partners with whom it shares the days the track takes (planted care S 64: three people
     with 40 days for a span of 42 found no cohort to join, and their track's trainers had no
-    room for a cohort of their own)."""
+    room for a cohort of their own; planted mixed L 54: a plan of 18 days, the cohorts near it
+    sharing 17, the floor 11, and asked to share all 18 it found none)."""
     need = track_span_days(scenario, track)
-    if own_days:
-        need = min(need, max(track_floor_days(scenario, track), min(own_days)))
+    if own_days and min(own_days) < need:
+        need = track_floor_days(scenario, track)
     return need
 
 
