@@ -160,6 +160,25 @@ def test_speakers_whom_one_interpreter_serves_study_together_across_teams():
     solve_checked(sc, time_limit=3)
 
 
+def test_speakers_whom_trainers_of_the_track_can_teach_are_not_gathered_under_one_interpreter():
+    """The same two teams and interpreter, but the track has a trainer who speaks Arabic and
+    one who speaks Thai. A cohort with both speakers needs her at every session (nobody
+    teaches in both); a cohort of each language's speakers needs nobody with its trainer.
+    So the speakers are not brought together: Arabic and Thai are each their own need."""
+    sc = scenario_factory(
+        participants=[named("a1", "lag-1", language="ar"), *[named(f"a{n}", "lag-1") for n in range(2, 7)],
+                      named("b1", "lag-2", language="th"), *[named(f"b{n}", "lag-2") for n in range(2, 6)]],
+        workplaces=[workplace(teams=[team("lag-1", headcount=10, min_staffing=7),
+                                     team("lag-2", headcount=10, min_staffing=7)])],
+        track={"max_group": 6},
+        trainers=[trainer("T-ar", languages=("sv", "ar")), trainer("T-th", languages=("sv", "th"))],
+        interpreters=[interpreter("I1", languages=("ar", "th", "sv"))],
+    )
+    problem = problem_of(sc)
+    assert not any({"a1", "b1"} <= set(c.participants) for c in problem.cohorts)
+    assert solve_checked(sc, time_limit=3)["unscheduled"] == []
+
+
 def one_person_per_workplace_two_speakers() -> dict:
     """Twelve workplaces send one person each (p1..p12) to a mixed-workplace track of cohorts of
     six; p1 needs Arabic and p10 Thai, and one interpreter speaks both."""

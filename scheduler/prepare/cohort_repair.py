@@ -252,17 +252,34 @@ def _repair_of(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: 
                 plans_of[pid].append(plan)
     members = [(pid, plans_of[pid][0]) for g in groups for pid in g]
     team_of = {pid: scenario.participants[pid].team for pid, _ in members}
-    need_of = interpreter_needs(scenario, {pid: scenario.participants[pid].language or "" for pid, _ in members})
+    need_of = interpreter_needs(scenario, {pid: scenario.participants[pid].language or "" for pid, _ in members},
+                                track_id)
     return GroupRepair(shaper, track, members, plans_of, team_of, need_of, track.min_group, track.max_group)
 
 
-def interpreter_needs(scenario: Scenario, lang_of: dict[str, str]) -> dict[str, str]:
+def interpreter_needs(scenario: Scenario, lang_of: dict[str, str], track_id: str | None = None) -> dict[str, str]:
     """Per participant, who could interpret for them ("" when nobody needs to): the ids of the
     interpreters who speak their language, or the language when none does. Speakers of
     languages one interpreter covers alike (she speaks Arabic, Bosnian and Thai) need the
-    same person, and a cohort that has them all needs her once."""
+    same person, and a cohort that has them all needs her once. But a language that, for
+    every module of `track_id`, a qualified trainer speaks is its own need: a cohort of its
+    speakers alone can be taught with no interpreter at all, while one that mixes it with
+    another of her languages needs her at every session (planted care M 58: the one
+    interpreter of Spanish and Somali, Tuesday to Friday 12-21; a nutrition cohort with both
+    could not place its 4-hour module, the witness's cohorts with one each could)."""
+    taught_in = _taught_in(scenario, track_id) if track_id is not None else set()
     by_language: dict[str, str] = {}
     for lang in set(lang_of.values()) - {""}:
         speakers = sorted(i.id for i in scenario.interpreters.values() if lang in i.languages)
-        by_language[lang] = "+".join(speakers) if speakers else lang
+        by_language[lang] = lang if lang in taught_in or not speakers else "+".join(speakers)
     return {pid: by_language.get(lang, "") for pid, lang in lang_of.items()}
+
+
+def _taught_in(scenario: Scenario, track_id: str) -> set[str]:
+    """The languages in which every module of the track has a qualified trainer."""
+    out: set[str] | None = None
+    for mid in scenario.tracks[track_id].modules:
+        q = scenario.modules[mid].qualification
+        spoken = {lang for t in scenario.trainers.values() if q in t.qualifications for lang in t.languages}
+        out = spoken if out is None else out & spoken
+    return out or set()

@@ -26,7 +26,7 @@ def split_pool(shaper: CohortShaper, track_id: str, pool: list[ActionPlan], pref
     plan_of = {pid: plan for pid, plan in members}
     team_of = {pid: sc.participants[pid].team for pid, _ in members}
     lang_of = {pid: sc.participants[pid].language or "" for pid, _ in members}
-    need_of = interpreter_needs(sc, lang_of)  # speakers whom one interpreter serves deal as one
+    need_of = interpreter_needs(sc, lang_of, track_id)  # speakers whom one interpreter serves deal as one
     gmin, gmax = track.min_group, track.max_group
     gmax = max(gmin, min(gmax, shaper.room_capacity(track, pool)))
     groups: list[list[str]] = []
