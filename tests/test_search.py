@@ -17,6 +17,7 @@ import pytest
 
 from scheduler.domain import build_scenario
 from scheduler.format import load_scenario
+from scheduler.prepare.cohort_repair import _repair_of
 from scheduler.prepare.cohorts import form_cohorts
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.prepare.timeline import Timeline
@@ -160,23 +161,45 @@ def test_speakers_whom_one_interpreter_serves_study_together_across_teams():
     solve_checked(sc, time_limit=3)
 
 
-def test_speakers_whom_trainers_of_the_track_can_teach_are_not_gathered_under_one_interpreter():
-    """The same two teams and interpreter, but the track has a trainer who speaks Arabic and
-    one who speaks Thai. A cohort with both speakers needs her at every session (nobody
-    teaches in both); a cohort of each language's speakers needs nobody with its trainer.
-    So the speakers are not brought together: Arabic and Thai are each their own need."""
-    sc = scenario_factory(
+def two_teams_an_arabic_and_a_thai_speaker(trainer_languages=()) -> dict:
+    """Teams of 6 and 5 (slack 3 each); a1 needs Arabic, b1 Thai, and one interpreter speaks
+    both; a trainer of the track for each of `trainer_languages`."""
+    trainers = [trainer(f"T-{lang}", languages=("sv", lang)) for lang in trainer_languages] or [trainer()]
+    return scenario_factory(
         participants=[named("a1", "lag-1", language="ar"), *[named(f"a{n}", "lag-1") for n in range(2, 7)],
                       named("b1", "lag-2", language="th"), *[named(f"b{n}", "lag-2") for n in range(2, 6)]],
         workplaces=[workplace(teams=[team("lag-1", headcount=10, min_staffing=7),
                                      team("lag-2", headcount=10, min_staffing=7)])],
         track={"max_group": 6},
-        trainers=[trainer("T-ar", languages=("sv", "ar")), trainer("T-th", languages=("sv", "th"))],
+        trainers=trainers,
         interpreters=[interpreter("I1", languages=("ar", "th", "sv"))],
     )
+
+
+def test_speakers_whom_trainers_of_the_track_can_teach_are_not_gathered_under_one_interpreter():
+    """The same two teams and interpreter, but the track has a trainer who speaks Arabic and
+    one who speaks Thai. A cohort with both speakers needs her at every session (nobody
+    teaches in both); a cohort of each language's speakers needs nobody with its trainer.
+    So the speakers are not brought together: Arabic and Thai are each their own need."""
+    sc = two_teams_an_arabic_and_a_thai_speaker(("ar", "th"))
     problem = problem_of(sc)
     assert not any({"a1", "b1"} <= set(c.participants) for c in problem.cohorts)
     assert solve_checked(sc, time_limit=3)["unscheduled"] == []
+
+
+@pytest.mark.parametrize("trainer_languages, needs_of_a_cohort_with_a1", [((), 1), (("ar", "th"), 0)])
+def test_a_cohort_whose_only_language_its_trainers_speak_counts_no_interpreter_need(
+        trainer_languages, needs_of_a_cohort_with_a1):
+    """When cohorts are mended, a cohort with the Arabic speaker counts one interpreter need
+    more than one without, unless a trainer of every module speaks Arabic; with both
+    speakers it needs one either way (a trainer covers one language, the interpreter the other)."""
+    sc = two_teams_an_arabic_and_a_thai_speaker(trainer_languages)
+    problem = problem_of(sc)
+    rep = _repair_of(problem.scenario, problem.shaper, "K1", [[f"a{n}" for n in range(1, 7)]])
+    assert rep.penalty(["a1", "a2", "a3"]) - rep.penalty(["a4", "a5", "a6"]) == pytest.approx(
+        needs_of_a_cohort_with_a1)
+    rep = _repair_of(problem.scenario, problem.shaper, "K1", [["a1", "a2", "b1", "b2"]])
+    assert rep.penalty(["a1", "b1"]) - rep.penalty(["a2", "b2"]) == pytest.approx(1)
 
 
 def one_person_per_workplace_two_speakers() -> dict:

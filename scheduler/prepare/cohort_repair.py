@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
+from functools import cached_property
 
 from scheduler.domain import ActionPlan, Scenario, TeamKey
 from scheduler.prepare.cohort_pools import track_span_days, window_span
@@ -69,6 +70,11 @@ class GroupRepair:
             spans[t] = (e, d) if old is None else (min(old[0], e), max(old[1], d))
         self.team_range = {(t, dur): shaper.slot_range(e, d, dur) for t, (e, d) in spans.items() for dur in by_duration}
 
+    @cached_property
+    def taught(self) -> set[str]:
+        """The languages the track can be taught in by its own trainers (`_taught_in`)."""
+        return _taught_in(self.sc, self.track.id)
+
     def _span(self, e, d) -> int:
         key = (e, d)
         if key not in self._span_cache:
@@ -113,7 +119,9 @@ class GroupRepair:
             if free < sessions:
                 hard += 5 + (sessions - free)
             fewest = free if fewest is None else min(fewest, free)
-        langs = len({self.need_of[p] for p in group if self.need_of[p]})
+        needs = {self.need_of[p] for p in group if self.need_of[p]}
+        # one of the languages the track's trainers teach in needs no interpreter
+        langs = len(needs) - (1 if needs and not needs.isdisjoint(self.taught) else 0)
         return self.HARD * hard + langs - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50)
 
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
