@@ -275,9 +275,10 @@ def interpreter_needs(scenario: Scenario, lang_of: dict[str, str], track_id: str
     another of her languages needs her at every session (planted care M 58: the one
     interpreter of Spanish and Somali, Tuesday to Friday 12-21; a nutrition cohort with both
     could not place its 4-hour module, the witness's cohorts with one each could)."""
-    taught_in = _taught_in(scenario, track_id) if track_id is not None else set()
+    languages = set(lang_of.values()) - {""}
+    taught_in = _taught_in(scenario, track_id) if track_id is not None and languages else set()
     by_language: dict[str, str] = {}
-    for lang in set(lang_of.values()) - {""}:
+    for lang in languages:
         speakers = sorted(i.id for i in scenario.interpreters.values() if lang in i.languages)
         by_language[lang] = lang if lang in taught_in or not speakers else "+".join(speakers)
     return {pid: by_language.get(lang, "") for pid, lang in lang_of.items()}
