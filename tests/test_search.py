@@ -127,6 +127,35 @@ def test_a_late_plan_that_fits_no_pool_takes_companions_of_its_own_time():
     assert sd["unscheduled"] == [] and sd["unassigned_participants"] == []
 
 
+def test_a_plan_too_small_for_a_cohort_joins_the_pool_whose_people_share_its_window():
+    """S (one person, 26 April-14 May) finds no pool of its own size. The early pool's common
+    window closes on 20 April (A1's), but A2's four people may train until 28 May; the late
+    pool's (L1, L2) opens on 10 May, five days before S's closes, and the track needs two
+    sessions a week apart. S joins the early pool, where a cohort with A2's people can meet,
+    not the late one."""
+    sc = scenario_factory(
+        track={"mix_workplaces": True, "min_group": 3, "max_group": 8},
+        module={"sessions": 2, "min_gap_days": 7},
+        horizon=("2027-04-05", "2027-05-28"),
+        workplaces=[workplace(f"W{n}") for n in range(1, 6)],
+        action_plans=[plan("A1", workplace="W1", participants=1, earliest="2027-04-05", deadline="2027-04-20",
+                           target="2027-04-20"),
+                      plan("A2", workplace="W2", participants=4, earliest="2027-04-05", deadline="2027-05-28",
+                           target="2027-05-28"),
+                      plan("S", workplace="W3", participants=1, earliest="2027-04-26", deadline="2027-05-14",
+                           target="2027-05-14"),
+                      plan("L1", workplace="W4", participants=2, earliest="2027-05-10", deadline="2027-05-28",
+                           target="2027-05-28"),
+                      plan("L2", workplace="W5", participants=1, earliest="2027-05-10", deadline="2027-05-28",
+                           target="2027-05-28")],
+    )
+    problem = problem_of(sc)
+    (with_s,) = [c.plans for c in problem.cohorts if "S" in c.plans]
+    assert "A2" in with_s and not {"L1", "L2"} & set(with_s)
+    sd = solve_checked(sc)
+    assert sd["unscheduled"] == [] and sd["unassigned_participants"] == []
+
+
 def test_speakers_of_one_language_study_together_when_the_teams_allow():
     # 6 of one team, 2 of them need Arabic; slack 3 makes two cohorts of 3 (on shift only):
     # both speakers in one cohort means one cohort needs the interpreter, not two.

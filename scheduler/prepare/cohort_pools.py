@@ -213,7 +213,17 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             _give_back(pools, pool, before)
         pools[:] = [q for q in pools if q is not pool]
         e, d = window(pool)
-        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
+
+        def partners(q) -> bool:
+            """q has enough people whose own windows share the track's span with the pool's
+            for a cohort with it: q's common window may have closed long before (planted
+            network L 56: a plan of one person, 14 May-5 June, joined the pool whose common
+            window with it was 5 days, of a track of 7 days at least, and not the pool of
+            plans running from late April to June, whose common window was 1-10 May)."""
+            near = sum(len(x.participants) for x in q if span(max(e, x.earliest), min(d, x.deadline)) >= need)
+            return near + size(pool) >= track.min_group
+
+        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool), partners(q),
                                           span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
         other += pool
     position = {p.id: n for n, p in enumerate(plans)}
