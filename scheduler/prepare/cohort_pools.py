@@ -123,8 +123,12 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
     def window(g):
         return max(p.earliest for p in g), min(p.deadline for p in g)
 
+    spans: dict[tuple, int] = {}  # windows repeat: plans of one programme share their dates
+
     def span(e, d):
-        return window_span(scenario, track, e, d, open_days)
+        if (e, d) not in spans:
+            spans[e, d] = window_span(scenario, track, e, d, open_days)
+        return spans[e, d]
 
     def size(g):
         return len({pid for p in g for pid in p.participants})
@@ -201,6 +205,16 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             e, d = window(pool)
         return True
 
+    def partners(pool, q) -> bool:
+        """q has, together with `pool`, `min_group` people whose own windows share the track's
+        span with the pool's window: q's common window may have closed long before (planted
+        network L 56: a plan of one person, 14 May-5 June, joined the pool whose common
+        window with it was 5 days, of a track of 7 days at least, and not the pool of plans
+        running from late April to June, whose common window was 1-10 May)."""
+        e, d = window(pool)
+        near = sum(len(x.participants) for x in q if span(max(e, x.earliest), min(d, x.deadline)) >= need)
+        return near + size(pool) >= track.min_group
+
     while len(pools) > 1:
         stuck = [pool for pool in pools if stuck_pool(pool)]
         if not stuck:
@@ -213,18 +227,9 @@ def window_pools(scenario: Scenario, track, plans: list[ActionPlan],
             _give_back(pools, pool, before)
         pools[:] = [q for q in pools if q is not pool]
         e, d = window(pool)
-
-        def partners(q) -> bool:
-            """q has enough people whose own windows share the track's span with the pool's
-            for a cohort with it: q's common window may have closed long before (planted
-            network L 56: a plan of one person, 14 May-5 June, joined the pool whose common
-            window with it was 5 days, of a track of 7 days at least, and not the pool of
-            plans running from late April to June, whose common window was 1-10 May)."""
-            near = sum(len(x.participants) for x in q if span(max(e, x.earliest), min(d, x.deadline)) >= need)
-            return near + size(pool) >= track.min_group
-
-        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool), partners(q),
-                                          span(max(e, window(q)[0]), min(d, window(q)[1])), -size(q)))
+        other = max(pools, key=lambda q: (not (roomless(pool) and roomless(q)), not overfull(q + pool),
+                                          partners(pool, q), span(max(e, window(q)[0]), min(d, window(q)[1])),
+                                          -size(q)))
         other += pool
     position = {p.id: n for n, p in enumerate(plans)}
     return [sorted(pool, key=lambda p: position[p.id]) for pool in pools]
