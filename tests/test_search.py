@@ -105,22 +105,25 @@ def test_plans_of_a_mixed_track_whose_windows_do_not_meet_are_never_in_one_cohor
     assert sorted(len(c["participants"]) for c in sd["cohorts"]) == [2, 2]
 
 
+def mixed_track_of(plans: list[tuple[str, int, str, str]], min_group: int, max_group: int) -> dict:
+    """A mixed-workplace track of two sessions a week apart, April-May 2027; per plan (id,
+    people, earliest, deadline) a workplace of its own, the target at the deadline."""
+    return scenario_factory(
+        track={"mix_workplaces": True, "min_group": min_group, "max_group": max_group},
+        module={"sessions": 2, "min_gap_days": 7},
+        horizon=("2027-04-05", "2027-05-28"),
+        workplaces=[workplace(f"W{n}") for n in range(1, len(plans) + 1)],
+        action_plans=[plan(pid, workplace=f"W{n}", participants=people, earliest=e, deadline=d, target=d)
+                      for n, (pid, people, e, d) in enumerate(plans, start=1)],
+    )
+
+
 def test_a_late_plan_that_fits_no_pool_takes_companions_of_its_own_time():
     # B (one person, late window) cannot meet with A1's people (their windows share 5 days, the
     # track needs two sessions a week apart); A2's person may train at any time. B must get A2,
     # not be put with A1 into a cohort whose window is too short to hold the track.
-    sc = scenario_factory(
-        track={"mix_workplaces": True, "min_group": 2, "max_group": 4},
-        module={"sessions": 2, "min_gap_days": 7},
-        horizon=("2027-04-05", "2027-05-28"),
-        workplaces=[workplace("W1"), workplace("W2"), workplace("W3")],
-        action_plans=[plan("A1", workplace="W1", participants=2, earliest="2027-04-05", deadline="2027-04-30",
-                           target="2027-04-30"),
-                      plan("A2", workplace="W2", participants=1, earliest="2027-04-05", deadline="2027-05-28",
-                           target="2027-05-28"),
-                      plan("B", workplace="W3", participants=1, earliest="2027-04-26", deadline="2027-05-28",
-                           target="2027-05-28")],
-    )
+    sc = mixed_track_of([("A1", 2, "2027-04-05", "2027-04-30"), ("A2", 1, "2027-04-05", "2027-05-28"),
+                         ("B", 1, "2027-04-26", "2027-05-28")], min_group=2, max_group=4)
     problem = problem_of(sc)
     assert sorted(c.plans for c in problem.cohorts) == [("A1",), ("A2", "B")]
     sd = solve_checked(sc)
@@ -133,22 +136,9 @@ def test_a_plan_too_small_for_a_cohort_joins_the_pool_whose_people_share_its_win
     pool's (L1, L2) opens on 10 May, five days before S's closes, and the track needs two
     sessions a week apart. S joins the early pool, where a cohort with A2's people can meet,
     not the late one."""
-    sc = scenario_factory(
-        track={"mix_workplaces": True, "min_group": 3, "max_group": 8},
-        module={"sessions": 2, "min_gap_days": 7},
-        horizon=("2027-04-05", "2027-05-28"),
-        workplaces=[workplace(f"W{n}") for n in range(1, 6)],
-        action_plans=[plan("A1", workplace="W1", participants=1, earliest="2027-04-05", deadline="2027-04-20",
-                           target="2027-04-20"),
-                      plan("A2", workplace="W2", participants=4, earliest="2027-04-05", deadline="2027-05-28",
-                           target="2027-05-28"),
-                      plan("S", workplace="W3", participants=1, earliest="2027-04-26", deadline="2027-05-14",
-                           target="2027-05-14"),
-                      plan("L1", workplace="W4", participants=2, earliest="2027-05-10", deadline="2027-05-28",
-                           target="2027-05-28"),
-                      plan("L2", workplace="W5", participants=1, earliest="2027-05-10", deadline="2027-05-28",
-                           target="2027-05-28")],
-    )
+    sc = mixed_track_of([("A1", 1, "2027-04-05", "2027-04-20"), ("A2", 4, "2027-04-05", "2027-05-28"),
+                         ("S", 1, "2027-04-26", "2027-05-14"), ("L1", 2, "2027-05-10", "2027-05-28"),
+                         ("L2", 1, "2027-05-10", "2027-05-28")], min_group=3, max_group=8)
     problem = problem_of(sc)
     (with_s,) = [c.plans for c in problem.cohorts if "S" in c.plans]
     assert "A2" in with_s and not {"L1", "L2"} & set(with_s)
