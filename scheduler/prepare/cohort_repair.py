@@ -265,7 +265,7 @@ def _repair_of(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: 
     return GroupRepair(shaper, track, members, plans_of, team_of, need_of, track.min_group, track.max_group)
 
 
-def interpreter_needs(scenario: Scenario, lang_of: dict[str, str], track_id: str | None = None) -> dict[str, str]:
+def interpreter_needs(scenario: Scenario, lang_of: dict[str, str], track_id: str) -> dict[str, str]:
     """Per participant, who could interpret for them ("" when nobody needs to): the ids of the
     interpreters who speak their language, or the language when none does. Speakers of
     languages one interpreter covers alike (she speaks Arabic, Bosnian and Thai) need the
@@ -276,7 +276,7 @@ def interpreter_needs(scenario: Scenario, lang_of: dict[str, str], track_id: str
     interpreter of Spanish and Somali, Tuesday to Friday 12-21; a nutrition cohort with both
     could not place its 4-hour module, the witness's cohorts with one each could)."""
     languages = set(lang_of.values()) - {""}
-    taught_in = _taught_in(scenario, track_id) if track_id is not None and languages else set()
+    taught_in = _taught_in(scenario, track_id) if languages else set()
     by_language: dict[str, str] = {}
     for lang in languages:
         speakers = sorted(i.id for i in scenario.interpreters.values() if lang in i.languages)
