@@ -29,6 +29,9 @@ from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohor
 from scheduler.prepare.shiftfit import shift_fit, team_fit_at
 from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals
 
+# Answers of `_fitting_slots` kept for a problem and those re-formed from it: enough for the
+# cohorts that re-forming tries over and over, and a bounded memory on a national programme.
+FIT_CACHE_SIZE = 4096
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -241,6 +244,7 @@ class PlanningProblem:
             self.room_blocked = {r.id: merge_intervals([self.timeline.period(p) for p in r.unavailable])
                                  for r in scenario.rooms.values()}
         self._free_cache: dict = reuse._free_cache if reuse is not None else {}
+        self._fit_cache: dict = reuse._fit_cache if reuse is not None else {}
         self._times_cache: dict = {}
         self._sites_cache: dict = {}
         self._who_cache: dict = reuse._who_cache if reuse is not None else {}
@@ -516,7 +520,6 @@ class PlanningProblem:
         target = min(p.target for p in plans)
         is_last = s.position == len(self.by_cohort[cohort.id]) - 1
         groups = self.member_groups(cohort)
-        teams = sc.teams
         w = sc.weights
         qualified = [t for t in sc.trainers.values() if module.qualification in t.qualifications]
         rooms = self._room_choices(cohort, module) if opts.needs_room else []
@@ -542,16 +545,15 @@ class PlanningProblem:
         interps_at = self._who_is_free("interpreter", tuple(i.id for i in interpreters), s.duration)
         room_free = self._rooms_matrix(tuple(rooms), s.duration) if opts.needs_room else None
         some_room = np.asarray(room_free.any(axis=0), dtype=bool) if room_free is not None else None
-        for slot in tl.slots[first:max(first, last)]:
+        fitting, refused = self._fitting_slots(groups, first, last, earliest, deadline, s.duration)
+        for reason, n in refused:
+            opts.rejected[reason] += n
+        slots = tl.slots
+        spoken: dict[tuple[int, int], bool] = {}  # (who teaches, who interprets) -> every language served
+        for k, backfill, overtime in fitting:
+            slot = slots[k]
             a = slot.minute
             b = a + s.duration
-            if a < earliest or b > deadline:
-                opts.rejected["plan_window"] += 1
-                continue
-            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b, tl.team_blocked)
-            if reason:
-                opts.rejected[reason] += 1
-                continue
             trainers = trainers_at[slot.index]
             if not trainers:
                 opts.rejected["trainer_unavailable"] += 1
@@ -559,12 +561,17 @@ class PlanningProblem:
             if some_room is not None and not some_room[slot.index]:
                 opts.rejected["room_unavailable"] += 1
                 continue
-            interp = interps_at[slot.index]
-            if any(not any(lang in sc.trainers[t].languages for t in trainers)
-                   and not any(lang in sc.interpreters[i].languages for i in interp)
-                   for lang in cohort.languages):
-                opts.rejected["no_interpreter"] += 1
-                continue
+            if cohort.languages:
+                interp = interps_at[slot.index]
+                key = (id(trainers), id(interp))  # equal answers of `_who_is_free` are one object
+                served = spoken.get(key)
+                if served is None:
+                    served = spoken[key] = all(any(lang in sc.trainers[t].languages for t in trainers)
+                                               or any(lang in sc.interpreters[i].languages for i in interp)
+                                               for lang in cohort.languages)
+                if not served:
+                    opts.rejected["no_interpreter"] += 1
+                    continue
             late = max(0, (slot.day - target).days) if is_last else 0
             cost = round((backfill * w["backfill_per_hour"] + overtime * w["overtime_per_hour"]) / 60
                          + late * w["late_per_day"])
@@ -580,6 +587,38 @@ class PlanningProblem:
         if room_free is not None:
             opts.rooms = _positions(tuple(rooms), room_free, cand_slots, every)
         return opts
+
+    def _fitting_slots(self, groups: list, first: int, last: int, earliest: int, deadline: int, duration: int
+                       ) -> tuple[tuple[tuple[int, int, int], ...], tuple[tuple[str, int], ...]]:
+        """The slots (by position) in [first, last) where a cohort of these member groups may
+        hold a session of this length inside its plans' window (rules 2 and 7-9), each with its
+        backfill and overtime participant-minutes; and how many were refused for each reason.
+        The answer depends on the groups, not on who they are: a track's modules of one length
+        and every cohort of the same teams and plans' window share it (re-forming cohorts asks
+        again and again), so it is kept, for the most recent questions, across the lineage."""
+        key = (tuple(groups), first, last, earliest, deadline, duration)
+        hit = self._fit_cache.get(key)
+        if hit is not None:
+            return hit
+        tl, teams = self.timeline, self.scenario.teams
+        fitting: list[tuple[int, int, int]] = []
+        refused: Counter = Counter()
+        for k in range(first, max(first, last)):
+            a = tl.slots[k].minute
+            b = a + duration
+            if a < earliest or b > deadline:
+                refused["plan_window"] += 1
+                continue
+            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b, tl.team_blocked)
+            if reason:
+                refused[reason] += 1
+                continue
+            fitting.append((k, backfill, overtime))
+        hit = (tuple(fitting), tuple(refused.items()))
+        while len(self._fit_cache) >= FIT_CACHE_SIZE:  # the oldest questions go first
+            del self._fit_cache[next(iter(self._fit_cache))]
+        self._fit_cache[key] = hit
+        return hit
 
     def _room_choices(self, cohort: Cohort, module) -> list[str]:
         sc = self.scenario
