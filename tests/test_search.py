@@ -297,6 +297,29 @@ def test_a_cohort_that_cannot_meet_even_alone_is_formed_again_with_its_pool():
     assert_valid(small, better, construct(better))
 
 
+def test_of_the_splits_whose_cohorts_each_fit_alone_the_one_whose_cohorts_fit_together_is_chosen(monkeypatch):
+    """Forming a pool again: two cohorts that can each be scheduled alone may still not both
+    fit (here one room and one start on the day both windows share); a split whose cohorts
+    the constructive schedule places together wins over one offered before it."""
+    sc = scenario_factory(
+        action_plans=[plan("HP1", participants=[counted(count=3)], earliest="2027-04-05", deadline="2027-04-06"),
+                      plan("HP2", participants=[counted(count=3)], earliest="2027-04-06", deadline="2027-04-06")],
+        track={"max_group": 6}, rooms=[room("R1", capacity=3)], start_times=["08:00"])
+    problem = problem_of(sc)
+    early = [f"HP1-lag-1-{n}" for n in (1, 2, 3)]
+    late = [f"HP2-lag-1-{n}" for n in (1, 2, 3)]
+    whole = _cohort(problem, "C1", "K1", early + late, ["HP1", "HP2"])
+    problem = PlanningProblem(problem.scenario, cohorts=[whole], reuse=problem)
+    assert not placeable_alone(problem, "C1")  # six in a room of three
+    mixed, apart = [early[:2] + late[:1], early[2:] + late[1:]], [early, late]
+    monkeypatch.setattr(cohort_moves, "_splits", lambda *a, **k: iter([mixed, apart]))
+    better = reform(problem, ["C1"])
+    assert better is not None
+    assert all(placeable_alone(better, c.id) for c in better.cohorts)
+    assert sorted(c.participants for c in better.cohorts) == sorted(tuple(sorted(g)) for g in apart)
+    assert_valid(sc, better, construct(better))
+
+
 def test_cohorts_whose_members_do_not_change_keep_their_ids_and_placements():
     sc = scenario_factory(
         action_plans=[plan("HP1", participants=[counted(count=6)]), plan("HP2", participants=[counted(count=3)])],

@@ -27,7 +27,15 @@ from scheduler.prepare.cohort_records import group_size_breaks
 from scheduler.prepare.cohort_repair import cannot_meet, gathered
 from scheduler.prepare.cohorts import Cohort, repair_groups, span_to_share, track_span_days
 from scheduler.prepare.problem import PlanningProblem
-from scheduler.search.construct import Bookings, Placement, _fit, _lookahead, _ordered_candidates, _place_cohort
+from scheduler.search.construct import (
+    Bookings,
+    Placement,
+    _fit,
+    _lookahead,
+    _ordered_candidates,
+    _place_cohort,
+    construct,
+)
 from scheduler.search.ledger import Ledger
 from scheduler.search.recreate import Recreator
 from scheduler.search.ruin_recreate import RuinRecreate, schedule_to_change
@@ -46,6 +54,8 @@ GROW_CHECKS = 150
 # cost seconds per pool and re-forming has hundreds of pools within its deadline: measured on
 # the planted XL programme, 382 sessions left by the constructive schedule instead of 107.
 GROW_SESSIONS_LIMIT = 4_000
+# How many times its budget of splits `reform` tries for a pool none of them has helped yet.
+RETRY_FACTOR = 3
 # Pools of up to this many plans (or sets of plans one person shares) are also offered every
 # cut into two cohorts by plan (`_plan_cuts`): 2^6 - 1 = 63 at most.
 PLAN_CUTS_LIMIT = 7
@@ -648,9 +658,15 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
             old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
             old_bad = sum(c.id in bad_now for c in pool)  # the others were found placeable
             plans = pool_plans(problem, pool)
-            best, best_bad = None, old_bad
+            best, best_bad, best_missing = None, old_bad, 0
+            # A pool no split has helped yet gets more tries (not at national size, where the
+            # deadline serves hundreds of pools): the first splits have the fewest cohorts, and
+            # a tight pool needs more (planted care M 62: the 20th split of a pool of 42, six
+            # cohorts, is the first in which each can be scheduled alone).
+            tries = budget * (RETRY_FACTOR if len(problem.sessions) <= GROW_SESSIONS_LIMIT else 1)
             for n, groups in enumerate(_splits(problem, pool)):
-                if n >= budget or best_bad == 0 or (deadline is not None and time.monotonic() > deadline):
+                if (n >= tries or (n >= budget and best is not None) or (best_bad == 0 and best_missing == 0)
+                        or (deadline is not None and time.monotonic() > deadline)):
                     break
                 new = _named(problem, pool, groups, old_ids, plans)
                 if sizes_break(problem, pool, new):
@@ -661,10 +677,16 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
                     # programme's size), built only when the count gets this far.
                     bad += not _remembered(known, c, lambda c=c: placeable_alone(
                         PlanningProblem(problem.scenario, cohorts=[c], reuse=problem), c.id))
-                    if bad >= best_bad or (deadline is not None and time.monotonic() > deadline):
+                    if bad > best_bad or bad == best_bad > 0 or (deadline is not None and time.monotonic() > deadline):
                         break
                 else:
-                    if bad < best_bad:
+                    if bad == 0:
+                        # Each can be scheduled alone; together they may still fight over a tight
+                        # window's few starts: the split whose cohorts place together wins.
+                        missing = _missing_together(problem, new)
+                        if best_bad > 0 or missing < best_missing:
+                            best, best_bad, best_missing = new, 0, missing
+                    elif bad < best_bad:
                         best, best_bad = new, bad
             if best is not None:
                 changes[cid] = (pool, best)
@@ -676,6 +698,14 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
     for pool, new in changes.values():
         cohorts = _replace(cohorts, pool, new)
     return PlanningProblem(problem.scenario, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
+
+
+def _missing_together(problem: PlanningProblem, cohorts: list[Cohort]) -> int:
+    """Sessions the constructive schedule leaves out when these cohorts (a pool's split) are
+    all there is: two cohorts that can each be scheduled alone may not both fit one tight
+    window's starts, interpreters or trainers."""
+    trial = PlanningProblem(problem.scenario, cohorts=cohorts, reuse=problem)
+    return len(trial.sessions) - len(construct(trial))
 
 
 def _named(problem: PlanningProblem, pool: list[Cohort], groups: list[list[str]], old_ids: list[str],
