@@ -26,7 +26,7 @@ import numpy as np
 
 from scheduler.domain import BlockedPeriod, Scenario, Team, TeamKey
 from scheduler.prepare.cohorts import Cohort, CohortSession, CohortShaper, cohort_sessions, form_cohorts
-from scheduler.prepare.shiftfit import shift_fit, team_fit_at
+from scheduler.prepare.shiftfit import shift_fit_rows, team_fit_at
 from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals
 
 # Answers of `_fitting_slots` kept for a problem and those re-formed from it: enough for the
@@ -265,6 +265,7 @@ class PlanningProblem:
         # use: the search's member moves ask it often, and it depends on neither cohort nor schedule.
         self.alone_starts: dict = reuse.alone_starts if reuse is not None else {}
         self._slot_minutes = [sl.minute for sl in self.timeline.slots]
+        self._slot_array = np.asarray(self._slot_minutes, dtype=np.int64)
         self._slots_in_order = all(x <= y for x, y in zip(self._slot_minutes, self._slot_minutes[1:]))
         self.options: list[SessionOptions] = []
         same_as: dict[tuple[str, str], SessionOptions] = {}  # a module's sessions share their starts
@@ -600,25 +601,47 @@ class PlanningProblem:
         hit = self._fit_cache.get(key)
         if hit is not None:
             return hit
-        tl, teams = self.timeline, self.scenario.teams
-        fitting: list[tuple[int, int, int]] = []
-        refused: Counter = Counter()
-        for k in range(first, max(first, last)):
-            a = tl.slots[k].minute
-            b = a + duration
-            if a < earliest or b > deadline:
-                refused["plan_window"] += 1
-                continue
-            reason, backfill, overtime = shift_fit(groups, self._team_fit, teams, a, b, tl.team_blocked)
-            if reason:
-                refused[reason] += 1
-                continue
-            fitting.append((k, backfill, overtime))
+        last = max(first, last)
+        starts = self._slot_array[first:last]
+        alive = (starts >= earliest) & (starts + duration <= deadline)
+        outside = int(len(alive) - alive.sum())
+        fits, backfill, overtime, refused = shift_fit_rows(
+            groups, lambda team: self._team_rows(team, duration, first, last), self.scenario.teams, duration, alive)
+        if outside:
+            refused = Counter({"plan_window": outside, **refused})
+        at = np.flatnonzero(fits)
+        fitting = list(zip((at + first).tolist(), backfill[at].tolist(), overtime[at].tolist()))
         hit = (tuple(fitting), tuple(refused.items()))
         while len(self._fit_cache) >= FIT_CACHE_SIZE:  # the oldest questions go first
             del self._fit_cache[next(iter(self._fit_cache))]
         self._fit_cache[key] = hit
         return hit
+
+    def _team_rows(self, team: TeamKey, duration: int, first: int, last: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """For a member of the team in a session of this length starting at each slot of
+        [first, last): minutes on shift, lies inside one shift, daily rest kept, and (None for
+        a team without ``blocked`` periods) the team releases nobody then. Kept per rota and
+        length for every slot of the calendar (teams on one rota share all but the blocks)."""
+        key = ("team-rows", self.timeline.rota_of[team], duration)
+        rows = self._who_cache.get(key)
+        if rows is None:
+            union, instances = self.timeline.shift_union[team], self._team_instances[team]
+            cache, rota = self._team_cache, self.timeline.rota_of[team]
+            fits = [cache.get((rota, a, a + duration)) or team_fit_at(union, instances, self.rest_minutes, a,
+                                                                        a + duration)
+                    for a in self._slot_minutes]
+            rows = self._who_cache[key] = (np.fromiter((f[0] for f in fits), dtype=np.int64, count=len(fits)),
+                                           np.fromiter((f[1] for f in fits), dtype=bool, count=len(fits)),
+                                           np.fromiter((f[2] for f in fits), dtype=bool, count=len(fits)))
+        blocked = self.timeline.team_blocked.get(team)
+        out = None
+        if blocked:
+            starts = self._slot_array[first:last]
+            out = np.zeros(len(starts), dtype=bool)
+            for x, y in blocked:  # a start whose session overlaps a block is out
+                out |= (starts < y) & (starts + duration > x)
+        return rows[0][first:last], rows[1][first:last], rows[2][first:last], out
 
     def _room_choices(self, cohort: Cohort, module) -> list[str]:
         sc = self.scenario

@@ -8,7 +8,10 @@ must judge the same way whether a group of people can ever meet.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Mapping
+
+import numpy as np
 
 from scheduler.domain import TeamKey
 from scheduler.prepare.timeline import Interval, intervals_near, merge_intervals, overlap_minutes
@@ -72,6 +75,42 @@ def shift_fit(groups, team_fit, teams, a: int, b: int,
         backfill += n * on
         overtime += n * (b - a - on)
     return None, backfill, overtime
+
+
+def shift_fit_rows(groups, rows_of, teams, duration: int, alive: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Counter]:
+    """`shift_fit` for many starts at once: `alive` marks the starts still in question,
+    `rows_of(team)` gives that team's rows over the same starts (minutes on shift, inside one
+    shift, rest kept, team blocked; see `PlanningProblem._team_rows`). Each start is refused
+    for the first rule it breaks, in `shift_fit`'s order. Returns (the starts that fit, their
+    backfill and overtime participant-minutes, how many were refused for each rule)."""
+    alive = alive.copy()
+    refused: Counter = Counter()
+    rows = [rows_of(team) for team, _, _, _ in groups]
+
+    def refuse(reason: str, bad: np.ndarray) -> None:
+        hit = alive & bad
+        count = int(hit.sum())
+        if count:
+            refused[reason] += count
+            alive[hit] = False
+
+    blocked = [r[3] for r in rows if r[3] is not None]
+    if blocked:
+        refuse("team_blocked", np.logical_or.reduce(blocked))
+    backfill = np.zeros(len(alive), dtype=np.int64)
+    overtime = np.zeros(len(alive), dtype=np.int64)
+    for (team, on_ok, off_ok, n), (on, inside, rest, _) in zip(groups, rows):
+        if not on_ok:
+            refuse("on_shift_not_allowed", on > 0)
+        if not off_ok:
+            refuse("off_shift_not_allowed", ~inside)
+        if n > teams[team].staffing_slack:
+            refuse("staffing", on > 0)
+        refuse("daily_rest", ~rest)
+        backfill += n * on
+        overtime += n * (duration - on)
+    return alive, backfill, overtime, refused
 
 
 def _longest_free(blocks: list[Interval], w0: int, w1: int) -> int:
