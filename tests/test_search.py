@@ -770,8 +770,21 @@ def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
     a W1 member in it, and a W2 or W3 member alone never can. The first split offered for two
     cohorts is grown member by member, each cohort kept schedulable: both have a W1 member (the
     other splits go by rota and shared starts, and put W2 and W3 together)."""
-    from scheduler.search.cohort_moves import _splits
+    problem, pool = room_only_at_the_first_of_three_workplaces()
+    two = next(groups for groups in _splits(problem, pool) if len(groups) == 2)
+    assert sorted(sum(p.startswith("W1") for p in g) for g in two) == [1, 1]
+    probe = PlanningProblem(problem.scenario, cohorts=_named(problem, pool, two, [c.id for c in pool],
+                                                               sorted({p for c in pool for p in c.plans})),
+                            reuse=problem)
+    assert all(placeable_alone(probe, c.id) for c in probe.cohorts)
+    alone = PlanningProblem(problem.scenario, cohorts=_named(problem, pool, [["W2-1"]], [c.id for c in pool],
+                                                               ["HP2"]), reuse=problem)
+    assert not placeable_alone(alone, alone.cohorts[0].id)
 
+
+def room_only_at_the_first_of_three_workplaces():
+    """Two people at each of W1-W3 on one mixed track held at the workplace, the only room at
+    W1's site: the problem and the track's cohorts."""
     sites = [{"id": s, "name": s} for s in ("S-1", "S-2", "S-3")]
     data = scenario_factory(
         sites=sites, rooms=[room("R1", site="S-1", capacity=6)],
@@ -783,16 +796,20 @@ def test_a_pool_is_grown_into_cohorts_each_of_which_can_meet():
         action_plans=[plan(f"HP{n}", workplace=w, participants=[named(f"{w}-{k}") for k in (1, 2)])
                       for n, w in enumerate(("W1", "W2", "W3"), start=1)])
     problem = problem_of(data)
-    pool = [c for c in problem.cohorts if c.track == "K1"]
-    two = next(groups for groups in _splits(problem, pool) if len(groups) == 2)
-    assert sorted(sum(p.startswith("W1") for p in g) for g in two) == [1, 1]
-    probe = PlanningProblem(problem.scenario, cohorts=_named(problem, pool, two, [c.id for c in pool],
-                                                               sorted({p for c in pool for p in c.plans})),
-                            reuse=problem)
-    assert all(placeable_alone(probe, c.id) for c in probe.cohorts)
-    alone = PlanningProblem(problem.scenario, cohorts=_named(problem, pool, [["W2-1"]], [c.id for c in pool],
-                                                               ["HP2"]), reuse=problem)
-    assert not placeable_alone(alone, alone.cohorts[0].id)
+    return problem, [c for c in problem.cohorts if c.track == "K1"]
+
+
+def test_splits_asked_for_past_the_deadline_are_not_grown_by_exact_checks(monkeypatch):
+    """Growing a split checks each candidate cohort exactly (a problem of its own each), up
+    to 150 of them: past the move's deadline it makes none, so a solve ends in its time."""
+    problem, pool = room_only_at_the_first_of_three_workplaces()
+    checks = []
+    real = cohort_moves.placeable_alone
+    monkeypatch.setattr(cohort_moves, "placeable_alone", lambda p, cid, **k: checks.append(cid) or real(p, cid, **k))
+    list(_splits(problem, pool, deadline=time.monotonic() - 1))
+    assert checks == []
+    list(_splits(problem, pool, deadline=time.monotonic() + 60))
+    assert checks
 
 
 def _cohorts_a_and_b(data: dict):

@@ -165,13 +165,16 @@ def _pool(problem: PlanningProblem, cid: str, wide: bool = False, workplace: boo
     return list(pool.values())
 
 
-def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_now_first: bool = False):
+def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_now_first: bool = False,
+            deadline: float | None = None):
     """Candidate splits of the pool's participants, fewest cohorts first. `grow`: also the
     splits grown by exact checks (for a pool that cannot be scheduled as it is).
     `as_now_first`: as many cohorts as the pool has first, then more, then fewer (for a pool
     with sessions left out: the shape it has nearly fits, and fewer cohorts than now rarely
     place more; on a network programme of 20 times M's size, the first 18 splits of 29 or 30
-    cohorts for a pool of 39 left 239 sessions out, those of 39 cohorts 7)."""
+    cohorts for a pool of 39 left 239 sessions out, those of 39 cohorts 7). `deadline`
+    (time.monotonic()): past it, growing makes no more exact checks (150 of them took a
+    60 s solve 5 s past its limit)."""
     sc = problem.scenario
     track = sc.tracks[pool[0].track]
     members = sorted({pid for c in pool for pid in c.participants})
@@ -242,8 +245,8 @@ def _splits(problem: PlanningProblem, pool: list[Cohort], grow: bool = True, as_
         `placeable_alone` on a problem of that one cohort)."""
         key = tuple(sorted(group))
         hit = fits.get(key)
-        if hit is None and len(fits) >= GROW_CHECKS:
-            return False  # out of checks: taken as not schedulable (grown then gives up)
+        if hit is None and (len(fits) >= GROW_CHECKS or (deadline is not None and time.monotonic() > deadline)):
+            return False  # out of checks or of time: taken as not schedulable (grown then gives up)
         if hit is None:
             probe = _cohort(problem, "probe-grown", track.id, list(key), all_plans)
             trial = PlanningProblem(sc, cohorts=[probe], reuse=problem)
@@ -664,7 +667,7 @@ def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
             # a tight pool needs more (planted care M 62: the 20th split of a pool of 42, six
             # cohorts, is the first in which each can be scheduled alone).
             tries = budget * (RETRY_FACTOR if len(problem.sessions) <= GROW_SESSIONS_LIMIT else 1)
-            for n, groups in enumerate(_splits(problem, pool)):
+            for n, groups in enumerate(_splits(problem, pool, deadline=deadline)):
                 if (n >= tries or (n >= budget and best is not None) or (best_bad == 0 and best_missing == 0)
                         or (deadline is not None and time.monotonic() > deadline)):
                     break
@@ -828,7 +831,7 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     cohorts)."""
     pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
     label = f"regroup {cid} (wide {wide})"
-    splits = _onward(_meeting(problem, pool, lambda: _splits(problem, pool, grow, as_now_first), label),
+    splits = _onward(_meeting(problem, pool, lambda: _splits(problem, pool, grow, as_now_first, deadline), label),
                      budget * retry)
     return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline, label=label,
                        repair=repair)
