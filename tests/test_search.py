@@ -22,7 +22,16 @@ from scheduler.prepare.cohorts import form_cohorts
 from scheduler.prepare.problem import Placement, PlanningProblem
 from scheduler.prepare.timeline import Timeline
 from scheduler.search import cohort_moves
-from scheduler.search.cohort_moves import _cohort, _named, _splits, carry_over, placeable_alone, reform, regroup
+from scheduler.search.cohort_moves import (
+    _cohort,
+    _meeting,
+    _named,
+    _splits,
+    carry_over,
+    placeable_alone,
+    reform,
+    regroup,
+)
 from scheduler.search.construct import construct
 from scheduler.search.engine import improve, schedulable_cohorts
 from scheduler.search.ruin_recreate import RuinRecreate
@@ -729,7 +738,6 @@ def test_splits_whose_cohorts_could_never_meet_do_not_use_up_a_regroups_budget()
     never meet are dropped before they count: on planted care S 73 the first eighteen splits of
     the ethics track's pool were into four to six cohorts, most of them unable to meet, and the
     splits into three (which its one trainer of the last module needs) came after them."""
-    from scheduler.search.cohort_moves import _meeting
 
     _data, _witness, problem, _placed, pool = _planted_care_s73()
     assert len(pool) == 4
@@ -810,6 +818,16 @@ def test_splits_asked_for_past_the_deadline_are_not_grown_by_exact_checks(monkey
     assert checks == []
     list(_splits(problem, pool, deadline=time.monotonic() + 60))
     assert checks
+
+
+def test_a_regroup_past_its_deadline_checks_no_more_splits():
+    """Each split a regroup judges is first checked (a problem of its new cohorts); one tried
+    again passes over the splits judged before: past the deadline it checks none."""
+    problem, pool = room_only_at_the_first_of_three_workplaces()
+    def offered(deadline):
+        return list(_meeting(problem, pool, lambda: _splits(problem, pool), "t", deadline)())
+    assert offered(time.monotonic() - 1) == []
+    assert offered(time.monotonic() + 60)
 
 
 def _cohorts_a_and_b(data: dict):

@@ -831,24 +831,29 @@ def regroup(problem: PlanningProblem, placed: dict, cid: str, *, seed: int = 0, 
     cohorts)."""
     pool = [problem.cohort_by_id[cid]] if alone else _pool(problem, cid, wide, workplace)
     label = f"regroup {cid} (wide {wide})"
-    splits = _onward(_meeting(problem, pool, lambda: _splits(problem, pool, grow, as_now_first, deadline), label),
+    splits = _onward(_meeting(problem, pool, lambda: _splits(problem, pool, grow, as_now_first, deadline), label,
+                              deadline),
                      budget * retry)
     return _best_split(problem, placed, pool, splits, seed=seed, budget=budget, deadline=deadline, label=label,
                        repair=repair)
 
 
 def _meeting(problem: PlanningProblem, pool: list[Cohort], splits: Callable[[], Iterator[list[list[str]]]],
-             label: str) -> Callable[[], Iterator[list[list[str]]]]:
+             label: str, deadline: float | None = None) -> Callable[[], Iterator[list[list[str]]]]:
     """The splits that put no more people than now into cohorts that could never meet (quick
     to see, `_cannot_meet`): those are never worth placing, and counted among a move's budget
     they crowded out the splits behind them (planted care S 73: eighteen splits into four to
     six cohorts, twelve of them unable to meet, and none into three, which the track's one
-    qualified trainer needed)."""
+    qualified trainer needed). None past `deadline`: a regroup tried again first passes over
+    the splits judged before, each checked here (54 of them took a 60 s solve 3 s past its
+    limit)."""
     def meeting() -> Iterator[list[list[str]]]:
         old_ids = [c.id for c in sorted(pool, key=lambda c: c.id)]
         plans = pool_plans(problem, pool)
         faulty = _cannot_meet(problem, pool)
         for groups in splits():
+            if deadline is not None and time.monotonic() > deadline:
+                return
             new = _named(problem, pool, groups, old_ids, plans)
             sub = PlanningProblem(problem.scenario, cohorts=new, reuse=problem)
             if _cannot_meet(sub, new) > faulty:
