@@ -33,6 +33,7 @@ from scheduler.prepare.timeline import Slot, Timeline, covers, merge_intervals
 # cohorts that re-forming tries over and over, and a bounded memory on a national programme.
 FIT_CACHE_SIZE = 4096
 
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     slot: Slot
@@ -551,7 +552,7 @@ class PlanningProblem:
             opts.rejected[reason] += n
         slots = tl.slots
         spoken: dict[tuple[int, int], bool] = {}  # (who teaches, who interprets) -> every language served
-        for k, backfill, overtime in fitting:
+        for k, backfill, overtime in zip(*(column.tolist() for column in fitting)):
             slot = slots[k]
             a = slot.minute
             b = a + s.duration
@@ -590,10 +591,11 @@ class PlanningProblem:
         return opts
 
     def _fitting_slots(self, groups: list, first: int, last: int, earliest: int, deadline: int, duration: int
-                       ) -> tuple[tuple[tuple[int, int, int], ...], tuple[tuple[str, int], ...]]:
+                       ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[tuple[str, int], ...]]:
         """The slots (by position) in [first, last) where a cohort of these member groups may
-        hold a session of this length inside its plans' window (rules 2 and 7-9), each with its
-        backfill and overtime participant-minutes; and how many were refused for each reason.
+        hold a session of this length inside its plans' window (rules 2 and 7-9), and their
+        backfill and overtime participant-minutes (three arrays, shared: not to be changed);
+        and how many were refused for each reason.
         The answer depends on the groups, not on who they are: a track's modules of one length
         and every cohort of the same teams and plans' window share it (re-forming cohorts asks
         again and again), so it is kept, for the most recent questions, across the lineage."""
@@ -610,8 +612,8 @@ class PlanningProblem:
         if outside:
             refused = Counter({"plan_window": outside, **refused})
         at = np.flatnonzero(fits)
-        fitting = list(zip((at + first).tolist(), backfill[at].tolist(), overtime[at].tolist()))
-        hit = (tuple(fitting), tuple(refused.items()))
+        # kept as arrays: a national programme's answers hold thousands of starts each
+        hit = ((at + first, backfill[at], overtime[at]), tuple(refused.items()))
         while len(self._fit_cache) >= FIT_CACHE_SIZE:  # the oldest questions go first
             del self._fit_cache[next(iter(self._fit_cache))]
         self._fit_cache[key] = hit
