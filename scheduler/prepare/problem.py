@@ -628,11 +628,7 @@ class PlanningProblem:
         key = ("team-rows", self.timeline.rota_of[team], duration)
         rows = self._who_cache.get(key)
         if rows is None:
-            union, instances = self.timeline.shift_union[team], self._team_instances[team]
-            cache, rota = self._team_cache, self.timeline.rota_of[team]
-            fits = [cache.get((rota, a, a + duration)) or team_fit_at(union, instances, self.rest_minutes, a,
-                                                                        a + duration)
-                    for a in self._slot_minutes]
+            fits = [self._team_fit(team, a, a + duration) for a in self._slot_minutes]
             rows = self._who_cache[key] = (np.fromiter((f[0] for f in fits), dtype=np.int64, count=len(fits)),
                                            np.fromiter((f[1] for f in fits), dtype=bool, count=len(fits)),
                                            np.fromiter((f[2] for f in fits), dtype=bool, count=len(fits)))

@@ -136,14 +136,15 @@ CATALOGUE: tuple[HardRule, ...] = (
         "At every moment of every shift of every team, at most headcount - min_staffing of its members are "
         "in a session; during one of a team's blocked periods (its optional `blocked` list) none is.",
         (f"{_R}.staffing.staffing_rule", f"{_R}.staffing.team_staffing"),
-        ("scheduler.prepare.shiftfit.shift_fit", "scheduler.prepare.timeline.Timeline.team_blocked",
-         "scheduler.prepare.cohort_shaper.CohortShaper.team_mask"),
+        ("scheduler.prepare.shiftfit.shift_fit", "scheduler.prepare.shiftfit.shift_fit_rows",
+         "scheduler.prepare.timeline.Timeline.team_blocked", "scheduler.prepare.cohort_shaper.CohortShaper.team_mask"),
         "scheduler.validate.check_staffing",
         ("staffing", "staffing.no_off", "staffing_capacity", "reject.staffing", "reject.team_blocked",
          "group.staffing", "s.release_staff"),
         "tests/rules/test_staffing.py",
         "One cohort alone within the slack, and no start overlapping a blocked period of a member's team, "
-        "in the candidate starts (`shift_fit`, so construct, search and CP-SAT all follow); the sum over "
+        "in the candidate starts (`shift_fit_rows`, `shift_fit` one start at a time; so construct, search and "
+        "CP-SAT all follow); the sum over "
         "a team's cohorts in the model (one cumulative per team).",
     ),
     HardRule(
@@ -151,7 +152,7 @@ CATALOGUE: tuple[HardRule, ...] = (
         "A participant whose plan forbids on-shift training has no session overlapping their shifts; one "
         "whose plan forbids off-shift training has every session inside one of their own shifts.",
         (),
-        ("scheduler.prepare.shiftfit.shift_fit",),
+        ("scheduler.prepare.shiftfit.shift_fit", "scheduler.prepare.shiftfit.shift_fit_rows"),
         "scheduler.validate.check_shift_fit",
         ("why.off_shift_not_allowed", "why.on_shift_not_allowed", "reject.on_shift_not_allowed",
          "reject.off_shift_not_allowed", "group.off_shift", "s.allow_off_shift", "s.allow_on_shift"),
