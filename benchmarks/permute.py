@@ -11,6 +11,15 @@ trainer, room and interpreter may serve every copy, and a mixed track's plans of
 share cohorts), and the reference schedules joined. Eight tiles of L-seed3 are an XL of the first-fit make
 (7 728 participants, about 12 700 sessions), which the public set does not hold.
 
+`--sample F` writes smaller programmes of the same make instead: a random share F of the
+workplaces stays, with the reference's cohorts that lie wholly inside them (a mixed cohort
+reaching a workplace that went is dropped, and its people leave their plans); plans left
+empty go. Every rule only loosens when whole cohorts leave (fewer people in sessions, on
+shifts, with trainers, rooms and interpreters), so the reference, cut alike, still proves the
+programme feasible; the validator checks it. With `--lean` the trainers, interpreters and rooms
+the cut reference does not use go too, so the small programme is as tight as the large one
+was. A public set of three holds no S programme of either make; this is the nearest thing.
+
 Why: the programmes that judge the engine are of the same makes as the public ones but not
 the same files. An engine breaks ties by name and by the order of the lists it reads, so one
 file measures one draw of its luck. A variant renames every action plan, participant, team,
@@ -134,6 +143,52 @@ def tiled(scenario: dict, reference: dict | None, copies: int, first_seed: int =
     return out, ref_out
 
 
+def sampled(scenario: dict, reference: dict, share: float, seed: int, lean: bool = False
+            ) -> tuple[dict, dict]:
+    """A share of the workplaces, with the reference's cohorts wholly inside them (see above)."""
+    rng = random.Random(seed)
+    workplaces = [w["id"] for w in scenario.get("workplaces", [])]
+    kept_places = set(rng.sample(workplaces, max(1, round(share * len(workplaces)))))
+    cohorts = [c for c in reference.get("cohorts", []) if set(c.get("workplaces", [])) <= kept_places]
+    kept_people = {(c["track"], q) for c in cohorts for q in c.get("participants", [])}  # one may be in several tracks
+    plans = []
+    for plan in scenario.get("action_plans", []):
+        if plan["workplace"] not in kept_places:
+            continue
+        entries = []
+        for entry in plan.get("participants", []):
+            if "id" in entry:
+                if (plan["track"], entry["id"]) in kept_people:
+                    entries.append(entry)
+                continue
+            ids = [f"{plan['id']}-{entry['team']}-{n}" for n in range(1, int(entry.get("count", 0)) + 1)]
+            if all((plan["track"], i) in kept_people for i in ids):
+                entries.append(entry)  # whole: stays counted
+            else:  # in part: the people who stay, by name (their expanded ids)
+                entries.extend({"id": i, **{k: v for k, v in entry.items() if k != "count"}}
+                               for i in ids if (plan["track"], i) in kept_people)
+        if entries:
+            plans.append({**plan, "participants": entries})
+    out = {**scenario, "action_plans": plans,
+           "workplaces": [w for w in scenario.get("workplaces", []) if w["id"] in kept_places]}
+    cohort_ids = {c["id"] for c in cohorts}
+    sessions = [s for s in reference.get("sessions", []) if s["cohort"] in cohort_ids]
+    if lean:
+        used = {s["trainer"] for s in sessions} | {i for s in sessions for i in s.get("interpreters", [])} | {
+            s["room"] for s in sessions if s.get("room")}
+        for key in ("trainers", "interpreters", "rooms"):
+            out[key] = [x for x in scenario.get(key, []) if x["id"] in used]
+    out["id"] = f"{scenario.get('id', 'programme')}-s{seed}"
+    out["name"] = f"{scenario.get('name', 'programme')} ({round(100 * share)} %, seed {seed})"
+    ref_out = {**reference, "scenario": out["id"], "cohorts": cohorts, "sessions": sessions,
+               "unscheduled": [u for u in reference.get("unscheduled", []) if u["cohort"] in cohort_ids]}
+    from scheduler.validate import validate
+
+    kpis = validate(out, ref_out, check_kpis=False).kpis
+    ref_out["kpis"], ref_out["objective"] = kpis, kpis["objective"]
+    return out, ref_out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("programmes", nargs="+", help="folders with scenario.json and a reference schedule")
@@ -141,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--tile", type=int, default=0, metavar="N",
                     help="write one programme of N variants side by side instead (see above)")
+    ap.add_argument("--sample", type=float, default=0.0, metavar="F",
+                    help="write --variants smaller programmes of a share F of the workplaces instead (see above)")
+    ap.add_argument("--lean", action="store_true",
+                    help="with --sample: drop the trainers, interpreters and rooms the cut reference does not use")
     ap.add_argument("--out", required=True, help="folder to write <programme>-v<seed>/ into")
     args = ap.parse_args(argv)
     from scheduler.validate import validate
@@ -149,6 +208,14 @@ def main(argv: list[str] | None = None) -> int:
         scenario = json.loads((folder / "scenario.json").read_text())
         ref_file = next((folder / f for f in REFERENCES if (folder / f).exists()), None)
         reference = json.loads(ref_file.read_text()) if ref_file else None
+        if args.sample:
+            if reference is None or ref_file is None:
+                raise SystemExit(f"{folder}: --sample needs the programme's reference schedule")
+            for seed in range(args.first_seed, args.first_seed + args.variants):
+                new, ref = sampled(scenario, reference, args.sample, seed, args.lean)
+                tag = f"-{round(100 * args.sample)}p{'-lean' if args.lean else ''}-s{seed}"
+                _write(Path(args.out) / f"{folder.name}{tag}", new, ref, ref_file, validate)
+            continue
         if args.tile:
             new, ref = tiled(scenario, reference, args.tile, args.first_seed)
             suffix = "" if args.first_seed == 1 else f"-s{args.first_seed}"

@@ -181,6 +181,65 @@ def test_a_tiled_programme_holds_every_copy_under_its_own_names_and_their_joined
     assert ref["objective"] == report.kpis["objective"] == 3 * alone.kpis["objective"]
 
 
+def test_a_sampled_programme_keeps_a_share_of_the_workplaces_with_the_reference_cut_alike(
+        tiny_example_scenario, tiny_example_schedule):
+    """Half of two workplaces: one stays, with its plans and the reference's cohorts inside it;
+    lean, only the trainers and rooms that cohort's sessions use stay; the cut reference breaks
+    no rule and costs what those cohorts cost."""
+    from scheduler.validate import validate
+
+    new, ref = _permute().sampled(tiny_example_scenario, tiny_example_schedule, 0.5, seed=1, lean=True)
+    (place,) = [w["id"] for w in new["workplaces"]]
+    assert {p["workplace"] for p in new["action_plans"]} == {place}
+    assert all(c["workplaces"] == [place] for c in ref["cohorts"]) and ref["cohorts"]
+    assert {t["id"] for t in new["trainers"]} == {s["trainer"] for s in ref["sessions"]}
+    assert {r["id"] for r in new["rooms"]} == {s["room"] for s in ref["sessions"] if s["room"]}
+    report = validate(new, ref)
+    assert report.ok, report.violations
+    assert 0 < ref["objective"] == report.kpis["objective"] < validate(
+        tiny_example_scenario, tiny_example_schedule).kpis["objective"]
+
+
+def test_a_sample_of_a_public_programme_is_a_valid_programme_with_its_reference_cut_alike():
+    """A third of L-seed3's workplaces, three seeds: every plan left has people, each of them in
+    one of the cut reference's cohorts, and the cut reference breaks no rule."""
+    from scheduler.validate import validate
+
+    folder = repo_root().parent / "shared" / "bench" / "programmes" / "L-seed3"
+    if not (folder / "scenario.json").is_file():
+        pytest.skip(f"{folder} is not on this machine")
+    scenario = json.loads((folder / "scenario.json").read_text())
+    reference = json.loads((folder / "first-fit.json").read_text())
+    for seed in (1, 2, 3):
+        new, ref = _permute().sampled(scenario, reference, 0.3, seed)
+        report = validate(new, ref)
+        assert report.ok, report.violations[:3]
+        assert len(new["workplaces"]) == round(0.3 * len(scenario["workplaces"]))
+        assert all(p["participants"] for p in new["action_plans"])
+        people = sum(q.get("count", 1) for p in new["action_plans"] for q in p["participants"])
+        assert people == sum(len(c["participants"]) for c in ref["cohorts"]) > 0
+
+
+def test_a_plan_whose_cohort_reaches_a_workplace_that_went_keeps_its_other_people_by_name(
+        tiny_example_scenario, tiny_example_schedule):
+    """The tiny plan of four counted people in two cohorts, one of them (as if mixed) reaching
+    the other workplace: when that workplace goes, the cohort goes with its people, and the
+    plan keeps the other two by their expanded ids (each counted entry is cut in part)."""
+    schedule = copy.deepcopy(tiny_example_schedule)
+    (sak,) = [c for c in schedule["cohorts"] if c["id"] == "C-SAK-1"]
+    kept, gone = sak["participants"][::2], sak["participants"][1::2]  # one of each team's two
+    schedule["cohorts"].append({**sak, "id": "C-SAK-2", "workplaces": ["W-BRUK", "W-VARD"], "participants": gone})
+    sak["participants"] = kept
+    for seed in range(1, 50):  # the seed that keeps W-BRUK alone
+        new, ref = _permute().sampled(tiny_example_scenario, schedule, 0.5, seed)
+        if [w["id"] for w in new["workplaces"]] == ["W-BRUK"]:
+            break
+    (plan,) = new["action_plans"]
+    assert [q["id"] for q in plan["participants"]] == kept
+    assert all("count" not in q and q["team"] for q in plan["participants"])
+    assert [c["id"] for c in ref["cohorts"]] == ["C-SAK-1"]
+
+
 def test_the_benchmark_tiles_public_programmes_to_larger_sizes_with_their_joined_reference(
         tiny_example_scenario, tiny_example_schedule, tmp_path, monkeypatch):
     """`--programmes tiled`: per size, the public programmes named in TILES, copied side by
