@@ -603,6 +603,24 @@ def test_a_search_stopped_for_patience_tries_the_cohort_moves_before_it_ends():
     assert_valid(data, after, best)
 
 
+def test_a_short_search_of_a_small_programme_still_gets_its_cohort_moves_for_cost():
+    """The moments before the deadline in which no cohort move for cost begins grow with the
+    programme: a small one's moves take milliseconds. With 2.5 s of search (a 10 s solve that
+    became complete late), the two cohorts of one workplace still become one; a fixed 2 s
+    kept every move out (planted care S 91: 3 runs of 4 kept two cohorts, 10 % dearer)."""
+    data = scenario_factory(action_plans=[plan("HP1", participants=3), plan("HP2", participants=3)],
+                            team={"headcount": 20, "min_staffing": 2})
+    problem = problem_of(data)
+    assert len(problem.cohorts) == 2
+    placed = construct(problem)
+    started = time.monotonic()
+    after, best, stats = improve(problem, placed, deadline=started + 2.5)
+    assert time.monotonic() - started < 2.6
+    assert len(after.cohorts) == 1 and len(best) == len(after.sessions) == 1
+    assert exact_costs(after, best)["objective"] < exact_costs(problem, placed)["objective"]
+    assert_valid(data, after, best)
+
+
 def test_a_pool_is_also_cut_where_its_plans_windows_open_furthest_apart():
     """When one scarce trainer must teach a pool's cohorts one after another, the cohort of the
     early plans has to start early: besides equal cuts, the pool is cut between plans whose

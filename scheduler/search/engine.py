@@ -49,6 +49,10 @@ log = logging.getLogger("modulplan.search")
 # sessions) at 120 s 0.951 of first-fit without these moves, 0.924 with; eight times over
 # (12 626) at 300 s 0.957 and 0.953.
 REGROUP_FOR_COST_LIMIT = 20_000
+# Seconds before the deadline after which no cohort move for cost begins: 0.25 s and this
+# much per session, at most COST_MOVE_MARGIN (or 8 % of the search's time, if more).
+COST_MOVE_MARGIN = 2.0
+COST_MOVE_MARGIN_PER_SESSION = 0.001
 # Sessions up to which a search may start from cohorts formed the other way: preparing again
 # takes tens of seconds at national size.
 FORM_OTHERWISE_LIMIT = 3_000
@@ -134,7 +138,13 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
         moved = False
         # A cohort move builds problems and places whole pools: not in the last moments, unless
         # sessions are missing (each costs more than any saving; the move keeps its deadline).
-        margin = max(0.5, 0.04 * (deadline - started)) if still_missing else max(2.0, 0.08 * (deadline - started))
+        # For cost the moments kept grow with the programme: on a small one a move takes
+        # milliseconds, and a fixed 2 s left none at all to a search that became complete
+        # late (planted care S 91 at 10 s: two cohorts of its ethics track where one costs
+        # 10 % less, in 3 runs of 4).
+        margin = (max(0.5, 0.04 * (deadline - started)) if still_missing
+                  else max(min(COST_MOVE_MARGIN, 0.25 + COST_MOVE_MARGIN_PER_SESSION * len(problem.sessions)),
+                           0.08 * (deadline - started)))
         if (not replan and not still_missing and len(problem.sessions) <= REGROUP_FOR_COST_LIMIT
                 and time.monotonic() < deadline - margin):
             until = min(deadline - margin, time.monotonic() + 0.15 * phase)
