@@ -5,6 +5,7 @@ solve -> validate round trip on the contract's tiny example."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -127,6 +128,25 @@ def test_the_public_programmes_with_team_names_pass_check(name):
     assert proc.returncode == 0, explain(proc)
     assert "valid modulplan/scenario-1" in proc.stdout
     assert 'has a field "name" that modulplan does not use; it is ignored' in proc.stderr
+
+
+def test_a_solve_ends_at_once_with_its_output_flushed_and_its_exit_code_kept(tmp_path, tiny_path):
+    """After a solve the command leaves without tearing the interpreter down (`program.run`):
+    its printed summary still arrives whole through a pipe, the schedule is on disk, and the
+    exit code is the command's (0 done, 2 invalid input)."""
+    out = tmp_path / "quick.schedule.json"
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a plain shell runs it
+    proc = subprocess.run([sys.executable, "-m", "scheduler.cli", "solve", str(tiny_path), "--out", str(out),
+                           "--time-limit", "2", "--workers", "1", "--quiet"], cwd=ROOT, env=buffered,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, explain(proc)
+    assert proc.stdout.startswith("scenario ") and proc.stdout.rstrip().endswith(f"wrote {out}")
+    assert json.loads(out.read_text(encoding="utf-8"))["sessions"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    proc = cli("solve", bad, "--out", tmp_path / "never.json")
+    assert proc.returncode == 2, explain(proc)
+    assert "error(s)" in proc.stderr and not (tmp_path / "never.json").exists()
 
 
 def test_solve_and_validate_warn_and_go_on(tmp_path, tiny_path, solved):

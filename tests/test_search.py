@@ -584,39 +584,27 @@ def test_a_cohort_of_a_split_that_finds_no_time_is_cut_in_two_and_judged_next():
     assert order == ["first", "first halved", "second"]
 
 
-def test_a_search_stopped_for_patience_tries_the_cohort_moves_before_it_ends():
-    """A small programme's search stops when it finds nothing better for a while; before it
-    ends, the cohort moves for cost get their round: two plans of three at one workplace,
-    formed as two cohorts, become one cohort (one trainer hour instead of two), and the search
-    still ends well before its deadline."""
+@pytest.mark.parametrize("seconds, patience, ends_within", [(20, 200 + 20 * 2, 10), (2.5, None, 2.6)],
+                         ids=["stopped for patience", "short search"])
+def test_a_small_programmes_search_gives_the_cohort_moves_for_cost_their_round(seconds, patience, ends_within):
+    """Two plans of three at one workplace, formed as two cohorts, become one cohort (one
+    trainer hour instead of two) before the search ends:
+    - a small programme's search stops when it finds nothing better for a while; before it
+      ends, the cohort moves for cost get their round, and it still ends well before its deadline;
+    - the moments before the deadline in which no cohort move for cost begins grow with the
+      programme (a small one's moves take milliseconds): with 2.5 s of search (a 10 s solve
+      that became complete late) the moves still run. A fixed 2 s kept every move out
+      (planted care S 91: 3 runs of 4 kept two cohorts, 10 % dearer)."""
     data = scenario_factory(action_plans=[plan("HP1", participants=3), plan("HP2", participants=3)],
                             team={"headcount": 20, "min_staffing": 2})
     problem = problem_of(data)
     assert len(problem.cohorts) == 2
     placed = construct(problem)
     started = time.monotonic()
-    after, best, stats = improve(problem, placed, deadline=started + 20, patience=200 + 20 * 2)
-    assert time.monotonic() - started < 10
+    after, best, stats = improve(problem, placed, deadline=started + seconds, patience=patience)
+    assert time.monotonic() - started < ends_within
     assert len(after.cohorts) == 1 and len(best) == len(after.sessions) == 1
     assert stats.get("cohorts_merged", 0) + stats.get("cohorts_dissolved", 0) + stats["cohort_moves"] >= 1
-    assert exact_costs(after, best)["objective"] < exact_costs(problem, placed)["objective"]
-    assert_valid(data, after, best)
-
-
-def test_a_short_search_of_a_small_programme_still_gets_its_cohort_moves_for_cost():
-    """The moments before the deadline in which no cohort move for cost begins grow with the
-    programme: a small one's moves take milliseconds. With 2.5 s of search (a 10 s solve that
-    became complete late), the two cohorts of one workplace still become one; a fixed 2 s
-    kept every move out (planted care S 91: 3 runs of 4 kept two cohorts, 10 % dearer)."""
-    data = scenario_factory(action_plans=[plan("HP1", participants=3), plan("HP2", participants=3)],
-                            team={"headcount": 20, "min_staffing": 2})
-    problem = problem_of(data)
-    assert len(problem.cohorts) == 2
-    placed = construct(problem)
-    started = time.monotonic()
-    after, best, stats = improve(problem, placed, deadline=started + 2.5)
-    assert time.monotonic() - started < 2.6
-    assert len(after.cohorts) == 1 and len(best) == len(after.sessions) == 1
     assert exact_costs(after, best)["objective"] < exact_costs(problem, placed)["objective"]
     assert_valid(data, after, best)
 

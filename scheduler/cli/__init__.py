@@ -12,6 +12,6 @@ exit codes, listing errors and warnings, reading and writing files), and the com
 from __future__ import annotations
 
 from scheduler.cli.common import EXIT_BROKEN, EXIT_INVALID, EXIT_OK
-from scheduler.cli.program import build_parser, main
+from scheduler.cli.program import build_parser, main, run
 
-__all__ = ["EXIT_BROKEN", "EXIT_INVALID", "EXIT_OK", "build_parser", "main"]
+__all__ = ["EXIT_BROKEN", "EXIT_INVALID", "EXIT_OK", "build_parser", "main", "run"]

@@ -1,7 +1,5 @@
 """`python -m scheduler.cli`: the same as the `modulplan` command."""
 
-import sys
+from scheduler.cli.program import run
 
-from scheduler.cli.program import main
-
-sys.exit(main())
+run()

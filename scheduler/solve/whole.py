@@ -55,7 +55,7 @@ FULL_MODEL_LIMIT = 4_000
 PORTFOLIO_LIMIT = 15_000
 # Seconds per session kept after the search for the final check, reasons and the document
 # (at least 2 % of the time limit; see `_begin`).
-RESERVE_PER_SESSION = 0.0006
+RESERVE_PER_SESSION = 0.0008
 
 
 def read_scenario(data: dict | Scenario) -> tuple[dict | None, Scenario]:
@@ -143,10 +143,9 @@ def _begin(problem: PlanningProblem, params: SolveParams, started: float, on_pro
     """The run's deadline: the time limit less the time kept for what follows the search (final
     check, reasons, the document), which grows with the programme. Measured (session 29, an
     XL of the first-fit make, 12 626 sessions): 1.3 s final check and 0.6 s document with 2
-    unscheduled, 0.6 s and 0.7 s with 250; and `modulplan solve` needs 1-2 s more to write the
-    document and end (planted mixed XL 1 at 60 s with 976 unscheduled: 60.1 s wall with 0.4 ms
-    a session). 0.6 ms a session keeps 7 s at XL. (It was 1.5 ms: at 60 s the first-fit make's
-    XL searched for 18 s and ended at 43 s with 6 unscheduled.)"""
+    unscheduled, 0.6 s and 0.7 s with 250; at 300 s the final check and document of planted
+    mixed XL 1 took 4 s. 0.8 ms a session keeps 10 s at XL. (It was 1.5 ms: at 60 s the
+    first-fit make's XL searched for 18 s and ended at 43 s with 6 unscheduled.)"""
     total = len(problem.sessions)
     reserve = max(0.3, 0.02 * params.time_limit, RESERVE_PER_SESSION * total)
     deadline = started + params.time_limit - reserve
