@@ -135,12 +135,17 @@ def tiled(scenario: dict, reference: dict | None, copies: int, first_seed: int =
     out["id"] = f"{scenario.get('id', 'programme')}-x{copies}"
     out["name"] = f"{scenario.get('name', 'programme')} x{copies}"
     if ref_out is not None:  # the joined schedule's figures, as the validator counts them
-        from scheduler.validate import validate
-
         ref_out["scenario"] = out["id"]
-        kpis = validate(out, ref_out, check_kpis=False).kpis
-        ref_out["kpis"], ref_out["objective"] = kpis, kpis["objective"]
+        _count_kpis(out, ref_out)
     return out, ref_out
+
+
+def _count_kpis(scenario: dict, reference: dict) -> None:
+    """A reference made of parts of others gets its own figures, as the validator counts them."""
+    from scheduler.validate import validate
+
+    kpis = validate(scenario, reference, check_kpis=False).kpis
+    reference["kpis"], reference["objective"] = kpis, kpis["objective"]
 
 
 def sampled(scenario: dict, reference: dict, share: float, seed: int, lean: bool = False
@@ -150,23 +155,26 @@ def sampled(scenario: dict, reference: dict, share: float, seed: int, lean: bool
     workplaces = [w["id"] for w in scenario.get("workplaces", [])]
     kept_places = set(rng.sample(workplaces, max(1, round(share * len(workplaces)))))
     cohorts = [c for c in reference.get("cohorts", []) if set(c.get("workplaces", [])) <= kept_places]
-    kept_people = {(c["track"], q) for c in cohorts for q in c.get("participants", [])}  # one may be in several tracks
+    kept_people: dict[str, set[str]] = {}  # per track: one person may be in several tracks
+    for c in cohorts:
+        kept_people.setdefault(c["track"], set()).update(c.get("participants", []))
     plans = []
     for plan in scenario.get("action_plans", []):
         if plan["workplace"] not in kept_places:
             continue
         entries = []
+        stays = kept_people.get(plan["track"], set())
         for entry in plan.get("participants", []):
             if "id" in entry:
-                if (plan["track"], entry["id"]) in kept_people:
+                if entry["id"] in stays:
                     entries.append(entry)
                 continue
             ids = [f"{plan['id']}-{entry['team']}-{n}" for n in range(1, int(entry.get("count", 0)) + 1)]
-            if all((plan["track"], i) in kept_people for i in ids):
+            if all(i in stays for i in ids):
                 entries.append(entry)  # whole: stays counted
             else:  # in part: the people who stay, by name (their expanded ids)
                 entries.extend({"id": i, **{k: v for k, v in entry.items() if k != "count"}}
-                               for i in ids if (plan["track"], i) in kept_people)
+                               for i in ids if i in stays)
         if entries:
             plans.append({**plan, "participants": entries})
     out = {**scenario, "action_plans": plans,
@@ -182,10 +190,7 @@ def sampled(scenario: dict, reference: dict, share: float, seed: int, lean: bool
     out["name"] = f"{scenario.get('name', 'programme')} ({round(100 * share)} %, seed {seed})"
     ref_out = {**reference, "scenario": out["id"], "cohorts": cohorts, "sessions": sessions,
                "unscheduled": [u for u in reference.get("unscheduled", []) if u["cohort"] in cohort_ids]}
-    from scheduler.validate import validate
-
-    kpis = validate(out, ref_out, check_kpis=False).kpis
-    ref_out["kpis"], ref_out["objective"] = kpis, kpis["objective"]
+    _count_kpis(out, ref_out)
     return out, ref_out
 
 

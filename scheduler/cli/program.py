@@ -63,19 +63,26 @@ def _add_plugin_subcommands(sub) -> None:
 
 # Commands after which the process ends without tearing the interpreter down (`run`).
 QUICK_EXIT_COMMANDS = frozenset({"solve"})
-_quick_exit = False
 
 
 def main(argv: list[str] | None = None) -> int:
-    global _quick_exit
+    return _command(argv)[0]
+
+
+def _command(argv: list[str] | None) -> tuple[int, str | None]:
+    """Run the command `argv` names: (exit code, the command's name; None for a program an
+    installed package adds)."""
     argv = sys.argv[1:] if argv is None else argv
     programs = _plugins("modulplan.programs")
     if argv[:1] and argv[0] in programs:
-        return programs[argv[0]].load()(argv[1:])
+        return programs[argv[0]].load()(argv[1:]), None
     args = build_parser().parse_args(argv)
-    _quick_exit = args.command in QUICK_EXIT_COMMANDS
     logging.basicConfig(level=logging.INFO if args.verbose or getattr(args, "log", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    return _guarded(args), args.command
+
+
+def _guarded(args) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -99,8 +106,8 @@ def run() -> None:
     freeing its heap object by object: at national size that took 2.7 s (60 s limit) to 7 s
     (300 s), after the schedule was written, and counted against the time limit the user gave.
     (Tests call `main`, which returns.)"""
-    code = main()
-    if _quick_exit:
+    code, command = _command(None)
+    if command in QUICK_EXIT_COMMANDS:
         sys.stdout.flush()
         sys.stderr.flush()
         logging.shutdown()
