@@ -120,6 +120,26 @@ def test_the_search_moves_the_member_who_keeps_a_cohort_from_any_start_at_all():
     assert_valid(data, moved, best)
 
 
+def test_a_member_whose_only_cohorts_are_full_joins_one_that_splits_in_two():
+    # e1 (evening) keeps C-day from any start; the only cohort meeting in the evening, C-eve,
+    # is full, and any evening worker sent back would keep C-day from meeting again. So C-eve
+    # with e1 splits in two: e1 with one of them at C-eve's times, the other two anew.
+    data = day_and_evening([named("d1"), named("d2"), *(named(f"e{n}", "lag-2") for n in range(1, 5))],
+                           track={"min_group": 2, "max_group": 3})
+    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "e1"], "C-eve": ["e2", "e3", "e4"]})
+    placed = construct(problem)
+    assert len(placed) == 1  # C-day cannot meet
+
+    moved, after, _cost = move_member(problem, placed, "C-day")
+
+    assert moved.cohort_by_id["C-day"].participants == ("d1", "d2")
+    assert "e1" in moved.cohort_by_id["C-eve"].participants and moved.cohort_by_id["C-eve"].size == 2
+    assert sorted(c.id for c in moved.cohorts) == ["C-day", "C-eve", "C-eve-2"]  # the two kept their ids
+    assert sorted(p for c in moved.cohorts for p in c.participants) == ["d1", "d2", "e1", "e2", "e3", "e4"]
+    assert len(after) == len(moved.sessions) == 3
+    assert_valid(data, moved, after)
+
+
 def test_no_member_move_is_offered_when_nobody_blocks_the_cohort():
     data = scenario_factory(participants=[named(f"p{n}") for n in range(1, 7)], track={"min_group": 2, "max_group": 4},
                             workplaces=[workplace(teams=[team(headcount=20, min_staffing=2)])])

@@ -58,17 +58,25 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
     receivers = [c for c in problem.cohorts if c.track == a.track and c.id != a.id
                  and all(i in here.placed for i in problem.by_cohort[c.id])]
     rng = random.Random(seed)
-    best, best_key = None, base_key
+    best: tuple | None = None
+    best_key = base_key
     log.debug("member move for %s: members %s, %d receivers", cid, ranked, len(receivers))
     for pid in ranked:
         own_workplaces = {sc.action_plans[p].workplace for p in plans_of[pid]}
         fitting = [b for b in receivers
                    if track.mix_workplaces or set(b.workplaces) == own_workplaces]
         can_meet = _can_meet(problem, here.placed, a, pid, plans_of[pid], fitting)
-        for b in sorted(can_meet, key=lambda b: (b.size >= track.max_group, b.id))[:targets]:
+        choices = {b.id: _swap_choices(problem, a, b, pid, track, plans_of, rng) for b in can_meet}
+        # Cohorts with room first, then those with a member to send back whose plans leave the
+        # lighter cohort the longest window (a member is often moved for their short window:
+        # one of the same window back would change nothing).
+        for b in sorted(can_meet, key=lambda b: (b.size >= track.max_group,
+                                                 -_window_days(problem, [*a.participants, *choices[b.id][0]],
+                                                               pid, plans_of), b.id))[:targets]:
             if late():
                 return _finish(problem, placed, best)
-            for back in _swap_choices(a, b, track, rng):
+            placed_more = False
+            for back in choices[b.id]:
                 new_a = _cohort(problem, a.id, a.track, [x for x in a.participants if x != pid] + back,
                                 _plans(plans_of, [x for x in a.participants if x != pid] + back))
                 new_b = _cohort(problem, b.id, b.track, [x for x in b.participants if x not in back] + [pid],
@@ -80,8 +88,46 @@ def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str
                 if rows is not None and key < best_key:
                     best, best_key = ((a, b), (new_a, new_b), rows, key[1]), key
                 if rows is not None:
+                    placed_more = key[0] < base_key[0]
                     break  # the plain move (or the first swap that works) is enough for this pair
+            if not placed_more:
+                split = _split_receiver(problem, a, b, pid, track, plans_of)
+                if split is not None:
+                    new_a, new_b, new_c = split
+                    key, rows = _judge(problem, here, a, b, new_a, new_b, a_old, rng, us, new_c)
+                    log.debug("  %s -> %s split in two: %s vs %s", pid, b.id, key if rows else "no", base_key)
+                    if rows is not None and key < best_key:
+                        best, best_key = ((a, b), (new_a, new_b, new_c), rows, key[1]), key
     return _finish(problem, placed, best)
+
+
+def _split_receiver(problem: PlanningProblem, a: Cohort, b: Cohort, pid: str, track, plans_of: dict
+                    ) -> tuple[Cohort, Cohort, Cohort] | None:
+    """`pid` leaves `a` for the full cohort `b`, which splits in two: `pid` with the members of
+    `b` who share most with them (their plans, then their team) at `b`'s times, the rest as a
+    new cohort placed anew. Why: a member held back by a short window can often meet only
+    with the cohorts of their own window, and those may all be full (planted network XL: a
+    pool of 100 people of one window in eleven cohorts of 9, the hundredth in a cohort of a
+    longer window that her window closed; swapping one back closed it again). None when the
+    sizes do not allow two cohorts."""
+    if a.size - 1 < track.min_group or b.size + 1 < 2 * track.min_group:
+        return None
+    team = problem.scenario.participants[pid].team
+    ranked = sorted(b.participants, key=lambda q: (not set(plans_of[q]) & set(plans_of[pid]),
+                                                   problem.scenario.participants[q].team != team, q))
+    with_pid = (b.size + 2) // 2 - 1
+    stay, go = [pid, *ranked[:with_pid]], ranked[with_pid:]
+    rest = [x for x in a.participants if x != pid]
+    taken = {c.id for c in problem.cohorts}
+    n = 2
+    while f"{b.id}-{n}" in taken:
+        n += 1
+    new_a = _cohort(problem, a.id, a.track, rest, _plans(plans_of, rest))
+    new_b = _cohort(problem, b.id, b.track, stay, _plans(plans_of, stay))
+    new_c = _cohort(problem, f"{b.id}-{n}", b.track, go, _plans(plans_of, go))
+    if sizes_break(problem, [a, b], [new_a, new_b, new_c]):
+        return None
+    return new_a, new_b, new_c
 
 
 def _can_meet(problem: PlanningProblem, placed: dict[int, Placement], a: Cohort, pid: str, plans: list[str],
@@ -271,13 +317,25 @@ def _plans(plans_of: dict[str, list[str]], ids: list[str]) -> list[str]:
     return sorted({p for pid in ids for p in plans_of[pid]})
 
 
-def _swap_choices(a: Cohort, b: Cohort, track, rng: random.Random) -> list[list[str]]:
+def _swap_choices(problem: PlanningProblem, a: Cohort, b: Cohort, pid: str, track, plans_of: dict,
+                  rng: random.Random) -> list[list[str]]:
     """Who goes back from `b` to `a` with `pid` moving: nobody when both stay within the group
-    sizes, else a few of `b`'s members in turn (a swap)."""
+    sizes, else a few of `b`'s members in turn (a swap), those whose plans leave `a` the
+    longest shared window first (ties in random order)."""
     plain = a.size - 1 >= track.min_group and b.size + 1 <= track.max_group
     if plain:
         return [[]]
-    return [[q] for q in rng.sample(b.participants, min(SWAPS_TRIED, b.size))]
+    ranked = sorted(b.participants, key=lambda q: (-_window_days(problem, [*a.participants, q], pid, plans_of),
+                                                   rng.random()))
+    return [[q] for q in ranked[:SWAPS_TRIED]]
+
+
+def _window_days(problem: PlanningProblem, members: list[str], leaving: str, plans_of: dict) -> int:
+    """Days of the window the plans of `members` but `leaving` share (negative: none)."""
+    plans = [problem.scenario.action_plans[p] for p in _plans(plans_of, [m for m in members if m != leaving])]
+    if not plans:
+        return 0
+    return (min(p.deadline for p in plans) - max(p.earliest for p in plans)).days + 1
 
 
 def _blocking_members(problem: PlanningProblem, book: Bookings, a: Cohort, plans_of, gap: int) -> list[str]:
@@ -310,15 +368,16 @@ def _blocking_members(problem: PlanningProblem, book: Bookings, a: Cohort, plans
 
 
 def _judge(problem: PlanningProblem, here: Schedule, a: Cohort, b: Cohort, new_a: Cohort, new_b: Cohort,
-           a_old: dict[int, Placement], rng: random.Random, us: float):
+           a_old: dict[int, Placement], rng: random.Random, us: float, new_c: Cohort | None = None):
     """The schedule's (unscheduled, cost) with `new_b` at `b`'s times and `new_a` placed: its
     sessions kept where `a`'s were placed and the rest placed after them, or all placed anew,
     whichever places more (then costs less); `here` holds everything but `a`. With the rows
-    of both cohorts, or None when `new_b` cannot meet where `b` meets. `here` is left as it was."""
+    of both cohorts, or None when `new_b` cannot meet where `b` meets. `new_c` (the other
+    half of a split `b`) is placed anew after `new_a`. `here` is left as it was."""
     b_old = {i: here.remove(i) for i in problem.by_cohort[b.id]}
     others_missing = len(problem.sessions) - len(problem.by_cohort[a.id]) - len(b_old) - len(here.placed)
     others_cost = here.cost - (len(problem.by_cohort[a.id]) + len(b_old)) * us
-    sub = PlanningProblem(problem.scenario, cohorts=[new_a, new_b], reuse=problem)
+    sub = PlanningProblem(problem.scenario, cohorts=[new_a, new_b, *([new_c] if new_c else [])], reuse=problem)
     book = here.book
     book.p = sub
     kept_b: list[Placement] = []
@@ -334,6 +393,8 @@ def _judge(problem: PlanningProblem, here: Schedule, a: Cohort, b: Cohort, new_a
         best_key, best_rows = (len(problem.sessions) + 1, 0.0), None
         for keep in (True, False):
             got = _place_lighter(problem, sub, book, ledger, new_a, a_old if keep else {}, rng)
+            if got is not None and new_c is not None:  # the other half around them (they are booked)
+                got.update(_place_lighter(problem, sub, book, ledger, new_c, {}, rng) or {})
             if got is not None:
                 key = (others_missing + len(sub.sessions) - len(kept_b) - len(got), others_cost + ledger.total)
                 if key < best_key:
@@ -362,7 +423,7 @@ def _place_lighter(problem: PlanningProblem, sub: PlanningProblem, book: Booking
     got: dict[int, Placement] = {}
     prev = None
     trainers: dict[str, str] = {}
-    for q, i_old in enumerate(problem.by_cohort[new_a.id]):
+    for q, i_old in enumerate(problem.by_cohort.get(new_a.id, ())):
         if i_old not in a_old:
             break
         pl = _same_place(problem, sub, book, idxs[q], a_old[i_old])
@@ -413,7 +474,7 @@ def _finish(problem: PlanningProblem, placed: dict[int, Placement], best):
     if best is None:
         return None
     old, new, rows, cost = best
-    cohorts = _replace(_replace(problem.cohorts, [old[0]], [new[0]]), [old[1]], [new[1]])
+    cohorts = _replace(_replace(problem.cohorts, [old[0]], [new[0]]), [old[1]], list(new[1:]))
     trial = PlanningProblem(problem.scenario, cohorts=cohorts, unassigned=problem.unassigned, reuse=problem)
     fresh = {c.id for c in new}
     out = {i: pl for i, pl in carry_over(problem, trial, placed).items() if trial.sessions[i].key.cohort not in fresh}
