@@ -7,10 +7,11 @@ starts for the cohort's first missing session, in the schedule as it stands) and
 to another cohort of the track that can take them where it already meets: the receiving
 cohort keeps its times, trainers and rooms; the lighter cohort is placed again. When the
 receiving cohort is full, one of its members who can meet at the lighter cohort's times is
-swapped back. Both cohorts keep their ids (calendar UIDs follow the cohort, and only these
-two cohorts' members change).
+swapped back, or, when no swap places more, the full cohort splits in two around the newcomer
+(the other half is a new cohort, placed anew). The cohorts keep their ids (calendar UIDs follow
+the cohort, and only these cohorts' members change).
 
-Cheap at any size: only the two cohorts get a problem of their own while a move is judged.
+Cheap at any size: only the cohorts moved get a problem of their own while a move is judged.
 """
 
 from __future__ import annotations
