@@ -37,9 +37,9 @@ REPLACED_TRIED = 4  # cohorts tried, placed anew, for a member no cohort can tak
 
 def move_member(problem: PlanningProblem, placed: dict[int, Placement], cid: str, *, seed: int = 0,
                 members: int = 4, targets: int = 8, deadline: float | None = None):
-    """Move one member of cohort `cid` (or swap one with a member of another cohort) so that
-    more sessions get placed, or as many at a lower cost. Returns (problem, placements,
-    cost) of the best move found, or None."""
+    """Move one member of cohort `cid` (or swap one with a member of another cohort, or move
+    one into a full cohort that splits in two) so that more sessions get placed, or as many
+    at a lower cost. Returns (problem, placements, cost) of the best move found, or None."""
     sc = problem.scenario
     a = problem.cohort_by_id[cid]
     track = sc.tracks[a.track]
