@@ -211,16 +211,11 @@ def _by_common_window(problem: PlanningProblem, cohorts: list[Cohort], plans: li
     """The cohorts whose window, shared with the person's plans, leaves room for the whole
     track, the longest shared window first."""
     sc = problem.scenario
-
-    def days_of(plan_ids) -> int:
-        ps = [sc.action_plans[p] for p in plan_ids]
-        return (min(p.deadline for p in ps) - max(p.earliest for p in ps)).days + 1
-
-    own = days_of(plans) if plans else None
+    own = _shared_days(problem, plans) if plans else None
     out = []
     for c in cohorts:
-        days = days_of({*c.plans, *plans})
-        if days >= span_to_share(sc, sc.tracks[c.track], days_of(c.plans), *([own] if own else [])):
+        days = _shared_days(problem, {*c.plans, *plans})
+        if days >= span_to_share(sc, sc.tracks[c.track], _shared_days(problem, c.plans), *([own] if own else [])):
             out.append((-days, c.size, c.id, c))
     return [c for *_, c in sorted(out)]
 
@@ -333,10 +328,14 @@ def _swap_choices(problem: PlanningProblem, a: Cohort, b: Cohort, pid: str, trac
 
 def _window_days(problem: PlanningProblem, members: list[str], leaving: str, plans_of: dict) -> int:
     """Days of the window the plans of `members` but `leaving` share (negative: none)."""
-    plans = [problem.scenario.action_plans[p] for p in _plans(plans_of, [m for m in members if m != leaving])]
-    if not plans:
-        return 0
-    return (min(p.deadline for p in plans) - max(p.earliest for p in plans)).days + 1
+    plans = _plans(plans_of, [m for m in members if m != leaving])
+    return _shared_days(problem, plans) if plans else 0
+
+
+def _shared_days(problem: PlanningProblem, plan_ids) -> int:
+    """Days of the window the plans `plan_ids` share (negative: none)."""
+    ps = [problem.scenario.action_plans[p] for p in plan_ids]
+    return (min(p.deadline for p in ps) - max(p.earliest for p in ps)).days + 1
 
 
 def _blocking_members(problem: PlanningProblem, book: Bookings, a: Cohort, plans_of, gap: int) -> list[str]:
