@@ -16,7 +16,7 @@ from scheduler.search.cohort_moves import _cohort, merge, merge_candidates, regr
 from scheduler.search.construct import construct
 from scheduler.search.engine import _dissolve_sweep, _merge_sweep, improve
 from scheduler.search.member_moves import dissolve, move_member
-from scheduler.search.reseat import reseat_sweep
+from scheduler.search.reseat import reseat_sweep, thin_out_sweep
 from scheduler.search.ruin_recreate import Schedule
 from scheduler.solve.result import build_schedule
 from scheduler.validate import format_report, validate
@@ -32,15 +32,15 @@ def problem_with_cohorts(data: dict, groups: dict[str, list[str]]) -> PlanningPr
     return PlanningProblem(scenario, cohorts=cohorts, reuse=first)
 
 
-def day_and_evening(participants: list[dict], **overrides) -> dict:
-    """One workplace with a day team (lag-1, 07-16) and an evening team (lag-2, 15-23), start
-    times 08:00 (day shift) and 17:00 (evening shift)."""
+def day_and_evening(participants: list[dict], headcount: int = 20, **overrides) -> dict:
+    """One workplace with a day team (lag-1, 07-16) and an evening team (lag-2, 15-23), each of
+    `headcount` with 2 needed at work, start times 08:00 (day shift) and 17:00 (evening shift)."""
     return scenario_factory(
         start_times=["08:00", "17:00"],
         shift_types=[shift_type("D", "07:00", "16:00"), shift_type("E", "15:00", "23:00")],
         shift_patterns=[pattern("dag", ["D"] * 5 + ["-", "-"]), pattern("kvall", ["E"] * 5 + ["-", "-"])],
-        workplaces=[workplace(teams=[team("lag-1", headcount=20, min_staffing=2),
-                                     team("lag-2", pattern="kvall", headcount=20, min_staffing=2)])],
+        workplaces=[workplace(teams=[team("lag-1", headcount=headcount, min_staffing=2),
+                                     team("lag-2", pattern="kvall", headcount=headcount, min_staffing=2)])],
         participants=participants, **overrides)
 
 
@@ -176,6 +176,40 @@ def test_nobody_is_reseated_when_every_participant_already_trains_on_shift():
     problem = problem_with_cohorts(data, {"C-a": ["p1", "p2", "p3"], "C-b": ["p4", "p5", "p6"]})
     placed = construct(problem)
     assert reseat_sweep(problem, placed, time.monotonic() + 5) is None
+
+
+def test_cohorts_over_a_teams_slack_trade_members_so_that_both_meet_on_shift():
+    # Each team can spare two people at a time. Three day workers in one cohort can never
+    # meet in the day shift, three evening workers never in the evening: all six pay overtime.
+    # A day worker and an evening worker trade places: each cohort meets on its majority's
+    # shift, four of the six train on shift (4 x 200 less for a one-hour session).
+    data = day_and_evening(
+        [named("d1"), named("d2"), named("d3"), named("e1", "lag-2"), named("e2", "lag-2"), named("e3", "lag-2")],
+        allow_off_shift=True,
+        track={"min_group": 3, "max_group": 3},
+        headcount=4,
+    )
+    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2", "d3"], "C-eve": ["e1", "e2", "e3"]})
+    placed = construct(problem)
+    assert len(placed) == 2
+    before = Schedule(problem, placed).cost
+    assert reseat_sweep(problem, placed, time.monotonic() + 5) is None  # one person at a time gains nothing
+
+    moved, after, cost = thin_out_sweep(problem, placed, time.monotonic() + 5, random.Random(0))
+
+    assert sorted(moved.cohort_by_id) == ["C-day", "C-eve"]  # both keep their ids
+    assert all(n <= 2 for c in moved.cohorts for _team, n in c.team_counts)
+    assert len(after) == len(moved.sessions) == 2
+    assert cost == before - 4 * 200
+    assert_valid(data, moved, after)
+
+
+def test_no_cohort_is_thinned_when_every_team_is_within_its_slack():
+    data = day_and_evening([named("d1"), named("d2"), named("e1", "lag-2"), named("e2", "lag-2")],
+                           allow_off_shift=True, track={"min_group": 2, "max_group": 2}, headcount=4)
+    problem = problem_with_cohorts(data, {"C-day": ["d1", "d2"], "C-eve": ["e1", "e2"]})
+    placed = construct(problem)
+    assert thin_out_sweep(problem, placed, time.monotonic() + 5, random.Random(0)) is None
 
 
 def test_a_cohort_that_cannot_meet_is_split_by_itself_leaving_the_others_as_they_are():

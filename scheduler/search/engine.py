@@ -37,7 +37,7 @@ from scheduler.search.regions import (
     unassigned_from_json,
     unassigned_to_json,
 )
-from scheduler.search.reseat import reseat_sweep
+from scheduler.search.reseat import reseat_sweep, thin_out_sweep
 from scheduler.search.ruin_recreate import RuinRecreate, forget_built_schedule, sessions_without_start
 
 log = logging.getLogger("modulplan.search")
@@ -101,6 +101,7 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
     tried: set[str] = set()
     ever_tried: set[str] = set()  # cohorts a cohort move has been tried for (`tried` is reset)
     merges_tried: set[tuple] = set()  # pairs of cohorts (by members) merged in vain
+    trades_tried: set[tuple] = set()  # thinning trades (by the new groups) that did not fit
     retries = 0
     # Sessions missing from the start are the first target: a short first phase, then the
     # cohort moves (when time is short, a full phase could leave none for them).
@@ -167,15 +168,26 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                 log.info("%d pairs of cohorts merged, each placed anew: %.0f -> %.0f", merged, rr.best_cost, cost)
                 rr = _carry_on(rr, problem, best, seed)
                 continue
-            got = None if rr.region is not None else reseat_sweep(  # reseating looks at every cohort of a track
-                problem, rr.best, min(deadline - margin, time.monotonic() + 0.15 * phase))
-            if got is not None:
-                before = rr.best_cost
-                problem, best, cost = got
-                stats["reseats"] = stats.get("reseats", 0) + 1
-                log.info("participants reseated where they train on shift: %.0f -> %.0f", before, cost)
-                rr = _carry_on(rr, problem, best, seed)
-                continue
+            if rr.region is None:  # reseating and thinning look at every cohort of a track
+                before, changed = rr.best_cost, False
+                got = reseat_sweep(problem, best, min(deadline - margin, time.monotonic() + 0.15 * phase))
+                if got is not None:
+                    problem, best, cost = got
+                    stats["reseats"] = stats.get("reseats", 0) + 1
+                    log.info("participants reseated where they train on shift: %.0f -> %.0f", before, cost)
+                    before, changed = cost, True
+                # After the reseats (which keep times): a cohort over a team's slack thinned out and
+                # placed anew, the two moves do not stand in each other's way.
+                got = thin_out_sweep(problem, best, min(deadline - margin, time.monotonic() + 0.1 * phase), rr.rng,
+                                     trades_tried)
+                if got is not None:
+                    problem, best, cost = got
+                    stats["thinned"] = stats.get("thinned", 0) + 1
+                    log.info("a cohort over a team's slack thinned out to meet on shift: %.0f -> %.0f", before, cost)
+                    changed = True
+                if changed:
+                    rr = _carry_on(rr, problem, best, seed)
+                    continue
         # Cohorts left incomplete: moves one after another for up to a third of a phase (at
         # national size hundreds wait, and each move that places one is worth a whole
         # neighbourhood step); for cost, at most three tries and the first gain.
@@ -435,7 +447,7 @@ def _misses_placeable(problem: PlanningProblem, placed: dict[int, Placement]) ->
 
 
 SUMMED = ("search_steps", "search_accepted", "search_improved", "cohort_moves", "cohorts_dissolved", "cohorts_merged",
-          "member_moves", "reseats", "best_search")
+          "member_moves", "reseats", "thinned", "best_search")
 MAX_ROUNDS = 8
 ROUND_SECONDS = 10.0  # rounds last at least this long (each starts searches anew: they need time to pay)
 

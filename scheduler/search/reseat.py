@@ -13,13 +13,23 @@ different cohorts are made in one sweep and the schedule is then checked whole.
 
 from __future__ import annotations
 
+import random
 import time
+from collections import Counter
 
 from scheduler.prepare.cohorts import Cohort
 from scheduler.prepare.problem import Placement, PlanningProblem
-from scheduler.search.cohort_moves import _cohort, sizes_break
+from scheduler.search.cohort_moves import _cohort, carry_over, sizes_break
 from scheduler.search.ledger import Ledger
-from scheduler.search.member_moves import _can_meet, _plans, _plans_by_person, _same_place, with_changed_cohorts
+from scheduler.search.member_moves import (
+    _can_meet,
+    _plans,
+    _plans_by_person,
+    _same_place,
+    _shared_days,
+    with_changed_cohorts,
+)
+from scheduler.search.recreate import Recreator
 from scheduler.search.ruin_recreate import Schedule, schedule_to_change
 
 RECEIVERS_JUDGED = 3  # per person: the cohorts with the most of their sessions on the person's shifts
@@ -149,4 +159,143 @@ def _try(problem: PlanningProblem, here: Schedule, a: Cohort, b: Cohort, pid: st
     return None
 
 
-__all__ = ["reseat_sweep"]
+# -- thinning: a team's members beyond its slack sit elsewhere, and the cohort meets on shift --
+THINNING_TRIES = 3  # recreates of the two cohorts compared per move
+THINNING_RECEIVERS = 3  # cohorts tried per cohort over a team's slack
+
+
+def thin_out_sweep(problem: PlanningProblem, placed: dict[int, Placement], until: float, rng: random.Random,
+                   tried: set | None = None):
+    """A cohort holding more members of one team than the team can spare at once (its
+    staffing slack) can never meet while that team is at work: all of them train off shift,
+    at overtime, even where their plans allow both. The members beyond the slack (of those
+    whose plans allow both) move to another cohort of the track with room for them under
+    the slack, which sends back members of other teams where the group sizes need it; both
+    cohorts are then placed anew (the thinned one may now meet on shift). Kept when the
+    whole schedule costs less.
+
+    Reseating one person at a time cannot find this: while the team is still over its slack
+    the cohort's times stay off shift, so no single move pays. Returns (problem, placements,
+    cost) for the first move that pays, else None. `tried`: the trades that did not fit
+    (by their two new groups), not tried again (the sweep runs in every phase of the search)."""
+    if len(placed) < len(problem.sessions):
+        return None
+    tried = set() if tried is None else tried
+    base = None
+    plans_by_track: dict[str, dict[str, list[str]]] = {}
+    for a, team, excess in _over_team_slack(problem, placed):
+        plans_of = plans_by_track.setdefault(a.track, _plans_by_person(problem, a.track))
+        for b, new_a, new_b in _rebalances(problem, a, team, excess, plans_of, rng):
+            if time.monotonic() >= until:
+                return None
+            key = (frozenset(new_a), frozenset(new_b))
+            if key in tried:
+                continue
+            got = _placed_anew(problem, placed, {a.id: new_a, b.id: new_b}, plans_of, rng)
+            if got is None:
+                tried.add(key)
+                continue
+            if base is None:
+                base = schedule_to_change(problem, placed).cost
+            if got[2] < base - 1e-6:
+                return got
+    return None
+
+
+def _over_team_slack(problem: PlanningProblem, placed: dict[int, Placement]) -> list[tuple[Cohort, tuple, int]]:
+    """(cohort, team, members beyond the team's slack) for every cohort with more of a team
+    than it can spare (a slack of at least 1), the most member-hours first."""
+    sc = problem.scenario
+    out = []
+    for c in problem.cohorts:
+        minutes = sum(problem.sessions[i].duration for i in problem.by_cohort[c.id] if i in placed)
+        for team, n in c.team_counts:
+            slack = sc.teams[team].staffing_slack
+            if 0 < slack < n:
+                out.append((-n * minutes, c.id, c, team, n - slack))
+    out.sort(key=lambda x: x[:2])
+    return [(c, team, excess) for _, _, c, team, excess in out]
+
+
+def _rebalances(problem: PlanningProblem, a: Cohort, team, excess: int, plans_of: dict[str, list[str]],
+                rng: random.Random) -> list[tuple[Cohort, list[str], list[str]]]:
+    """Ways to bring cohort `a` within `team`'s slack: (receiving cohort, a's members, its
+    members), the receivers whose plans share the longest window with the members they gain
+    first. `excess` of a's members of the team whose plans allow both on and off shift move;
+    members of other teams come back where the group sizes need it."""
+    sc = problem.scenario
+    track = sc.tracks[a.track]
+    slack = sc.teams[team].staffing_slack
+
+    def flexible(pid: str) -> bool:
+        return bool(plans_of[pid]) and all(sc.action_plans[p].allow_on_shift and sc.action_plans[p].allow_off_shift
+                                           for p in plans_of[pid])
+
+    ours = [pid for pid in a.participants if sc.participants[pid].team == team and flexible(pid)]
+    if len(ours) < excess:
+        return []
+    options = []
+    for b in problem.cohorts:
+        if b.track != a.track or b.id == a.id or dict(b.team_counts).get(team, 0) + excess > slack:
+            continue
+        if not track.mix_workplaces and set(b.workplaces) != set(a.workplaces):
+            continue
+        movers = sorted(ours, key=lambda pid: (-_shared_days(problem, _plans(plans_of, [*b.participants, pid])),
+                                               rng.random()))[:excess]
+        back = max(0, track.min_group - (a.size - excess), b.size + excess - track.max_group)
+        kept_a = [pid for pid in a.participants if pid not in movers]
+        counts = Counter(sc.participants[pid].team for pid in kept_a)
+        returning: list[str] = []
+        for pid in sorted((x for x in b.participants if sc.participants[x].team != team),
+                          key=lambda x: (-_shared_days(problem, _plans(plans_of, [*kept_a, x])), rng.random())):
+            if len(returning) == back:
+                break
+            t = sc.participants[pid].team
+            if counts[t] + 1 <= sc.teams[t].staffing_slack:
+                returning.append(pid)
+                counts[t] += 1
+        if len(returning) < back:
+            continue
+        new_a = kept_a + returning
+        new_b = [pid for pid in b.participants if pid not in returning] + movers
+        window = min(_shared_days(problem, _plans(plans_of, new_a)), _shared_days(problem, _plans(plans_of, new_b)))
+        if window > 0:
+            options.append((-window, b.id, b, new_a, new_b))
+    options.sort(key=lambda x: x[:2])
+    return [(b, new_a, new_b) for _, _, b, new_a, new_b in options[:THINNING_RECEIVERS]]
+
+
+def _placed_anew(problem: PlanningProblem, placed: dict[int, Placement], members: dict[str, list[str]],
+                 plans_of: dict[str, list[str]], rng: random.Random):
+    """The schedule with the cohorts of `members` (id -> their new members; ids kept) placed
+    anew around all the others (the cheapest of a few recreates, in random order):
+    (problem, placements, cost), or None when they do not fit."""
+    sc = problem.scenario
+    new = {cid: _cohort(problem, cid, problem.cohort_by_id[cid].track, ids, _plans(plans_of, ids))
+           for cid, ids in members.items()}
+    if sizes_break(problem, [problem.cohort_by_id[cid] for cid in new], list(new.values())):
+        return None
+    trial = PlanningProblem(sc, cohorts=[new.get(c.id, c) for c in problem.cohorts], unassigned=problem.unassigned,
+                            reuse=problem)
+    state = Schedule(trial, {i: pl for i, pl in carry_over(problem, trial, placed).items()
+                             if trial.sessions[i].key.cohort not in new})
+    best: tuple[float, dict[int, Placement]] | None = None
+    order = sorted(new)
+    for _ in range(THINNING_TRIES):
+        rng.shuffle(order)
+        recreator = Recreator(trial, state.book, state.ledger, rng)
+        got: dict[int, Placement] = {}
+        for cid in order:
+            got.update(recreator.place(trial.by_cohort[cid], None, {}))
+        for pl in got.values():
+            state.placed_here(pl)
+        if len(got) == sum(len(trial.by_cohort[cid]) for cid in new) and (best is None or state.cost < best[0]):
+            best = (state.cost, dict(state.placed))
+        for i in list(got):
+            state.remove(i)
+    if best is None:
+        return None
+    return trial, best[1], best[0]
+
+
+__all__ = ["reseat_sweep", "thin_out_sweep"]
