@@ -256,6 +256,28 @@ def test_the_engine_counts_the_hand_checked_solution_as_the_evaluator(toy):
     assert ledger.total == 18
 
 
+def test_what_adding_a_lecture_would_cost_is_what_adding_it_costs(toy):
+    """`add_delta` (the room's part and the period's apart, the period's remembered until the
+    next change) against the change itself, for every placement of the hand-checked
+    timetable, in every room, taken out of the rest."""
+    from benchmarks.itc2007_adapter.engine_input import ItcCosts, planning_problem
+    from scheduler.search.construct import Placement
+
+    problem = planning_problem(toy)
+    placed = list(_placements(toy, problem, parse_solution(HAND_CHECKED)).values())
+    costs = ItcCosts(toy, problem)
+    for pl in placed:
+        costs.change(pl, +1)
+    for pl in placed:
+        costs.change(pl, -1)
+        for room in [r.id for r in toy.rooms]:
+            moved = Placement(pl.session, pl.candidate, pl.trainer, room, pl.interpreters)
+            predicted = costs.add_delta(moved)
+            assert costs.change(moved, +1) == predicted
+            costs.change(moved, -1)
+        costs.change(pl, +1)
+
+
 def test_the_products_search_finds_the_toy_optimum(toy):
     result = solve(toy, SolveParams(time_limit=4, workers=1))
     ev = evaluate(toy, result.lectures)

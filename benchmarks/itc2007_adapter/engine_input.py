@@ -189,6 +189,7 @@ class ItcCosts:
         self.days = [Counter() for _ in courses]
         self.rooms = [Counter() for _ in courses]
         self.capacity_excess = 0  # students beyond their rooms' capacity, over all lectures placed
+        self._at_period: dict[tuple[int, int], float] = {}  # (course, period) -> its part of add_delta, until a change
 
     def _isolated_around(self, q: int, p: int) -> int:
         """Isolated lectures of curriculum q in periods p-1, p, p+1 (same day)."""
@@ -231,11 +232,36 @@ class ItcCosts:
         return delta
 
     def change(self, pl: Placement, sign: int) -> float:
+        self._at_period.clear()
         return self._apply(pl, sign)
 
     def add_delta(self, pl: Placement) -> float:
-        delta = self._apply(pl, +1)
-        self._apply(pl, -1)
+        """The room's part (capacity, stability) and the period's (working days, compactness)
+        apart: the search compares every free room at a few starts between two changes, and
+        the period's part is the same for all rooms of a start."""
+        c = self.where.course_of[pl.session]
+        p = self.where.period(pl)
+        part = self._at_period.get((c, p))
+        if part is None:
+            part = self._at_period[c, p] = self._period_delta(c, p)
+        if pl.room is None:
+            return part
+        rooms = self.rooms[c]
+        return (part + ROOM_CAPACITY * max(0, self.students[c] - self.capacity[pl.room])
+                + ROOM_STABILITY * (1 if rooms and pl.room not in rooms else 0))
+
+    def _period_delta(self, c: int, p: int) -> float:
+        """What one more lecture of course c in period p adds to working days and compactness."""
+        days = self.days[c]
+        day = p // self.ppd
+        before = max(0, self.min_days[c] - len(days)) if days else 0
+        after = max(0, self.min_days[c] - len(days) - (0 if day in days else 1))
+        delta = MIN_WORKING_DAYS * (after - before)
+        for q in self.curricula_of[c]:
+            was = self._isolated_around(q, p)
+            self.occupied[q][p] += 1
+            delta += CURRICULUM_COMPACTNESS * (self._isolated_around(q, p) - was)
+            self.occupied[q][p] -= 1
         return delta
 
     def totals(self) -> dict[str, int]:
