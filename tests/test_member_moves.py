@@ -195,7 +195,7 @@ def test_cohorts_over_a_teams_slack_trade_members_so_that_both_meet_on_shift():
     before = Schedule(problem, placed).cost
     assert reseat_sweep(problem, placed, time.monotonic() + 5) is None  # one person at a time gains nothing
 
-    moved, after, cost = thin_out_sweep(problem, placed, time.monotonic() + 5, random.Random(0))
+    moved, after, cost = thin_out_sweep(problem, placed, before, time.monotonic() + 5, random.Random(0))
 
     assert sorted(moved.cohort_by_id) == ["C-day", "C-eve"]  # both keep their ids
     assert all(n <= 2 for c in moved.cohorts for _team, n in c.team_counts)
@@ -209,7 +209,8 @@ def test_no_cohort_is_thinned_when_every_team_is_within_its_slack():
                            allow_off_shift=True, track={"min_group": 2, "max_group": 2}, headcount=4)
     problem = problem_with_cohorts(data, {"C-day": ["d1", "d2"], "C-eve": ["e1", "e2"]})
     placed = construct(problem)
-    assert thin_out_sweep(problem, placed, time.monotonic() + 5, random.Random(0)) is None
+    assert thin_out_sweep(problem, placed, Schedule(problem, placed).cost, time.monotonic() + 5,
+                          random.Random(0)) is None
 
 
 def test_a_cohort_that_cannot_meet_is_split_by_itself_leaving_the_others_as_they_are():

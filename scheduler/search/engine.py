@@ -178,8 +178,8 @@ def improve(problem: PlanningProblem, placed: dict[int, Placement], *, deadline:
                     before, changed = cost, True
                 # After the reseats (which keep times): a cohort over a team's slack thinned out and
                 # placed anew, the two moves do not stand in each other's way.
-                got = thin_out_sweep(problem, best, min(deadline - margin, time.monotonic() + 0.1 * phase), rr.rng,
-                                     trades_tried)
+                got = thin_out_sweep(problem, best, before, min(deadline - margin, time.monotonic() + 0.1 * phase),
+                                     rr.rng, trades_tried)
                 if got is not None:
                     problem, best, cost = got
                     stats["thinned"] = stats.get("thinned", 0) + 1

@@ -92,12 +92,17 @@ def _off_shift_people(problem: PlanningProblem, placed: dict[int, Placement]) ->
             continue
         for pid in c.participants:
             mine = [p for p in plans if pid in p.participants]
-            if mine and all(p.allow_on_shift and p.allow_off_shift for p in mine):
+            if _either_way(mine):
                 off = _off_minutes(problem, placed, pid, c)
                 if off:
                     out.append((pid, off))
     out.sort(key=lambda x: (-x[1], x[0]))
     return out
+
+
+def _either_way(plans) -> bool:
+    """Whether the plans (at least one) all allow training both on and off shift."""
+    return bool(plans) and all(p.allow_on_shift and p.allow_off_shift for p in plans)
 
 
 def _off_minutes(problem: PlanningProblem, placed: dict[int, Placement], pid: str, cohort: Cohort) -> int:
@@ -167,8 +172,8 @@ THINNING_RECEIVERS = 3  # cohorts tried per cohort over a team's slack
 THINNING_LIMIT = 4_000
 
 
-def thin_out_sweep(problem: PlanningProblem, placed: dict[int, Placement], until: float, rng: random.Random,
-                   tried: set | None = None):
+def thin_out_sweep(problem: PlanningProblem, placed: dict[int, Placement], cost: float, until: float,
+                   rng: random.Random, tried: set | None = None):
     """A cohort holding more members of one team than the team can spare at once (its
     staffing slack) can never meet while that team is at work: all of them train off shift,
     at overtime, even where their plans allow both. The members beyond the slack (of those
@@ -179,12 +184,11 @@ def thin_out_sweep(problem: PlanningProblem, placed: dict[int, Placement], until
 
     Reseating one person at a time cannot find this: while the team is still over its slack
     the cohort's times stay off shift, so no single move pays. Returns (problem, placements,
-    cost) for the first move that pays, else None. `tried`: the trades that did not fit
+    cost) for the first move that pays, else None. `cost`: what `placed` costs now. `tried`: the trades that did not fit
     (by their two new groups), not tried again (the sweep runs in every phase of the search)."""
     if len(placed) < len(problem.sessions) or len(problem.sessions) > THINNING_LIMIT:
         return None
     tried = set() if tried is None else tried
-    base = None
     plans_by_track: dict[str, dict[str, list[str]]] = {}
     for a, team, excess in _over_team_slack(problem, placed):
         plans_of = plans_by_track.setdefault(a.track, _plans_by_person(problem, a.track))
@@ -198,9 +202,7 @@ def thin_out_sweep(problem: PlanningProblem, placed: dict[int, Placement], until
             if got is None:
                 tried.add(key)
                 continue
-            if base is None:
-                base = schedule_to_change(problem, placed).cost
-            if got[2] < base - 1e-6:
+            if got[2] < cost - 1e-6:
                 return got
     return None
 
@@ -211,11 +213,10 @@ def _over_team_slack(problem: PlanningProblem, placed: dict[int, Placement]) -> 
     sc = problem.scenario
     out = []
     for c in problem.cohorts:
-        minutes = sum(problem.sessions[i].duration for i in problem.by_cohort[c.id] if i in placed)
-        for team, n in c.team_counts:
-            slack = sc.teams[team].staffing_slack
-            if 0 < slack < n:
-                out.append((-n * minutes, c.id, c, team, n - slack))
+        over = [(team, n, n - slack) for team, n in c.team_counts if 0 < (slack := sc.teams[team].staffing_slack) < n]
+        if over:
+            minutes = sum(problem.sessions[i].duration for i in problem.by_cohort[c.id] if i in placed)
+            out += [(-n * minutes, c.id, c, team, excess) for team, n, excess in over]
     out.sort(key=lambda x: x[:2])
     return [(c, team, excess) for _, _, c, team, excess in out]
 
@@ -230,11 +231,8 @@ def _rebalances(problem: PlanningProblem, a: Cohort, team, excess: int, plans_of
     track = sc.tracks[a.track]
     slack = sc.teams[team].staffing_slack
 
-    def flexible(pid: str) -> bool:
-        return bool(plans_of[pid]) and all(sc.action_plans[p].allow_on_shift and sc.action_plans[p].allow_off_shift
-                                           for p in plans_of[pid])
-
-    ours = [pid for pid in a.participants if sc.participants[pid].team == team and flexible(pid)]
+    ours = [pid for pid in a.participants if sc.participants[pid].team == team
+            and _either_way([sc.action_plans[p] for p in plans_of[pid]])]
     if len(ours) < excess:
         return []
     options = []
