@@ -22,12 +22,13 @@ class GroupRepair:
     groups looks at teams and languages only; in a mixed-workplace pool the members' windows,
     sites and rooms differ, and a cohort that breaks one of these can never be scheduled.
     Among groupings that keep all of them, fewer interpreters needed per cohort (they are
-    scarce: `need_of` gives each member's, see `interpreter_needs`) and roomier windows
-    are preferred."""
+    scarce: `need_of` gives each member's, see `interpreter_needs`; a need weighs more in a
+    cohort whose window barely holds the track, `tightness`) and roomier windows are preferred."""
 
     HARD = 1000.0
     MAX_EVALUATIONS = 4000
     GATHER_TRIES = 8  # places tried per speaker when gathering (a national programme has hundreds of pools)
+    TIGHT_DAYS = 30  # days to spare in a cohort's window below which its interpreter needs weigh more
 
     def __init__(self, shaper, track, members, plans_of, team_of, need_of, gmin: int, gmax: int):
         sc = shaper.sc
@@ -119,10 +120,27 @@ class GroupRepair:
             if free < sessions:
                 hard += 5 + (sessions - free)
             fewest = free if fewest is None else min(fewest, free)
+        return (self.HARD * hard + self.interpreter_needs(group) * (1 + self.tightness(group))
+                - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50))
+
+    def interpreter_needs(self, group: list[str]) -> int:
+        """How many interpreters the cohort needs at each session (one of the languages the
+        track's trainers teach in needs none)."""
         needs = {self.need_of[p] for p in group if self.need_of[p]}
-        # one of the languages the track's trainers teach in needs no interpreter
-        langs = len(needs) - (1 if needs and not needs.isdisjoint(self.taught) else 0)
-        return self.HARD * hard + langs - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50)
+        return len(needs) - (1 if needs and not needs.isdisjoint(self.taught) else 0)
+
+    def tightness(self, group: list[str]) -> float:
+        """0 for a cohort whose common window holds the track with TIGHT_DAYS to spare, up to 1
+        for one that holds it with none. Why it weighs interpreter needs: each interpreter's
+        hours must meet the cohort's at every session, and a track that barely fits its window
+        has no sessions to spare for the starts they remove (planted care M 62: the cohort of
+        the plans ending 25 October also held a Thai and a Tigrinya speaker whose plans ran to
+        January; three interpreters at once met on Tuesday to Friday afternoons only, and its
+        last module never fitted. With those two in cohorts of long windows instead, the
+        search placed every session)."""
+        e = max(self.window[p][0] for p in group)
+        d = min(self.window[p][1] for p in group)
+        return max(0, self.TIGHT_DAYS - max(0, self._span(e, d) - self.need)) / self.TIGHT_DAYS
 
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
         groups = [list(g) for g in groups]
@@ -179,11 +197,12 @@ class GroupRepair:
         """Members who need the same interpreters brought into as few of the pool's cohorts as
         the rules let (every cohort with one of them needs an interpreter at each of its
         sessions, and interpreters are few): each is swapped with a member of the cohort with
-        most of them when both cohorts can still meet, their penalty drops and neither takes
-        on a need it did not have (a cohort that needs three interpreters at once is harder
-        to place than two that need one each). Why: on a planted network programme the
-        dealing left the one interpreter of three languages with 11 sessions more than the
-        witness's cohorts give her. Sizes stay: on planted care S 6 a speaker moved alone (9
+        most of them (of those, the one with most days to spare) when both cohorts can still
+        meet, their penalty drops and neither takes on a need it did not have (a cohort that
+        needs three interpreters at once is harder to place than two that need one each);
+        then needs leave the cohorts whose windows barely hold the track (`ease_tight`). Why:
+        on a planted network programme the dealing left the one interpreter of three languages
+        with 11 sessions more than the witness's cohorts give her. Sizes stay: on planted care S 6 a speaker moved alone (9
         and 8 became 10 and 7) left the smaller cohort one the search could not place in 8 s."""
         need = self.need_of
         classes = Counter(need[p] for g in groups for p in g if need[p])
@@ -194,7 +213,9 @@ class GroupRepair:
         for cls, _n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])):
             if sum(any(need[p] == cls for p in g) for g in groups) < 2:
                 continue  # together already
-            home = max(range(len(groups)), key=lambda j: (sum(need[p] == cls for p in groups[j]), -j))
+            # of the cohorts with most of them, the one with most days to spare
+            home = max(range(len(groups)), key=lambda j: (sum(need[p] == cls for p in groups[j]),
+                                                          -self.tightness(groups[j]), -j))
             for j in range(len(groups)):
                 if j == home:
                     continue
@@ -219,6 +240,40 @@ class GroupRepair:
                             best = (gain, nh, nj, ph, pj)
                     if best is not None:
                         _gain, groups[home], groups[j], pen[home], pen[j] = best
+        return self.ease_tight(groups, pen, self.MAX_EVALUATIONS - evaluations)
+
+    def ease_tight(self, groups: list[list[str]], pen: list[float], budget: int) -> list[list[str]]:
+        """A cohort whose window barely holds the track (`tightness`) swaps a member who alone
+        brings an interpreter need into it for a member of another cohort who brings none it
+        lacks, when both can still meet and the penalties drop: the need goes where there are
+        days to spare (sizes stay; the number of cohorts needing that interpreter stays)."""
+        need = self.need_of
+        for a in sorted(range(len(groups)), key=lambda j: -self.tightness(groups[j])):
+            if self.tightness(groups[a]) <= 0:
+                break
+            for x in [p for p in groups[a] if need[p] and sum(need[q] == need[p] for q in groups[a]) == 1]:
+                if x not in groups[a]:
+                    continue
+                best = None
+                there = {need[p] for p in groups[a]}
+                for b in range(len(groups)):
+                    if b == a:
+                        continue
+                    options = sorted((y for y in groups[b] if not need[y] or need[y] in there),
+                                     key=lambda y: (bool(need[y]), self.team_of[y] != self.team_of[x], y))
+                    for y in options[:self.GATHER_TRIES]:
+                        if budget <= 0:
+                            return groups
+                        budget -= 1
+                        na = [p for p in groups[a] if p != x] + [y]
+                        nb = [p for p in groups[b] if p != y] + [x]
+                        pa, pb = self.penalty(na), self.penalty(nb)
+                        gain = pen[a] + pen[b] - pa - pb
+                        if pa < self.HARD / 2 and pb < self.HARD / 2 and gain > 1e-9 and (
+                                best is None or gain > best[0]):
+                            best = (gain, b, na, nb, pa, pb)
+                if best is not None:
+                    _gain, b, groups[a], groups[b], pen[a], pen[b] = best
         return groups
 
 
