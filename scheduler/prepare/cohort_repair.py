@@ -202,8 +202,9 @@ class GroupRepair:
         needs three interpreters at once is harder to place than two that need one each);
         then needs leave the cohorts whose windows barely hold the track (`ease_tight`). Why:
         on a planted network programme the dealing left the one interpreter of three languages
-        with 11 sessions more than the witness's cohorts give her. Sizes stay: on planted care S 6 a speaker moved alone (9
-        and 8 became 10 and 7) left the smaller cohort one the search could not place in 8 s."""
+        with 11 sessions more than the witness's cohorts give her. Sizes stay: on planted care
+        S 6 a speaker moved alone (9 and 8 became 10 and 7) left the smaller cohort one the
+        search could not place in 8 s."""
         need = self.need_of
         classes = Counter(need[p] for g in groups for p in g if need[p])
         if len(groups) < 2 or not classes:
