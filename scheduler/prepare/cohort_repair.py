@@ -120,7 +120,7 @@ class GroupRepair:
             if free < sessions:
                 hard += 5 + (sessions - free)
             fewest = free if fewest is None else min(fewest, free)
-        return (self.HARD * hard + self.interpreter_needs(group) * (1 + self.tightness(group))
+        return (self.HARD * hard + self.interpreter_needs(group) * (1 + self._tight(span - self.need))
                 - 0.01 * min(span - self.need, 30) - 0.01 * min(fewest or 0, 50))
 
     def interpreter_needs(self, group: list[str]) -> int:
@@ -140,7 +140,12 @@ class GroupRepair:
         search placed every session)."""
         e = max(self.window[p][0] for p in group)
         d = min(self.window[p][1] for p in group)
-        return max(0, self.TIGHT_DAYS - max(0, self._span(e, d) - self.need)) / self.TIGHT_DAYS
+        return self._tight(self._span(e, d) - self.need)
+
+    @classmethod
+    def _tight(cls, spare_days: int) -> float:
+        """`tightness` of a common window with `spare_days` beyond the track's span."""
+        return max(0, cls.TIGHT_DAYS - max(0, spare_days)) / cls.TIGHT_DAYS
 
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
         groups = [list(g) for g in groups]
