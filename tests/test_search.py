@@ -309,6 +309,55 @@ def test_the_cohort_of_the_short_plans_is_formed_without_the_speakers_of_long_on
     assert solve_checked(sc, time_limit=5)["unscheduled"] == []
 
 
+def speakers_of_long_plans_pulled_into_the_pool_of_short_ones() -> dict:
+    """Twelve workplaces send one person each (p1..p12) to a mixed-workplace track (cohorts of
+    four to six) of four weekly sessions. The plans of p1..p4 end on 3 May, too soon for the
+    track's span with slack, so each is a window pool of its own at first; too small for a
+    cohort, the first takes plans of the long pool into it, and the first of those are p5
+    (Arabic) and p6 (Thai), whose plans run to June."""
+    places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
+    langs = {5: "ar", 6: "th"}
+    plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))],
+                  earliest="2027-04-05", deadline="2027-05-03" if n <= 4 else "2027-06-30")
+             for n in range(1, 13)]
+    return scenario_factory(horizon=("2027-04-05", "2027-06-30"), workplaces=places, action_plans=plans,
+                            module={"sessions": 4, "min_gap_days": 7, "max_gap_days": 10},
+                            track={"min_group": 4, "max_group": 6, "mix_workplaces": True},
+                            interpreters=[interpreter("I-ar", languages=("ar", "sv")),
+                                          interpreter("I-th", languages=("th", "sv"))])
+
+
+def test_speakers_of_long_plans_leave_the_cohort_of_a_short_plans_pool_for_another_pools():
+    """The window pools put p5 and p6 with p1, whose plan ends on 3 May; the easing of tight
+    cohorts runs over the cohorts of all the track's pools, so they swap places with members
+    of a cohort of the long plans, who need no interpreter: the short plan's cohort needs
+    none, every cohort keeps its size, and the schedule is complete."""
+    sc = speakers_of_long_plans_pulled_into_the_pool_of_short_ones()
+    problem = problem_of(sc)
+    assert len({c.id.rsplit("-", 1)[0] for c in problem.cohorts}) > 1  # more than one window pool
+    (short,) = [c for c in problem.cohorts if "p1" in c.participants]
+    assert not short.languages
+    assert {"p5", "p6"} <= set(next(c for c in problem.cohorts if "p5" in c.participants).participants)
+    assert sorted(c.size for c in problem.cohorts) == [4, 4, 4]
+    assert solve_checked(sc, time_limit=5)["unscheduled"] == []
+
+
+def test_a_start_no_interpreter_can_serve_is_taught_by_a_trainer_who_speaks_the_language():
+    """The Arabic interpreter never works; of two qualified trainers only the dearer speaks
+    Arabic. Every session of the cohort with an Arabic speaker is placed, with her: the
+    recreate turns a start away for want of an interpreter only when no trainer of the
+    session speaks the language (`Recreator._without_interpreter`)."""
+    sc = scenario_factory(participants=[named("p1", language="ar"), named("p2"), named("p3")],
+                          module={"sessions": 3, "min_gap_days": 1},
+                          trainers=[trainer("T-sv", cost_per_hour=400),
+                                    trainer("T-ar", languages=("sv", "ar"), cost_per_hour=900)],
+                          interpreters=[interpreter("I-ar", available=weekly(["sun"], "08:00", "09:00"))])
+    out = solve_checked(sc, time_limit=3)
+    assert out["unscheduled"] == []
+    assert {s["trainer"] for s in out["sessions"]} == {"T-ar"}
+    assert all(s["interpreters"] == [] for s in out["sessions"])
+
+
 def test_every_split_the_cohort_moves_offer_keeps_those_whom_one_interpreter_serves_together():
     """The same twelve workplaces: when the search forms the pool anew (by shared starts, by
     crews, windows, cuts and deals), each split it offers has both speakers in one cohort."""

@@ -147,6 +147,15 @@ class GroupRepair:
         """`tightness` of a common window with `spare_days` beyond the track's span."""
         return max(0, cls.TIGHT_DAYS - max(0, spare_days)) / cls.TIGHT_DAYS
 
+    @classmethod
+    def _no_harder(cls, after: float, before: float) -> bool:
+        """Whether a penalty `after` a swap is no further from a cohort that can meet than
+        `before` (in whole HARD units: a cohort that could meet still can, one that could not is
+        no worse off). Why the second: a cohort of plans whose windows are shorter than the
+        track's span with slack counts as one that cannot meet whatever its members, yet it is
+        the one whose interpreter needs matter most (planted care M 62)."""
+        return round(after / cls.HARD) <= max(0, round(before / cls.HARD))
+
     def repair(self, groups: list[list[str]]) -> list[list[str]]:
         groups = [list(g) for g in groups]
         pen = [self.penalty(g) for g in groups]
@@ -275,8 +284,8 @@ class GroupRepair:
                         nb = [p for p in groups[b] if p != y] + [x]
                         pa, pb = self.penalty(na), self.penalty(nb)
                         gain = pen[a] + pen[b] - pa - pb
-                        if pa < self.HARD / 2 and pb < self.HARD / 2 and gain > 1e-9 and (
-                                best is None or gain > best[0]):
+                        if (self._no_harder(pa, pen[a]) and self._no_harder(pb, pen[b]) and gain > 1e-9
+                                and (best is None or gain > best[0])):
                             best = (gain, b, na, nb, pa, pb)
                 if best is not None:
                     _gain, b, groups[a], groups[b], pen[a], pen[b] = best
@@ -301,6 +310,24 @@ def gathered(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: li
         return groups  # (asked first: a national programme offers thousands of splits)
     rep = _repair_of(scenario, shaper, track_id, groups)
     return rep.gather_speakers(groups, [rep.penalty(g) for g in groups])
+
+
+def eased_across_pools(scenario: Scenario, shaper: CohortShaper, track_id: str,
+                       groups: list[list[str]]) -> list[list[str]]:
+    """`groups` (all cohorts of a mixed-workplace track, of every window pool) with
+    `GroupRepair.ease_tight` run over them all: a cohort whose window barely holds the track
+    swaps a member who alone brings it an interpreter need for a member of another pool's
+    cohort who brings none it lacks, where both can still meet. Why: the window pools
+    (`cohort_pools.window_pools`) put a plan whose window is too short for any pool's into
+    the pool it shrinks least, and the easing within that pool may find no cohort to swap
+    with (planted care M 62: the pool of one cohort that held the plans ending 25 October
+    with a Polish and a Thai speaker whose plans ran to December and November; with the
+    Persian speaker who had to stay, three interpreters at every session)."""
+    if sum(any(scenario.participants[p].language for p in g) for g in groups) < 1 or len(groups) < 2:
+        return groups  # (asked first: a national programme has thousands of cohorts)
+    rep = _repair_of(scenario, shaper, track_id, groups)
+    groups = [list(g) for g in groups]
+    return rep.ease_tight(groups, [rep.penalty(g) for g in groups], rep.MAX_EVALUATIONS)
 
 
 def cannot_meet(scenario: Scenario, shaper: CohortShaper, track_id: str, groups: list[list[str]]) -> list[bool]:

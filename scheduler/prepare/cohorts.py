@@ -33,7 +33,7 @@ Modules:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from scheduler.domain import ActionPlan, Scenario
 from scheduler.prepare.cohort_pools import (
@@ -44,7 +44,7 @@ from scheduler.prepare.cohort_pools import (
     window_span,
 )
 from scheduler.prepare.cohort_records import Cohort, CohortSession, SessionKey, Unassigned, cohort_sessions
-from scheduler.prepare.cohort_repair import GroupRepair, repair_groups
+from scheduler.prepare.cohort_repair import GroupRepair, eased_across_pools, repair_groups
 from scheduler.prepare.cohort_shaper import CohortShaper
 from scheduler.prepare.cohort_split import _crew_sizes, split_pool
 from scheduler.prepare.timeline import Timeline
@@ -82,11 +82,36 @@ def form_cohorts(scenario: Scenario, timeline: Timeline, team_cache: dict | None
         else:
             pools = plans_sharing_people(plans, plans_of)
             prefixes = [f"C-{pool[0].id}" for pool in pools]
+        made_here: list[Cohort] = []
         for pool, prefix in zip(pools, prefixes):
             made, out = split_pool(shaper, track.id, pool, prefix, plans_of)
-            cohorts += made
+            made_here += made
             left_out += out
+        if track.mix_workplaces and len(pools) > 1:
+            made_here = _eased(scenario, shaper, track.id, made_here, plans_of)
+        cohorts += made_here
     return cohorts, left_out
+
+
+def _eased(scenario: Scenario, shaper: CohortShaper, track_id: str, made: list[Cohort],
+           plans_of: dict[str, list[ActionPlan]]) -> list[Cohort]:
+    """The cohorts of a mixed track's window pools after `eased_across_pools`: the same ids and
+    sizes, members swapped between pools where a tight cohort sheds an interpreter need."""
+    groups = eased_across_pools(scenario, shaper, track_id, [list(c.participants) for c in made])
+    out = []
+    for c, g in zip(made, groups):
+        ids = tuple(sorted(g))
+        if ids == c.participants:
+            out.append(c)
+            continue
+        langs = {pid: scenario.participants[pid].language or "" for pid in ids}
+        out.append(Cohort(
+            id=c.id, track=track_id, plans=tuple(sorted({q.id for p in ids for q in plans_of[p]})),
+            workplaces=tuple(sorted({plans_of[p][0].workplace for p in ids})), participants=ids,
+            team_counts=tuple(sorted(Counter(scenario.participants[p].team for p in ids).items())),
+            languages=frozenset(lang for lang in langs.values() if lang),
+        ))
+    return out
 
 
 def cohorts_forced(problem) -> bool:

@@ -93,11 +93,20 @@ class Recreator:
             free = room_check(o, book, k, a, b)
             if o.needs_room and not any(free(r) for r in o.rooms):
                 continue
+            # Languages no interpreter could serve then (each busy, or not working): only a
+            # trainer who speaks them can teach this start. Asked once per start, before the
+            # trainers and their rooms (a cohort with speakers of three languages whose
+            # interpreters share few hours is turned away at most starts).
+            own = self._without_interpreter(o, k, a, b) if o.languages else None
+            if own and not any(own <= sc.trainers[t].languages for t in o.trainers):
+                continue
             trainers = self._trainers_at(o, k, preferred)
             found = 0
             interps_at: dict = {}  # per (site, languages the trainer lacks): the same answer
             for t in trainers:
                 tr = sc.trainers[t]
+                if own and not own <= tr.languages:
+                    continue
                 home = tr.home_site
                 if not book.trainer_limits_ok(t, c.slot.day_number, c.slot.week_number, s.duration):
                     continue
@@ -134,6 +143,15 @@ class Recreator:
                     continue  # a blink: look at one more start before deciding
                 fits += 1
         return best
+
+    def _without_interpreter(self, o, k: int, a: int, b: int) -> frozenset[str]:
+        """The session's languages (options `o`) for which no interpreter works at start k and
+        is free during [a, b), travel aside: a necessary test, `_interpreters` the exact one."""
+        sc, interp = self.p.scenario, self.book.interp
+        free = [j for j, ok in o.interpreters.items()
+                if ok.row[k] and not any(x < b and a < y for x, y, _ in interp[j].near(a, b))]
+        return frozenset(lang for lang in o.languages
+                         if not any(lang in sc.interpreters[j].languages for j in free))
 
     def _trainers_at(self, o, k: int, preferred: str | None) -> Iterator[str]:
         """The trainers free at start k: the preferred one (the module's trainer so far)
