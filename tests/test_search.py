@@ -342,6 +342,30 @@ def test_speakers_of_long_plans_leave_the_cohort_of_a_short_plans_pool_for_anoth
     assert solve_checked(sc, time_limit=5)["unscheduled"] == []
 
 
+def test_across_pools_a_speaker_does_not_leave_a_tight_cohort_for_one_their_own_window_would_make_tight():
+    """Across window pools a tight cohort sheds a need only where that eases it. p2 speaks
+    Arabic and her plan ends on 14 May, as p1's: her window is the tight cohort's. Swapped into
+    the cohort of June plans that has an Arabic speaker already, she would take its need along
+    but make that cohort as tight: within a pool (windows alike) the mending may do it, across
+    pools it does not (the public M-network-seed7)."""
+    sc = tight_window_and_two_speakers_of_long_plans()
+    sc["interpreters"].append(interpreter("I-so", languages=("so", "sv")))
+    langs = {2: "ar", 3: "th", 4: "so", 9: "ar"}
+    for n, pl in enumerate(sc["action_plans"], start=1):
+        pl["participants"][0]["language"] = langs.get(n)
+        pl["deadline"] = "2027-05-14" if n <= 2 else "2027-06-30"
+    problem = problem_of(sc)
+    groups = [["p1", "p2", "p3", "p4", "p5", "p6"], ["p7", "p8", "p9", "p10", "p11", "p12"]]
+    rep = _repair_of(problem.scenario, problem.shaper, "K1", groups)
+    assert rep.tightness(groups[0]) > 0 and rep.tightness(groups[1]) == 0
+
+    def eased(across: bool) -> list[list[str]]:
+        return rep.ease_tight([list(g) for g in groups], [rep.penalty(g) for g in groups], 1000, across=across)
+
+    assert "p2" in eased(True)[0]
+    assert "p2" in eased(False)[1]
+
+
 def test_a_start_no_interpreter_can_serve_is_taught_by_a_trainer_who_speaks_the_language():
     """The Arabic interpreter never works; of two qualified trainers only the dearer speaks
     Arabic. Every session of the cohort with an Arabic speaker is placed, with her: the
