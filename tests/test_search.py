@@ -255,15 +255,14 @@ def test_speakers_whom_one_interpreter_serves_are_gathered_in_a_mixed_track_of_o
     solve_checked(sc, time_limit=3)
 
 
-def tight_window_and_two_speakers_of_long_plans() -> dict:
+def twelve_one_person_plans(short: int, deadline: str, langs: dict[int, str]) -> dict:
     """Twelve workplaces send one person each (p1..p12) to a mixed-workplace track (cohorts of
     four to six) of one module of four weekly sessions, 21 days from first to last. The plans
-    of p1 and p2 end on 7 May: their window barely holds the track; the others run to the
-    end of June. p3 needs Arabic and p4 Thai, each a different interpreter."""
+    of p1..p`short` end on `deadline`, the others at the end of June; `langs`: who needs which
+    language (Arabic and Thai have an interpreter each)."""
     places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
-    langs = {3: "ar", 4: "th"}
     plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))],
-                  earliest="2027-04-05", deadline="2027-05-07" if n <= 2 else "2027-06-30")
+                  earliest="2027-04-05", deadline=deadline if n <= short else "2027-06-30")
              for n in range(1, 13)]
     return scenario_factory(horizon=("2027-04-05", "2027-06-30"), workplaces=places, action_plans=plans,
                             module={"sessions": 4, "min_gap_days": 7, "max_gap_days": 10},
@@ -309,22 +308,17 @@ def test_the_cohort_of_the_short_plans_is_formed_without_the_speakers_of_long_on
     assert solve_checked(sc, time_limit=5)["unscheduled"] == []
 
 
+def tight_window_and_two_speakers_of_long_plans() -> dict:
+    """The plans of p1 and p2 end on 7 May: their window barely holds the track; the others run
+    to the end of June. p3 needs Arabic and p4 Thai, each a different interpreter."""
+    return twelve_one_person_plans(2, "2027-05-07", {3: "ar", 4: "th"})
+
+
 def speakers_of_long_plans_pulled_into_the_pool_of_short_ones() -> dict:
-    """Twelve workplaces send one person each (p1..p12) to a mixed-workplace track (cohorts of
-    four to six) of four weekly sessions. The plans of p1..p4 end on 3 May, too soon for the
-    track's span with slack, so each is a window pool of its own at first; too small for a
-    cohort, the first takes plans of the long pool into it, and the first of those are p5
-    (Arabic) and p6 (Thai), whose plans run to June."""
-    places = [workplace(f"W{n}", teams=[team(headcount=10, min_staffing=2)]) for n in range(1, 13)]
-    langs = {5: "ar", 6: "th"}
-    plans = [plan(f"HP{n}", workplace=f"W{n}", participants=[named(f"p{n}", language=langs.get(n))],
-                  earliest="2027-04-05", deadline="2027-05-03" if n <= 4 else "2027-06-30")
-             for n in range(1, 13)]
-    return scenario_factory(horizon=("2027-04-05", "2027-06-30"), workplaces=places, action_plans=plans,
-                            module={"sessions": 4, "min_gap_days": 7, "max_gap_days": 10},
-                            track={"min_group": 4, "max_group": 6, "mix_workplaces": True},
-                            interpreters=[interpreter("I-ar", languages=("ar", "sv")),
-                                          interpreter("I-th", languages=("th", "sv"))])
+    """The plans of p1..p4 end on 3 May, too soon for the track's span with slack, so each is a
+    window pool of its own at first; too small for a cohort, the first takes plans of the long
+    pool into it, and the first of those are p5 (Arabic) and p6 (Thai), whose plans run to June."""
+    return twelve_one_person_plans(4, "2027-05-03", {5: "ar", 6: "th"})
 
 
 def test_speakers_of_long_plans_leave_the_cohort_of_a_short_plans_pool_for_another_pools():
