@@ -57,6 +57,19 @@ class Unassigned:
     reason: str
 
 
+def cohort_of(scenario: Scenario, cid: str, track: str, ids, plans) -> Cohort:
+    """Cohort `cid` of `track` with the participants `ids`: its plans are those of `plans` that
+    list one of them, its workplaces theirs (rule 5), its team counts and languages its
+    members'."""
+    ids_t = tuple(sorted(ids))
+    mine = sorted({p for p in plans if any(pid in scenario.action_plans[p].participants for pid in ids_t)})
+    counts = Counter(scenario.participants[pid].team for pid in ids_t)
+    return Cohort(id=cid, track=track, plans=tuple(mine),
+                  workplaces=tuple(sorted({scenario.action_plans[p].workplace for p in mine})), participants=ids_t,
+                  team_counts=tuple(sorted(counts.items())),
+                  languages=frozenset(lang for pid in ids_t if (lang := scenario.participants[pid].language)))
+
+
 def cohort_sessions(scenario: Scenario, cohorts: list[Cohort]) -> list[CohortSession]:
     """Every session every cohort must have, in track order."""
     out = []

@@ -332,7 +332,7 @@ def eased_across_pools(scenario: Scenario, shaper: CohortShaper, track_id: str,
     with (planted care M 62: the pool of one cohort that held the plans ending 25 October
     with a Polish and a Thai speaker whose plans ran to December and November; with the
     Persian speaker who had to stay, three interpreters at every session)."""
-    if sum(any(scenario.participants[p].language for p in g) for g in groups) < 1 or len(groups) < 2:
+    if len(groups) < 2 or not any(scenario.participants[p].language for g in groups for p in g):
         return groups  # (asked first: a national programme has thousands of cohorts)
     rep = _repair_of(scenario, shaper, track_id, groups)
     groups = [list(g) for g in groups]

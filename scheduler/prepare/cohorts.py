@@ -33,7 +33,7 @@ Modules:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from scheduler.domain import ActionPlan, Scenario
 from scheduler.prepare.cohort_pools import (
@@ -43,7 +43,7 @@ from scheduler.prepare.cohort_pools import (
     window_pools,
     window_span,
 )
-from scheduler.prepare.cohort_records import Cohort, CohortSession, SessionKey, Unassigned, cohort_sessions
+from scheduler.prepare.cohort_records import Cohort, CohortSession, SessionKey, Unassigned, cohort_of, cohort_sessions
 from scheduler.prepare.cohort_repair import GroupRepair, eased_across_pools, repair_groups
 from scheduler.prepare.cohort_shaper import CohortShaper
 from scheduler.prepare.cohort_split import _crew_sizes, split_pool
@@ -98,20 +98,9 @@ def _eased(scenario: Scenario, shaper: CohortShaper, track_id: str, made: list[C
     """The cohorts of a mixed track's window pools after `eased_across_pools`: the same ids and
     sizes, members swapped between pools where a tight cohort sheds an interpreter need."""
     groups = eased_across_pools(scenario, shaper, track_id, [list(c.participants) for c in made])
-    out = []
-    for c, g in zip(made, groups):
-        ids = tuple(sorted(g))
-        if ids == c.participants:
-            out.append(c)
-            continue
-        langs = {pid: scenario.participants[pid].language or "" for pid in ids}
-        out.append(Cohort(
-            id=c.id, track=track_id, plans=tuple(sorted({q.id for p in ids for q in plans_of[p]})),
-            workplaces=tuple(sorted({plans_of[p][0].workplace for p in ids})), participants=ids,
-            team_counts=tuple(sorted(Counter(scenario.participants[p].team for p in ids).items())),
-            languages=frozenset(lang for lang in langs.values() if lang),
-        ))
-    return out
+    return [c if tuple(sorted(g)) == c.participants
+            else cohort_of(scenario, c.id, track_id, g, {q.id for p in g for q in plans_of[p]})
+            for c, g in zip(made, groups)]
 
 
 def cohorts_forced(problem) -> bool:

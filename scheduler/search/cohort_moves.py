@@ -23,7 +23,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from scheduler.prepare.cohort_records import group_size_breaks
+from scheduler.prepare.cohort_records import cohort_of, group_size_breaks
 from scheduler.prepare.cohort_repair import cannot_meet, gathered
 from scheduler.prepare.cohorts import Cohort, repair_groups, span_to_share, track_span_days
 from scheduler.prepare.problem import PlanningProblem
@@ -628,14 +628,7 @@ def pool_plans(problem: PlanningProblem, pool: list[Cohort]) -> list[str]:
 
 
 def _cohort(problem: PlanningProblem, cid: str, track: str, ids: list[str], plans: list[str]) -> Cohort:
-    sc = problem.scenario
-    ids_t = tuple(sorted(ids))
-    mine = sorted({p for p in plans if any(pid in sc.action_plans[p].participants for pid in ids_t)})
-    counts = Counter(sc.participants[pid].team for pid in ids_t)
-    return Cohort(id=cid, track=track, plans=tuple(mine),
-                  workplaces=tuple(sorted({sc.action_plans[p].workplace for p in mine})), participants=ids_t,
-                  team_counts=tuple(sorted(counts.items())),
-                  languages=frozenset(lang for pid in ids_t if (lang := sc.participants[pid].language)))
+    return cohort_of(problem.scenario, cid, track, ids, plans)
 
 
 def reform(problem: PlanningProblem, cohort_ids: list[str], *, budget: int = 16,
